@@ -1,0 +1,90 @@
+#include "cli/model_input.hpp"
+
+#include "cli/cli_error.hpp"
+#include "model/model.hpp"
+
+#include <holon/holon_plugin.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+namespace holon::cli {
+
+std::string format_of(const std::filesystem::path &file) {
+    std::string ext = file.extension().string();
+    if (!ext.empty() && ext[0] == '.') ext.erase(0, 1);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (ext == "json") return "holon";
+    return ext;
+}
+
+std::string read_input_file(const std::filesystem::path &file, uint64_t max_bytes) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) throw bad_input(file.string() + ": no such file");
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec) throw bad_input(file.string() + ": cannot be read (" + ec.message() + ")");
+    if (size > max_bytes)
+        throw bad_input(file.string() + ": " + std::to_string(size) + " bytes is over the limit of " +
+                        std::to_string(max_bytes));
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw bad_input(file.string() + ": cannot be opened");
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+}
+
+namespace {
+
+void validate_native(const std::string &text, const std::string &name) {
+    try {
+        auto doc = model::parse(text, name);
+        auto issues = model::validate(doc);
+        if (!issues.empty()) {
+            std::string msg = name + ": " + (issues.front().path.empty() ? "" : issues.front().path + ": ") +
+                              issues.front().message;
+            if (issues.size() > 1) msg += " (and " + std::to_string(issues.size() - 1) + " more problems)";
+            throw bad_input(msg);
+        }
+    } catch (const model::ModelError &e) {
+        throw bad_input(e.what());
+    }
+}
+
+} // namespace
+
+LoadedModel load_model_file(const std::filesystem::path &file, const execution::Executor &executor) {
+    const std::string name = file.string();
+    LoadedModel out;
+    out.format = format_of(file);
+    std::string text = read_input_file(file);
+    if (out.format == "holon") {
+        validate_native(text, name);
+        out.json = std::move(text);
+        return out;
+    }
+    const auto *importer = executor.registry().importer_for(out.format);
+    if (!importer) {
+        std::string known = "json";
+        for (const auto &f : executor.registry().import_formats()) known += ", " + f;
+        throw bad_input(name + ": no plugin imports '." + out.format + "' files (importable: " + known + ")");
+    }
+    execution::RunRequest req;
+    req.method_id = importer->description.id;
+    req.source = std::move(text);
+    req.source_name = file.filename().string();
+    req.source_dir = std::filesystem::absolute(file).parent_path().string();
+    auto outcome = executor.run(req);
+    if (!outcome.ok()) {
+        const bool input_problem = outcome.status == HOLON_ERR_INVALID_MODEL || outcome.status == HOLON_ERR_UNSUPPORTED ||
+                                   outcome.status == HOLON_ERR_INVALID_PARAMS;
+        throw CliError(input_problem ? exit_bad_input : exit_method_failed,
+                       name + ": " + outcome.message + " (" + req.method_id + ": " + outcome.problem + ")");
+    }
+    out.importer = req.method_id;
+    out.json = std::move(outcome.result_json);
+    return out;
+}
+
+} // namespace holon::cli

@@ -1,0 +1,162 @@
+#include "execution/executor.hpp"
+
+#include "jsonschema/json_schema.hpp"
+#include "model/model.hpp"
+
+#include <holon/holon_plugin.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+namespace holon::execution {
+namespace {
+
+std::string violations_details(const std::vector<jsonschema::Violation> &violations) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto &v : violations) list.push_back({{"path", v.path}, {"message", v.message}});
+    return nlohmann::json{{"violations", list}}.dump();
+}
+
+std::string first_violation(const std::string &what, const std::vector<jsonschema::Violation> &violations) {
+    const auto &v = violations.front();
+    std::string msg = what + ": " + (v.path.empty() ? std::string() : v.path + ": ") + v.message;
+    if (violations.size() > 1) msg += " (and " + std::to_string(violations.size() - 1) + " more)";
+    return msg;
+}
+
+} // namespace
+
+runner::Limits ExecutorOptions::max_limits() {
+    runner::Limits l;
+    l.wall_seconds = 24 * 3600;
+    l.cpu_seconds = 24 * 3600;
+    l.memory_bytes = 64ull << 30;
+    l.output_bytes = 8ull << 30;
+    return l;
+}
+
+runner::JobOutcome host_failure(int32_t status, std::string problem, std::string message, std::string details_json) {
+    runner::JobOutcome o;
+    o.status = status;
+    o.problem = std::move(problem);
+    o.message = std::move(message);
+    o.details_json = std::move(details_json);
+    return o;
+}
+
+Executor::Executor(const registry::Registry &registry, runner::RunnerPool &pool, ExecutorOptions options)
+    : registry_(registry), pool_(pool), options_(std::move(options)) {}
+
+runner::Limits Executor::limits_for(const registry::MethodEntry &method, const registry::LimitOverrides &call) const {
+    runner::Limits l = options_.defaults;
+    auto apply = [&l](const registry::LimitOverrides &o) {
+        if (o.wall_seconds) l.wall_seconds = *o.wall_seconds;
+        if (o.cpu_seconds) l.cpu_seconds = *o.cpu_seconds;
+        if (o.memory_bytes) l.memory_bytes = *o.memory_bytes;
+        if (o.output_bytes) l.output_bytes = *o.output_bytes;
+    };
+    const auto &manifest_limits = method.plugin->manifest.limits;
+    if (auto it = manifest_limits.find(method.description.id); it != manifest_limits.end()) apply(it->second);
+    apply(call);
+    const auto &m = options_.maxima;
+    l.wall_seconds = std::min(l.wall_seconds, m.wall_seconds);
+    l.cpu_seconds = std::min(l.cpu_seconds, m.cpu_seconds);
+    l.memory_bytes = std::min(l.memory_bytes, m.memory_bytes);
+    l.output_bytes = std::min(l.output_bytes, m.output_bytes);
+    return l;
+}
+
+runner::JobOutcome Executor::run(const RunRequest &request, const runner::JobCallbacks &callbacks) const {
+    return run_at_depth(request, callbacks, 0);
+}
+
+runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runner::JobCallbacks &callbacks,
+                                          int depth) const {
+    const auto *method = registry_.find_method(request.method_id);
+    if (!method) return host_failure(HOLON_ERR_NOT_FOUND, "unknown-method", "no plugin offers method '" + request.method_id + "'");
+
+    // Params: well-formed JSON that the method's schema accepts, before any plugin code runs.
+    const std::string params = request.params_json.empty() ? std::string("{}") : request.params_json;
+    if (auto v = method->params_schema->validate_text(params); !v.empty())
+        return host_failure(HOLON_ERR_INVALID_PARAMS, "invalid-params",
+                            first_violation("params for " + method->description.id, v), violations_details(v));
+
+    const auto &d = method->description;
+    const bool needs_model = d.kind != HOLON_METHOD_KIND_IMPORTER && !(d.flags & HOLON_METHOD_FLAG_NO_MODEL);
+    if (needs_model) {
+        if (request.model_json.empty())
+            return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", "method '" + d.id + "' needs a model");
+        try {
+            auto doc = model::parse(request.model_json, "model");
+            if (auto issues = model::validate(doc); !issues.empty()) {
+                std::vector<jsonschema::Violation> v;
+                for (const auto &i : issues) v.push_back({i.path, i.message});
+                return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", first_violation("model", v),
+                                    violations_details(v));
+            }
+        } catch (const model::ModelError &e) {
+            return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", e.what());
+        }
+    }
+    if (d.kind == HOLON_METHOD_KIND_IMPORTER && request.source.empty())
+        return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", "importer '" + d.id + "' got an empty document");
+
+    runner::JobRequest job;
+    job.plugin = method->plugin->target();
+    job.method_id = d.id;
+    job.model_json = needs_model ? request.model_json : std::string();
+    job.params_json = params;
+    job.tables = request.tables;
+    job.source = request.source;
+    job.source_name = request.source_name;
+    job.source_dir = request.source_dir;
+    job.limits = limits_for(*method, request.limits);
+
+    runner::JobCallbacks cb = callbacks;
+    cb.on_invoke = [this, &request, &callbacks, depth](const runner::InvokeRequest &nested) {
+        if (depth + 1 > options_.max_invoke_depth)
+            return host_failure(HOLON_ERR_INVOKE, "invoke-depth",
+                                "nested holon.invoke/1 calls deeper than " + std::to_string(options_.max_invoke_depth));
+        RunRequest child;
+        child.method_id = nested.method_id;
+        child.model_json = nested.model_json.empty() ? request.model_json : nested.model_json;
+        child.params_json = nested.params_json.empty() ? std::string("{}") : nested.params_json;
+        child.source = nested.source;
+        child.source_name = nested.source_name;
+        child.source_dir = request.source_dir;
+        runner::JobCallbacks child_cb;
+        child_cb.cancel = callbacks.cancel; // a cancelled parent cancels its children
+        child_cb.on_log = callbacks.on_log;
+        return run_at_depth(child, child_cb, depth + 1);
+    };
+
+    runner::JobOutcome out = pool_.run(job, cb);
+    if (!out.ok()) return out;
+
+    // Results: the method promised a schema; hold it to it. Importers must also produce a valid model.
+    const std::string result = out.result_json.empty() ? std::string("null") : out.result_json;
+    if (auto v = method->result_schema->validate_text(result); !v.empty()) {
+        auto bad = host_failure(HOLON_ERR_FAILED, "invalid-result",
+                                first_violation("result of " + d.id + " breaks its schema", v), violations_details(v));
+        bad.wall_seconds = out.wall_seconds;
+        bad.cpu_seconds = out.cpu_seconds;
+        return bad;
+    }
+    if (d.kind == HOLON_METHOD_KIND_IMPORTER) {
+        try {
+            auto doc = model::parse(result, d.id);
+            if (auto issues = model::validate(doc); !issues.empty()) {
+                std::vector<jsonschema::Violation> v;
+                for (const auto &i : issues) v.push_back({i.path, i.message});
+                return host_failure(HOLON_ERR_FAILED, "invalid-result",
+                                    first_violation("model imported by " + d.id + " is not valid", v),
+                                    violations_details(v));
+            }
+        } catch (const model::ModelError &e) {
+            return host_failure(HOLON_ERR_FAILED, "invalid-result", e.what());
+        }
+    }
+    return out;
+}
+
+} // namespace holon::execution

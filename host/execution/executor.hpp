@@ -1,0 +1,55 @@
+// Runs a method the way every caller (CLI, REST, batch, nested holon.invoke/1) must: resolve the
+// method, validate params and model before any plugin code runs, run it in a runner process under
+// its limits, and validate what comes back.
+#pragma once
+
+#include "registry/registry.hpp"
+#include "runner/runner_pool.hpp"
+
+#include <string>
+#include <vector>
+
+namespace holon::execution {
+
+struct RunRequest {
+    std::string method_id;
+    std::string model_json;          // holon-model/1 text; empty for importers
+    std::string params_json = "{}";
+    std::vector<runner::TableData> tables;
+    std::string source;              // importers: the foreign document
+    std::string source_name;
+    std::string source_dir;
+    registry::LimitOverrides limits; // per-call limits, clamped to the host maxima
+};
+
+struct ExecutorOptions {
+    runner::Limits defaults;         // when neither the manifest nor the call says otherwise
+    runner::Limits maxima = max_limits();
+    int max_invoke_depth = 8;        // nested holon.invoke/1 calls
+    static runner::Limits max_limits();
+};
+
+// Host-side problem ids, in addition to the runner's ("crashed", "cpu-time-limit", ...):
+//   "unknown-method", "invalid-params", "invalid-model", "invalid-result", "invoke-depth".
+class Executor {
+public:
+    Executor(const registry::Registry &registry, runner::RunnerPool &pool, ExecutorOptions options = {});
+
+    runner::JobOutcome run(const RunRequest &request, const runner::JobCallbacks &callbacks = {}) const;
+
+    // The limits a run of `method` gets with the given per-call overrides.
+    runner::Limits limits_for(const registry::MethodEntry &method, const registry::LimitOverrides &call) const;
+
+    const registry::Registry &registry() const { return registry_; }
+
+private:
+    runner::JobOutcome run_at_depth(const RunRequest &request, const runner::JobCallbacks &callbacks, int depth) const;
+    const registry::Registry &registry_;
+    runner::RunnerPool &pool_;
+    ExecutorOptions options_;
+};
+
+// A failed outcome with a host-side problem id (no runner involved).
+runner::JobOutcome host_failure(int32_t status, std::string problem, std::string message, std::string details_json = {});
+
+} // namespace holon::execution
