@@ -324,7 +324,7 @@ typedef struct holon_host {
  * The plugin entry
  * ------------------------------------------------------------------------------------------- */
 
-typedef struct holon_plugin_entry {
+typedef struct holon_plugin_entry_info {
     uint32_t struct_size;
     /* The SDK version the plugin was compiled against: set it to
      * {HOLON_ABI_MAJOR, HOLON_ABI_MINOR, HOLON_ABI_PATCH}. */
@@ -356,6 +356,9 @@ typedef const holon_plugin_entry_t *(*holon_plugin_entry_fn)(const holon_version
 #else
 #define HOLON_EXPORT __attribute__((visibility("default")))
 #endif
+
+/* The prototype every plugin defines (a host looks it up with dlsym instead of calling it). */
+HOLON_EXPORT const holon_plugin_entry_t *holon_plugin_entry(const holon_version_t *host_version);
 
 #ifdef __cplusplus
 }

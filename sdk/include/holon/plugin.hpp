@@ -121,7 +121,11 @@ public:
         return {data, static_cast<size_t>(size)};
     }
     uint32_t table_count() const { return r_ ? api_->table_count(r_) : 0; }
-    TableView table(uint32_t i) const { return TableView(api_->table(r_, i)); }
+    TableView table(uint32_t i) const {
+        const holon_table_t *t = r_ ? api_->table(r_, i) : nullptr;
+        if (!t) throw Error(HOLON_ERR_INVOKE, "nested run has no table #" + std::to_string(i));
+        return TableView(t);
+    }
     // The table with the given name; throws holon::Error when missing.
     TableView table(std::string_view name) const {
         for (uint32_t i = 0; i < table_count(); ++i) {
