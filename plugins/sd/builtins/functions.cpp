@@ -1,0 +1,60 @@
+#include "builtins/functions.hpp"
+
+#include <array>
+
+namespace holon::sd {
+
+namespace {
+
+constexpr std::array<FunctionInfo, 40> functions{{
+    {"abs", FunctionKind::unary, Op::abs, 1, 1},
+    {"sqrt", FunctionKind::unary, Op::sqrt, 1, 1},
+    {"exp", FunctionKind::unary, Op::exp, 1, 1},
+    {"ln", FunctionKind::unary, Op::ln, 1, 1},
+    {"log10", FunctionKind::unary, Op::log10, 1, 1},
+    {"sin", FunctionKind::unary, Op::sin, 1, 1},
+    {"cos", FunctionKind::unary, Op::cos, 1, 1},
+    {"tan", FunctionKind::unary, Op::tan, 1, 1},
+    {"arcsin", FunctionKind::unary, Op::asin, 1, 1},
+    {"arccos", FunctionKind::unary, Op::acos, 1, 1},
+    {"arctan", FunctionKind::unary, Op::atan, 1, 1},
+    {"int", FunctionKind::unary, Op::trunc, 1, 1},
+    {"min", FunctionKind::min_max, Op::min, 1, 2},
+    {"max", FunctionKind::min_max, Op::max, 1, 2},
+    {"mod", FunctionKind::binary, Op::mod, 2, 2},
+    {"safediv", FunctionKind::safediv, Op::safediv, 2, 3},
+    {"step", FunctionKind::step, Op::step, 2, 2},
+    {"ramp", FunctionKind::ramp, Op::ramp, 2, 3},
+    {"pulse", FunctionKind::pulse, Op::pulse, 1, 3},
+    {"pi", FunctionKind::pi, Op::copy, 0, 0},
+    {"if then else", FunctionKind::if_then_else, Op::select, 3, 3},
+    {"lookup", FunctionKind::lookup, Op::lookup, 2, 2},
+    {"sum", FunctionKind::reduce_sum, Op::add, 1, 1},
+    {"mean", FunctionKind::reduce_mean, Op::add, 1, 1},
+    {"size", FunctionKind::reduce_size, Op::copy, 1, 1},
+    {"stddev", FunctionKind::reduce_stddev, Op::add, 1, 1},
+    {"prod", FunctionKind::reduce_prod, Op::mul, 1, 1},
+    {"init", FunctionKind::init, Op::copy, 1, 1},
+    {"previous", FunctionKind::previous, Op::copy, 1, 2},
+    {"smth1", FunctionKind::smooth1, Op::copy, 2, 3},
+    {"smth3", FunctionKind::smooth3, Op::copy, 2, 3},
+    {"smthn", FunctionKind::smoothn, Op::copy, 3, 4},
+    {"delay1", FunctionKind::delay1, Op::copy, 2, 3},
+    {"delay3", FunctionKind::delay3, Op::copy, 2, 3},
+    {"delayn", FunctionKind::delayn, Op::copy, 3, 4},
+    {"trend", FunctionKind::trend, Op::copy, 2, 3},
+    {"forcst", FunctionKind::forecast, Op::copy, 3, 4},
+    {"exprnd", FunctionKind::unary, Op::exp, -1, -1}, // listed so the error says "not supported"
+    {"random", FunctionKind::unary, Op::copy, -1, -1},
+    {"normal", FunctionKind::unary, Op::copy, -1, -1},
+}};
+
+} // namespace
+
+const FunctionInfo *find_function(std::string_view canonical_name) {
+    for (const FunctionInfo &f : functions)
+        if (f.name == canonical_name) return &f;
+    return nullptr;
+}
+
+} // namespace holon::sd

@@ -1,0 +1,39 @@
+// The builtin function table: which names exist, how many arguments they take, and how the
+// compiler lowers them. Stateless functions map to one instruction; stateful ones (SMTH, DELAY,
+// TREND, INIT, PREVIOUS) are expanded by the compiler into their own stocks or state slots.
+#pragma once
+
+#include "compile/program.hpp"
+
+#include <string_view>
+
+namespace holon::sd {
+
+enum class FunctionKind {
+    unary,      // one instruction, one argument (op)
+    binary,     // one instruction, two arguments (op)
+    min_max,    // two arguments: elementwise (op); one argument: over an array
+    safediv,    // SAFEDIV(a, b [, c])
+    step, ramp, pulse,
+    pi,
+    if_then_else,
+    lookup,     // LOOKUP(table, x)
+    reduce_sum, reduce_mean, reduce_size, reduce_stddev, reduce_prod,
+    init, previous,
+    smooth1, smooth3, smoothn,
+    delay1, delay3, delayn,
+    trend, forecast,
+};
+
+struct FunctionInfo {
+    std::string_view name; // canonical: lower case, spaces for underscores
+    FunctionKind kind;
+    Op op;
+    int min_args;
+    int max_args;
+};
+
+// The builtin called `canonical_name`, or nullptr.
+const FunctionInfo *find_function(std::string_view canonical_name);
+
+} // namespace holon::sd

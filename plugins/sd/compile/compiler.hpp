@@ -1,0 +1,15 @@
+// Turns the model IR into a Program: resolves names, expands arrays into contiguous element slots,
+// expands stateful builtins (SMTH, DELAY, TREND, ...) into their own stocks, orders the initial
+// and per-step computations (reporting algebraic loops by their members), and lowers every
+// equation to instructions.
+#pragma once
+
+#include "compile/program.hpp"
+#include "ir/model.hpp"
+
+namespace holon::sd {
+
+// Throws ModelError naming the variable and the problem.
+Program compile(const Model &model);
+
+} // namespace holon::sd

@@ -1,0 +1,35 @@
+// The equation AST. Built once per equation at compile time; never walked during simulation.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace holon::sd {
+
+enum class ExprKind {
+    number,    // value
+    name,      // a variable (or TIME, DT, ...) — name holds the canonical name
+    subscript, // name[args]: args are expressions, `*` wildcards (kind wildcard) or element names
+    wildcard,  // `*` inside a subscript
+    call,      // name(args); name is the canonical upper-case-free function name
+    unary,     // op: '-', '+', '!' (NOT)
+    binary,    // op: + - * / ^ % (MOD) < > l (<=) g (>=) = # (<>) & (AND) | (OR)
+    if_then_else,
+};
+
+struct Expr {
+    ExprKind kind = ExprKind::number;
+    double value = 0;
+    std::string name; // canonical name for name/subscript/call
+    char op = 0;
+    std::vector<std::unique_ptr<Expr>> args; // operands, arguments, or subscripts
+    int offset = 0; // character offset in the equation text, for messages
+};
+
+using ExprPtr = std::unique_ptr<Expr>;
+
+// A deep copy (used when one equation body is instantiated for several array elements).
+ExprPtr clone(const Expr &e);
+
+} // namespace holon::sd

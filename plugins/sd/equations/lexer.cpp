@@ -1,0 +1,157 @@
+#include "equations/lexer.hpp"
+
+#include "ir/error.hpp"
+
+#include <cstdlib>
+#include <string>
+
+namespace holon::sd {
+
+namespace {
+
+bool is_name_start(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || static_cast<unsigned char>(c) >= 0x80;
+}
+bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '$' || c == '.'; }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+std::string lower(std::string_view s) {
+    std::string out(s);
+    for (char &c : out)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return out;
+}
+
+// Keywords are never part of a multi-word bare name.
+bool is_keyword(std::string_view word) {
+    std::string w = lower(word);
+    return w == "if" || w == "then" || w == "else" || w == "and" || w == "or" || w == "not" || w == "mod";
+}
+
+Token keyword_or_name(std::string word, int offset) {
+    std::string w = lower(word);
+    Token t;
+    t.offset = offset;
+    if (w == "if") t.kind = TokenKind::kw_if;
+    else if (w == "then") t.kind = TokenKind::kw_then;
+    else if (w == "else") t.kind = TokenKind::kw_else;
+    else if (w == "and" || w == "or" || w == "not" || w == "mod") {
+        t.kind = TokenKind::op;
+        t.text = w;
+    } else {
+        t.kind = TokenKind::name;
+        t.text = std::move(word);
+    }
+    return t;
+}
+
+[[noreturn]] void fail(const std::string &what, size_t offset) {
+    throw ModelError(what + " at character " + std::to_string(offset + 1));
+}
+
+} // namespace
+
+std::vector<Token> tokenize(std::string_view s) {
+    std::vector<Token> tokens;
+    size_t i = 0;
+    while (i < s.size()) {
+        char c = s[i];
+        if (is_space(c)) {
+            ++i;
+            continue;
+        }
+        int offset = static_cast<int>(i);
+        if (c == '{') { // an inline comment
+            size_t close = s.find('}', i);
+            if (close == std::string_view::npos) fail("unterminated comment '{'", i);
+            i = close + 1;
+            continue;
+        }
+        if (is_digit(c) || (c == '.' && i + 1 < s.size() && is_digit(s[i + 1]))) {
+            size_t start = i;
+            while (i < s.size() && (is_digit(s[i]) || s[i] == '.')) ++i;
+            if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+                size_t j = i + 1;
+                if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+                if (j < s.size() && is_digit(s[j])) {
+                    i = j;
+                    while (i < s.size() && is_digit(s[i])) ++i;
+                }
+            }
+            std::string text(s.substr(start, i - start));
+            char *end = nullptr;
+            double v = std::strtod(text.c_str(), &end);
+            if (end != text.c_str() + text.size()) fail("malformed number '" + text + "'", start);
+            Token t;
+            t.kind = TokenKind::number;
+            t.value = v;
+            t.text = text;
+            t.offset = offset;
+            tokens.push_back(t);
+            continue;
+        }
+        if (c == '"') {
+            size_t close = s.find('"', i + 1);
+            if (close == std::string_view::npos) fail("unterminated quoted name", i);
+            Token t;
+            t.kind = TokenKind::name;
+            t.text = std::string(s.substr(i + 1, close - i - 1));
+            t.offset = offset;
+            tokens.push_back(t);
+            i = close + 1;
+            continue;
+        }
+        if (is_name_start(c)) {
+            size_t start = i;
+            while (i < s.size() && is_name_char(s[i])) ++i;
+            std::string word(s.substr(start, i - start));
+            // Names converted from Vensim may keep their spaces ("EXPRESSION MACRO"): join bare
+            // words separated only by blanks unless one of them is a keyword.
+            while (!is_keyword(word)) {
+                size_t j = i;
+                while (j < s.size() && (s[j] == ' ' || s[j] == '\t')) ++j;
+                if (j == i || j >= s.size() || !is_name_start(s[j])) break;
+                size_t k = j;
+                while (k < s.size() && is_name_char(s[k])) ++k;
+                std::string_view next = s.substr(j, k - j);
+                if (is_keyword(next)) break;
+                word += ' ';
+                word += next;
+                i = k;
+            }
+            tokens.push_back(keyword_or_name(std::move(word), offset));
+            continue;
+        }
+        Token t;
+        t.offset = offset;
+        auto two = s.substr(i, 2);
+        if (two == "<=" || two == ">=" || two == "<>") {
+            t.kind = TokenKind::op;
+            t.text = std::string(two);
+            i += 2;
+        } else {
+            switch (c) {
+            case '+': case '-': case '*': case '/': case '^': case '<': case '>': case '=': case '!':
+                t.kind = TokenKind::op;
+                t.text = std::string(1, c);
+                break;
+            case '(': t.kind = TokenKind::lparen; break;
+            case ')': t.kind = TokenKind::rparen; break;
+            case '[': t.kind = TokenKind::lbracket; break;
+            case ']': t.kind = TokenKind::rbracket; break;
+            case ',': t.kind = TokenKind::comma; break;
+            default: fail(std::string("unexpected character '") + c + "'", i);
+            }
+            ++i;
+        }
+        tokens.push_back(t);
+    }
+    Token end;
+    end.kind = TokenKind::end;
+    end.offset = static_cast<int>(s.size());
+    tokens.push_back(end);
+    return tokens;
+}
+
+} // namespace holon::sd

@@ -1,0 +1,201 @@
+#include "equations/parser.hpp"
+
+#include "equations/lexer.hpp"
+#include "ir/error.hpp"
+#include "ir/names.hpp"
+
+namespace holon::sd {
+
+ExprPtr clone(const Expr &e) {
+    auto c = std::make_unique<Expr>();
+    c->kind = e.kind;
+    c->value = e.value;
+    c->name = e.name;
+    c->op = e.op;
+    c->offset = e.offset;
+    c->args.reserve(e.args.size());
+    for (const auto &a : e.args) c->args.push_back(clone(*a));
+    return c;
+}
+
+namespace {
+
+// Binding powers (higher binds tighter).
+constexpr int bp_or = 1, bp_and = 2, bp_not = 3, bp_compare = 4, bp_add = 5, bp_mul = 6, bp_unary = 7, bp_pow = 8;
+
+struct BinaryOp {
+    char op;
+    int bp;
+};
+
+bool binary_op(const Token &t, BinaryOp &out) {
+    if (t.kind != TokenKind::op) return false;
+    const std::string &s = t.text;
+    if (s == "or") out = {'|', bp_or};
+    else if (s == "and") out = {'&', bp_and};
+    else if (s == "=") out = {'=', bp_compare};
+    else if (s == "<>") out = {'#', bp_compare};
+    else if (s == "<") out = {'<', bp_compare};
+    else if (s == ">") out = {'>', bp_compare};
+    else if (s == "<=") out = {'l', bp_compare};
+    else if (s == ">=") out = {'g', bp_compare};
+    else if (s == "+") out = {'+', bp_add};
+    else if (s == "-") out = {'-', bp_add};
+    else if (s == "*") out = {'*', bp_mul};
+    else if (s == "/") out = {'/', bp_mul};
+    else if (s == "mod") out = {'%', bp_mul};
+    else if (s == "^") out = {'^', bp_pow};
+    else return false;
+    return true;
+}
+
+class Parser {
+public:
+    explicit Parser(std::vector<Token> tokens) : t_(std::move(tokens)) {}
+
+    ExprPtr parse_all() {
+        ExprPtr e = expr(0);
+        if (peek().kind != TokenKind::end) fail("unexpected '" + describe(peek()) + "' after the end of the expression");
+        return e;
+    }
+
+private:
+    const Token &peek() const { return t_[pos_]; }
+    const Token &next() { return t_[pos_ < t_.size() - 1 ? pos_++ : pos_]; }
+    bool accept(TokenKind k) {
+        if (peek().kind != k) return false;
+        next();
+        return true;
+    }
+    void expect(TokenKind k, const char *what) {
+        if (!accept(k)) fail(std::string("expected ") + what + " but found '" + describe(peek()) + "'");
+    }
+    static std::string describe(const Token &t) {
+        switch (t.kind) {
+        case TokenKind::number: return t.text;
+        case TokenKind::name: return t.text;
+        case TokenKind::op: return t.text;
+        case TokenKind::lparen: return "(";
+        case TokenKind::rparen: return ")";
+        case TokenKind::lbracket: return "[";
+        case TokenKind::rbracket: return "]";
+        case TokenKind::comma: return ",";
+        case TokenKind::kw_if: return "IF";
+        case TokenKind::kw_then: return "THEN";
+        case TokenKind::kw_else: return "ELSE";
+        case TokenKind::end: return "end of equation";
+        }
+        return "?";
+    }
+    [[noreturn]] void fail(const std::string &what) const {
+        throw ModelError(what + " at character " + std::to_string(peek().offset + 1));
+    }
+
+    static ExprPtr node(ExprKind k, int offset) {
+        auto e = std::make_unique<Expr>();
+        e->kind = k;
+        e->offset = offset;
+        return e;
+    }
+
+    ExprPtr expr(int min_bp) {
+        ExprPtr lhs = prefix();
+        for (;;) {
+            BinaryOp op{};
+            if (!binary_op(peek(), op) || op.bp < min_bp) break;
+            int offset = next().offset;
+            // ^ is right-associative: its right side may hold another ^.
+            ExprPtr rhs = expr(op.op == '^' ? op.bp : op.bp + 1);
+            auto b = node(ExprKind::binary, offset);
+            b->op = op.op;
+            b->args.push_back(std::move(lhs));
+            b->args.push_back(std::move(rhs));
+            lhs = std::move(b);
+        }
+        return lhs;
+    }
+
+    ExprPtr prefix() {
+        const Token &t = next();
+        switch (t.kind) {
+        case TokenKind::number: {
+            auto e = node(ExprKind::number, t.offset);
+            e->value = t.value;
+            return e;
+        }
+        case TokenKind::name: return name_or_call(t);
+        case TokenKind::lparen: {
+            ExprPtr e = expr(0);
+            expect(TokenKind::rparen, "')'");
+            return e;
+        }
+        case TokenKind::kw_if: {
+            auto e = node(ExprKind::if_then_else, t.offset);
+            e->args.push_back(expr(0));
+            expect(TokenKind::kw_then, "THEN");
+            e->args.push_back(expr(0));
+            expect(TokenKind::kw_else, "ELSE");
+            e->args.push_back(expr(0));
+            return e;
+        }
+        case TokenKind::op:
+            if (t.text == "-" || t.text == "+") {
+                auto e = node(ExprKind::unary, t.offset);
+                e->op = t.text[0];
+                e->args.push_back(expr(bp_unary));
+                return e;
+            }
+            if (t.text == "not") {
+                auto e = node(ExprKind::unary, t.offset);
+                e->op = '!';
+                e->args.push_back(expr(bp_not));
+                return e;
+            }
+            break;
+        default: break;
+        }
+        --pos_;
+        fail("unexpected '" + describe(t) + "'");
+    }
+
+    ExprPtr name_or_call(const Token &t) {
+        if (accept(TokenKind::lparen)) {
+            auto e = node(ExprKind::call, t.offset);
+            e->name = canonical_name(t.text);
+            if (!accept(TokenKind::rparen)) {
+                do e->args.push_back(expr(0));
+                while (accept(TokenKind::comma));
+                expect(TokenKind::rparen, "')' or ','");
+            }
+            return e;
+        }
+        if (accept(TokenKind::lbracket)) {
+            auto e = node(ExprKind::subscript, t.offset);
+            e->name = canonical_name(t.text);
+            do {
+                if (peek().kind == TokenKind::op && peek().text == "*") {
+                    e->args.push_back(node(ExprKind::wildcard, next().offset));
+                } else {
+                    e->args.push_back(expr(0));
+                }
+            } while (accept(TokenKind::comma));
+            expect(TokenKind::rbracket, "']' or ','");
+            return e;
+        }
+        auto e = node(ExprKind::name, t.offset);
+        e->name = canonical_name(t.text);
+        return e;
+    }
+
+    std::vector<Token> t_;
+    size_t pos_ = 0;
+};
+
+} // namespace
+
+ExprPtr parse_equation(std::string_view equation) {
+    Parser p(tokenize(equation));
+    return p.parse_all();
+}
+
+} // namespace holon::sd

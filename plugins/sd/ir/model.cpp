@@ -1,0 +1,58 @@
+#include "ir/model.hpp"
+
+#include "ir/names.hpp"
+
+namespace holon::sd {
+
+const char *to_string(VariableKind kind) {
+    switch (kind) {
+    case VariableKind::stock: return "stock";
+    case VariableKind::flow: return "flow";
+    case VariableKind::aux: return "aux";
+    }
+    return "aux";
+}
+
+const char *to_string(GraphicalFunctionType type) {
+    switch (type) {
+    case GraphicalFunctionType::continuous: return "continuous";
+    case GraphicalFunctionType::extrapolate: return "extrapolate";
+    case GraphicalFunctionType::discrete: return "discrete";
+    }
+    return "continuous";
+}
+
+const char *to_string(IntegrationMethod method) {
+    switch (method) {
+    case IntegrationMethod::euler: return "euler";
+    case IntegrationMethod::rk2: return "rk2";
+    case IntegrationMethod::rk4: return "rk4";
+    }
+    return "euler";
+}
+
+std::optional<VariableKind> variable_kind_from_string(std::string_view text) {
+    std::string t = canonical_name(text);
+    if (t == "stock") return VariableKind::stock;
+    if (t == "flow") return VariableKind::flow;
+    if (t == "aux") return VariableKind::aux;
+    return std::nullopt;
+}
+
+std::optional<GraphicalFunctionType> graphical_function_type_from_string(std::string_view text) {
+    std::string t = canonical_name(text);
+    if (t == "continuous") return GraphicalFunctionType::continuous;
+    if (t == "extrapolate") return GraphicalFunctionType::extrapolate;
+    if (t == "discrete") return GraphicalFunctionType::discrete;
+    return std::nullopt;
+}
+
+std::optional<IntegrationMethod> integration_method_from_string(std::string_view text) {
+    std::string t = canonical_name(text);
+    if (t == "euler") return IntegrationMethod::euler;
+    if (t == "rk2") return IntegrationMethod::rk2;
+    if (t == "rk4") return IntegrationMethod::rk4;
+    return std::nullopt;
+}
+
+} // namespace holon::sd

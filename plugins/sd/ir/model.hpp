@@ -1,0 +1,86 @@
+// The System Dynamics model IR, shared by every reader (XMILE now, Vensim .mdl later) and by the
+// shared-model (holon-model/1) mapping. It keeps equations as text exactly as the source wrote
+// them; the compiler parses them. Everything a reader can express maps onto these few structs.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace holon::sd {
+
+enum class VariableKind { stock, flow, aux };
+
+// How a graphical function (lookup) treats x between and beyond its points.
+//   continuous:  linear interpolation, clamped to the end values outside the x range
+//   extrapolate: linear interpolation, linear extrapolation from the end segments
+//   discrete:    step function: the y of the last point whose x <= input
+enum class GraphicalFunctionType { continuous, extrapolate, discrete };
+
+struct Scale {
+    double min = 0;
+    double max = 0;
+};
+
+struct GraphicalFunction {
+    GraphicalFunctionType type = GraphicalFunctionType::continuous;
+    std::vector<double> xs; // same length as ys, strictly increasing after reading
+    std::vector<double> ys;
+    std::optional<Scale> xscale; // as written in the source (kept for round trips)
+    std::optional<Scale> yscale;
+};
+
+// One element's own equation of an arrayed variable ("per-element" definition).
+struct ElementEquation {
+    std::vector<std::string> subscripts; // one element name per dimension of the variable
+    std::string equation;
+    std::optional<GraphicalFunction> gf;
+};
+
+struct Variable {
+    std::string name; // as written in the source, e.g. "Teacup Temperature"
+    VariableKind kind = VariableKind::aux;
+    std::string equation; // stocks: the initial value; empty when per-element equations are used
+    std::string units;
+    std::string documentation;
+    std::vector<std::string> inflows;  // stocks only: names of flows
+    std::vector<std::string> outflows; // stocks only
+    bool non_negative = false;         // stocks: clamp at 0; flows: clamp at 0 (uniflow)
+    std::optional<GraphicalFunction> gf; // the equation's value is passed through it
+    std::vector<std::string> dimensions;   // empty for a scalar
+    std::vector<ElementEquation> elements; // per-element equations, if any
+};
+
+struct Dimension {
+    std::string name;
+    std::vector<std::string> elements;
+};
+
+enum class IntegrationMethod { euler, rk2, rk4 };
+
+struct SimSpecs {
+    double start = 0;
+    double stop = 10;
+    double dt = 1;
+    std::optional<double> save_step; // default: dt
+    IntegrationMethod method = IntegrationMethod::euler;
+    std::string time_units;
+};
+
+struct Model {
+    std::string name;
+    SimSpecs sim_specs;
+    std::vector<Dimension> dimensions;
+    std::vector<Variable> variables;
+};
+
+const char *to_string(VariableKind kind);
+const char *to_string(GraphicalFunctionType type);
+const char *to_string(IntegrationMethod method);
+std::optional<VariableKind> variable_kind_from_string(std::string_view text);
+std::optional<GraphicalFunctionType> graphical_function_type_from_string(std::string_view text);
+// Accepts the XMILE spellings ("Euler", "RK4", "rk2", ...); case-insensitive.
+std::optional<IntegrationMethod> integration_method_from_string(std::string_view text);
+
+} // namespace holon::sd

@@ -1,0 +1,15 @@
+// Name matching as XMILE defines it: case-insensitive, spaces and underscores equivalent, quotes
+// not part of the name. Every lookup of a variable, dimension or element goes through canonical().
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace holon::sd {
+
+// Lower-cases ASCII letters, strips surrounding quotes and whitespace, and turns every run of
+// spaces, underscores, tabs and newlines into one space: "Teacup_Temperature" and
+// "\"teacup  temperature\"" both become "teacup temperature".
+std::string canonical_name(std::string_view name);
+
+} // namespace holon::sd

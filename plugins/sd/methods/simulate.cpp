@@ -1,0 +1,150 @@
+#include "compile/compiler.hpp"
+#include "engine/simulator.hpp"
+#include "ir/names.hpp"
+#include "methods/methods.hpp"
+#include "methods/model_source.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+
+namespace holon::sd {
+
+namespace {
+
+constexpr const char *params_schema = R"({
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "overrides": {"type": "object", "additionalProperties": {"type": "number"},
+                  "description": "constant (or stock initial value) by variable name"},
+    "start": {"type": "number"},
+    "stop": {"type": "number"},
+    "dt": {"type": "number", "exclusiveMinimum": 0},
+    "save_step": {"type": "number", "exclusiveMinimum": 0},
+    "method": {"type": "string", "enum": ["euler", "rk2", "rk4"]},
+    "variables": {"type": "array", "items": {"type": "string"}}
+  }
+})";
+
+constexpr const char *result_schema = R"({
+  "type": "object",
+  "required": ["steps", "rows", "columns", "method", "compile_ms", "run_ms"],
+  "properties": {
+    "steps": {"type": "integer"}, "rows": {"type": "integer"}, "columns": {"type": "array", "items": {"type": "string"}},
+    "method": {"type": "string"}, "start": {"type": "number"}, "stop": {"type": "number"}, "dt": {"type": "number"},
+    "save_step": {"type": "number"}, "compile_ms": {"type": "number"}, "run_ms": {"type": "number"}
+  }
+})";
+
+std::string number_text(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+void apply_override(Model &m, const std::string &name, double value) {
+    std::string c = canonical_name(name);
+    for (Variable &v : m.variables) {
+        if (canonical_name(v.name) != c) continue;
+        if (v.kind == VariableKind::flow && v.gf)
+            throw holon::Error(HOLON_ERR_INVALID_PARAMS, "'" + name + "' is computed through a graphical function");
+        v.equation = number_text(value);
+        v.elements.clear();
+        if (v.kind == VariableKind::aux) v.gf.reset();
+        return;
+    }
+    throw holon::Error(HOLON_ERR_INVALID_PARAMS, "override of unknown variable '" + name + "'");
+}
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+} // namespace
+
+holon::MethodInfo SimulateMethod::info() {
+    holon::MethodInfo i{"sd.simulate", "Simulate",
+                        "Simulates the stock-and-flow model with fixed-step Euler, RK2 or RK4 and returns the table "
+                        "'series' (a time column and one column per variable, array elements as name[e1,e2]). "
+                        "Constants and initial values can be overridden by name; start, stop, dt and save_step "
+                        "default to the model's settings.",
+                        params_schema, result_schema};
+    i.flags = HOLON_METHOD_FLAG_CONCURRENT;
+    return i;
+}
+
+void SimulateMethod::run(holon::Context &ctx) {
+    Model model = model_from_context(ctx);
+    nlohmann::json params = nlohmann::json::parse(ctx.params_json(), nullptr, false);
+    if (!params.is_object()) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "params must be a JSON object");
+    try {
+        if (params.contains("overrides"))
+            for (const auto &[name, value] : params["overrides"].items()) {
+                if (!value.is_number()) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "override of '" + name + "' is not a number");
+                apply_override(model, name, value.get<double>());
+            }
+        auto t0 = std::chrono::steady_clock::now();
+        Program program = compile(model);
+        double compile_ms = ms_since(t0);
+
+        RunSettings settings;
+        if (params.contains("start")) settings.start = params["start"].get<double>();
+        if (params.contains("stop")) settings.stop = params["stop"].get<double>();
+        if (params.contains("dt")) settings.dt = params["dt"].get<double>();
+        if (params.contains("save_step")) settings.save_step = params["save_step"].get<double>();
+        if (params.contains("method")) {
+            auto method = integration_method_from_string(params["method"].get<std::string>());
+            if (!method) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "unknown method; use euler, rk2 or rk4");
+            settings.method = *method;
+        }
+        if (params.contains("variables")) {
+            for (const auto &want : params["variables"]) {
+                std::string c = canonical_name(want.get<std::string>());
+                bool found = false;
+                for (size_t i = 0; i < program.outputs.size(); ++i) {
+                    std::string n = canonical_name(program.outputs[i].name);
+                    if (n == c || (n.size() > c.size() && n.compare(0, c.size(), c) == 0 && n[c.size()] == '[')) {
+                        settings.outputs.push_back(i);
+                        found = true;
+                    }
+                }
+                if (!found) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "unknown variable '" + want.get<std::string>() + "'");
+            }
+        }
+        ctx.check_cancelled();
+        Simulator sim(program);
+        t0 = std::chrono::steady_clock::now();
+        const Results &r = sim.run(settings);
+        double run_ms = ms_since(t0);
+
+        holon::Table table;
+        table.name = "series";
+        table.add_column("time", r.times);
+        for (size_t c = 0; c < r.names.size(); ++c) {
+            std::vector<double> col(r.times.size());
+            for (size_t row = 0; row < r.times.size(); ++row) col[row] = r.value(row, c);
+            table.add_column(r.names[c], std::move(col));
+        }
+        ctx.put_table(table);
+        double dt = settings.dt.value_or(program.sim_specs.dt);
+        ctx.put_json(nlohmann::json{{"steps", r.steps},
+                                    {"rows", r.times.size()},
+                                    {"columns", r.names},
+                                    {"method", to_string(settings.method.value_or(program.sim_specs.method))},
+                                    {"start", settings.start.value_or(program.sim_specs.start)},
+                                    {"stop", settings.stop.value_or(program.sim_specs.stop)},
+                                    {"dt", dt},
+                                    {"save_step", settings.save_step.value_or(program.sim_specs.save_step.value_or(dt))},
+                                    {"compile_ms", compile_ms},
+                                    {"run_ms", run_ms}}
+                         .dump());
+    } catch (const ModelError &e) {
+        throw to_holon_error(e);
+    } catch (const nlohmann::json::exception &e) {
+        throw holon::Error(HOLON_ERR_INVALID_PARAMS, std::string("params: ") + e.what());
+    }
+}
+
+} // namespace holon::sd

@@ -1,0 +1,12 @@
+// Writes the model IR as an XMILE 1.0 document that read_xmile reads back to the same IR.
+#pragma once
+
+#include "ir/model.hpp"
+
+#include <string>
+
+namespace holon::sd {
+
+std::string write_xmile(const Model &model);
+
+} // namespace holon::sd

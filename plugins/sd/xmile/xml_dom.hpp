@@ -1,0 +1,39 @@
+// A small, safe XML reader (expat underneath) that builds an element tree. Refuses DTDs and
+// therefore every entity declaration (no billion laughs, no external entities), bounds the
+// nesting depth and the input size, and reports errors with line and column.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace holon::sd::xml {
+
+struct Element {
+    std::string name;       // as written, e.g. "isee:prefs"
+    std::string local_name; // without a prefix, e.g. "prefs"
+    bool has_prefix = false;
+    std::vector<std::pair<std::string, std::string>> attributes;
+    std::string text; // all character data directly inside this element
+    std::vector<Element> children;
+    int line = 0;
+    int column = 0;
+
+    // The value of the attribute (compared by local name), or nullptr.
+    const std::string *attribute(std::string_view local) const;
+    // The first child without a namespace prefix called `local`, or nullptr.
+    const Element *child(std::string_view local) const;
+    std::vector<const Element *> children_named(std::string_view local) const;
+};
+
+struct Limits {
+    size_t max_bytes = 64u << 20;
+    int max_depth = 64;
+};
+
+// Throws ModelError("XML: ...", "", line, column) on malformed or refused input.
+Element parse(std::string_view document, const Limits &limits = {});
+
+} // namespace holon::sd::xml
