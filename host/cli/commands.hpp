@@ -3,11 +3,31 @@
 
 #include "cli/host_session.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+namespace CLI {
+class App;
+}
+
 namespace holon::cli {
+
+// A subcommand registers its options on the parser and says what to run when it is chosen.
+// Adding a subcommand = one file defining an add_*_command function + one line in main.cpp.
+struct CommandRegistration {
+    CLI::App *command;           // the (leaf) subcommand; chosen when *command is true
+    std::function<int()> action; // runs it; returns the exit code or throws CliError
+};
+
+// --plugin-path, for subcommands that discover plugins.
+void add_plugin_path_option(CLI::App &command, GlobalOptions &global);
+
+CommandRegistration add_plugins_command(CLI::App &app, GlobalOptions &global);
+CommandRegistration add_model_validate_command(CLI::App &app, GlobalOptions &global);
+CommandRegistration add_run_command(CLI::App &app, GlobalOptions &global);
+CommandRegistration add_plugin_check_command(CLI::App &app, GlobalOptions &global);
 
 struct PluginsOptions {
     bool json = false;
