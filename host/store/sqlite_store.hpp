@@ -1,0 +1,90 @@
+// The SQLite implementation of Store. Private to holon_store: others use open_sqlite_store.
+// The member functions are spread over sqlite_<entity>.cpp files, one per entity.
+#pragma once
+
+#include "store/connection_pool.hpp"
+#include "store/store.hpp"
+
+namespace holon::store {
+
+// Throws NotFound unless the workspace exists. For use inside the callers' transactions.
+void require_workspace(Connection& db, const std::string& workspace_id);
+
+// Throws InvalidArgument for tables with ragged columns or duplicate table or blob names.
+void validate_outputs(const RunOutputs& outputs);
+
+class SqliteStore final : public Store {
+public:
+    SqliteStore(const std::filesystem::path& data_dir, const StoreOptions& options);
+
+    Workspace create_workspace(const std::string& name) override;
+    Workspace get_workspace(const std::string& id) override;
+    Page<Workspace> list_workspaces(const PageRequest& page) override;
+    Workspace rename_workspace(const std::string& id, const std::string& name) override;
+    void delete_workspace(const std::string& id) override;
+
+    NewToken create_token(const std::string& workspace_id, Role role, std::optional<Millis> expires_at) override;
+    std::string register_token(const std::string& workspace_id, Role role, std::optional<Millis> expires_at,
+                               const std::string& secret) override;
+    std::optional<Principal> authenticate(const std::string& secret) override;
+    TokenInfo get_token(const std::string& workspace_id, const std::string& token_id) override;
+    Page<TokenInfo> list_tokens(const std::string& workspace_id, const PageRequest& page) override;
+    void revoke_token(const std::string& workspace_id, const std::string& token_id) override;
+
+    ModelRef create_model(const std::string& workspace_id, const ModelWrite& model) override;
+    ModelRef update_model(const std::string& workspace_id, const std::string& model_id,
+                          const std::string& expected_etag, const ModelWrite& model) override;
+    ModelRevision get_model(const std::string& workspace_id, const std::string& model_id,
+                            std::optional<std::int64_t> revision) override;
+    Page<ModelSummary> list_models(const std::string& workspace_id, const PageRequest& page) override;
+    Page<RevisionInfo> list_revisions(const std::string& workspace_id, const std::string& model_id,
+                                      const PageRequest& page) override;
+    void delete_model(const std::string& workspace_id, const std::string& model_id) override;
+
+    Run create_run(const std::string& workspace_id, const NewRun& run) override;
+    Run get_run(const std::string& workspace_id, const std::string& run_id) override;
+    Page<Run> list_runs(const std::string& workspace_id, const PageRequest& page,
+                        std::optional<RunState> state) override;
+    Run request_cancel(const std::string& workspace_id, const std::string& run_id) override;
+    std::int64_t count_in_flight(const std::string& workspace_id) override;
+    std::map<RunState, std::int64_t> count_runs_by_state() override;
+    std::optional<Run> claim(const std::string& owner, std::int64_t lease_ms) override;
+    bool renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) override;
+    void set_progress(const std::string& run_id, double fraction, const std::string& stage) override;
+    bool finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) override;
+    RecoveryReport recover_after_crash(RecoveryScope scope) override;
+
+    std::int64_t append_event(const std::string& run_id, const std::string& type,
+                              const std::string& data_json) override;
+    std::vector<RunEvent> list_events(const std::string& workspace_id, const std::string& run_id,
+                                      std::int64_t after_id, std::size_t limit) override;
+
+    RunOutputs get_outputs(const std::string& workspace_id, const std::string& run_id) override;
+    ResultTable get_result_table(const std::string& workspace_id, const std::string& run_id,
+                                 const std::string& name) override;
+    ResultBlob get_result_blob(const std::string& workspace_id, const std::string& run_id,
+                               const std::string& name) override;
+
+    std::string integrity_check() override;
+    int schema_version() override;
+
+private:
+    Millis now() const;
+    std::size_t page_limit(const PageRequest& page) const;
+
+    // Helpers that run inside a transaction the caller holds on `db`.
+    std::int64_t append_event_in(Connection& db, const std::string& run_id, const std::string& workspace_id,
+                                 const std::string& type, const std::string& data_json);
+    void append_state_event_in(Connection& db, const std::string& run_id, const std::string& workspace_id,
+                               RunState state);
+    void store_outputs_in(Connection& db, const std::string& run_id, const std::string& workspace_id,
+                          const RunOutputs& outputs);
+    // Re-queues, fails or cancels one running run whose host is gone; records which in report.
+    void settle_orphan_in(Connection& db, const std::string& run_id, RecoveryReport& report);
+    Run load_run_in(Connection& db, const std::string& run_id);  // any workspace; NotFound if absent
+
+    StoreOptions options_;
+    ConnectionPool pool_;
+};
+
+}  // namespace holon::store
