@@ -125,7 +125,8 @@ runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runne
         child.source_name = nested.source_name;
         child.source_dir = request.source_dir;
         runner::JobCallbacks child_cb;
-        child_cb.cancel = callbacks.cancel; // a cancelled parent cancels its children
+        // The pool's flag covers both a cancelled parent and a parent that died or hit a limit.
+        child_cb.cancel = nested.cancel ? nested.cancel : callbacks.cancel;
         child_cb.on_log = callbacks.on_log;
         return run_at_depth(child, child_cb, depth + 1);
     };

@@ -1,0 +1,536 @@
+#include "protocol.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cerrno>
+#include <cstring>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace holon::runner::protocol {
+
+const char *message_type_name(MessageType type) {
+    switch (type) {
+    case MessageType::Describe: return "DESCRIBE";
+    case MessageType::Job: return "JOB";
+    case MessageType::Cancel: return "CANCEL";
+    case MessageType::InvokeResult: return "INVOKE_RESULT";
+    case MessageType::Description: return "DESCRIPTION";
+    case MessageType::Progress: return "PROGRESS";
+    case MessageType::Log: return "LOG";
+    case MessageType::Error: return "ERROR";
+    case MessageType::ResultJson: return "RESULT_JSON";
+    case MessageType::ResultTable: return "RESULT_TABLE";
+    case MessageType::ResultBlob: return "RESULT_BLOB";
+    case MessageType::InvokeRequest: return "INVOKE_REQUEST";
+    case MessageType::Done: return "DONE";
+    }
+    return nullptr;
+}
+
+// ---- primitives -------------------------------------------------------------------------------
+// Integers are little-endian on the wire; doubles are copied in native order because both ends
+// always run on the same machine.
+
+void Writer::u32(uint32_t v) {
+    char b[4];
+    for (int i = 0; i < 4; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xffu);
+    buf_.append(b, 4);
+}
+void Writer::i32(int32_t v) { u32(static_cast<uint32_t>(v)); }
+void Writer::u64(uint64_t v) {
+    char b[8];
+    for (int i = 0; i < 8; ++i) b[i] = static_cast<char>((v >> (8 * i)) & 0xffu);
+    buf_.append(b, 8);
+}
+void Writer::f64(double v) { bytes(&v, sizeof v); }
+void Writer::str(std::string_view s) {
+    u64(s.size());
+    buf_.append(s.data(), s.size());
+}
+void Writer::bytes(const void *data, size_t size) { buf_.append(static_cast<const char *>(data), size); }
+
+std::string_view Reader::take(size_t n) {
+    if (n > data_.size() - pos_) throw ProtocolError("truncated message");
+    std::string_view out = data_.substr(pos_, n);
+    pos_ += n;
+    return out;
+}
+uint32_t Reader::u32() {
+    std::string_view b = take(4);
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[static_cast<size_t>(i)]);
+    return v;
+}
+int32_t Reader::i32() { return static_cast<int32_t>(u32()); }
+uint64_t Reader::u64() {
+    std::string_view b = take(8);
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; --i) v = (v << 8) | static_cast<unsigned char>(b[static_cast<size_t>(i)]);
+    return v;
+}
+double Reader::f64() {
+    double v = 0;
+    std::memcpy(&v, take(sizeof v).data(), sizeof v);
+    return v;
+}
+std::string Reader::str() {
+    uint64_t n = u64();
+    if (n > data_.size() - pos_) throw ProtocolError("truncated string");
+    return std::string(take(static_cast<size_t>(n)));
+}
+void Reader::doubles(double *out, size_t count) {
+    if (count > (data_.size() - pos_) / sizeof(double)) throw ProtocolError("truncated table values");
+    std::string_view b = take(count * sizeof(double));
+    if (count) std::memcpy(out, b.data(), b.size());
+}
+void Reader::expect_end() const {
+    if (!at_end()) throw ProtocolError("trailing bytes in message");
+}
+
+// ---- tables -----------------------------------------------------------------------------------
+
+namespace {
+
+void write_table_header(Writer &w, std::string_view name, const std::vector<std::string_view> &columns,
+                        uint64_t rows) {
+    nlohmann::json header;
+    header["name"] = name;
+    header["columns"] = columns;
+    header["rows"] = rows;
+    w.str(header.dump());
+}
+
+} // namespace
+
+namespace {
+
+void write_table_header(Writer &w, const holon_table_t &table) {
+    if (!table.name) throw ProtocolError("table without a name");
+    std::vector<std::string_view> columns;
+    for (uint32_t c = 0; c < table.column_count; ++c) {
+        if (!table.columns[c].name) throw ProtocolError("column without a name");
+        columns.emplace_back(table.columns[c].name);
+    }
+    write_table_header(w, table.name, columns, table.row_count);
+}
+
+} // namespace
+
+void write_table(Writer &w, const holon_table_t &table) {
+    write_table_header(w, table);
+    for (uint32_t c = 0; c < table.column_count; ++c)
+        w.bytes(table.columns[c].values, static_cast<size_t>(table.row_count) * sizeof(double));
+}
+
+void write_table(Writer &w, const TableData &table) {
+    std::vector<std::string_view> columns(table.columns.begin(), table.columns.end());
+    if (table.values.size() != table.columns.size()) throw ProtocolError("table values do not match its columns");
+    uint64_t rows = table.row_count();
+    for (const auto &column : table.values)
+        if (column.size() != rows) throw ProtocolError("table columns of different lengths");
+    write_table_header(w, table.name, columns, rows);
+    for (const auto &column : table.values) w.bytes(column.data(), column.size() * sizeof(double));
+}
+
+TableData read_table(Reader &r) {
+    TableData t;
+    uint64_t rows = 0;
+    try {
+        auto header = nlohmann::json::parse(r.str());
+        t.name = header.at("name").get<std::string>();
+        t.columns = header.at("columns").get<std::vector<std::string>>();
+        rows = header.at("rows").get<uint64_t>();
+    } catch (const nlohmann::json::exception &e) {
+        throw ProtocolError(std::string("bad table header: ") + e.what());
+    }
+    // Checked before allocating, so that a lying header cannot make us allocate terabytes.
+    if (!t.columns.empty() && rows > r.remaining() / sizeof(double) / t.columns.size())
+        throw ProtocolError("truncated table values");
+    t.values.resize(t.columns.size());
+    for (auto &column : t.values) {
+        column.resize(static_cast<size_t>(rows));
+        r.doubles(column.data(), column.size());
+    }
+    return t;
+}
+
+uint64_t table_bytes(const holon_table_t &table) {
+    uint64_t bytes = table.name ? std::strlen(table.name) : 0;
+    for (uint32_t c = 0; c < table.column_count; ++c)
+        bytes += (table.columns[c].name ? std::strlen(table.columns[c].name) : 0) + table.row_count * sizeof(double);
+    return bytes;
+}
+
+uint64_t table_bytes(const TableData &table) {
+    uint64_t bytes = table.name.size();
+    for (size_t c = 0; c < table.columns.size(); ++c)
+        bytes += table.columns[c].size() + (c < table.values.size() ? table.values[c].size() * sizeof(double) : 0);
+    return bytes;
+}
+
+// ---- messages ---------------------------------------------------------------------------------
+
+namespace {
+
+void write_tables(Writer &w, const std::vector<TableData> &tables) {
+    w.u32(static_cast<uint32_t>(tables.size()));
+    for (const auto &t : tables) write_table(w, t);
+}
+
+std::vector<TableData> read_tables(Reader &r) {
+    uint32_t n = r.u32();
+    std::vector<TableData> tables;
+    for (uint32_t i = 0; i < n; ++i) tables.push_back(read_table(r));
+    return tables;
+}
+
+} // namespace
+
+std::string encode(const JobMessage &m) {
+    Writer w;
+    w.str(m.method_id);
+    w.str(m.model_json);
+    w.str(m.params_json);
+    w.str(m.source);
+    w.str(m.source_name);
+    w.str(m.source_dir);
+    w.str(m.scratch_dir);
+    w.u64(m.output_bytes);
+    write_tables(w, m.tables);
+    return w.take();
+}
+
+JobMessage decode_job(std::string_view payload) {
+    Reader r(payload);
+    JobMessage m;
+    m.method_id = r.str();
+    m.model_json = r.str();
+    m.params_json = r.str();
+    m.source = r.str();
+    m.source_name = r.str();
+    m.source_dir = r.str();
+    m.scratch_dir = r.str();
+    m.output_bytes = r.u64();
+    m.tables = read_tables(r);
+    r.expect_end();
+    return m;
+}
+
+std::string encode(const PluginDescription &m) {
+    Writer w;
+    w.str(m.plugin_id);
+    w.str(m.plugin_version);
+    w.u32(m.abi_major);
+    w.u32(m.abi_minor);
+    w.u32(m.abi_patch);
+    w.u32(static_cast<uint32_t>(m.methods.size()));
+    for (const auto &d : m.methods) {
+        w.str(d.id);
+        w.str(d.name);
+        w.str(d.description);
+        w.str(d.params_schema);
+        w.str(d.result_schema);
+        w.str(d.formats);
+        w.i32(d.kind);
+        w.u32(d.flags);
+    }
+    return w.take();
+}
+
+PluginDescription decode_description(std::string_view payload) {
+    Reader r(payload);
+    PluginDescription m;
+    m.plugin_id = r.str();
+    m.plugin_version = r.str();
+    m.abi_major = r.u32();
+    m.abi_minor = r.u32();
+    m.abi_patch = r.u32();
+    uint32_t n = r.u32();
+    for (uint32_t i = 0; i < n; ++i) {
+        MethodDescription d;
+        d.id = r.str();
+        d.name = r.str();
+        d.description = r.str();
+        d.params_schema = r.str();
+        d.result_schema = r.str();
+        d.formats = r.str();
+        d.kind = r.i32();
+        d.flags = r.u32();
+        m.methods.push_back(std::move(d));
+    }
+    r.expect_end();
+    return m;
+}
+
+std::string encode(const ProgressMessage &m) {
+    Writer w;
+    w.f64(m.fraction);
+    w.str(m.stage);
+    return w.take();
+}
+
+ProgressMessage decode_progress(std::string_view payload) {
+    Reader r(payload);
+    ProgressMessage m;
+    m.fraction = r.f64();
+    m.stage = r.str();
+    r.expect_end();
+    return m;
+}
+
+std::string encode(const LogLine &m) {
+    Writer w;
+    w.i32(m.level);
+    w.str(m.message);
+    return w.take();
+}
+
+LogLine decode_log(std::string_view payload) {
+    Reader r(payload);
+    LogLine m;
+    m.level = r.i32();
+    m.message = r.str();
+    r.expect_end();
+    return m;
+}
+
+std::string encode(const ErrorMessage &m) {
+    Writer w;
+    w.i32(m.status);
+    w.str(m.problem);
+    w.str(m.message);
+    return w.take();
+}
+
+ErrorMessage decode_error(std::string_view payload) {
+    Reader r(payload);
+    ErrorMessage m;
+    m.status = r.i32();
+    m.problem = r.str();
+    m.message = r.str();
+    r.expect_end();
+    return m;
+}
+
+std::string encode(const Blob &m) {
+    Writer w;
+    w.str(m.name);
+    w.str(m.media_type);
+    w.str(m.data);
+    return w.take();
+}
+
+Blob decode_blob(std::string_view payload) {
+    Reader r(payload);
+    Blob m;
+    m.name = r.str();
+    m.media_type = r.str();
+    m.data = r.str();
+    r.expect_end();
+    return m;
+}
+
+std::string encode(const InvokeRequestMessage &m) {
+    Writer w;
+    w.u64(m.id);
+    w.u32(m.use_callers_model ? 1u : 0u);
+    w.str(m.request.method_id);
+    w.str(m.request.model_json);
+    w.str(m.request.params_json);
+    w.str(m.request.source);
+    w.str(m.request.source_name);
+    return w.take();
+}
+
+InvokeRequestMessage decode_invoke_request(std::string_view payload) {
+    Reader r(payload);
+    InvokeRequestMessage m;
+    m.id = r.u64();
+    m.use_callers_model = r.u32() != 0;
+    m.request.method_id = r.str();
+    m.request.model_json = r.str();
+    m.request.params_json = r.str();
+    m.request.source = r.str();
+    m.request.source_name = r.str();
+    r.expect_end();
+    return m;
+}
+
+std::string encode(const InvokeResultMessage &m) {
+    Writer w;
+    w.u64(m.id);
+    w.i32(m.status);
+    w.str(m.message);
+    w.str(m.result_json);
+    write_tables(w, m.tables);
+    return w.take();
+}
+
+InvokeResultMessage decode_invoke_result(std::string_view payload) {
+    Reader r(payload);
+    InvokeResultMessage m;
+    m.id = r.u64();
+    m.status = r.i32();
+    m.message = r.str();
+    m.result_json = r.str();
+    m.tables = read_tables(r);
+    r.expect_end();
+    return m;
+}
+
+std::string encode(const DoneMessage &m) {
+    Writer w;
+    w.i32(m.status);
+    w.str(m.problem);
+    w.str(m.message);
+    w.str(m.details_json);
+    return w.take();
+}
+
+DoneMessage decode_done(std::string_view payload) {
+    Reader r(payload);
+    DoneMessage m;
+    m.status = r.i32();
+    m.problem = r.str();
+    m.message = r.str();
+    m.details_json = r.str();
+    r.expect_end();
+    return m;
+}
+
+std::string encode_table(const TableData &t) {
+    Writer w;
+    write_table(w, t);
+    return w.take();
+}
+
+TableData decode_table(std::string_view payload) {
+    Reader r(payload);
+    TableData t = read_table(r);
+    r.expect_end();
+    return t;
+}
+
+// ---- framing ----------------------------------------------------------------------------------
+
+std::string frame_header(MessageType type, uint64_t payload_size) {
+    Writer w;
+    w.u32(static_cast<uint32_t>(type));
+    w.u64(payload_size);
+    return w.take();
+}
+
+namespace {
+
+void write_all(int fd, const char *data, size_t size) {
+    while (size > 0) {
+        ssize_t n = ::send(fd, data, size, MSG_NOSIGNAL);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw ProtocolError(std::string("send failed: ") + std::strerror(errno));
+        }
+        data += n;
+        size -= static_cast<size_t>(n);
+    }
+}
+
+// Returns the number of bytes read; less than `size` only at end of stream.
+size_t read_all(int fd, char *data, size_t size) {
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = ::read(fd, data + got, size - got);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw ProtocolError(std::string("read failed: ") + std::strerror(errno));
+        }
+        if (n == 0) break;
+        got += static_cast<size_t>(n);
+    }
+    return got;
+}
+
+bool known_type(uint32_t type) {
+    return message_type_name(static_cast<MessageType>(type)) != nullptr;
+}
+
+} // namespace
+
+void write_frame(int fd, MessageType type, std::string_view payload) {
+    std::string header = frame_header(type, payload.size());
+    write_all(fd, header.data(), header.size());
+    write_all(fd, payload.data(), payload.size());
+}
+
+void write_table_frame(int fd, const holon_table_t &table) {
+    Writer header;
+    write_table_header(header, table);
+    const uint64_t column_bytes = table.row_count * sizeof(double);
+    const uint64_t payload_size = header.buffer().size() + column_bytes * table.column_count;
+    std::string frame_start = frame_header(MessageType::ResultTable, payload_size) + header.buffer();
+    write_all(fd, frame_start.data(), frame_start.size());
+    for (uint32_t c = 0; c < table.column_count; ++c)
+        write_all(fd, reinterpret_cast<const char *>(table.columns[c].values), static_cast<size_t>(column_bytes));
+}
+
+std::optional<Frame> read_frame(int fd, uint64_t max_payload) {
+    char header[kHeaderSize];
+    size_t got = read_all(fd, header, sizeof header);
+    if (got == 0) return std::nullopt;
+    if (got < sizeof header) throw ProtocolError("end of stream inside a frame header");
+    Reader r(std::string_view(header, sizeof header));
+    uint32_t type = r.u32();
+    uint64_t length = r.u64();
+    if (!known_type(type)) throw ProtocolError("unknown message type " + std::to_string(type));
+    if (length > max_payload) throw ProtocolError("frame of " + std::to_string(length) + " bytes is over the limit");
+    Frame frame;
+    frame.type = static_cast<MessageType>(type);
+    frame.payload.resize(static_cast<size_t>(length));
+    if (read_all(fd, frame.payload.data(), frame.payload.size()) < frame.payload.size())
+        throw ProtocolError("end of stream inside a frame");
+    return frame;
+}
+
+void FrameDecoder::feed(const char *data, size_t size) {
+    // Drop consumed bytes before growing, so the buffer holds at most one partial frame plus input.
+    if (pos_ > 0 && pos_ == buf_.size()) {
+        buf_.clear();
+        pos_ = 0;
+    } else if (pos_ > (1u << 20) && pos_ > buf_.size() / 2) {
+        buf_.erase(0, pos_);
+        pos_ = 0;
+    }
+    // Reserve a large frame's full size once, instead of regrowing (and copying) as it arrives.
+    if (buf_.size() - pos_ < kHeaderSize && buf_.size() - pos_ + size >= kHeaderSize) {
+        std::string header = buf_.substr(pos_) + std::string(data, kHeaderSize - (buf_.size() - pos_));
+        Reader r(header);
+        r.u32();
+        uint64_t length = r.u64();
+        if (length <= max_payload_) buf_.reserve(pos_ + kHeaderSize + static_cast<size_t>(length));
+    }
+    buf_.append(data, size);
+}
+
+std::optional<Frame> FrameDecoder::next() {
+    if (buf_.size() - pos_ < kHeaderSize) return std::nullopt;
+    Reader r(std::string_view(buf_).substr(pos_, kHeaderSize));
+    uint32_t type = r.u32();
+    uint64_t length = r.u64();
+    if (!known_type(type)) throw ProtocolError("unknown message type " + std::to_string(type));
+    if (length > max_payload_) throw ProtocolError("frame of " + std::to_string(length) + " bytes is over the limit");
+    if (buf_.size() - pos_ - kHeaderSize < length) return std::nullopt;
+    Frame frame;
+    frame.type = static_cast<MessageType>(type);
+    if (pos_ == 0 && buf_.size() == kHeaderSize + length) {
+        // The buffer holds exactly this frame: hand it over instead of copying it.
+        frame.payload = std::move(buf_);
+        frame.payload.erase(0, kHeaderSize);
+        buf_.clear();
+        return frame;
+    }
+    frame.payload = buf_.substr(pos_ + kHeaderSize, static_cast<size_t>(length));
+    pos_ += kHeaderSize + static_cast<size_t>(length);
+    return frame;
+}
+
+} // namespace holon::runner::protocol

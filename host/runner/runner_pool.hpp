@@ -1,0 +1,92 @@
+// Runs plugin methods in runner processes (holon-runner), never in the host process.
+//
+// A RunnerPool spawns one runner per plugin library and limits, sends it jobs over a socketpair,
+// enforces the wall-clock, CPU and output limits from the host side, and keeps a few idle runners
+// per (plugin, limits) warm for the next job. A runner whose job ended in a crash, a limit, a
+// cancellation or a protocol error is killed and reaped, never reused.
+//
+// Problem ids of a failed JobOutcome (stable; clients match on them):
+//   "method-failed"      the method returned an error status (message is the method's)
+//   "invalid-result"     the method put a result document that is not JSON
+//   "crashed"            the runner died of a signal ("runner crashed with signal SIGSEGV")
+//   "cpu-time-limit"     the job used more than Limits::cpu_seconds of CPU
+//   "wall-clock-limit"   the job ran longer than Limits::wall_seconds
+//   "memory-limit"       an allocation failed under Limits::memory_bytes
+//   "forbidden-syscall"  the runner was killed by the seccomp filter (SIGSYS)
+//   "result-too-large"   the results exceeded Limits::output_bytes
+//   "cancelled"          the caller cancelled the job
+//   "plugin-load-failed" the library could not be loaded, initialised, or is not the expected plugin
+//   "abi-mismatch"       the plugin was built for another SDK major version
+//   "protocol-error"     the runner sent something that is not the protocol, or exited mid-job
+//   "runner-unavailable" no runner could be started (fork failure, scratch dir not creatable)
+#pragma once
+
+#include "job_types.hpp"
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace holon::runner {
+
+class RunnerError : public std::runtime_error {
+public:
+    RunnerError(std::string problem, const std::string &message)
+        : std::runtime_error(message), problem_(std::move(problem)) {}
+    const std::string &problem() const { return problem_; }
+
+private:
+    std::string problem_;
+};
+
+struct JobCallbacks {
+    // Called on the thread that called run(), throttled by the runner. May be empty.
+    std::function<void(double fraction, const std::string &stage)> on_progress;
+    // Called on the thread that called run() for each log line. May be empty.
+    std::function<void(const LogLine &)> on_log;
+    // Polled by the host; when it turns true the runner gets CANCEL and is killed if it has not
+    // finished within a grace period of one second.
+    const std::atomic<bool> *cancel = nullptr;
+    // Runs a nested holon.invoke/1 request, on a separate thread, while the calling job keeps
+    // being supervised. Empty: nested invokes answer HOLON_ERR_UNSUPPORTED.
+    std::function<JobOutcome(const InvokeRequest &)> on_invoke;
+};
+
+struct PoolOptions {
+    std::string runner_executable;   // path to holon-runner; empty: default_runner_executable()
+    size_t max_idle_per_plugin = 2;  // idle runners kept per (plugin library, limits)
+    std::string scratch_root;        // default: $TMPDIR/holon-scratch (or /tmp/holon-scratch)
+};
+
+class RunnerPool {
+public:
+    explicit RunnerPool(PoolOptions options);
+    ~RunnerPool(); // kills and reaps all idle runners; run() calls must have returned
+    RunnerPool(const RunnerPool &) = delete;
+    RunnerPool &operator=(const RunnerPool &) = delete;
+
+    // Runs one job to completion in a runner. Thread-safe; calls are independent of each other.
+    // Never throws for failures of the plugin or the runner: they are in the outcome.
+    JobOutcome run(const JobRequest &request, const JobCallbacks &callbacks = {});
+
+    // Loads the plugin in a runner and returns its entry metadata and method descriptors.
+    // Throws RunnerError{problem, message} (plugin-load-failed, abi-mismatch, crashed, ...).
+    PluginDescription describe(const PluginTarget &plugin, const Limits &limits = {});
+
+    // Idle runners currently kept warm, over all plugins.
+    size_t idle_count() const;
+    // Runners started since the pool was made (a reused runner is not counted again).
+    size_t spawned_count() const;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// holon-runner next to /proc/self/exe when it exists, else $HOLON_RUNNER, else "holon-runner".
+std::string default_runner_executable();
+
+} // namespace holon::runner

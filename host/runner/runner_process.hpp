@@ -1,0 +1,95 @@
+// One runner child process as the host sees it: spawning, the socket, CPU accounting, killing and
+// reaping. Internal to holon_runner.
+#pragma once
+
+#include "job_types.hpp"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <sys/types.h>
+
+namespace holon::runner {
+
+struct SpawnSpec {
+    std::string runner_executable;
+    PluginTarget plugin;
+    Limits limits;
+    uint64_t cpu_backstop_seconds = 0;
+    std::string scratch_dir; // the runner's own folder; created here, removed with the process
+};
+
+// How a runner process ended.
+struct ExitStatus {
+    bool signaled = false;
+    int signal = 0;    // when signaled
+    int exit_code = 0; // when not signaled
+};
+
+class RunnerProcess {
+public:
+    // Forks and execs the runner with one end of a CLOEXEC socketpair as fd 3. Must be called from
+    // a thread that outlives the runner: the runner's parent-death signal fires when the thread
+    // that forked it exits. Throws std::runtime_error.
+    static std::unique_ptr<RunnerProcess> spawn(const SpawnSpec &spec);
+
+    ~RunnerProcess(); // kills, reaps, closes the socket, removes the scratch dir
+    RunnerProcess(const RunnerProcess &) = delete;
+    RunnerProcess &operator=(const RunnerProcess &) = delete;
+
+    pid_t pid() const { return pid_; }
+    int fd() const { return fd_; }
+
+    // CPU time (user + system, all threads, dead ones included) the process has used so far, or
+    // nullopt once it is gone.
+    std::optional<double> cpu_seconds() const;
+
+    // SIGKILL to the runner's process group and to the runner itself (it may not have made its
+    // group yet).
+    void kill();
+
+    // Reaps the process, killing it first if it has not exited within `grace`.
+    ExitStatus wait_exit(std::chrono::milliseconds grace);
+
+    // True when the process has already exited (and is now reaped).
+    bool has_exited();
+
+    // Creates a fresh, empty job folder inside the runner's scratch dir, owned by the runner user.
+    std::string make_job_dir();
+
+private:
+    RunnerProcess(pid_t pid, int fd, std::string scratch_dir) : pid_(pid), fd_(fd), scratch_dir_(std::move(scratch_dir)) {}
+    pid_t pid_;
+    int fd_;
+    std::string scratch_dir_;
+    bool reaped_ = false;
+    ExitStatus exit_{};
+    uint64_t job_dirs_ = 0;
+};
+
+// Creates a directory (and its parents) that the runner user can use: owned by nobody when the
+// host runs as root. `mode` applies to the last component.
+void make_runner_dir(const std::string &path, unsigned mode, bool owned_by_runner);
+
+// "SIGSEGV" for SIGSEGV, "signal 77" when the number has no name.
+std::string signal_name(int signal);
+
+// Runs tasks on one thread that lives as long as this object. Runners are forked here so that
+// their parent-death signal is tied to the pool, not to whichever thread asked for a runner.
+class SpawnThread {
+public:
+    SpawnThread();
+    ~SpawnThread();
+    SpawnThread(const SpawnThread &) = delete;
+    SpawnThread &operator=(const SpawnThread &) = delete;
+    // Runs `task` on the spawn thread and waits for it; exceptions propagate to the caller.
+    void run(const std::function<void()> &task);
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
+
+} // namespace holon::runner
