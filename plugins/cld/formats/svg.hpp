@@ -1,0 +1,19 @@
+// Lays a DOT graph out with Graphviz's dot engine and renders it as SVG.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace cld {
+
+class RenderError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Throws RenderError when Graphviz rejects the graph. Safe to call from several threads (Graphviz
+// is not re-entrant, so calls are serialised).
+std::string render_svg(std::string_view dot);
+
+} // namespace cld

@@ -1,0 +1,207 @@
+#include "methods/centrality_method.hpp"
+
+#include "centrality/centrality.hpp"
+#include "centrality/micmac.hpp"
+#include "methods/model_input.hpp"
+
+namespace cld::methods {
+namespace {
+
+constexpr const char *params_schema = R"({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "directed": {"type": "boolean", "default": false,
+                 "description": "Treat links as directed (networkx DiGraph conventions) or as undirected ties (Graph)."},
+    "max_power": {"type": "integer", "minimum": 1, "maximum": 50, "default": 20,
+                  "description": "MICMAC: the highest power of the direct-influence matrix to try."}
+  }
+})";
+
+constexpr const char *result_schema = R"({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["directed", "conventions", "eigenvector_converged", "variables", "micmac"],
+  "definitions": {
+    "quadrant": {"enum": ["influential", "relay", "dependent", "autonomous"]},
+    "view": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["influence_threshold", "dependence_threshold"],
+      "properties": {
+        "influence_threshold": {"type": "number"},
+        "dependence_threshold": {"type": "number"}
+      }
+    }
+  },
+  "properties": {
+    "directed": {"type": "boolean"},
+    "conventions": {"type": "object", "additionalProperties": {"type": "string"}},
+    "eigenvector_converged": {"type": "boolean"},
+    "variables": {
+      "type": "array",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["id", "name", "degree", "in_degree", "out_degree", "degree_centrality", "in_degree_centrality",
+                     "out_degree_centrality", "betweenness", "betweenness_raw", "closeness", "eigenvector"],
+        "properties": {
+          "id": {"type": "string"},
+          "name": {"type": "string"},
+          "degree": {"type": "integer", "minimum": 0},
+          "in_degree": {"type": "integer", "minimum": 0},
+          "out_degree": {"type": "integer", "minimum": 0},
+          "degree_centrality": {"type": "number", "minimum": 0},
+          "in_degree_centrality": {"type": "number", "minimum": 0},
+          "out_degree_centrality": {"type": "number", "minimum": 0},
+          "betweenness": {"type": "number", "minimum": 0},
+          "betweenness_raw": {"type": "number", "minimum": 0},
+          "closeness": {"type": "number", "minimum": 0},
+          "eigenvector": {"type": ["number", "null"]}
+        }
+      }
+    },
+    "micmac": {
+      "type": "object",
+      "additionalProperties": false,
+      "required": ["power", "stable", "direct", "indirect", "conventions", "variables"],
+      "properties": {
+        "power": {"type": "integer", "minimum": 1},
+        "stable": {"type": "boolean"},
+        "direct": {"$ref": "#/definitions/view"},
+        "indirect": {"$ref": "#/definitions/view"},
+        "conventions": {"type": "object", "additionalProperties": {"type": "string"}},
+        "variables": {
+          "type": "array",
+          "items": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["id", "direct_influence", "direct_dependence", "direct_influence_rank", "direct_dependence_rank",
+                         "direct_quadrant", "indirect_influence", "indirect_dependence", "indirect_influence_rank",
+                         "indirect_dependence_rank", "indirect_quadrant"],
+            "properties": {
+              "id": {"type": "string"},
+              "direct_influence": {"type": "number", "minimum": 0},
+              "direct_dependence": {"type": "number", "minimum": 0},
+              "direct_influence_rank": {"type": "integer", "minimum": 1},
+              "direct_dependence_rank": {"type": "integer", "minimum": 1},
+              "direct_quadrant": {"$ref": "#/definitions/quadrant"},
+              "indirect_influence": {"type": "number", "minimum": 0},
+              "indirect_dependence": {"type": "number", "minimum": 0},
+              "indirect_influence_rank": {"type": "integer", "minimum": 1},
+              "indirect_dependence_rank": {"type": "integer", "minimum": 1},
+              "indirect_quadrant": {"$ref": "#/definitions/quadrant"}
+            }
+          }
+        }
+      }
+    }
+  }
+})";
+
+nlohmann::json centrality_conventions(bool directed) {
+    nlohmann::json c = {
+        {"graph", directed ? "directed simple graph: parallel links count once, self-links are ignored, weights unused"
+                           : "undirected simple graph: every link is a tie, parallel and opposite links count once, "
+                             "self-links are ignored, weights unused"},
+        {"degree", directed ? "in_degree + out_degree (distinct neighbours)" : "distinct neighbours"},
+        {"degree_centrality", "degree / (n - 1), as networkx degree_centrality"},
+        {"betweenness", directed ? "sum over ordered pairs s != v != t of sigma_st(v)/sigma_st, divided by (n-1)(n-2)"
+                                 : "sum over unordered pairs s != v != t of sigma_st(v)/sigma_st, divided by (n-1)(n-2)/2"},
+        {"betweenness_raw", "the same sum, not normalised (networkx normalized=False)"},
+        {"closeness", std::string("(r-1)/sum(d) * (r-1)/(n-1), r = variables that ") +
+                          (directed ? "reach v, d = distances to v" : "v reaches, d = distances from v") +
+                          " (networkx wf_improved); (n-1)/sum(d) when connected"},
+        {"eigenvector", std::string("principal eigenvector of A + I, ") + (directed ? "in-links (left eigenvector), " : "") +
+                            "scaled to unit Euclidean norm (networkx eigenvector_centrality)"},
+        {"n", "the number of variables, isolated ones included"}};
+    return c;
+}
+
+nlohmann::json micmac_conventions() {
+    return {{"matrix", "cell (i, j) = |weight| of the link i -> j, 1 when it has no weight, the largest of parallel "
+                       "links; self-links ignored"},
+            {"influence", "row sum (what the variable drives)"},
+            {"dependence", "column sum (what drives the variable)"},
+            {"indirect", "the matrix raised to the first power whose influence and dependence rankings equal those of the "
+                         "power before; sums are shares of that matrix's total"},
+            {"threshold", "the mean over all variables, for influence and dependence separately"},
+            {"quadrants", "high means at or above the mean: influential = high influence and low dependence, relay = "
+                          "both high, dependent = low influence and high dependence, autonomous = both low"},
+            {"rank", "1 = largest; equal values share the better rank"}};
+}
+
+} // namespace
+
+holon::MethodInfo CentralityMethod::info() {
+    return {"cld.centrality",
+            "Centrality and MICMAC",
+            "Degree, in/out degree, betweenness, closeness and eigenvector centrality of every variable, normalised as "
+            "networkx documents them (the conventions are part of the result), and a MICMAC structural analysis: "
+            "direct and indirect influence and dependence, their rankings and the four quadrants.",
+            params_schema,
+            result_schema,
+            HOLON_METHOD_KIND_ANALYSIS,
+            HOLON_METHOD_FLAG_CONCURRENT,
+            ""};
+}
+
+void CentralityMethod::run(holon::Context &ctx) {
+    const nlohmann::json params = read_params(ctx);
+    const CausalGraph graph = read_graph(ctx);
+    const bool directed = params.value("directed", false);
+    ctx.progress(0.0, "centrality");
+    const CentralityResult c = compute_centrality(graph, directed);
+    ctx.check_cancelled();
+    ctx.progress(0.5, "MICMAC");
+    const MicmacResult m = micmac(graph, params.value("max_power", 20));
+
+    nlohmann::json variables = nlohmann::json::array();
+    for (std::size_t v = 0; v < graph.variable_count(); ++v) {
+        const CentralityScores &s = c.scores[v];
+        variables.push_back({{"id", graph.variables()[v].id},
+                             {"name", graph.variables()[v].name},
+                             {"degree", s.degree},
+                             {"in_degree", s.in_degree},
+                             {"out_degree", s.out_degree},
+                             {"degree_centrality", s.degree_centrality},
+                             {"in_degree_centrality", s.in_degree_centrality},
+                             {"out_degree_centrality", s.out_degree_centrality},
+                             {"betweenness", s.betweenness},
+                             {"betweenness_raw", s.betweenness_raw},
+                             {"closeness", s.closeness},
+                             {"eigenvector", s.eigenvector ? nlohmann::json(*s.eigenvector) : nlohmann::json()}});
+    }
+    nlohmann::json micmac_variables = nlohmann::json::array();
+    for (std::size_t v = 0; v < graph.variable_count(); ++v)
+        micmac_variables.push_back({{"id", graph.variables()[v].id},
+                                    {"direct_influence", m.direct.influence[v]},
+                                    {"direct_dependence", m.direct.dependence[v]},
+                                    {"direct_influence_rank", m.direct.influence_rank[v]},
+                                    {"direct_dependence_rank", m.direct.dependence_rank[v]},
+                                    {"direct_quadrant", micmac_quadrant_name(m.direct.quadrant[v])},
+                                    {"indirect_influence", m.indirect.influence[v]},
+                                    {"indirect_dependence", m.indirect.dependence[v]},
+                                    {"indirect_influence_rank", m.indirect.influence_rank[v]},
+                                    {"indirect_dependence_rank", m.indirect.dependence_rank[v]},
+                                    {"indirect_quadrant", micmac_quadrant_name(m.indirect.quadrant[v])}});
+    const nlohmann::json result = {
+        {"directed", directed},
+        {"conventions", centrality_conventions(directed)},
+        {"eigenvector_converged", c.eigenvector_converged},
+        {"variables", std::move(variables)},
+        {"micmac",
+         {{"power", m.power},
+          {"stable", m.stable},
+          {"direct", {{"influence_threshold", m.direct.influence_threshold}, {"dependence_threshold", m.direct.dependence_threshold}}},
+          {"indirect",
+           {{"influence_threshold", m.indirect.influence_threshold}, {"dependence_threshold", m.indirect.dependence_threshold}}},
+          {"conventions", micmac_conventions()},
+          {"variables", std::move(micmac_variables)}}}};
+    ctx.put_json(result.dump());
+    ctx.progress(1.0, "done");
+}
+
+} // namespace cld::methods

@@ -1,0 +1,13 @@
+// cld.centrality: network centralities (networkx conventions) and MICMAC structural analysis.
+#pragma once
+
+#include <holon/plugin.hpp>
+
+namespace cld::methods {
+
+struct CentralityMethod {
+    static holon::MethodInfo info();
+    void run(holon::Context &ctx);
+};
+
+} // namespace cld::methods

@@ -1,0 +1,13 @@
+// cld.export: the causal map as DOT, SVG (Graphviz dot layout), GraphML or Kumu JSON.
+#pragma once
+
+#include <holon/plugin.hpp>
+
+namespace cld::methods {
+
+struct ExportMethod {
+    static holon::MethodInfo info();
+    void run(holon::Context &ctx);
+};
+
+} // namespace cld::methods

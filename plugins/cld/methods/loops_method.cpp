@@ -1,0 +1,142 @@
+#include "methods/loops_method.hpp"
+
+#include "methods/model_input.hpp"
+
+namespace cld::methods {
+namespace {
+
+constexpr const char *params_schema = R"({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "through": {"type": "string", "minLength": 1,
+                "description": "Only loops through the variable with this id."},
+    "max_loops": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 100000,
+                  "description": "Stop after this many loops; the result is then truncated."},
+    "time_budget_ms": {"type": "integer", "minimum": 1, "maximum": 3600000, "default": 10000,
+                       "description": "Stop the search after this many milliseconds; the result is then truncated."}
+  }
+})";
+
+constexpr const char *result_schema = R"({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["count", "truncated", "loops", "partitions"],
+  "properties": {
+    "count": {"type": "integer", "minimum": 0, "description": "Loops found (all of them unless truncated)."},
+    "truncated": {"type": "boolean", "description": "True when max_loops, the time budget or a cancellation stopped the search."},
+    "loops": {
+      "type": "array",
+      "description": "Shortest first, then lexicographically by variable ids.",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["id", "variables", "links", "polarity", "length"],
+        "properties": {
+          "id": {"type": "string", "pattern": "^L[1-9][0-9]*$"},
+          "variables": {"type": "array", "minItems": 1, "items": {"type": "string"},
+                        "description": "In loop order, starting at the smallest variable id."},
+          "links": {"type": "array", "minItems": 1, "items": {"type": "string"},
+                    "description": "links[i] goes from variables[i] to the next variable."},
+          "polarity": {"enum": ["R", "B", "U"]},
+          "length": {"type": "integer", "minimum": 1}
+        }
+      }
+    },
+    "partitions": {
+      "type": "array",
+      "description": "Strongly connected components that hold at least one loop.",
+      "items": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["variables", "loops", "independent_loops"],
+        "properties": {
+          "variables": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+          "loops": {"type": "integer", "minimum": 0},
+          "independent_loops": {"type": "integer", "minimum": 1, "description": "E - V + 1 of the component."}
+        }
+      }
+    }
+  }
+})";
+
+const char *stop_text(StopReason reason) {
+    switch (reason) {
+    case StopReason::max_loops: return "max_loops was reached";
+    case StopReason::time_budget: return "the time budget ran out";
+    case StopReason::cancelled: return "the run was cancelled";
+    case StopReason::completed: break;
+    }
+    return "";
+}
+
+} // namespace
+
+LoopSearchOptions loop_options(const holon::Context &ctx, const CausalGraph &graph, const nlohmann::json &params) {
+    LoopSearchOptions options;
+    if (params.contains("through")) options.through = variable_param(graph, params, "through");
+    options.max_loops = params.value("max_loops", std::uint64_t{100000});
+    options.time_budget = std::chrono::milliseconds(params.value("time_budget_ms", std::int64_t{10000}));
+    options.cancelled = [&ctx] { return ctx.cancelled(); };
+    return options;
+}
+
+std::string loops_result_json(const CausalGraph &graph, const LoopInventory &inventory) {
+    std::vector<std::string> variable_ids, link_ids;
+    for (const Variable &v : graph.variables()) variable_ids.push_back(json_string(v.id));
+    for (const Link &l : graph.links()) link_ids.push_back(json_string(l.id));
+
+    std::string out = "{\"count\":" + std::to_string(inventory.summary.count) +
+                      ",\"truncated\":" + (inventory.summary.truncated() ? "true" : "false") + ",\"loops\":[";
+    for (std::size_t i = 0; i < inventory.loops.size(); ++i) {
+        const Loop &loop = inventory.loops[i];
+        if (i) out += ',';
+        out.append("{\"id\":\"L").append(std::to_string(i + 1)).append("\",\"variables\":[");
+        for (std::size_t k = 0; k < loop.variables.size(); ++k) out += (k ? "," : "") + variable_ids[loop.variables[k]];
+        out += "],\"links\":[";
+        for (std::size_t k = 0; k < loop.links.size(); ++k) out += (k ? "," : "") + link_ids[loop.links[k]];
+        out += "],\"polarity\":\"" + std::string(loop_polarity_letter(loop.polarity)) +
+               "\",\"length\":" + std::to_string(loop.links.size()) + "}";
+    }
+    out += "],\"partitions\":[";
+    for (std::size_t i = 0; i < inventory.summary.partitions.size(); ++i) {
+        const Partition &p = inventory.summary.partitions[i];
+        if (i) out += ',';
+        out += "{\"variables\":[";
+        for (std::size_t k = 0; k < p.variables.size(); ++k) out += (k ? "," : "") + variable_ids[p.variables[k]];
+        out += "],\"loops\":" + std::to_string(p.loops) + ",\"independent_loops\":" + std::to_string(p.independent_loops()) + "}";
+    }
+    return out + "]}";
+}
+
+holon::MethodInfo LoopsMethod::info() {
+    return {"cld.loops",
+            "Feedback loops",
+            "Finds every feedback loop of the causal map (elementary circuits, per strongly connected component), "
+            "labels each R (reinforcing), B (balancing) or U (undetermined, when a link's polarity is unknown), and "
+            "lists the partitions with the size of their independent loop set. Parallel links make distinct loops. "
+            "Capped by max_loops and a time budget; a capped result says truncated.",
+            params_schema,
+            result_schema,
+            HOLON_METHOD_KIND_ANALYSIS,
+            HOLON_METHOD_FLAG_CONCURRENT,
+            ""};
+}
+
+void LoopsMethod::run(holon::Context &ctx) {
+    const nlohmann::json params = read_params(ctx);
+    const CausalGraph graph = read_graph(ctx);
+    const LoopSearchOptions options = loop_options(ctx, graph, params);
+    ctx.progress(0.0, "finding loops");
+    const LoopInventory inventory = find_loops(graph, options);
+    if (inventory.summary.stop == StopReason::cancelled) throw holon::Error(HOLON_ERR_CANCELLED, "run cancelled");
+    if (inventory.summary.truncated())
+        ctx.warn("loop search stopped after " + std::to_string(inventory.summary.count) + " loops: " +
+                 stop_text(inventory.summary.stop));
+    ctx.put_json(loops_result_json(graph, inventory));
+    ctx.progress(1.0, "done");
+}
+
+} // namespace cld::methods
