@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
@@ -242,6 +243,13 @@ void check_scenario_set(Checker& c, const json& set, const std::string& path, co
                 c.report(at(cpath, "value"), "cross-consistency cells hold true or false");
             } else if (*kind != "cross-consistency" && !value->is_number()) {
                 c.report(at(cpath, "value"), *kind + " cells hold numbers");
+            } else if (*kind == "cross-impact" && !value->is_number_integer() &&
+                       !(value->is_number_float() && std::floor(value->get<double>()) == value->get<double>())) {
+                // CIB balances are computed in exact integer arithmetic.
+                c.report(at(cpath, "value"), "cross-impact cells hold integers");
+            } else if (*kind == "consistency" &&
+                       (value->get<double>() < 1 || value->get<double>() > 5 || std::floor(value->get<double>()) != value->get<double>())) {
+                c.report(at(cpath, "value"), "consistency ratings are integers from 1 (excludes the pair) to 5");
             } else if (value->is_number() && scale != nullptr) {
                 const json* lo = member(*scale, "min");
                 const json* hi = member(*scale, "max");

@@ -1,0 +1,53 @@
+// ScenarioWizard files: the .scw project (descriptors, variants, cross-impact matrix) and the
+// .sl solution list. The layout is the one ScenarioWizard 4 writes: sections separated by '#'
+// lines - descriptors ("&name", " -variant"), descriptor and variant descriptions, variant
+// colours, the matrix as comma-separated integer rows, then cell explanations.
+#pragma once
+
+#include "cib/matrix.hpp"
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace scenarios::formats {
+
+struct ScwVariant {
+    std::string name, description;
+};
+struct ScwDescriptor {
+    std::string name, description;
+    std::vector<ScwVariant> variants;
+};
+struct ScwProject {
+    std::string title;
+    std::vector<ScwDescriptor> descriptors;
+    cib::Matrix matrix;
+};
+
+class FormatError : public std::runtime_error {
+public:
+    FormatError(const std::string &message, int line) : std::runtime_error(message + " (line " + std::to_string(line) + ")"), line_(line) {}
+    int line() const { return line_; }
+
+private:
+    int line_;
+};
+
+ScwProject read_scw(std::string_view text);
+std::string write_scw(const ScwProject &project);
+
+struct SolutionRow {
+    cib::Scenario scenario;       // 0-based variant indices
+    std::vector<int64_t> numbers; // the numeric columns after the scenario, as in the file
+    std::string note;             // the closing quoted text
+};
+struct SolutionList {
+    std::string header;
+    std::vector<SolutionRow> rows;
+};
+// Column 5 of a row (numbers[3]) is the total impact score.
+SolutionList read_sl(std::string_view text);
+
+} // namespace scenarios::formats

@@ -1,0 +1,83 @@
+#include "methods/common.hpp"
+
+namespace scenarios::methods {
+
+void invalid_params(const std::string &message) { throw holon::Error(HOLON_ERR_INVALID_PARAMS, message); }
+
+json parse_params(const holon::Context &ctx) {
+    const std::string_view text = ctx.params_json();
+    if (text.empty()) return json::object();
+    json params = json::parse(text, nullptr, false);
+    if (!params.is_object()) invalid_params("params must be a JSON object");
+    return params;
+}
+
+json parse_model(const holon::Context &ctx) {
+    json model = json::parse(ctx.model_json(), nullptr, false);
+    if (!model.is_object()) throw holon::Error(HOLON_ERR_INVALID_MODEL, "the model is not a JSON object");
+    return model;
+}
+
+model::ScenarioSet read_set(const holon::Context &, const json &model, const json &params, const std::string &kind) {
+    try {
+        return model::read_set(model, text_param(params, "set", ""), kind);
+    } catch (const model::ModelError &e) {
+        throw holon::Error(HOLON_ERR_INVALID_MODEL, e.what());
+    }
+}
+
+std::vector<int> fixed_from(const model::ScenarioSet &set, const json &fixed) {
+    std::vector<int> out(set.descriptors.size(), -1);
+    if (fixed.is_null()) return out;
+    if (!fixed.is_object()) invalid_params("fixed must map descriptor ids to variant ids");
+    for (const auto &[descriptor, variant] : fixed.items()) {
+        const int d = set.descriptor_index(descriptor);
+        if (d < 0) invalid_params("fixed: no descriptor '" + descriptor + "'");
+        if (!variant.is_string()) invalid_params("fixed: '" + descriptor + "' must name a variant id");
+        int found = -1;
+        const auto &vs = set.descriptors[static_cast<size_t>(d)].variants;
+        for (size_t v = 0; v < vs.size(); ++v)
+            if (vs[v].id == variant.get<std::string>()) found = static_cast<int>(v);
+        if (found < 0) invalid_params("fixed: descriptor '" + descriptor + "' has no variant '" + variant.get<std::string>() + "'");
+        out[static_cast<size_t>(d)] = found;
+    }
+    return out;
+}
+
+json variants_json(const model::ScenarioSet &set, const cib::Scenario &s) {
+    json out = json::object();
+    for (size_t d = 0; d < s.size(); ++d) out[set.descriptors[d].id] = set.descriptors[d].variants[static_cast<size_t>(s[d])].id;
+    return out;
+}
+
+std::string label(const model::ScenarioSet &set, const cib::Scenario &s) {
+    std::string out;
+    for (size_t d = 0; d < s.size(); ++d) {
+        if (d) out += '/';
+        out += set.descriptors[d].variants[static_cast<size_t>(s[d])].id;
+    }
+    return out;
+}
+
+double number_param(const json &params, const char *key, double fallback) {
+    auto it = params.find(key);
+    if (it == params.end()) return fallback;
+    if (!it->is_number()) invalid_params(std::string(key) + " must be a number");
+    return it->get<double>();
+}
+
+uint64_t count_param(const json &params, const char *key, uint64_t fallback) {
+    auto it = params.find(key);
+    if (it == params.end()) return fallback;
+    if (!it->is_number_integer() || it->get<int64_t>() < 0) invalid_params(std::string(key) + " must be a non-negative integer");
+    return it->get<uint64_t>();
+}
+
+std::string text_param(const json &params, const char *key, const std::string &fallback) {
+    auto it = params.find(key);
+    if (it == params.end()) return fallback;
+    if (!it->is_string()) invalid_params(std::string(key) + " must be a string");
+    return it->get<std::string>();
+}
+
+} // namespace scenarios::methods

@@ -1,0 +1,34 @@
+// What the scenarios methods share: reading params and the model, naming scenarios in results.
+#pragma once
+
+#include "cib/matrix.hpp"
+#include "model/scenario_set.hpp"
+
+#include <holon/plugin.hpp>
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace scenarios::methods {
+
+using nlohmann::json;
+
+json parse_params(const holon::Context &ctx);
+json parse_model(const holon::Context &ctx);
+model::ScenarioSet read_set(const holon::Context &ctx, const json &model, const json &params, const std::string &kind);
+
+// {"descriptor id": "variant id", ...} -> one entry per descriptor (-1 where absent).
+std::vector<int> fixed_from(const model::ScenarioSet &set, const json &fixed);
+// {"descriptor id": "variant id"} for a scenario.
+json variants_json(const model::ScenarioSet &set, const cib::Scenario &s);
+// "A1/B3/C1": variant ids joined.
+std::string label(const model::ScenarioSet &set, const cib::Scenario &s);
+
+double number_param(const json &params, const char *key, double fallback);
+uint64_t count_param(const json &params, const char *key, uint64_t fallback);
+std::string text_param(const json &params, const char *key, const std::string &fallback);
+
+[[noreturn]] void invalid_params(const std::string &message);
+
+} // namespace scenarios::methods

@@ -1,0 +1,98 @@
+#include "methods/analysis_methods.hpp"
+
+#include "methods/common.hpp"
+#include "morphological/field.hpp"
+
+namespace scenarios::methods {
+namespace {
+
+constexpr const char *params_schema = R"({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "set": {"type": "string"},
+    "fixed": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Inference query: parameter id -> value id."},
+    "cap": {"type": "integer", "minimum": 0, "description": "Most configurations listed. Default 1000."},
+    "time_budget": {"type": "number", "minimum": 0},
+    "top": {"type": "integer", "minimum": 0, "description": "Bundles ranked by consistency ratings (when the set has a consistency matrix). Default 10."},
+    "unrated": {"type": "integer", "minimum": 1, "maximum": 5, "description": "Rating of pairs without a consistency cell. Default 3."}
+  }
+})";
+
+constexpr const char *result_schema = R"({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "required": ["count", "truncated", "configurations", "survival", "dead_values"],
+  "properties": {
+    "count": {"type": "integer"}, "truncated": {"type": "boolean"}, "configurations": {"type": "array"},
+    "survival": {"type": "object"}, "dead_values": {"type": "array", "items": {"type": "string"}},
+    "exclusions": {"type": "integer"}, "ranking": {"type": "object"}
+  }
+})";
+
+} // namespace
+
+holon::MethodInfo MorphologicalMethod::info() {
+    return {"scenarios.morphological",
+            "Morphological analysis",
+            "Counts and lists the configurations of a morphological field that contain no excluded pair (cross-"
+            "consistency judgements are intersected, never overwritten), per-value survival counts and dead values, the "
+            "inference query with fixed parameters, and bundles ranked by 1-5 consistency ratings.",
+            params_schema,
+            result_schema,
+            HOLON_METHOD_KIND_ANALYSIS,
+            HOLON_METHOD_FLAG_CONCURRENT};
+}
+
+void MorphologicalMethod::run(holon::Context &ctx) {
+    const json params = parse_params(ctx);
+    const json doc = parse_model(ctx);
+    const model::ScenarioSet set = read_set(ctx, doc, params, "");
+    morphological::SolveOptions o;
+    o.fixed = fixed_from(set, params.value("fixed", json()));
+    o.cap = count_param(params, "cap", 1000);
+    o.time_budget_seconds = number_param(params, "time_budget", 0);
+    o.cancelled = [&ctx] { return ctx.cancelled(); };
+    morphological::CrossConsistency cc = model::to_cross_consistency(set);
+    const auto ratings_matrices = set.matrices_of_kind("consistency");
+    const int unrated = static_cast<int>(count_param(params, "unrated", 3));
+    morphological::ConsistencyRatings ratings(set.variant_counts(), unrated);
+    for (const model::Matrix *m : ratings_matrices)
+        for (const model::Cell &c : m->cells) {
+            if (c.number < 1 || c.number > 5 || static_cast<int>(c.number) != c.number)
+                throw holon::Error(HOLON_ERR_INVALID_MODEL, "matrix '" + m->id + "': consistency ratings are integers 1..5");
+            ratings.rate(c.from_descriptor, c.from_variant, c.to_descriptor, c.to_variant, static_cast<int>(c.number));
+            if (c.number == 1) cc.judge(c.from_descriptor, c.from_variant, c.to_descriptor, c.to_variant, false);
+        }
+    const morphological::SolveResult r = morphological::solve(cc, o);
+    if (r.cancelled) ctx.check_cancelled();
+    json out{{"count", r.count}, {"truncated", r.truncated()}, {"complete", r.complete}, {"exclusions", cc.exclusion_count()}};
+    json configurations = json::array();
+    for (const auto &c : r.listed) configurations.push_back(variants_json(set, c));
+    out["configurations"] = configurations;
+    json survival = json::object();
+    json dead = json::array();
+    for (size_t p = 0; p < set.descriptors.size(); ++p) {
+        json values = json::object();
+        for (size_t v = 0; v < set.descriptors[p].variants.size(); ++v) {
+            values[set.descriptors[p].variants[v].id] = r.survival[p][v];
+            const bool fixed_away = o.fixed[p] >= 0 && o.fixed[p] != static_cast<int>(v);
+            if (r.survival[p][v] == 0 && r.complete && !fixed_away) dead.push_back(set.descriptors[p].variants[v].id);
+        }
+        survival[set.descriptors[p].id] = values;
+    }
+    out["survival"] = survival;
+    out["dead_values"] = dead;
+    if (!ratings_matrices.empty()) {
+        const auto ranked = morphological::rank_bundles(ratings, count_param(params, "top", 10), o);
+        json bundles = json::array();
+        for (const auto &b : ranked.bundles)
+            bundles.push_back({{"variants", variants_json(set, b.configuration)}, {"sum", b.sum}, {"min", b.min}});
+        out["ranking"] = {{"count", ranked.count}, {"complete", ranked.complete}, {"unrated", unrated}, {"bundles", bundles},
+                          {"rule", "pairs rated 1 exclude a bundle; bundles rank by the sum of all pair ratings, then the weakest pair"}};
+    }
+    ctx.put_json(out.dump());
+}
+
+} // namespace scenarios::methods

@@ -1,0 +1,221 @@
+#include "methods/analysis_methods.hpp"
+
+#include "cib/search.hpp"
+#include "methods/axes.hpp"
+
+#include <algorithm>
+#include <limits>
+
+namespace scenarios::methods {
+namespace {
+
+constexpr const char *params_schema = R"({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "additionalProperties": false,
+  "properties": {
+    "set": {"type": "string"},
+    "scenarios": {"enum": ["consistent", "named", "quadrants"], "description": "Which scenarios to run: the CIB-consistent ones (default), the set's named scenarios, or the four quadrants of axes."},
+    "axes": {"type": "array"},
+    "matrix": {"type": "string"},
+    "tolerance": {"type": "integer", "minimum": 0},
+    "fixed": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Descriptor id -> variant id held fixed as an intervention when searching consistent scenarios."},
+    "max_runs": {"type": "integer", "minimum": 1, "description": "Most runs (the best scenarios by total impact score). Default 20."},
+    "range": {"enum": ["mid", "min", "max"], "description": "Value used for a binding given as a range. Default mid."},
+    "outputs": {"type": "array", "items": {"type": "string"}, "description": "Variable names to report (default: every column of the run)."},
+    "start": {"type": "number"}, "stop": {"type": "number"}, "dt": {"type": "number", "exclusiveMinimum": 0}
+  }
+})";
+
+constexpr const char *result_schema = R"({
+  "$schema": "http://json-schema.org/draft-07/schema#",
+  "type": "object",
+  "required": ["runs", "comparison"],
+  "properties": {
+    "runs": {"type": "array", "items": {"type": "object", "required": ["label", "variants", "overrides"]}},
+    "comparison": {"type": "array"},
+    "truncated": {"type": "boolean"}
+  }
+})";
+
+struct Planned {
+    std::string label;
+    json variants;
+    std::vector<std::pair<int, int>> chosen; // (descriptor, variant)
+};
+
+} // namespace
+
+holon::MethodInfo RunMethod::info() {
+    return {"scenarios.run",
+            "Scenario-driven model runs",
+            "Turns each consistent CIB scenario (or each named scenario or 2x2 quadrant) of a set with variable bindings "
+            "into an sd.simulate run through the host, and returns one labelled series per scenario (table 'series', "
+            "columns '<scenario>:<variable>') and a comparison of final, minimum and maximum values (table 'comparison').",
+            params_schema,
+            result_schema,
+            HOLON_METHOD_KIND_ANALYSIS,
+            HOLON_METHOD_FLAG_CONCURRENT};
+}
+
+void RunMethod::run(holon::Context &ctx) {
+    const json params = parse_params(ctx);
+    const json doc = parse_model(ctx);
+    const model::ScenarioSet set = read_set(ctx, doc, params, "");
+    const auto names = model::variable_names(doc);
+    const std::string which = text_param(params, "scenarios", "consistent");
+    const uint64_t max_runs = count_param(params, "max_runs", 20);
+    std::vector<Planned> plan;
+    bool truncated = false;
+
+    if (which == "consistent") {
+        std::vector<cib::Matrix> ms;
+        const std::string only = text_param(params, "matrix", "");
+        try {
+            for (const model::Matrix *m : set.matrices_of_kind("cross-impact"))
+                if (only.empty() || m->id == only) ms.push_back(model::to_cib(set, *m));
+        } catch (const model::ModelError &e) {
+            throw holon::Error(HOLON_ERR_INVALID_MODEL, e.what());
+        }
+        if (ms.empty()) throw holon::Error(HOLON_ERR_INVALID_MODEL, "scenario set '" + set.id + "' has no cross-impact matrix");
+        cib::SearchOptions o;
+        o.tolerance = static_cast<int64_t>(count_param(params, "tolerance", 0));
+        o.cap = max_runs;
+        o.fixed = fixed_from(set, params.value("fixed", json()));
+        o.cancelled = [&ctx] { return ctx.cancelled(); };
+        const cib::SearchResult r = cib::search(cib::sum(ms), o);
+        if (r.stopped == cib::StopReason::cancelled) ctx.check_cancelled();
+        truncated = r.truncated();
+        for (const auto &f : r.scenarios) {
+            Planned p{label(set, f.scenario), variants_json(set, f.scenario), {}};
+            for (size_t d = 0; d < f.scenario.size(); ++d) p.chosen.emplace_back(static_cast<int>(d), f.scenario[d]);
+            plan.push_back(std::move(p));
+        }
+    } else if (which == "named") {
+        for (const auto &s : set.scenarios) {
+            Planned p{s.name.empty() ? s.id : s.name, json::object(), {}};
+            try {
+                for (const auto &v : s.variants) {
+                    const auto [d, i] = set.locate(v);
+                    p.chosen.emplace_back(d, i);
+                    p.variants[set.descriptors[static_cast<size_t>(d)].id] = v;
+                }
+            } catch (const model::ModelError &e) {
+                throw holon::Error(HOLON_ERR_INVALID_MODEL, e.what());
+            }
+            plan.push_back(std::move(p));
+        }
+    } else if (which == "quadrants") {
+        const auto axes = axes_from(set, params);
+        for (const auto &q : matrix2x2::quadrant_poles()) {
+            Planned p;
+            for (size_t k = 0; k < 2; ++k) {
+                const int d = axes[k].descriptor, v = axes[k].poles[static_cast<size_t>(q[k])];
+                p.chosen.emplace_back(d, v);
+                const std::string &id = set.descriptors[static_cast<size_t>(d)].variants[static_cast<size_t>(v)].id;
+                p.variants[set.descriptors[static_cast<size_t>(d)].id] = id;
+                p.label += (k ? "/" : "") + id;
+            }
+            plan.push_back(std::move(p));
+        }
+    } else {
+        invalid_params("scenarios must be consistent, named or quadrants");
+    }
+    if (plan.size() > max_runs) {
+        plan.resize(static_cast<size_t>(max_runs));
+        truncated = true;
+    }
+    if (plan.empty()) throw holon::Error(HOLON_ERR_FAILED, "there is no scenario to run");
+
+    const std::string range = text_param(params, "range", "mid");
+    json sim_base = json::object();
+    for (const char *key : {"start", "stop", "dt"})
+        if (params.contains(key)) sim_base[key] = params[key];
+    if (params.contains("outputs")) sim_base["variables"] = params["outputs"];
+
+    holon::Table series;
+    series.name = "series";
+    std::vector<std::string> outputs;
+    std::vector<std::vector<double>> stats_final, stats_min, stats_max; // [run][output]
+    json runs = json::array();
+    for (size_t k = 0; k < plan.size(); ++k) {
+        ctx.check_cancelled();
+        ctx.progress(static_cast<double>(k) / static_cast<double>(plan.size()), "simulate");
+        json overrides = json::object();
+        for (const auto &[d, v] : plan[k].chosen)
+            for (const auto &b : set.descriptors[static_cast<size_t>(d)].variants[static_cast<size_t>(v)].bindings) {
+                double value = 0;
+                if (b.value) {
+                    value = *b.value;
+                } else if (b.min && b.max) {
+                    value = range == "min" ? *b.min : range == "max" ? *b.max : (*b.min + *b.max) / 2;
+                } else {
+                    continue; // an equation binding is not a number sd.simulate can override
+                }
+                auto it = names.find(b.variable);
+                overrides[it == names.end() ? b.variable : it->second] = value;
+            }
+        json sim = sim_base;
+        sim["overrides"] = overrides;
+        holon::InvokeResult result = ctx.invoke("sd.simulate", sim.dump());
+        if (!result.ok())
+            throw holon::Error(HOLON_ERR_INVOKE, "sd.simulate for scenario '" + plan[k].label + "' failed: " +
+                                                     std::string(result.error_message()));
+        const holon::TableView t = result.table("series");
+        const int64_t time_col = t.find("time");
+        if (time_col < 0) throw holon::Error(HOLON_ERR_INVOKE, "sd.simulate returned no time column");
+        const size_t rows = static_cast<size_t>(t.row_count());
+        if (k == 0) {
+            series.add_column("time", std::vector<double>(t.column(static_cast<uint32_t>(time_col)), t.column(static_cast<uint32_t>(time_col)) + rows));
+            for (uint32_t c = 0; c < t.column_count(); ++c)
+                if (static_cast<int64_t>(c) != time_col) outputs.emplace_back(t.column_name(c));
+        } else if (rows != series.row_count()) {
+            throw holon::Error(HOLON_ERR_INVOKE, "scenario runs have different time grids");
+        }
+        std::vector<double> fin, lo, hi;
+        for (const std::string &name : outputs) {
+            const int64_t c = t.find(name);
+            if (c < 0) throw holon::Error(HOLON_ERR_INVOKE, "sd.simulate returned no column '" + name + "'");
+            const double *col = t.column(static_cast<uint32_t>(c));
+            series.add_column(plan[k].label + ":" + name, std::vector<double>(col, col + rows));
+            fin.push_back(rows ? col[rows - 1] : std::numeric_limits<double>::quiet_NaN());
+            lo.push_back(rows ? *std::min_element(col, col + rows) : std::numeric_limits<double>::quiet_NaN());
+            hi.push_back(rows ? *std::max_element(col, col + rows) : std::numeric_limits<double>::quiet_NaN());
+        }
+        stats_final.push_back(fin);
+        stats_min.push_back(lo);
+        stats_max.push_back(hi);
+        runs.push_back({{"label", plan[k].label}, {"variants", plan[k].variants}, {"overrides", overrides}});
+    }
+    ctx.put_table(series);
+
+    holon::Table comparison;
+    comparison.name = "comparison";
+    std::vector<double> index;
+    for (size_t k = 0; k < plan.size(); ++k) index.push_back(static_cast<double>(k));
+    comparison.add_column("scenario", index);
+    json comparison_json = json::array();
+    for (size_t o = 0; o < outputs.size(); ++o) {
+        std::vector<double> f, lo, hi;
+        for (size_t k = 0; k < plan.size(); ++k) {
+            f.push_back(stats_final[k][o]);
+            lo.push_back(stats_min[k][o]);
+            hi.push_back(stats_max[k][o]);
+        }
+        comparison.add_column(outputs[o] + ":final", f);
+        comparison.add_column(outputs[o] + ":min", lo);
+        comparison.add_column(outputs[o] + ":max", hi);
+    }
+    for (size_t k = 0; k < plan.size(); ++k) {
+        json row{{"label", plan[k].label}};
+        for (size_t o = 0; o < outputs.size(); ++o)
+            row[outputs[o]] = {{"final", stats_final[k][o]}, {"min", stats_min[k][o]}, {"max", stats_max[k][o]}};
+        comparison_json.push_back(row);
+    }
+    ctx.put_table(comparison);
+    ctx.progress(1.0, "done");
+    ctx.put_json(json{{"runs", runs}, {"comparison", comparison_json}, {"truncated", truncated},
+                      {"scenario_source", which}, {"range", range}}.dump());
+}
+
+} // namespace scenarios::methods

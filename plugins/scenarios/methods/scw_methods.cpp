@@ -1,0 +1,152 @@
+#include "methods/scw_methods.hpp"
+
+#include "formats/scw.hpp"
+#include "methods/common.hpp"
+
+#include <cctype>
+#include <set>
+
+namespace scenarios::methods {
+namespace {
+
+constexpr const char *import_params = R"({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+  "additionalProperties": false, "properties": {}})";
+constexpr const char *import_result = R"({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+  "required": ["format", "id", "name", "scenario_sets"], "properties": {"format": {"const": "holon-model/1"}}})";
+constexpr const char *export_params = R"({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+  "additionalProperties": false, "properties": {"set": {"type": "string"}, "matrix": {"type": "string"}}})";
+constexpr const char *export_result = R"({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
+  "required": ["blob", "descriptors", "variants"],
+  "properties": {"blob": {"type": "string"}, "descriptors": {"type": "integer"}, "variants": {"type": "integer"}}})";
+
+// A model id (^[A-Za-z][A-Za-z0-9_.:-]*$) from free text, unique among `taken`.
+std::string make_id(const std::string &text, const std::string &prefix, std::set<std::string> &taken) {
+    std::string id;
+    for (char c : text) {
+        const auto u = static_cast<unsigned char>(c);
+        if (std::isalnum(u) || c == '_' || c == '.' || c == '-') {
+            id += c;
+        } else if (!id.empty() && id.back() != '_') {
+            id += '_';
+        }
+    }
+    while (!id.empty() && id.back() == '_') id.pop_back();
+    if (id.empty() || !std::isalpha(static_cast<unsigned char>(id[0]))) id = prefix + id;
+    std::string unique = id;
+    for (int k = 2; taken.count(unique); ++k) unique = id + "-" + std::to_string(k);
+    taken.insert(unique);
+    return unique;
+}
+
+} // namespace
+
+holon::MethodInfo ImportScwMethod::info() {
+    return {"scenarios.import-scw",
+            "Import a ScenarioWizard project",
+            "Reads a ScenarioWizard .scw file (descriptors, variants, descriptions and the cross-impact matrix) into a "
+            "model with one CIB scenario set.",
+            import_params,
+            import_result,
+            HOLON_METHOD_KIND_IMPORTER,
+            HOLON_METHOD_FLAG_CONCURRENT | HOLON_METHOD_FLAG_NO_MODEL,
+            "scw"};
+}
+
+void ImportScwMethod::run(holon::Context &ctx) {
+    if (ctx.source().empty()) throw holon::Error(HOLON_ERR_INVALID_MODEL, "there is no source document to import");
+    formats::ScwProject p;
+    try {
+        p = formats::read_scw(ctx.source());
+    } catch (const formats::FormatError &e) {
+        throw holon::Error(HOLON_ERR_INVALID_MODEL, e.what(), json{{"line", e.line()}}.dump());
+    }
+    const std::string file(ctx.source_name());
+    const std::string stem = file.substr(0, file.find('.'));
+    std::set<std::string> model_ids, descriptor_ids, variant_ids;
+    const std::string model_id = make_id(stem.empty() ? "scw-import" : stem, "m-", model_ids);
+    const std::string asserted_by = file.empty() ? "ScenarioWizard import" : file;
+
+    json descriptors = json::array();
+    std::vector<std::vector<std::string>> ids;
+    for (const auto &d : p.descriptors) {
+        json desc{{"id", make_id(d.name, "d-", descriptor_ids)}, {"name", d.name.empty() ? "descriptor" : d.name}};
+        if (!d.description.empty()) desc["description"] = d.description;
+        json variants = json::array();
+        ids.emplace_back();
+        for (const auto &v : d.variants) {
+            std::string id = variant_ids.count(v.name) ? make_id(desc["id"].get<std::string>() + "." + v.name, "v-", variant_ids)
+                                                       : make_id(v.name, "v-", variant_ids);
+            json var{{"id", id}, {"name", v.name.empty() ? id : v.name}};
+            if (!v.description.empty()) var["description"] = v.description;
+            variants.push_back(var);
+            ids.back().push_back(id);
+        }
+        desc["variants"] = variants;
+        descriptors.push_back(desc);
+    }
+    json cells = json::array();
+    const cib::Matrix &m = p.matrix;
+    for (int i = 0; i < m.descriptor_count(); ++i)
+        for (int a = 0; a < m.variant_count(i); ++a)
+            for (int j = 0; j < m.descriptor_count(); ++j)
+                for (int b = 0; b < m.variant_count(j); ++b)
+                    if (i != j && m.get(i, a, j, b) != 0)
+                        cells.push_back({{"from", ids[static_cast<size_t>(i)][static_cast<size_t>(a)]},
+                                         {"to", ids[static_cast<size_t>(j)][static_cast<size_t>(b)]},
+                                         {"value", m.get(i, a, j, b)}});
+    json matrix{{"id", "cim"}, {"name", "Cross-impact matrix"}, {"kind", "cross-impact"}, {"scale", {{"min", -3}, {"max", 3}}},
+                {"provenance", {{"asserted_by", asserted_by}}}, {"cells", cells}};
+    int32_t lo = 0, hi = 0;
+    for (int r = 0; r < m.size(); ++r)
+        for (int c = 0; c < m.size(); ++c) {
+            lo = std::min(lo, m.at(r, c));
+            hi = std::max(hi, m.at(r, c));
+        }
+    matrix["scale"] = {{"min", std::min(lo, -3)}, {"max", std::max(hi, 3)}};
+    json set{{"id", "cib"}, {"name", p.title.empty() ? "CIB" : p.title}, {"kind", "cib"}, {"descriptors", descriptors},
+             {"matrices", json::array({matrix})}};
+    json doc{{"format", "holon-model/1"}, {"id", model_id}, {"name", stem.empty() ? "Imported ScenarioWizard project" : stem},
+             {"scenario_sets", json::array({set})}};
+    ctx.put_json(doc.dump());
+}
+
+holon::MethodInfo ExportScwMethod::info() {
+    return {"scenarios.export-scw",
+            "Export a ScenarioWizard project",
+            "Writes a CIB scenario set (one cross-impact matrix, or the sum of an ensemble) as a ScenarioWizard .scw file.",
+            export_params,
+            export_result,
+            HOLON_METHOD_KIND_EXPORTER,
+            HOLON_METHOD_FLAG_CONCURRENT,
+            "scw"};
+}
+
+void ExportScwMethod::run(holon::Context &ctx) {
+    const json params = parse_params(ctx);
+    const json doc = parse_model(ctx);
+    const model::ScenarioSet set = read_set(ctx, doc, params, "cross-impact");
+    formats::ScwProject p;
+    p.title = set.name;
+    std::vector<cib::Matrix> matrices;
+    const std::string only = text_param(params, "matrix", "");
+    try {
+        for (const model::Matrix *m : set.matrices_of_kind("cross-impact"))
+            if (only.empty() || m->id == only) matrices.push_back(model::to_cib(set, *m));
+    } catch (const model::ModelError &e) {
+        throw holon::Error(HOLON_ERR_INVALID_MODEL, e.what());
+    }
+    p.matrix = matrices.empty() ? cib::Matrix(set.variant_counts()) : cib::sum(matrices);
+    if (matrices.size() > 1) ctx.warn("the set has several cross-impact matrices; their sum is exported");
+    size_t variants = 0;
+    for (const auto &d : set.descriptors) {
+        formats::ScwDescriptor sd{d.name, d.description, {}};
+        for (const auto &v : d.variants) sd.variants.push_back({v.name, v.description});
+        variants += d.variants.size();
+        p.descriptors.push_back(std::move(sd));
+    }
+    const std::string name = set.id + ".scw";
+    ctx.put_blob(name, "text/plain", formats::write_scw(p));
+    ctx.put_json(json{{"blob", name}, {"descriptors", set.descriptors.size()}, {"variants", variants}}.dump());
+}
+
+} // namespace scenarios::methods
