@@ -1,0 +1,281 @@
+// Runs: durable jobs executed by the job engine. Progress by polling or server-sent events,
+// cancellation, results as JSON and tables as JSON or CSV.
+#include "api/routes.hpp"
+#include "execution/executor.hpp"
+#include "jobs/job_engine.hpp"
+#include "jsonschema/json_schema.hpp"
+
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+namespace holon::api {
+
+namespace {
+
+nlohmann::json view(const store::Run& run) {
+    auto params = parse_stored(run.params_json);
+    auto error = parse_stored(run.error_json);
+    return {{"id", run.id},
+            {"workspace", run.workspace_id},
+            {"method", run.method},
+            {"model", run.model_id ? nlohmann::json(*run.model_id) : nlohmann::json(nullptr)},
+            {"model_revision", run.model_revision ? nlohmann::json(*run.model_revision) : nlohmann::json(nullptr)},
+            {"params", params.is_object() ? params : nlohmann::json::object()},
+            {"state", std::string(store::to_string(run.state))},
+            {"progress", std::clamp(run.progress, 0.0, 1.0)},
+            {"stage", run.stage},
+            {"cancel_requested", run.cancel_requested},
+            {"attempts", run.attempts},
+            {"created_at", iso_time(run.created_at)},
+            {"started_at", nullable_time(run.started_at)},
+            {"finished_at", nullable_time(run.finished_at)},
+            {"error", error.is_object() ? error : nlohmann::json(nullptr)}};
+}
+
+std::string run_location(const store::Run& run) {
+    return "/v1/workspaces/" + run.workspace_id + "/runs/" + run.id;
+}
+
+double wait_param(const Call& call) {
+    auto text = call.request.query_param("wait");
+    if (!text) return 0;
+    double seconds = -1;
+    auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), seconds);
+    if (ec != std::errc() || end != text->data() + text->size() || !(seconds >= 0) ||
+        seconds > call.services.limits.max_wait_seconds)
+        throw problems::invalid_request("wait must be a number of seconds from 0 to " +
+                                            std::to_string(static_cast<int>(call.services.limits.max_wait_seconds)),
+                                        {{"wait", "out of range"}});
+    return seconds;
+}
+
+Response create(Call& call) {
+    const auto& ws = call.param("ws");
+    const double wait = wait_param(call);
+    const auto body = call.json_body();
+    const std::string method_id = body["method"].get<std::string>();
+    const auto* method = call.services.executor->registry().find_method(method_id);
+    if (!method) {
+        ApiError e(422, "/problems/unknown-method", "No plugin offers this method", "no plugin offers " + method_id);
+        e.errors.push_back({"/method", "unknown method"});
+        throw e;
+    }
+    const auto& d = method->description;
+    if (d.kind == HOLON_METHOD_KIND_IMPORTER)
+        throw problems::invalid_request(method_id + " is an importer: POST the document to .../models instead",
+                                        {{"/method", "importers cannot be run"}});
+    if (!body.contains("model") && !(d.flags & HOLON_METHOD_FLAG_NO_MODEL))
+        throw problems::invalid_request(method_id + " needs a model", {{"/model", "required by this method"}});
+    const auto params = body.value("params", nlohmann::json::object());
+    if (method->params_schema) {
+        const auto violations = method->params_schema->validate(params);
+        if (!violations.empty()) {
+            ApiError e(422, "/problems/invalid-params", "The params do not match the method's schema",
+                       "params" + violations.front().path + ": " + violations.front().message);
+            for (const auto& v : violations) e.errors.push_back({"/params" + v.path, v.message});
+            throw e;
+        }
+    }
+    if (call.store().count_in_flight(ws) >= call.services.limits.max_runs_in_flight)
+        throw problems::too_many_runs("the workspace has " + std::to_string(call.services.limits.max_runs_in_flight) +
+                                          " runs queued or running; retry later",
+                                      call.services.limits.retry_after_seconds);
+
+    store::NewRun request;
+    request.method = method_id;
+    if (body.contains("model")) request.model_id = body["model"].get<std::string>();
+    if (body.contains("model_revision")) request.model_revision = body["model_revision"].get<std::int64_t>();
+    request.params_json = params.dump();
+    request.limits_json = body.value("limits", nlohmann::json::object()).dump();
+    store::Run run = call.store().create_run(ws, request);
+    call.log.run = run.id;
+    call.services.jobs->notify_queued();
+    int status = 202;
+    if (wait > 0) {
+        run = call.services.jobs->wait_for_end(ws, run.id, std::chrono::milliseconds(static_cast<long>(wait * 1000)));
+        if (store::is_terminal(run.state)) status = 200;
+    }
+    auto r = json_response(status, view(run));
+    r.header("Location", run_location(run));
+    return r;
+}
+
+Response list(Call& call) {
+    std::optional<store::RunState> state;
+    if (auto s = call.request.query_param("state")) {
+        try {
+            state = store::run_state_from_string(*s);
+        } catch (const store::InvalidArgument&) {
+            throw problems::invalid_request("unknown state " + *s, {{"state", "not a run state"}});
+        }
+    }
+    const auto page = call.store().list_runs(call.param("ws"), call.page(), state);
+    auto items = nlohmann::json::array();
+    for (const auto& r : page.items) items.push_back(view(r));
+    return json_response(200, {{"items", items}, {"next", next_cursor(page.next)}});
+}
+
+Response get(Call& call) { return json_response(200, view(call.store().get_run(call.param("ws"), call.param("run")))); }
+
+Response cancel(Call& call) {
+    const auto run = call.store().request_cancel(call.param("ws"), call.param("run"));
+    call.services.jobs->cancel(run.id);
+    return json_response(202, view(run));
+}
+
+// The run must have succeeded for its outputs to be read.
+void require_succeeded(Call& call) {
+    const auto run = call.store().get_run(call.param("ws"), call.param("run"));
+    if (run.state == store::RunState::succeeded) return;
+    throw problems::run_not_finished("run " + run.id + " is " + std::string(store::to_string(run.state)) +
+                                     (store::is_terminal(run.state) ? "; see its error" : "; wait for it to end"));
+}
+
+Response result(Call& call) {
+    require_succeeded(call);
+    const auto outputs = call.store().get_outputs(call.param("ws"), call.param("run"));
+    Response r;
+    r.content_type = "application/json";
+    r.body = outputs.result_json.empty() ? "null" : outputs.result_json;
+    return r;
+}
+
+Response tables(Call& call) {
+    require_succeeded(call);
+    const auto outputs = call.store().get_outputs(call.param("ws"), call.param("run"));
+    auto list = nlohmann::json::array();
+    for (const auto& t : outputs.tables)
+        list.push_back({{"name", t.name},
+                        {"columns", t.columns},
+                        {"row_count", t.values.empty() ? 0 : t.values.front().size()}});
+    auto files = nlohmann::json::array();
+    for (const auto& b : outputs.blobs)
+        files.push_back({{"name", b.name}, {"media_type", b.media_type}, {"bytes", b.data.size()}});
+    return json_response(200, {{"tables", list}, {"files", files}});
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+std::string number_text(double v) {
+    if (std::isnan(v)) return "NaN";
+    if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, ec == std::errc() ? end : buf);
+}
+
+bool wants_csv(const Request& request) {
+    if (auto f = request.query_param("format")) return *f == "csv";
+    return request.header("Accept").find("text/csv") != std::string::npos;
+}
+
+Response table(Call& call) {
+    require_succeeded(call);
+    const auto t = call.store().get_result_table(call.param("ws"), call.param("run"), call.param("table"));
+    const std::size_t rows = t.values.empty() ? 0 : t.values.front().size();
+    Response r;
+    if (wants_csv(call.request)) {
+        std::string out;
+        for (std::size_t c = 0; c < t.columns.size(); ++c) out += (c ? "," : "") + csv_field(t.columns[c]);
+        out += "\r\n";
+        for (std::size_t row = 0; row < rows; ++row) {
+            for (std::size_t c = 0; c < t.values.size(); ++c) out += (c ? "," : "") + number_text(t.values[c][row]);
+            out += "\r\n";
+        }
+        r.content_type = "text/csv; charset=utf-8";
+        r.body = std::move(out);
+        r.header("Content-Disposition", "attachment; filename=\"" + t.name + ".csv\"");
+        return r;
+    }
+    auto data = nlohmann::json::array();
+    for (std::size_t row = 0; row < rows; ++row) {
+        auto line = nlohmann::json::array();
+        for (const auto& column : t.values)
+            line.push_back(std::isfinite(column[row]) ? nlohmann::json(column[row]) : nlohmann::json(nullptr));
+        data.push_back(std::move(line));
+    }
+    return json_response(200, {{"name", t.name}, {"columns", t.columns}, {"rows", std::move(data)}});
+}
+
+Response file(Call& call) {
+    require_succeeded(call);
+    auto blob = call.store().get_result_blob(call.param("ws"), call.param("run"), call.param("file"));
+    Response r;
+    r.content_type = blob.media_type.empty() ? "application/octet-stream" : blob.media_type;
+    r.body = std::move(blob.data);
+    return r;
+}
+
+std::int64_t resume_after(const Request& request) {
+    std::string text = request.header("Last-Event-ID");
+    if (text.empty()) text = request.query_param("after").value_or("");
+    if (text.empty()) return 0;
+    std::int64_t id = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+    if (ec != std::errc() || end != text.data() + text.size() || id < 0)
+        throw problems::invalid_request("Last-Event-ID must be an event id", {{"Last-Event-ID", "not an event id"}});
+    return id;
+}
+
+Response events(Call& call) {
+    const std::string ws = call.param("ws");
+    const std::string run_id = call.param("run");
+    call.store().get_run(ws, run_id);  // 404 before the stream starts
+    std::int64_t after = resume_after(call.request);
+    const ApiServices services = call.services;
+    Response r;
+    r.content_type = "text/event-stream";
+    r.header("Cache-Control", "no-store");
+    r.stream = [services, ws, run_id, after](std::ostream& out) mutable {
+        auto last_write = std::chrono::steady_clock::now();
+        out << "retry: 1000\n\n" << std::flush;
+        while (out.good() && !(services.stopping && services.stopping->load())) {
+            const auto batch = services.store->list_events(ws, run_id, after, 100);
+            for (const auto& e : batch) {
+                out << "id: " << e.id << "\nevent: " << e.type << "\ndata: " << e.data_json << "\n\n";
+                after = e.id;
+            }
+            if (!batch.empty()) {
+                out.flush();
+                last_write = std::chrono::steady_clock::now();
+                continue;
+            }
+            // Read the state after the events: a terminal state seen here has its event stored.
+            if (store::is_terminal(services.store->get_run(ws, run_id).state) &&
+                services.store->list_events(ws, run_id, after, 1).empty())
+                return;
+            if (std::chrono::steady_clock::now() - last_write > std::chrono::seconds(15)) {
+                out << ": keep-alive\n\n" << std::flush;
+                last_write = std::chrono::steady_clock::now();
+            }
+            services.jobs->wait_for_change(std::chrono::milliseconds(250));
+        }
+    };
+    return r;
+}
+
+}  // namespace
+
+void add_run_routes(std::vector<RouteDef>& routes) {
+    routes.push_back({"listRuns", Access::read, list});
+    routes.push_back({"createRun", Access::edit, create});
+    routes.push_back({"getRun", Access::read, get});
+    routes.push_back({"streamRunEvents", Access::read, events});
+    routes.push_back({"cancelRun", Access::edit, cancel});
+    routes.push_back({"getRunResult", Access::read, result});
+    routes.push_back({"listRunTables", Access::read, tables});
+    routes.push_back({"getRunTable", Access::read, table});
+    routes.push_back({"getRunFile", Access::read, file});
+}
+
+}  // namespace holon::api

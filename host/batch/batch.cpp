@@ -1,0 +1,468 @@
+#include "batch/batch.hpp"
+
+#include "batch/files.hpp"
+#include "batch/journal.hpp"
+#include "batch/references.hpp"
+#include "batch/run_state.hpp"
+#include "batch/sha256.hpp"
+
+#include <holon/holon_plugin.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <ctime>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+namespace holon::batch {
+
+std::string point_id(size_t index, size_t count) {
+    size_t width = 4;
+    for (size_t n = count > 0 ? count - 1 : 0; n >= 10000; n /= 10) ++width;
+    std::string digits = std::to_string(index);
+    return "p" + std::string(digits.size() < width ? width - digits.size() : 0, '0') + digits;
+}
+
+std::string point_label(const StepSpec &step, size_t index) {
+    const auto &p = step.points.at(index);
+    return p.scenario.empty() ? point_id(index, step.points.size()) : p.scenario;
+}
+
+std::optional<size_t> find_column(const std::vector<std::string> &columns, const std::string &name) {
+    for (size_t i = 0; i < columns.size(); ++i)
+        if (columns[i] == name) return i;
+    auto loose = [](const std::string &s) {
+        std::string out;
+        for (unsigned char c : s) out += (c == ' ' || c == '_') ? '_' : static_cast<char>(std::tolower(c));
+        return out;
+    };
+    const std::string want = loose(name);
+    for (size_t i = 0; i < columns.size(); ++i)
+        if (loose(columns[i]) == want) return i;
+    return std::nullopt;
+}
+
+namespace {
+
+bool flag(const std::atomic<bool> *f) { return f && f->load(); }
+
+nlohmann::json number_json(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+double json_number(const nlohmann::json &j) {
+    return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN();
+}
+
+nlohmann::json stats_json(const SeriesStats &s) {
+    nlohmann::json j = nlohmann::json::object();
+    for (const auto &name : statistic_names()) j[name] = number_json(statistic(s, name));
+    return j;
+}
+
+SeriesStats stats_from_json(const nlohmann::json &j) {
+    SeriesStats s;
+    s.final = json_number(j.value("final", nlohmann::json()));
+    s.min = json_number(j.value("min", nlohmann::json()));
+    s.max = json_number(j.value("max", nlohmann::json()));
+    s.mean = json_number(j.value("mean", nlohmann::json()));
+    s.peak_time = json_number(j.value("peak_time", nlohmann::json()));
+    return s;
+}
+
+std::string utc_now() {
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+class BatchRun {
+public:
+    BatchRun(const JobSpec &spec, const BatchOptions &options, BatchCallbacks &callbacks)
+        : spec_(spec), options_(options), callbacks_(callbacks) {}
+
+    BatchReport run() {
+        check_methods();
+        load_models();
+        open_output();
+        for (auto &step : steps_) {
+            if (stopping()) break;
+            run_step(step);
+        }
+        report_.cancelled = flag(options_.cancel);
+        for (const auto &step : steps_)
+            for (size_t i = 0; i < step.points.size(); ++i)
+                if (step.points[i].recorded && !step.points[i].ok)
+                    report_.failures.push_back({step.spec->name, i, point_label(*step.spec, i), false,
+                                                step.points[i].problem, step.points[i].error, step.points[i].wall_seconds});
+        journal_.reset();
+        write_reports(spec_, steps_, options_, report_, [this](const std::string &n) { note(n); });
+        return report_;
+    }
+
+private:
+    void note(const std::string &text) {
+        std::lock_guard lock(mutex_);
+        if (callbacks_.on_note) callbacks_.on_note(text);
+    }
+
+    bool stopping() const { return flag(options_.cancel) || stop_.load(); }
+
+    // Everything the job names must exist before anything is written.
+    void check_methods() {
+        const auto &registry = options_.executor->registry();
+        for (const auto &step : spec_.steps) {
+            const std::string where = "/steps/" + std::to_string(step.index);
+            const auto *method = registry.find_method(step.method);
+            if (!method) throw JobError(where + "/method", "no plugin offers method '" + step.method + "' (see `holon plugins`)");
+            const auto &d = method->description;
+            if (d.kind == HOLON_METHOD_KIND_IMPORTER)
+                throw JobError(where + "/method", "'" + step.method + "' is an importer; name the file as an input instead and it is imported");
+            if (!(d.flags & HOLON_METHOD_FLAG_NO_MODEL) && step.input.empty() && step.model_from.empty())
+                throw JobError(where, "method '" + step.method + "' needs a model: give 'input' or 'model_from'");
+        }
+    }
+
+    void load_models() {
+        std::string inputs_digest;
+        for (const auto &input : spec_.inputs) {
+            const bool used = std::any_of(spec_.steps.begin(), spec_.steps.end(), [&](const StepSpec &s) { return s.input == input.name; });
+            if (!used) continue;
+            if (!options_.load_model) throw JobError("/inputs/" + input.name, "this runner cannot load models");
+            std::string text;
+            try {
+                text = options_.load_model(input);
+            } catch (const JobError &) {
+                throw;
+            } catch (const std::exception &e) {
+                throw JobError("/inputs/" + input.name, e.what());
+            }
+            inputs_digest += input.name + "=" + sha256_hex(text) + "\n";
+            models_[input.name] = std::move(text);
+        }
+        // The job's identity covers its inputs: a changed model file must not reuse old results.
+        job_hash_ = sha256_hex(spec_.hash + "\n" + inputs_digest);
+    }
+
+    void open_output() {
+        const auto &out = options_.out_dir;
+        const auto journal_file = out / "journal.jsonl";
+        JournalContents contents;
+        try {
+            contents = read_journal(journal_file);
+        } catch (const std::runtime_error &e) {
+            throw BatchError(std::string(e.what()) + "; choose another --out folder");
+        }
+        if (contents.exists && contents.job_hash != job_hash_ && !options_.restart)
+            throw JobError(out.string(), "holds results of a different job document or different input models (journal " +
+                                             contents.job_hash.substr(0, 12) + ", this job " + job_hash_.substr(0, 12) +
+                                             "); use another --out folder or --restart to discard them");
+        std::error_code ec;
+        if (options_.restart && contents.exists) {
+            for (const char *name : {"journal.jsonl", "results.json", "index.html"}) std::filesystem::remove(out / name, ec);
+            std::filesystem::remove_all(out / "steps", ec);
+            contents = JournalContents{};
+        }
+        std::filesystem::create_directories(out / "steps", ec);
+        if (ec) throw BatchError(out.string() + ": cannot create the output folder (" + ec.message() + ")");
+
+        steps_.resize(spec_.steps.size());
+        for (size_t s = 0; s < spec_.steps.size(); ++s) {
+            steps_[s].spec = &spec_.steps[s];
+            steps_[s].points.resize(spec_.steps[s].points.size());
+        }
+        for (const auto &line : contents.points) reuse(line);
+
+        session_ = contents.sessions + 1;
+        journal_ = std::make_unique<JournalWriter>(journal_file, nlohmann::json{{"journal", "holon-batch/1"},
+                                                                                 {"job_hash", job_hash_},
+                                                                                 {"job", spec_.name},
+                                                                                 {"session", session_},
+                                                                                 {"started", utc_now()}});
+        for (const auto &st : steps_) progress_.total += st.points.size();
+        for (const auto &st : steps_)
+            for (const auto &p : st.points)
+                if (p.recorded) {
+                    ++progress_.done;
+                    ++progress_.reused;
+                    ++(p.ok ? progress_.succeeded : progress_.failed);
+                }
+        report_.progress = progress_;
+        if (callbacks_.on_start) callbacks_.on_start(progress_);
+    }
+
+    void reuse(const nlohmann::json &line) {
+        const std::string name = line.value("step", "");
+        auto it = std::find_if(steps_.begin(), steps_.end(), [&](const StepState &s) { return s.spec->name == name; });
+        if (it == steps_.end() || !line["point"].is_number_unsigned()) return;
+        const size_t index = line["point"].get<size_t>();
+        if (index >= it->points.size()) return;
+        PointState p;
+        p.ok = line.value("status", "") == "ok";
+        if (!p.ok && options_.retry_failed) {
+            it->points[index] = PointState{};
+            return;
+        }
+        p.recorded = true;
+        p.session = line.value("session", 0);
+        p.problem = line.value("problem", "");
+        p.error = line.value("error", "");
+        p.wall_seconds = json_number(line.value("wall_seconds", nlohmann::json()));
+        p.result = line.value("result", nlohmann::json());
+        p.table = line.value("table", "");
+        if (line.contains("columns") && line["columns"].is_array())
+            for (const auto &c : line["columns"])
+                if (c.is_string()) p.columns.push_back(c.get<std::string>());
+        if (line.contains("stats") && line["stats"].is_object())
+            for (const auto &[k, v] : line["stats"].items()) p.stats[k] = stats_from_json(v);
+        it->points[index] = std::move(p);
+    }
+
+    // A reference's value, from the (single) point of an earlier step.
+    nlohmann::json lookup(const Reference &ref) const {
+        auto it = std::find_if(steps_.begin(), steps_.end(), [&](const StepState &s) { return s.spec->name == ref.step; });
+        const PointState &p = it->points.at(0);
+        if (!ref.stats) return follow_path(p.result, ref.path);
+        auto s = p.stats.find(ref.path[0]);
+        if (s == p.stats.end()) {
+            auto c = find_column(p.columns, ref.path[0]);
+            if (c) s = p.stats.find(p.columns[*c]);
+        }
+        if (s == p.stats.end())
+            throw std::runtime_error("step '" + ref.step + "' has no statistics of '" + ref.path[0] +
+                                     "' (list it in that step's outputs.variables)");
+        return number_json(statistic(s->second, ref.path[1]));
+    }
+
+    // Why the step cannot run because of a step it depends on, or "".
+    std::string blocked_by(const StepSpec &step) const {
+        for (const auto &dep : step.depends_on) {
+            auto it = std::find_if(steps_.begin(), steps_.end(), [&](const StepState &s) { return s.spec->name == dep; });
+            const PointState &p = it->points.at(0);
+            if (!p.recorded) return "step '" + dep + "' did not run";
+            if (!p.ok) return "step '" + dep + "' failed: " + p.error;
+        }
+        return {};
+    }
+
+    void run_step(StepState &st) {
+        const StepSpec &step = *st.spec;
+        std::vector<size_t> pending;
+        for (size_t i = 0; i < st.points.size(); ++i)
+            if (!st.points[i].recorded) pending.push_back(i);
+        if (pending.empty()) return;
+        if (auto why = blocked_by(step); !why.empty()) {
+            st.skipped = why;
+            note("step " + step.name + " skipped: " + why);
+            return;
+        }
+
+        std::string model;
+        if (!step.input.empty()) model = models_.at(step.input);
+        if (!step.model_from.empty()) {
+            auto it = std::find_if(steps_.begin(), steps_.end(), [&](const StepState &s) { return s.spec->name == step.model_from; });
+            model = it->points.at(0).result.dump();
+        }
+        nlohmann::json params;
+        std::vector<nlohmann::json> patches(st.points.size());
+        try {
+            auto lookup_fn = [this](const Reference &r) { return lookup(r); };
+            params = resolve_references(step.params, lookup_fn);
+            for (size_t i = 0; i < step.points.size(); ++i)
+                if (!step.points[i].patch.is_null()) patches[i] = resolve_references(step.points[i].patch, lookup_fn);
+        } catch (const std::exception &e) {
+            st.skipped = std::string("its params refer to something that does not exist: ") + e.what();
+            note("step " + step.name + " skipped: " + st.skipped);
+            return;
+        }
+
+        unsigned workers = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        workers = static_cast<unsigned>(std::min<size_t>(workers, pending.size()));
+        std::atomic<size_t> next{0};
+        auto work = [&] {
+            while (!stopping()) {
+                const size_t k = next.fetch_add(1);
+                if (k >= pending.size()) return;
+                run_point(st, pending[k], params, patches[pending[k]], model);
+            }
+        };
+        std::vector<std::thread> threads;
+        for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work);
+        work();
+        for (auto &t : threads) t.join();
+    }
+
+    void run_point(StepState &st, size_t index, const nlohmann::json &base_params, const nlohmann::json &patch,
+                   const std::string &model) {
+        const StepSpec &step = *st.spec;
+        const Point &point = step.points[index];
+        nlohmann::json params = base_params.is_object() ? base_params : nlohmann::json::object();
+        if (!patch.is_null()) merge_patch(params, patch);
+        else
+            for (size_t d = 0; d < step.axes.size(); ++d) set_at_path(params, step.axes[d], point.values[d]);
+
+        execution::RunRequest req;
+        req.method_id = step.method;
+        req.model_json = model;
+        req.params_json = params.dump();
+        if (spec_.timeout_seconds) req.limits.wall_seconds = *spec_.timeout_seconds;
+        runner::JobCallbacks cb;
+        cb.cancel = options_.cancel;
+        runner::JobOutcome outcome = options_.executor->run(req, cb);
+        if (!outcome.ok() && (outcome.problem == "cancelled" || flag(options_.cancel))) return; // missing, not failed
+
+        PointState p;
+        p.recorded = true;
+        p.session = session_;
+        p.ok = outcome.ok();
+        p.problem = outcome.problem;
+        p.error = outcome.message;
+        p.wall_seconds = outcome.wall_seconds;
+        std::string table_name;
+        std::vector<double> time;
+        std::map<std::string, std::vector<double>> plot_series;
+        std::vector<std::string> plot_variables;
+        const auto dir = options_.out_dir / "steps" / step.name / "runs" / point_id(index, step.points.size());
+        try {
+            if (p.ok) {
+                p.result = outcome.result_json.empty() ? nlohmann::json() : nlohmann::json::parse(outcome.result_json, nullptr, false);
+                if (p.result.is_discarded()) p.result = nullptr;
+                write_run_files(dir, outcome, step.outputs.tables);
+                if (!outcome.tables.empty()) {
+                    const runner::TableData *table = &outcome.tables.front();
+                    if (!step.outputs.table.empty()) {
+                        auto t = std::find_if(outcome.tables.begin(), outcome.tables.end(),
+                                              [&](const runner::TableData &x) { return x.name == step.outputs.table; });
+                        if (t == outcome.tables.end()) throw std::runtime_error("the method put no table '" + step.outputs.table + "'");
+                        table = &*t;
+                    }
+                    table_name = table->name;
+                    summarise(step, *table, p, time, plot_series, plot_variables);
+                } else if (!step.outputs.table.empty() || !step.outputs.variables.empty()) {
+                    throw std::runtime_error("the method put no table to take statistics from");
+                }
+            }
+        } catch (const std::exception &e) {
+            p.ok = false;
+            p.problem = "batch-output";
+            p.error = e.what();
+        }
+        record(st, index, std::move(p), table_name, std::move(time), std::move(plot_series), plot_variables);
+    }
+
+    static void write_run_files(const std::filesystem::path &dir, const runner::JobOutcome &outcome, bool tables) {
+        std::filesystem::create_directories(dir);
+        if (tables)
+            for (const auto &t : outcome.tables) write_file_atomically(dir / (file_stem(t.name) + ".csv"), table_csv(t));
+        for (const auto &b : outcome.blobs) write_file_atomically(dir / file_stem(b.name), b.data);
+        write_file_atomically(dir / "result.json", (outcome.result_json.empty() ? std::string("null") : outcome.result_json) + "\n");
+    }
+
+    // Statistics of the chosen variables and the series of the plotted ones.
+    static void summarise(const StepSpec &step, const runner::TableData &table, PointState &p, std::vector<double> &time,
+                          std::map<std::string, std::vector<double>> &plot_series, std::vector<std::string> &plot_variables) {
+        const auto time_col = find_column(table.columns, step.outputs.time);
+        if (!time_col) throw std::runtime_error("table '" + table.name + "' has no time column '" + step.outputs.time + "'");
+        time = table.values[*time_col];
+        std::vector<size_t> chosen;
+        if (step.outputs.variables.empty()) {
+            for (size_t c = 0; c < table.columns.size(); ++c)
+                if (c != *time_col) chosen.push_back(c);
+        } else {
+            for (const auto &v : step.outputs.variables) {
+                auto c = find_column(table.columns, v);
+                if (!c) throw std::runtime_error("table '" + table.name + "' has no column '" + v + "'");
+                chosen.push_back(*c);
+            }
+        }
+        for (size_t c : chosen) {
+            p.columns.push_back(table.columns[c]);
+            p.stats[table.columns[c]] = series_stats(time, table.values[c]);
+        }
+        if (step.outputs.plots.empty()) {
+            for (size_t k = 0; k < chosen.size() && k < 8; ++k) plot_variables.push_back(table.columns[chosen[k]]);
+        } else {
+            for (const auto &v : step.outputs.plots) {
+                auto c = find_column(table.columns, v);
+                if (!c) throw std::runtime_error("table '" + table.name + "' has no column '" + v + "' to plot");
+                plot_variables.push_back(table.columns[*c]);
+            }
+        }
+        for (const auto &v : plot_variables) plot_series[v] = table.values[*find_column(table.columns, v)];
+    }
+
+    void record(StepState &st, size_t index, PointState p, const std::string &table_name, std::vector<double> time,
+                std::map<std::string, std::vector<double>> plot_series, const std::vector<std::string> &plot_variables) {
+        const StepSpec &step = *st.spec;
+        const Point &point = step.points[index];
+        nlohmann::json values = nlohmann::json::object();
+        for (size_t d = 0; d < step.axes.size(); ++d) values[step.axes[d]] = point.values[d];
+        nlohmann::json stats = nlohmann::json::object();
+        for (const auto &[k, s] : p.stats) stats[k] = stats_json(s);
+        nlohmann::json line{{"step", step.name},  {"point", index},           {"id", point_id(index, step.points.size())},
+                            {"status", p.ok ? "ok" : "failed"}, {"session", session_}, {"values", values},
+                            {"wall_seconds", p.wall_seconds}};
+        if (!point.scenario.empty()) line["scenario"] = point.scenario;
+        if (!p.ok) {
+            line["problem"] = p.problem;
+            line["error"] = p.error;
+        } else {
+            line["table"] = table_name;
+            line["columns"] = p.columns;
+            line["stats"] = stats;
+            line["result"] = p.result;
+        }
+        PointEvent event{step.name, index, point_label(step, index), p.ok, p.problem, p.error, p.wall_seconds};
+
+        std::lock_guard lock(mutex_);
+        journal_->append(line);
+        if (p.ok) {
+            if (st.time.empty()) st.time = std::move(time);
+            if (st.plot_variables.empty()) st.plot_variables = plot_variables;
+            for (auto &[var, values_of_run] : plot_series) {
+                auto &runs = st.series[var];
+                runs.resize(st.points.size());
+                runs[index] = std::move(values_of_run);
+            }
+        }
+        ++progress_.done;
+        ++progress_.ran;
+        ++(p.ok ? progress_.succeeded : progress_.failed);
+        if (!p.ok && spec_.fail_fast) {
+            stop_ = true;
+            report_.stopped_by_fail_fast = true;
+        }
+        p.table = table_name;
+        st.points[index] = std::move(p);
+        report_.progress = progress_;
+        if (callbacks_.on_point) callbacks_.on_point(event, progress_);
+    }
+
+    const JobSpec &spec_;
+    const BatchOptions &options_;
+    BatchCallbacks &callbacks_;
+    std::map<std::string, std::string> models_;
+    std::string job_hash_;
+    int session_ = 1;
+    std::unique_ptr<JournalWriter> journal_;
+    std::vector<StepState> steps_;
+    std::mutex mutex_;
+    std::atomic<bool> stop_{false};
+    BatchProgress progress_;
+    BatchReport report_;
+};
+
+} // namespace
+
+BatchReport run_job(const JobDocument &job, const BatchOptions &options, BatchCallbacks &callbacks) {
+    if (!options.executor) throw std::invalid_argument("run_job: BatchOptions::executor is required");
+    if (options.out_dir.empty()) throw std::invalid_argument("run_job: BatchOptions::out_dir is required");
+    BatchRun run(job.spec(), options, callbacks);
+    return run.run();
+}
+
+} // namespace holon::batch

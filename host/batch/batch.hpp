@@ -1,0 +1,96 @@
+// The batch runner: runs a job document's steps and sweep points through the Executor on a pool
+// of worker threads, streams every finished point to disk, and writes the summary tables, JSON
+// results, plots and index.html. Used by `holon batch` and meant for the REST route
+// POST /v1/workspaces/{ws}/batches (see docs/batch.md, "Running a job from another program").
+//
+// Output folder:
+//   journal.jsonl                       resumability (see journal.hpp)
+//   results.json                        every point: params, status, error, statistics, result
+//   index.html                          the report
+//   steps/<step>/summary.csv            one row per point: params, status, statistics, error
+//   steps/<step>/runs/<point>/          <table>.csv per result table, result.json
+//   steps/<step>/plots/<variable>.svg   and .png, with the gnuplot .gp script and .dat data
+#pragma once
+
+#include "batch/job_document.hpp"
+#include "execution/executor.hpp"
+
+#include <atomic>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace holon::batch {
+
+struct BatchOptions {
+    const execution::Executor *executor = nullptr; // required
+    std::filesystem::path out_dir;                 // required; created when missing
+    unsigned jobs = 0;                             // parallel runs; 0 = std::thread::hardware_concurrency()
+    // Discard the results an earlier invocation left in out_dir (needed when the job changed).
+    bool restart = false;
+    // Run points again that an earlier invocation recorded as failed (by default only missing
+    // points run on a resume).
+    bool retry_failed = false;
+    // Polled between points and passed to every run: when it turns true, running points are
+    // cancelled, no new point starts, and the reports are written for what is done.
+    const std::atomic<bool> *cancel = nullptr;
+    // Turns an input into holon-model/1 JSON text (importing foreign formats). Required when the
+    // job has inputs. Throw std::exception with a one-line message when it cannot.
+    std::function<std::string(const InputRef &)> load_model;
+    bool plots = true;
+    std::string gnuplot = "gnuplot"; // program name or path
+};
+
+struct BatchProgress {
+    size_t total = 0;     // points in the job
+    size_t done = 0;      // recorded (succeeded + failed), including reused ones
+    size_t succeeded = 0;
+    size_t failed = 0;
+    size_t reused = 0;    // recorded by an earlier invocation, not run again
+    size_t ran = 0;       // run by this invocation
+};
+
+struct PointEvent {
+    std::string step;
+    size_t point = 0;
+    std::string label;   // "p0007" or the scenario name
+    bool ok = false;
+    std::string problem; // failed points: the problem id ("method-failed", "crashed", ...)
+    std::string error;   // failed points: one line
+    double wall_seconds = 0;
+};
+
+// Called on worker threads, one call at a time (the runner serialises them). May be empty.
+struct BatchCallbacks {
+    std::function<void(const BatchProgress &)> on_start;                    // after planning, before the first run
+    std::function<void(const PointEvent &, const BatchProgress &)> on_point; // after a point is recorded
+    std::function<void(const std::string &)> on_note;                       // phases and warnings
+};
+
+struct BatchReport {
+    BatchProgress progress;
+    bool cancelled = false;
+    bool stopped_by_fail_fast = false;
+    std::vector<PointEvent> failures;   // every failed point (also earlier invocations')
+    std::vector<std::string> warnings;  // e.g. a plot gnuplot could not draw
+    std::filesystem::path index_html;
+    bool all_succeeded() const { return !cancelled && progress.failed == 0 && progress.done == progress.total; }
+};
+
+// Thrown when the output folder cannot be used (e.g. not writable). The job itself being wrong
+// is a JobError.
+class BatchError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Runs the job. Before anything is written it checks the methods exist, loads every input and
+// compares the job with any journal in out_dir: a different job document (or changed input
+// models) throws JobError unless options.restart. Throws JobError / BatchError; failed points
+// are not exceptions but entries of the report.
+BatchReport run_job(const JobDocument &job, const BatchOptions &options, BatchCallbacks &callbacks);
+
+} // namespace holon::batch

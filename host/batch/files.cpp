@@ -1,0 +1,143 @@
+#include "batch/files.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <fcntl.h>
+#include <fstream>
+#include <functional>
+#include <limits>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+namespace holon::batch {
+
+void write_file_atomically(const std::filesystem::path &file, const std::string &content) {
+    const auto temp = file.parent_path() / ("." + file.filename().string() + ".tmp" + std::to_string(::getpid()) + "-" +
+                                            std::to_string(std::hash<std::string>{}(file.string()) & 0xffff));
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        if (!out) throw std::runtime_error(temp.string() + ": cannot be written");
+        out.write(content.data(), static_cast<std::streamsize>(content.size()));
+        out.flush();
+        if (!out) throw std::runtime_error(temp.string() + ": write failed");
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, file, ec);
+    if (ec) {
+        std::filesystem::remove(temp, ec);
+        throw std::runtime_error(file.string() + ": cannot be written (" + ec.message() + ")");
+    }
+}
+
+std::string csv_field(const std::string &text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    return out + '"';
+}
+
+std::string number_text(double value, bool empty_for_nan) {
+    if (std::isnan(value)) return empty_for_nan ? std::string() : std::string("NaN");
+    char buf[32];
+    auto res = std::to_chars(buf, buf + sizeof buf, value);
+    return std::string(buf, res.ptr);
+}
+
+std::string table_csv(const runner::TableData &table) {
+    std::string out;
+    for (size_t c = 0; c < table.columns.size(); ++c) out += (c ? "," : "") + csv_field(table.columns[c]);
+    out += '\n';
+    const size_t rows = table.row_count();
+    for (size_t r = 0; r < rows; ++r) {
+        for (size_t c = 0; c < table.values.size(); ++c) {
+            if (c) out += ',';
+            out += number_text(r < table.values[c].size() ? table.values[c][r] : std::nan(""));
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+namespace {
+
+std::vector<std::string> split_csv_line(const std::string &line) {
+    std::vector<std::string> fields;
+    std::string field;
+    bool quoted = false;
+    for (size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
+                field += '"';
+                ++i;
+            } else if (c == '"') {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            fields.push_back(std::move(field));
+            field.clear();
+        } else if (c != '\r') {
+            field += c;
+        }
+    }
+    fields.push_back(std::move(field));
+    return fields;
+}
+
+double parse_number(const std::string &s) {
+    if (s == "NaN" || s.empty()) return std::numeric_limits<double>::quiet_NaN();
+    double v = 0;
+    auto res = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
+        if (s == "inf") return std::numeric_limits<double>::infinity();
+        if (s == "-inf") return -std::numeric_limits<double>::infinity();
+        throw std::runtime_error("'" + s + "' is not a number");
+    }
+    return v;
+}
+
+} // namespace
+
+runner::TableData read_table_csv(const std::filesystem::path &file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw std::runtime_error(file.string() + ": cannot be read");
+    runner::TableData table;
+    table.name = file.stem().string();
+    std::string line;
+    if (!std::getline(in, line)) throw std::runtime_error(file.string() + ": empty");
+    table.columns = split_csv_line(line);
+    table.values.assign(table.columns.size(), {});
+    size_t row = 1;
+    while (std::getline(in, line)) {
+        ++row;
+        if (line.empty()) continue;
+        auto fields = split_csv_line(line);
+        if (fields.size() != table.columns.size())
+            throw std::runtime_error(file.string() + ": row " + std::to_string(row) + " has " + std::to_string(fields.size()) +
+                                     " fields, not " + std::to_string(table.columns.size()));
+        try {
+            for (size_t c = 0; c < fields.size(); ++c) table.values[c].push_back(parse_number(fields[c]));
+        } catch (const std::runtime_error &e) {
+            throw std::runtime_error(file.string() + ": row " + std::to_string(row) + ": " + e.what());
+        }
+    }
+    return table;
+}
+
+std::string file_stem(const std::string &name) {
+    std::string s;
+    for (unsigned char c : name) s += (std::isalnum(c) || c == '-' || c == '_' || c == '.') ? static_cast<char>(c) : '_';
+    while (!s.empty() && s.front() == '.') s.erase(0, 1);
+    return s.empty() ? std::string("output") : s;
+}
+
+} // namespace holon::batch

@@ -1,0 +1,347 @@
+#include "batch/job_document.hpp"
+
+#include "batch/job_spec.hpp"
+#include "batch/references.hpp"
+#include "batch/sampling.hpp"
+#include "batch/sha256.hpp"
+#include "jsonschema/json_schema.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+namespace holon::batch {
+namespace {
+
+constexpr uint64_t max_job_bytes = 16ull << 20;
+constexpr size_t max_points_per_step = 1000000;
+
+// YAML 1.2 core schema for plain scalars; quoted scalars stay strings.
+nlohmann::json plain_scalar(const std::string &s) {
+    if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
+    if (s == "true" || s == "True" || s == "TRUE") return true;
+    if (s == "false" || s == "False" || s == "FALSE") return false;
+    static const std::regex integer("[-+]?[0-9]+");
+    static const std::regex number("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+    if (std::regex_match(s, integer)) {
+        long long value = 0;
+        const char *begin = s.data() + (s[0] == '+' ? 1 : 0);
+        auto [end, ec] = std::from_chars(begin, s.data() + s.size(), value);
+        if (ec == std::errc() && end == s.data() + s.size()) return value;
+    }
+    if (std::regex_match(s, number)) return std::stod(s);
+    if (s == ".inf" || s == "-.inf" || s == ".nan") return s; // not representable in JSON
+    return s;
+}
+
+nlohmann::json yaml_to_json(const YAML::Node &node) {
+    switch (node.Type()) {
+    case YAML::NodeType::Null:
+    case YAML::NodeType::Undefined:
+        return nullptr;
+    case YAML::NodeType::Scalar:
+        if (node.Tag() == "!") return node.Scalar(); // yaml-cpp tags quoted scalars "!"
+        return plain_scalar(node.Scalar());
+    case YAML::NodeType::Sequence: {
+        auto out = nlohmann::json::array();
+        for (const auto &item : node) out.push_back(yaml_to_json(item));
+        return out;
+    }
+    case YAML::NodeType::Map: {
+        auto out = nlohmann::json::object();
+        for (const auto &kv : node) {
+            const std::string key = kv.first.Scalar();
+            if (out.contains(key))
+                throw JobError("", "line " + std::to_string(kv.first.Mark().line + 1) + ": duplicate key '" + key + "'");
+            out[key] = yaml_to_json(kv.second);
+        }
+        return out;
+    }
+    }
+    return nullptr;
+}
+
+const jsonschema::Schema &job_schema() {
+    static const jsonschema::Schema schema = jsonschema::Schema::parse(job_schema_text());
+    return schema;
+}
+
+std::string pointer(const std::string &base, const std::string &key) { return base + "/" + key; }
+
+Distribution distribution_from(const nlohmann::json &d, const std::string &where) {
+    Distribution out;
+    const std::string kind = d.at("distribution").get<std::string>();
+    std::set<std::string> allowed{"name", "distribution"};
+    auto num = [&](const char *key) { return d.at(key).get<double>(); };
+    if (kind == "uniform") {
+        out.kind = DistributionKind::uniform;
+        out.a = num("min");
+        out.b = num("max");
+        allowed.insert({"min", "max"});
+        if (!(out.a < out.b)) throw JobError(where, "uniform needs min < max");
+    } else if (kind == "normal") {
+        out.kind = DistributionKind::normal;
+        out.a = num("mean");
+        out.b = num("sd");
+        allowed.insert({"mean", "sd"});
+    } else if (kind == "lognormal") {
+        out.kind = DistributionKind::lognormal;
+        out.a = num("meanlog");
+        out.b = num("sdlog");
+        allowed.insert({"meanlog", "sdlog"});
+    } else if (kind == "triangular") {
+        out.kind = DistributionKind::triangular;
+        out.a = num("min");
+        out.b = num("max");
+        out.c = num("mode");
+        allowed.insert({"min", "max", "mode"});
+        if (!(out.a < out.b) || out.c < out.a || out.c > out.b)
+            throw JobError(where, "triangular needs min < max and min <= mode <= max");
+    } else {
+        out.kind = DistributionKind::discrete;
+        out.values = d.at("values").get<std::vector<double>>();
+        allowed.insert({"values", "weights"});
+        if (d.contains("weights")) {
+            out.weights = d.at("weights").get<std::vector<double>>();
+            if (out.weights.size() != out.values.size())
+                throw JobError(pointer(where, "weights"), "needs one weight per value (" + std::to_string(out.values.size()) + ")");
+            double total = 0;
+            for (double w : out.weights) total += w;
+            if (!(total > 0)) throw JobError(pointer(where, "weights"), "weights must not all be zero");
+        }
+    }
+    for (const auto &[key, value] : d.items())
+        if (!allowed.count(key)) throw JobError(pointer(where, key), "not a parameter of a " + kind + " distribution");
+    return out;
+}
+
+void check_point_count(size_t count, const std::string &where) {
+    if (count > max_points_per_step)
+        throw JobError(where, std::to_string(count) + " points is over the limit of " + std::to_string(max_points_per_step));
+}
+
+void read_sweep(const nlohmann::json &sweep, const std::string &where, StepSpec &step) {
+    if (sweep.contains("grid")) {
+        step.sweep = SweepKind::grid;
+        std::vector<std::vector<double>> axes;
+        size_t total = 1;
+        const auto &grid = sweep["grid"];
+        for (size_t i = 0; i < grid.size(); ++i) {
+            const auto &axis = grid[i];
+            step.axes.push_back(axis["name"].get<std::string>());
+            if (axis.contains("values")) axes.push_back(axis["values"].get<std::vector<double>>());
+            else axes.push_back(linspace(axis["from"].get<double>(), axis["to"].get<double>(), axis["count"].get<uint64_t>()));
+            total *= axes.back().size();
+            check_point_count(total, pointer(where, "grid"));
+        }
+        for (auto &values : grid_points(axes)) step.points.push_back({step.points.size(), {}, values, nullptr});
+        return;
+    }
+    if (sweep.contains("latin_hypercube") || sweep.contains("monte_carlo")) {
+        const bool lhs = sweep.contains("latin_hypercube");
+        step.sweep = lhs ? SweepKind::latin_hypercube : SweepKind::monte_carlo;
+        const std::string key = lhs ? "latin_hypercube" : "monte_carlo";
+        const auto &s = sweep[key];
+        std::vector<Distribution> dims;
+        for (size_t i = 0; i < s["parameters"].size(); ++i) {
+            const auto &p = s["parameters"][i];
+            step.axes.push_back(p["name"].get<std::string>());
+            dims.push_back(distribution_from(p, pointer(where, key) + "/parameters/" + std::to_string(i)));
+        }
+        const auto samples = s["samples"].get<uint64_t>();
+        const auto seed = s["seed"].get<uint64_t>();
+        auto points = lhs ? latin_hypercube(dims, samples, seed) : monte_carlo(dims, samples, seed);
+        for (auto &values : points) step.points.push_back({step.points.size(), {}, values, nullptr});
+        return;
+    }
+    step.sweep = SweepKind::scenarios;
+    const auto &scenarios = sweep["scenarios"];
+    std::set<std::string> names;
+    // The columns of a scenario sweep are the leaf paths its scenarios set, in order of appearance.
+    std::function<void(const nlohmann::json &, const std::string &)> leaves = [&](const nlohmann::json &node,
+                                                                                 const std::string &path) {
+        for (const auto &[k, v] : node.items()) {
+            const std::string p = path.empty() ? k : path + "." + k;
+            if (v.is_object() && !v.empty()) leaves(v, p);
+            else if (std::find(step.axes.begin(), step.axes.end(), p) == step.axes.end()) step.axes.push_back(p);
+        }
+    };
+    for (size_t i = 0; i < scenarios.size(); ++i) {
+        const auto name = scenarios[i]["name"].get<std::string>();
+        if (!names.insert(name).second)
+            throw JobError(pointer(where, "scenarios") + "/" + std::to_string(i) + "/name", "duplicate scenario name '" + name + "'");
+        leaves(scenarios[i]["params"], "");
+    }
+    for (size_t i = 0; i < scenarios.size(); ++i) {
+        Point p{i, scenarios[i]["name"].get<std::string>(), nlohmann::json::array(), scenarios[i]["params"]};
+        for (const auto &axis : step.axes) {
+            nlohmann::json at = p.patch;
+            std::istringstream parts(axis);
+            std::string key;
+            while (std::getline(parts, key, '.') && !at.is_null()) at = at.is_object() && at.contains(key) ? at[key] : nlohmann::json();
+            p.values.push_back(at);
+        }
+        step.points.push_back(std::move(p));
+    }
+}
+
+std::string canonical_hash(const nlohmann::json &doc) { return sha256_hex(doc.dump()); }
+
+std::shared_ptr<JobSpec> build_spec(nlohmann::json doc, const std::string &source_name, const std::filesystem::path &base_dir) {
+    if (auto v = job_schema().validate(doc); !v.empty()) {
+        std::string msg = v.front().message;
+        if (v.size() > 1) msg += " (and " + std::to_string(v.size() - 1) + " more problems)";
+        throw JobError(v.front().path.empty() ? "/" : v.front().path, msg);
+    }
+    auto spec = std::make_shared<JobSpec>();
+    spec->source_name = source_name;
+    spec->hash = canonical_hash(doc);
+    spec->name = doc.value("name", std::filesystem::path(source_name).stem().string());
+    spec->description = doc.value("description", "");
+    if (doc.contains("options")) {
+        spec->fail_fast = doc["options"].value("fail_fast", false);
+        if (doc["options"].contains("timeout_seconds")) spec->timeout_seconds = doc["options"]["timeout_seconds"].get<double>();
+    }
+    for (const auto &[name, in] : doc["inputs"].items()) {
+        InputRef ref;
+        ref.name = name;
+        if (in.contains("file")) {
+            std::filesystem::path f = in["file"].get<std::string>();
+            ref.file = f.is_absolute() ? f : (base_dir / f).lexically_normal();
+        } else {
+            ref.model_id = in["model_id"].get<std::string>();
+        }
+        spec->inputs.push_back(std::move(ref));
+    }
+    auto has_input = [&](const std::string &n) {
+        return std::any_of(spec->inputs.begin(), spec->inputs.end(), [&](const InputRef &r) { return r.name == n; });
+    };
+    const auto &steps = doc["steps"];
+    for (size_t i = 0; i < steps.size(); ++i) {
+        const auto &s = steps[i];
+        const std::string where = "/steps/" + std::to_string(i);
+        StepSpec step;
+        step.index = i;
+        step.name = s["name"].get<std::string>();
+        step.method = s["method"].get<std::string>();
+        step.input = s.value("input", "");
+        step.model_from = s.value("model_from", "");
+        if (s.contains("params")) step.params = s["params"];
+        auto earlier_single = [&](const std::string &name, const std::string &at) -> void {
+            auto it = std::find_if(spec->steps.begin(), spec->steps.end(), [&](const StepSpec &e) { return e.name == name; });
+            if (it == spec->steps.end()) throw JobError(at, "no earlier step is named '" + name + "'");
+            if (it->sweep != SweepKind::none)
+                throw JobError(at, "step '" + name + "' is a sweep with many results; refer to a step without a sweep");
+            if (std::find(step.depends_on.begin(), step.depends_on.end(), name) == step.depends_on.end())
+                step.depends_on.push_back(name);
+        };
+        for (const auto &e : spec->steps)
+            if (e.name == step.name) throw JobError(where + "/name", "duplicate step name '" + step.name + "'");
+        if (!step.input.empty() && !has_input(step.input))
+            throw JobError(where + "/input", "no input is named '" + step.input + "'");
+        if (!step.model_from.empty()) earlier_single(step.model_from, where + "/model_from");
+        for (const auto &ref : find_references(step.params, where + "/params"))
+            earlier_single(ref.step, where + "/params" + ref.location);
+        if (s.contains("sweep")) {
+            read_sweep(s["sweep"], where + "/sweep", step);
+            if (step.sweep == SweepKind::scenarios)
+                for (size_t k = 0; k < step.points.size(); ++k)
+                    for (const auto &ref : find_references(step.points[k].patch, where + "/sweep/scenarios/" + std::to_string(k) + "/params"))
+                        earlier_single(ref.step, where + "/sweep/scenarios/" + std::to_string(k) + "/params" + ref.location);
+        } else {
+            step.points.push_back({0, {}, nlohmann::json::array(), nullptr});
+        }
+        if (s.contains("outputs")) {
+            const auto &o = s["outputs"];
+            step.outputs.table = o.value("table", "");
+            step.outputs.time = o.value("time", "time");
+            if (o.contains("variables")) step.outputs.variables = o["variables"].get<std::vector<std::string>>();
+            if (o.contains("plots")) step.outputs.plots = o["plots"].get<std::vector<std::string>>();
+            step.outputs.tables = o.value("tables", true);
+        }
+        spec->steps.push_back(std::move(step));
+    }
+    spec->document = std::move(doc);
+    return spec;
+}
+
+} // namespace
+
+const char *to_string(SweepKind kind) {
+    switch (kind) {
+    case SweepKind::none: return "none";
+    case SweepKind::grid: return "grid";
+    case SweepKind::latin_hypercube: return "latin_hypercube";
+    case SweepKind::monte_carlo: return "monte_carlo";
+    case SweepKind::scenarios: return "scenarios";
+    }
+    return "none";
+}
+
+void set_at_path(nlohmann::json &params, const std::string &path, const nlohmann::json &value) {
+    nlohmann::json *at = &params;
+    size_t start = 0;
+    while (true) {
+        const size_t dot = path.find('.', start);
+        const std::string key = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+        if (!at->is_object()) *at = nlohmann::json::object();
+        if (dot == std::string::npos) {
+            (*at)[key] = value;
+            return;
+        }
+        at = &(*at)[key];
+        start = dot + 1;
+    }
+}
+
+void merge_patch(nlohmann::json &target, const nlohmann::json &patch) {
+    if (!patch.is_object() || !target.is_object()) {
+        target = patch;
+        return;
+    }
+    for (const auto &[k, v] : patch.items()) {
+        if (v.is_object() && target.contains(k) && target[k].is_object()) merge_patch(target[k], v);
+        else target[k] = v;
+    }
+}
+
+JobDocument JobDocument::parse(std::string_view text, const std::string &source_name, const std::filesystem::path &base_dir) {
+    nlohmann::json doc;
+    try {
+        doc = yaml_to_json(YAML::Load(std::string(text)));
+    } catch (const YAML::Exception &e) {
+        throw JobError("", "line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) +
+                               ": " + e.msg);
+    }
+    return JobDocument(build_spec(std::move(doc), source_name, base_dir));
+}
+
+JobDocument JobDocument::load(const std::filesystem::path &file) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(file, ec)) throw JobError(file.string(), "no such file");
+    const auto size = std::filesystem::file_size(file, ec);
+    if (ec || size > max_job_bytes) throw JobError(file.string(), ec ? ec.message() : "larger than 16 MiB");
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw JobError(file.string(), "cannot be opened");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse(text.str(), file.string(), std::filesystem::absolute(file).parent_path());
+}
+
+const std::string &JobDocument::name() const { return spec_->name; }
+const std::string &JobDocument::hash() const { return spec_->hash; }
+const std::vector<InputRef> &JobDocument::inputs() const { return spec_->inputs; }
+size_t JobDocument::step_count() const { return spec_->steps.size(); }
+const std::string &JobDocument::step_name(size_t step) const { return spec_->steps.at(step).name; }
+size_t JobDocument::point_count(size_t step) const { return spec_->steps.at(step).points.size(); }
+size_t JobDocument::total_points() const {
+    size_t n = 0;
+    for (const auto &s : spec_->steps) n += s.points.size();
+    return n;
+}
+
+} // namespace holon::batch

@@ -1,0 +1,286 @@
+// The reports written when the runs are done: summary tables, plots, results.json, index.html.
+#include "batch/files.hpp"
+#include "batch/plots.hpp"
+#include "batch/run_state.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace holon::batch {
+namespace {
+
+std::string html(const std::string &s) {
+    std::string out;
+    for (char c : s) {
+        switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        default: out += c;
+        }
+    }
+    return out;
+}
+
+std::string value_text(const nlohmann::json &v) {
+    if (v.is_null()) return "";
+    if (v.is_number()) return number_text(v.get<double>(), true);
+    return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+// The statistic columns of a step: every variable any successful point has, in first-seen order.
+std::vector<std::string> stat_columns(const StepState &st) {
+    std::vector<std::string> cols;
+    for (const auto &p : st.points)
+        for (const auto &c : p.columns)
+            if (std::find(cols.begin(), cols.end(), c) == cols.end()) cols.push_back(c);
+    return cols;
+}
+
+std::filesystem::path step_dir(const BatchOptions &options, const StepSpec &step) { return options.out_dir / "steps" / step.name; }
+
+void write_summary(const StepState &st, const BatchOptions &options) {
+    const StepSpec &step = *st.spec;
+    const auto cols = stat_columns(st);
+    const bool scenarios = step.sweep == SweepKind::scenarios;
+    std::ostringstream out;
+    out << "point";
+    if (scenarios) out << ",scenario";
+    for (const auto &a : step.axes) out << ',' << csv_field(a);
+    out << ",status";
+    for (const auto &c : cols)
+        for (const auto &s : statistic_names()) out << ',' << csv_field(c + "." + s);
+    out << ",problem,error\n";
+    for (size_t i = 0; i < st.points.size(); ++i) {
+        const PointState &p = st.points[i];
+        out << point_id(i, st.points.size());
+        if (scenarios) out << ',' << csv_field(step.points[i].scenario);
+        for (size_t d = 0; d < step.axes.size(); ++d) out << ',' << csv_field(value_text(step.points[i].values[d]));
+        out << ',' << (!p.recorded ? (st.skipped.empty() ? "missing" : "skipped") : p.ok ? "ok" : "failed");
+        for (const auto &c : cols) {
+            auto it = p.stats.find(c);
+            for (const auto &s : statistic_names())
+                out << ',' << (it == p.stats.end() ? std::string() : number_text(statistic(it->second, s), true));
+        }
+        const std::string error = !p.recorded && !st.skipped.empty() ? st.skipped : p.error;
+        out << ',' << csv_field(p.problem) << ',' << csv_field(error) << '\n';
+    }
+    std::filesystem::create_directories(step_dir(options, step));
+    write_file_atomically(step_dir(options, step) / "summary.csv", out.str());
+}
+
+// Series of points an earlier invocation ran come back from their CSV files.
+void load_reused_series(StepState &st, const BatchOptions &options, std::vector<std::string> &warnings) {
+    const StepSpec &step = *st.spec;
+    if (st.plot_variables.empty()) {
+        for (const auto &p : st.points) {
+            if (!p.ok || !p.recorded) continue;
+            if (!step.outputs.plots.empty()) st.plot_variables = step.outputs.plots;
+            else
+                for (size_t k = 0; k < p.columns.size() && k < 8; ++k) st.plot_variables.push_back(p.columns[k]);
+            break;
+        }
+    }
+    if (!step.outputs.tables) return;
+    for (size_t i = 0; i < st.points.size(); ++i) {
+        const PointState &p = st.points[i];
+        if (!p.ok || !p.recorded || p.table.empty()) continue;
+        bool missing = false;
+        for (const auto &v : st.plot_variables) {
+            auto &runs = st.series[v];
+            runs.resize(st.points.size());
+            if (runs[i].empty()) missing = true;
+        }
+        if (!missing) continue;
+        const auto file = step_dir(options, step) / "runs" / point_id(i, st.points.size()) / (file_stem(p.table) + ".csv");
+        try {
+            const auto table = read_table_csv(file);
+            const auto t = find_column(table.columns, step.outputs.time);
+            if (t && st.time.empty()) st.time = table.values[*t];
+            for (const auto &v : st.plot_variables)
+                if (auto c = find_column(table.columns, v)) st.series[v][i] = table.values[*c];
+        } catch (const std::exception &e) {
+            warnings.push_back(std::string("plot data of ") + step.name + " " + point_id(i, st.points.size()) + ": " + e.what());
+        }
+    }
+}
+
+// A run in a plot key: the scenario name, else its swept values ("contact_infectivity=0.2, duration=4").
+std::string run_label(const StepSpec &step, size_t index) {
+    const Point &p = step.points[index];
+    if (!p.scenario.empty() || step.axes.empty()) return point_label(step, index);
+    std::string label;
+    for (size_t d = 0; d < step.axes.size(); ++d) {
+        const std::string &path = step.axes[d];
+        label += (d ? ", " : "") + path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1) + "=" +
+                 value_text(p.values[d]);
+    }
+    return label;
+}
+
+void write_plots(const JobSpec &spec, StepState &st, const BatchOptions &options, std::vector<std::string> &warnings,
+                 const std::function<void(const std::string &)> &note) {
+    const StepSpec &step = *st.spec;
+    load_reused_series(st, options, warnings);
+    const auto dir = step_dir(options, step) / "plots";
+    for (const auto &var : st.plot_variables) {
+        PlotRequest r;
+        r.dir = dir;
+        r.stem = file_stem(var);
+        r.time = st.time;
+        r.x_label = step.outputs.time;
+        r.y_label = var;
+        auto &runs = st.series[var];
+        runs.resize(st.points.size());
+        for (size_t i = 0; i < runs.size(); ++i)
+            if (st.points[i].ok && !runs[i].empty()) {
+                r.runs.push_back(&runs[i]);
+                r.run_labels.push_back(run_label(step, i));
+            }
+        if (r.runs.empty()) continue;
+        r.title = spec.name + " - " + step.name + ": " + var +
+                  (r.runs.size() > 1 ? " across " + std::to_string(r.runs.size()) + " runs" : std::string());
+        std::filesystem::create_directories(dir);
+        note("plotting " + step.name + "/" + var);
+        const std::string problem = render_plot(r, options.gnuplot);
+        if (!problem.empty()) warnings.push_back("plot of " + step.name + "/" + var + ": " + problem);
+        else st.plot_files.push_back("steps/" + step.name + "/plots/" + r.stem + ".svg");
+    }
+}
+
+void write_results_json(const JobSpec &spec, const std::vector<StepState> &steps, const BatchOptions &options,
+                        const BatchReport &report) {
+    nlohmann::json out{{"job", spec.name}, {"document_hash", spec.hash}, {"total", report.progress.total},
+                       {"succeeded", report.progress.succeeded}, {"failed", report.progress.failed},
+                       {"complete", report.progress.done == report.progress.total}};
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto &st : steps) {
+        const StepSpec &step = *st.spec;
+        nlohmann::json s{{"name", step.name}, {"method", step.method}, {"sweep", to_string(step.sweep)}, {"parameters", step.axes}};
+        if (!st.skipped.empty()) s["skipped"] = st.skipped;
+        nlohmann::json points = nlohmann::json::array();
+        for (size_t i = 0; i < st.points.size(); ++i) {
+            const PointState &p = st.points[i];
+            nlohmann::json values = nlohmann::json::object();
+            for (size_t d = 0; d < step.axes.size(); ++d) values[step.axes[d]] = step.points[i].values[d];
+            nlohmann::json j{{"id", point_id(i, st.points.size())}, {"values", values},
+                             {"status", !p.recorded ? "missing" : p.ok ? "ok" : "failed"}};
+            if (!step.points[i].scenario.empty()) j["scenario"] = step.points[i].scenario;
+            if (p.recorded) {
+                j["wall_seconds"] = p.wall_seconds;
+                if (p.ok) {
+                    nlohmann::json stats = nlohmann::json::object();
+                    for (const auto &[k, v] : p.stats) {
+                        nlohmann::json one = nlohmann::json::object();
+                        for (const auto &n : statistic_names()) {
+                            const double x = statistic(v, n);
+                            one[n] = std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr);
+                        }
+                        stats[k] = one;
+                    }
+                    j["stats"] = stats;
+                    j["result"] = p.result;
+                } else {
+                    j["problem"] = p.problem;
+                    j["error"] = p.error;
+                }
+            }
+            points.push_back(std::move(j));
+        }
+        s["points"] = std::move(points);
+        s["plots"] = st.plot_files;
+        list.push_back(std::move(s));
+    }
+    out["steps"] = std::move(list);
+    write_file_atomically(options.out_dir / "results.json", out.dump(2) + "\n");
+}
+
+void write_index(const JobSpec &spec, const std::vector<StepState> &steps, const BatchOptions &options, const BatchReport &report) {
+    const auto &pr = report.progress;
+    std::ostringstream h;
+    h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << html(spec.name)
+      << "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+         "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+         "th{background:#eef}.failed{color:#a00}.ok{color:#070}img{max-width:100%;border:1px solid #eee}"
+         "</style></head><body>\n";
+    h << "<h1>" << html(spec.name) << "</h1>\n";
+    if (!spec.description.empty()) h << "<p>" << html(spec.description) << "</p>\n";
+    h << "<p>" << pr.total << " points: <span class=\"ok\">" << pr.succeeded << " succeeded</span>, <span class=\"failed\">"
+      << pr.failed << " failed</span>";
+    if (pr.done < pr.total) h << ", " << (pr.total - pr.done) << " not run";
+    h << ". Every point's params, statistics and result: <a href=\"results.json\">results.json</a>.</p>\n";
+    for (const auto &st : steps) {
+        const StepSpec &step = *st.spec;
+        const std::string dir = "steps/" + step.name;
+        h << "<h2>" << html(step.name) << "</h2>\n<p>Method <code>" << html(step.method) << "</code>";
+        if (step.sweep != SweepKind::none) h << ", " << to_string(step.sweep) << " sweep of " << st.points.size() << " points";
+        h << ". <a href=\"" << html(dir) << "/summary.csv\">summary.csv</a>, runs in <a href=\"" << html(dir)
+          << "/runs/\">" << html(dir) << "/runs/</a>.</p>\n";
+        if (!st.skipped.empty()) h << "<p class=\"failed\">Skipped: " << html(st.skipped) << "</p>\n";
+        for (const auto &f : st.plot_files) {
+            const std::string png = f.substr(0, f.size() - 4) + ".png";
+            h << "<figure><a href=\"" << html(png) << "\"><img src=\"" << html(f) << "\" alt=\"" << html(f) << "\"></a></figure>\n";
+        }
+        std::vector<size_t> failed;
+        for (size_t i = 0; i < st.points.size(); ++i)
+            if (st.points[i].recorded && !st.points[i].ok) failed.push_back(i);
+        if (!failed.empty()) {
+            h << "<h3 class=\"failed\">" << failed.size() << " failed points</h3>\n<table><tr><th>point</th><th>problem</th><th>error</th></tr>\n";
+            for (size_t k = 0; k < failed.size() && k < 200; ++k) {
+                const auto &p = st.points[failed[k]];
+                h << "<tr><td>" << html(point_label(step, failed[k])) << "</td><td>" << html(p.problem)
+                  << "</td><td style=\"text-align:left\">" << html(p.error) << "</td></tr>\n";
+            }
+            h << "</table>\n";
+        }
+        // The first rows of the summary, so that small sweeps read without opening the CSV.
+        const auto cols = stat_columns(st);
+        h << "<table><tr><th>point</th>";
+        for (const auto &a : step.axes) h << "<th>" << html(a) << "</th>";
+        for (const auto &c : cols) h << "<th>" << html(c) << " final</th><th>max</th><th>peak time</th>";
+        h << "</tr>\n";
+        const size_t shown = std::min<size_t>(st.points.size(), 50);
+        for (size_t i = 0; i < shown; ++i) {
+            const auto &p = st.points[i];
+            h << "<tr><td>" << html(point_label(step, i)) << "</td>";
+            for (size_t d = 0; d < step.axes.size(); ++d) h << "<td>" << html(value_text(step.points[i].values[d])) << "</td>";
+            for (const auto &c : cols) {
+                auto it = p.stats.find(c);
+                if (it == p.stats.end()) {
+                    h << "<td></td><td></td><td></td>";
+                    continue;
+                }
+                h << "<td>" << number_text(it->second.final, true) << "</td><td>" << number_text(it->second.max, true)
+                  << "</td><td>" << number_text(it->second.peak_time, true) << "</td>";
+            }
+            h << "</tr>\n";
+        }
+        h << "</table>\n";
+        if (shown < st.points.size()) h << "<p>" << (st.points.size() - shown) << " more rows in summary.csv.</p>\n";
+    }
+    if (!report.warnings.empty()) {
+        h << "<h2>Warnings</h2><ul>\n";
+        for (const auto &w : report.warnings) h << "<li>" << html(w) << "</li>\n";
+        h << "</ul>\n";
+    }
+    h << "</body></html>\n";
+    write_file_atomically(options.out_dir / "index.html", h.str());
+}
+
+} // namespace
+
+void write_reports(const JobSpec &spec, std::vector<StepState> &steps, const BatchOptions &options, BatchReport &report,
+                   const std::function<void(const std::string &)> &note) {
+    note("writing the summary tables");
+    for (const auto &st : steps) write_summary(st, options);
+    if (options.plots)
+        for (auto &st : steps) write_plots(spec, st, options, report.warnings, note);
+    for (const auto &w : report.warnings) note("warning: " + w);
+    write_results_json(spec, steps, options, report);
+    write_index(spec, steps, options, report);
+    report.index_html = options.out_dir / "index.html";
+}
+
+} // namespace holon::batch

@@ -1,0 +1,55 @@
+// `holon serve` settings. Defaults, then a YAML config file, then HOLON_* environment variables,
+// then command-line flags. Every key has an environment variable: the key path upper-cased with
+// dots turned into underscores (limits.body_bytes -> HOLON_LIMITS_BODY_BYTES).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace holon::server {
+
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct ServerConfig {
+    std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
+    std::string data = "./var";
+    std::vector<std::string> plugin_paths;  // extra plugin folders (HOLON_PLUGIN_PATHS, ':'-separated)
+    int http_threads = 128;                 // connections served at once (keep-alive holds a thread)
+    int http_queue = 256;                   // accepted connections waiting for a thread
+    int workers = 2;                        // runs executed at once
+    double lease_seconds = 30;
+    double drain_seconds = 10;              // SIGTERM: how long in-flight requests and runs may finish
+    bool log_requests = true;
+
+    struct Limits {
+        std::int64_t body_bytes = std::int64_t{32} << 20;
+        std::int64_t model_bytes = std::int64_t{16} << 20;
+        std::int64_t runs_in_flight = 16;  // per workspace
+        double run_seconds = 300;          // wall-clock and CPU time of one run
+        double run_memory_mb = 2048;
+        std::int64_t page_size = 50;       // default `limit`
+        std::int64_t max_page_size = 1000;
+        double max_wait_seconds = 60;
+    } limits;
+
+    std::string host() const;
+    int port() const;
+};
+
+// Reads `file` (YAML; "" for none), then the environment, over the defaults. Unknown keys and
+// malformed values throw ConfigError naming the key and where it came from.
+ServerConfig load_config(const std::string& file, const std::map<std::string, std::string>& environment);
+
+// The environment of this process as a map (only HOLON_* names).
+std::map<std::string, std::string> holon_environment();
+
+// The effective settings as YAML, one key per line (what --print-config prints).
+std::string to_yaml(const ServerConfig& config);
+
+}  // namespace holon::server

@@ -1,0 +1,151 @@
+#include "server/server.hpp"
+
+#include "api/api.hpp"
+#include "execution/executor.hpp"
+#include "jobs/job_engine.hpp"
+#include "registry/registry.hpp"
+#include "runner/runner_pool.hpp"
+#include "server/admin_token.hpp"
+#include "server/http_frontend.hpp"
+#include "server/json_log.hpp"
+#include "store/store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <pthread.h>
+#include <unistd.h>
+
+namespace holon::server {
+
+namespace {
+
+sigset_t stop_signals() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    return set;
+}
+
+execution::ExecutorOptions executor_options(const ServerConfig& config) {
+    execution::ExecutorOptions o;
+    const auto seconds = config.limits.run_seconds;
+    const auto memory = static_cast<std::uint64_t>(config.limits.run_memory_mb * 1024.0 * 1024.0);
+    o.maxima.wall_seconds = seconds;
+    o.maxima.cpu_seconds = seconds;
+    o.maxima.memory_bytes = memory;
+    o.defaults.wall_seconds = std::min(o.defaults.wall_seconds, seconds);
+    o.defaults.cpu_seconds = std::min(o.defaults.cpu_seconds, seconds);
+    o.defaults.memory_bytes = std::min(o.defaults.memory_bytes, memory);
+    return o;
+}
+
+}  // namespace
+
+void block_stop_signals() {
+    const sigset_t set = stop_signals();
+    pthread_sigmask(SIG_BLOCK, &set, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+int run_server(const ServerConfig& config, const std::string& admin_token, std::ostream& log_out) {
+    block_stop_signals();
+    JsonLog log(log_out);
+    const std::filesystem::path data_dir(config.data);
+
+    store::StoreOptions store_options;
+    store_options.max_page_size = static_cast<std::size_t>(config.limits.max_page_size);
+    auto store = store::open_sqlite_store(data_dir, store_options);
+    log.info("store opened", {{"database", store::database_path(data_dir).string()},
+                              {"schema_version", store->schema_version()}});
+
+    const auto admin = ensure_admin_token(*store, data_dir, admin_token);
+    log.info("admin token", {{"source", admin.origin}, {"created", admin.created}});
+
+    runner::PoolOptions pool_options;
+    pool_options.runner_executable = runner::default_runner_executable();
+    runner::RunnerPool pool(pool_options);
+    registry::SearchOptions search;
+    for (const auto& p : config.plugin_paths) search.explicit_paths.emplace_back(p);
+    const auto registry = registry::Registry::discover(search, pool);
+    for (const auto& p : registry.plugins()) {
+        if (p->usable())
+            log.info("plugin", {{"plugin", p->manifest.id}, {"version", p->manifest.version}});
+        else
+            log.warning("plugin unusable", {{"dir", p->manifest.dir.string()}, {"error", p->error}});
+    }
+    execution::Executor executor(registry, pool, executor_options(config));
+
+    jobs::EngineOptions engine_options;
+    engine_options.workers = static_cast<std::size_t>(config.workers);
+    engine_options.lease_ms = static_cast<std::int64_t>(config.lease_seconds * 1000);
+    engine_options.on_error = [&log](const std::string& run, const std::string& message) {
+        log.error("job engine", {{"run", run}, {"error", message}});
+    };
+    engine_options.on_finished = [&log](const store::Run& run, store::RunState state, const std::string& problem) {
+        nlohmann::json fields{{"run", run.id}, {"workspace", run.workspace_id}, {"method", run.method},
+                              {"state", std::string(store::to_string(state))}};
+        if (!problem.empty()) fields["problem"] = problem;
+        log.info("run finished", fields);
+    };
+    jobs::JobEngine engine(*store, executor, engine_options);
+    const auto recovered = engine.recover();
+    if (!recovered.requeued.empty() || !recovered.failed.empty() || !recovered.cancelled.empty())
+        log.warning("recovered runs left running by a stopped server",
+                    {{"requeued", recovered.requeued}, {"failed", recovered.failed},
+                     {"cancelled", recovered.cancelled}});
+    engine.start();
+
+    std::atomic<bool> stopping{false};
+    api::Metrics metrics;
+    api::ApiServices services;
+    services.store = store.get();
+    services.executor = &executor;
+    services.jobs = &engine;
+    services.metrics = &metrics;
+    services.stopping = &stopping;
+    services.limits.max_body_bytes = static_cast<std::size_t>(config.limits.body_bytes);
+    services.limits.max_model_bytes = static_cast<std::size_t>(config.limits.model_bytes);
+    services.limits.max_runs_in_flight = config.limits.runs_in_flight;
+    services.limits.default_page_size = static_cast<std::size_t>(config.limits.page_size);
+    services.limits.max_page_size = static_cast<std::size_t>(config.limits.max_page_size);
+    services.limits.max_wait_seconds = config.limits.max_wait_seconds;
+    const std::string runner_executable = pool_options.runner_executable;
+    services.readiness = [&store, &stopping, runner_executable]() -> std::string {
+        if (stopping) return "the server is stopping";
+        try {
+            store->schema_version();
+        } catch (const std::exception& e) {
+            return std::string("store unreachable: ") + e.what();
+        }
+        if (::access(runner_executable.c_str(), X_OK) != 0) return "runner executable " + runner_executable + " is missing";
+        return "";
+    };
+    api::Api api(services);
+
+    FrontendOptions frontend_options;
+    frontend_options.host = config.host();
+    frontend_options.port = config.port();
+    frontend_options.threads = config.http_threads;
+    frontend_options.queue = config.http_queue;
+    frontend_options.max_body_bytes = static_cast<std::size_t>(config.limits.body_bytes);
+    frontend_options.log_requests = config.log_requests;
+    HttpFrontend frontend(api, log, frontend_options);
+    frontend.start();
+    log.info("listening", {{"url", "http://" + config.host() + ":" + std::to_string(frontend.port())},
+                           {"port", frontend.port()},
+                           {"admin_token", admin.origin}});
+
+    const sigset_t set = stop_signals();
+    int signal_number = 0;
+    sigwait(&set, &signal_number);
+    log.info("stopping", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    stopping = true;
+    frontend.stop(config.drain_seconds);
+    engine.stop(std::chrono::milliseconds(static_cast<long>(config.drain_seconds * 1000)));
+    log.info("stopped", nlohmann::json::object());
+    return 0;
+}
+
+}  // namespace holon::server

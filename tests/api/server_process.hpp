@@ -1,0 +1,53 @@
+// Runs the real `holon serve` binary on a loopback port with its own data directory, for the
+// integration tests: started, stopped with SIGTERM, or killed with SIGKILL.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+#include <sys/types.h>
+
+namespace holon::test {
+
+inline const std::string admin_secret = "test-admin-secret-0123456789abcdef";
+
+struct ServerOptions {
+    std::filesystem::path data_dir;
+    std::map<std::string, std::string> env;  // extra HOLON_* settings
+    bool set_admin_token = true;              // HOLON_ADMIN_TOKEN = admin_secret
+    std::vector<std::string> plugin_dirs;     // default: the echo, segfault and sleep-forever fixtures
+};
+
+class ServerProcess {
+public:
+    explicit ServerProcess(ServerOptions options);
+    ~ServerProcess();  // SIGKILL if still running
+    ServerProcess(const ServerProcess&) = delete;
+    ServerProcess& operator=(const ServerProcess&) = delete;
+
+    void start();          // returns once the server logs "listening"; throws on failure
+    int stop();            // SIGTERM, wait; returns the exit status (or 128+signal)
+    void kill_hard();      // SIGKILL, wait
+    int port() const { return port_; }
+    bool running() const { return pid_ > 0; }
+    std::vector<std::string> log_lines() const;
+
+private:
+    void read_output(int fd);
+    int wait_exit();
+
+    ServerOptions options_;
+    pid_t pid_ = -1;
+    int port_ = 0;
+    std::thread reader_;
+    mutable std::mutex mutex_;
+    std::vector<std::string> lines_;
+};
+
+// A fresh directory under the test temp dir.
+std::filesystem::path fresh_dir(const std::string& name);
+
+}  // namespace holon::test

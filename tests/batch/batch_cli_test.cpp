@@ -1,0 +1,322 @@
+// `holon batch` end to end: the real binary, the real SD plugin, the SIR sample model.
+#include "../cli/cli_process.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <csignal>
+#include <fcntl.h>
+#include <fstream>
+#include <set>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using holon::test::run_process;
+
+namespace {
+
+const std::string sir_model = std::string(HOLON_SOURCE_DIR) + "/docs/examples/SIR.xmile";
+
+std::string read(const fs::path &p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<std::string> lines_of(const std::string &text) {
+    std::vector<std::string> out;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        if (!l.empty()) out.push_back(l);
+    return out;
+}
+
+std::vector<std::string> split(const std::string &line) {
+    std::vector<std::string> out;
+    std::string field;
+    std::istringstream in(line);
+    while (std::getline(in, field, ',')) out.push_back(field);
+    if (!line.empty() && line.back() == ',') out.emplace_back();
+    return out;
+}
+
+// The point lines of a journal.
+std::vector<nlohmann::json> journal_points(const fs::path &out) {
+    std::vector<nlohmann::json> points;
+    for (const auto &l : lines_of(read(out / "journal.jsonl"))) {
+        auto j = nlohmann::json::parse(l, nullptr, false);
+        if (j.is_object() && j.contains("point")) points.push_back(j);
+    }
+    return points;
+}
+
+class BatchCli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        dir = fs::temp_directory_path() / ("holon-batch-test-" + std::to_string(::getpid()) + "-" +
+                                           ::testing::UnitTest::GetInstance()->current_test_info()->name());
+        fs::remove_all(dir);
+        fs::create_directories(dir);
+    }
+    void TearDown() override {
+        if (!HasFailure()) fs::remove_all(dir);
+    }
+    fs::path write_job(const std::string &text, const std::string &name = "job.yaml") {
+        write_file(dir / name, text);
+        return dir / name;
+    }
+    static void write_file(const fs::path &p, const std::string &text) { std::ofstream(p, std::ios::binary) << text; }
+    holon::test::ProcessResult batch(const std::vector<std::string> &args) {
+        std::vector<std::string> all{"batch"};
+        all.insert(all.end(), args.begin(), args.end());
+        return run_process(HOLON_BIN, all);
+    }
+    fs::path dir;
+};
+
+std::string job_head() { return "version: holon-batch/1\ninputs:\n  sir: {file: \"" + sir_model + "\"}\nsteps:\n"; }
+
+TEST_F(BatchCli, BadJobDocumentFailsWithTheJsonPathAndWritesNothing) {
+    const auto job = write_job(job_head() + R"(  - name: sweep
+    method: sd.simulate
+    input: sir
+    sweep:
+      grid:
+        - {name: overrides.contact_infectivity, values: [0.1, high]}
+)");
+    const auto out = dir / "out";
+    auto r = batch({job.string(), "--out", out.string()});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(holon::test::line_count(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find("/steps/0/sweep/grid/0/values/1"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+
+    // Problems found only against the host (an unknown method) also write nothing.
+    const auto job2 = write_job(job_head() + "  - {name: a, method: sd.no-such-method, input: sir}\n", "job2.yaml");
+    r = batch({job2.string(), "--out", out.string()});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("/steps/0/method"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+
+    // A stored model id is a REST feature.
+    const auto job3 = write_job("version: holon-batch/1\ninputs: {m: {model_id: abc}}\nsteps: [{name: a, method: sd.simulate, input: m}]\n",
+                                "job3.json");
+    r = batch({job3.string(), "--out", out.string()});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("/inputs/m"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("REST"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
+}
+
+TEST_F(BatchCli, SmallSweepWritesTablesSummaryPlotsAndReport) {
+    const auto job = write_job(job_head() + R"(  - name: sweep
+    method: sd.simulate
+    input: sir
+    params: {save_step: 1}
+    sweep:
+      grid:
+        - {name: overrides.contact_infectivity, values: [0.2, 0.3, 0.4]}
+        - {name: overrides.duration, values: [4, 6]}
+    outputs: {variables: [infectious, recovered], plots: [infectious]}
+)");
+    const auto out = dir / "out";
+    auto r = batch({job.string(), "--out", out.string(), "--jobs", "2"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+
+    const auto step = out / "steps" / "sweep";
+    const auto summary = lines_of(read(step / "summary.csv"));
+    ASSERT_EQ(summary.size(), 7u);
+    EXPECT_EQ(summary[0], "point,overrides.contact_infectivity,overrides.duration,status,infectious.final,infectious.min,"
+                          "infectious.max,infectious.mean,infectious.peak_time,recovered.final,recovered.min,recovered.max,"
+                          "recovered.mean,recovered.peak_time,problem,error");
+    EXPECT_EQ(split(summary[1])[1], "0.2");
+    EXPECT_EQ(split(summary[1])[2], "4");
+    EXPECT_EQ(split(summary[6])[1], "0.4");
+    EXPECT_EQ(split(summary[6])[2], "6");
+    double previous_peak = 0;
+    for (size_t i = 1; i < summary.size(); ++i) {
+        const auto f = split(summary[i]);
+        EXPECT_EQ(f[3], "ok");
+        // Each run used its own params: the model's constant column shows the override.
+        const auto table = lines_of(read(step / "runs" / f[0] / "series.csv"));
+        ASSERT_EQ(table.size(), 102u) << f[0]; // header + t = 0..100 at save_step 1
+        const auto header = split(table[0]);
+        const auto col = std::find(header.begin(), header.end(), "contact_infectivity") - header.begin();
+        EXPECT_EQ(split(table[1])[static_cast<size_t>(col)], f[1]);
+        EXPECT_TRUE(fs::exists(step / "runs" / f[0] / "result.json"));
+        if (i % 2 == 0) { // duration 6: more contact, higher peak
+            EXPECT_GT(std::stod(f[6]), previous_peak);
+            previous_peak = std::stod(f[6]);
+        }
+    }
+
+    const std::string svg = read(step / "plots" / "infectious.svg");
+    EXPECT_NE(svg.find("<svg"), std::string::npos);
+    EXPECT_NE(svg.find("</svg>"), std::string::npos);
+    const std::string png = read(step / "plots" / "infectious.png");
+    ASSERT_GT(png.size(), 8u);
+    EXPECT_EQ(png.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+    EXPECT_FALSE(fs::exists(step / "plots" / "recovered.svg")); // only the variables asked for
+
+    const std::string index = read(out / "index.html");
+    EXPECT_NE(index.find("steps/sweep/plots/infectious.svg"), std::string::npos);
+    EXPECT_NE(index.find("summary.csv"), std::string::npos);
+    auto results = nlohmann::json::parse(read(out / "results.json"));
+    EXPECT_EQ(results["succeeded"], 6);
+    EXPECT_EQ(results["steps"][0]["points"].size(), 6u);
+    EXPECT_EQ(results["steps"][0]["points"][5]["values"]["overrides.duration"], 6);
+}
+
+TEST_F(BatchCli, FailedPointsAreRecordedAndTheOthersStillRun) {
+    const auto job = write_job(job_head() + R"(  - name: scenarios
+    method: sd.simulate
+    input: sir
+    params: {save_step: 5}
+    sweep:
+      scenarios:
+        - {name: low, params: {overrides: {contact_infectivity: 0.2}}}
+        - {name: typo, params: {overrides: {contact_infectivty: 0.5}}}
+        - {name: high, params: {overrides: {contact_infectivity: 0.5}}}
+)");
+    const auto out = dir / "out";
+    auto r = batch({job.string(), "--out", out.string(), "--jobs", "1"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("1 of 3 points failed"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("typo"), std::string::npos) << r.err;
+    const auto summary = lines_of(read(out / "steps" / "scenarios" / "summary.csv"));
+    ASSERT_EQ(summary.size(), 4u);
+    EXPECT_EQ(split(summary[1])[1], "low");
+    EXPECT_NE(summary[1].find(",ok,"), std::string::npos);
+    EXPECT_NE(summary[2].find(",failed,"), std::string::npos);
+    EXPECT_NE(summary[2].find("contact_infectivty"), std::string::npos) << summary[2];
+    EXPECT_NE(summary[3].find(",ok,"), std::string::npos);
+    EXPECT_NE(read(out / "index.html").find("1 failed points"), std::string::npos);
+
+    // fail_fast: the failure stops the points after it (one worker runs them in order).
+    const auto job2 = write_job(read(job) + "options: {fail_fast: true}\n", "job2.yaml");
+    const auto out2 = dir / "out2";
+    r = batch({job2.string(), "--out", out2.string(), "--jobs", "1"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.err.find("fail_fast"), std::string::npos) << r.err;
+    EXPECT_EQ(journal_points(out2).size(), 2u);
+}
+
+TEST_F(BatchCli, ResumeAfterSigkillRunsOnlyTheMissingPoints) {
+    constexpr int total = 300;
+    const auto job = write_job(job_head() + R"(  - name: mc
+    method: sd.simulate
+    input: sir
+    params: {save_step: 1}
+    sweep:
+      monte_carlo:
+        samples: 300
+        seed: 2024
+        parameters:
+          - {name: overrides.contact_infectivity, distribution: uniform, min: 0.1, max: 0.5}
+          - {name: overrides.duration, distribution: lognormal, meanlog: 1.6, sdlog: 0.2}
+    outputs: {variables: [infectious], plots: [infectious]}
+)");
+    const auto out = dir / "out";
+    const std::string bin = HOLON_BIN;
+    std::vector<std::string> args{bin, "batch", job.string(), "--out", out.string(), "--jobs", "1", "--quiet"};
+    std::vector<char *> argv;
+    for (auto &a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid = 0;
+    ASSERT_EQ(posix_spawn(&pid, bin.c_str(), nullptr, nullptr, argv.data(), environ), 0);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+    size_t seen = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (fs::exists(out / "journal.jsonl")) seen = journal_points(out).size();
+        if (seen >= 20) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the batch finished before it could be killed";
+
+    const auto before = journal_points(out);
+    const size_t done_before = before.size();
+    ASSERT_GE(done_before, 20u);
+    ASSERT_LT(done_before, static_cast<size_t>(total));
+
+    auto r = batch({job.string(), "--out", out.string(), "--jobs", "2"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("resuming: " + std::to_string(done_before) + " of 300"), std::string::npos) << r.out;
+
+    const auto after = journal_points(out);
+    size_t second_session = 0;
+    std::set<size_t> points;
+    for (const auto &p : after) {
+        points.insert(p["point"].get<size_t>());
+        if (p["session"] == 2) ++second_session;
+    }
+    EXPECT_EQ(second_session, total - done_before); // only the missing points ran
+    EXPECT_EQ(after.size(), static_cast<size_t>(total)); // no point ran twice
+    EXPECT_EQ(points.size(), static_cast<size_t>(total));
+    EXPECT_EQ(lines_of(read(out / "steps" / "mc" / "summary.csv")).size(), static_cast<size_t>(total + 1));
+    auto results = nlohmann::json::parse(read(out / "results.json"));
+    EXPECT_EQ(results["succeeded"], total);
+    EXPECT_NE(read(out / "steps" / "mc" / "plots" / "infectious.dat").find("(300 runs)"), std::string::npos);
+
+    // A third run has nothing left to do.
+    r = batch({job.string(), "--out", out.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(journal_points(out).size(), static_cast<size_t>(total));
+}
+
+TEST_F(BatchCli, AChangedJobDoesNotReuseStaleResults) {
+    const std::string step = R"(  - name: one
+    method: sd.simulate
+    input: sir
+    params: {save_step: 10, stop: STOP}
+)";
+    auto with_stop = [&](const std::string &stop) {
+        std::string s = step;
+        s.replace(s.find("STOP"), 4, stop);
+        return job_head() + s;
+    };
+    const auto job = write_job(with_stop("50"));
+    const auto out = dir / "out";
+    ASSERT_EQ(batch({job.string(), "--out", out.string()}).exit_code, 0);
+    write_job(with_stop("60"));
+    auto r = batch({job.string(), "--out", out.string()});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("different job document"), std::string::npos) << r.err;
+    EXPECT_EQ(lines_of(read(out / "steps" / "one" / "runs" / "p0000" / "series.csv")).size(), 7u); // untouched: 0..50
+
+    r = batch({job.string(), "--out", out.string(), "--restart"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(lines_of(read(out / "steps" / "one" / "runs" / "p0000" / "series.csv")).size(), 8u); // 0..60
+}
+
+TEST_F(BatchCli, LaterStepsUseEarlierResultsAndStatistics) {
+    const auto job = write_job(job_head() + R"(  - name: base
+    method: sd.simulate
+    input: sir
+    params: {save_step: 1}
+    outputs: {variables: [infectious]}
+  - name: follow
+    method: sd.simulate
+    input: sir
+    params:
+      save_step: 1
+      stop: ${steps.base.stats.infectious.peak_time}
+)");
+    const auto out = dir / "out";
+    auto r = batch({job.string(), "--out", out.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto results = nlohmann::json::parse(read(out / "results.json"));
+    const double peak = results["steps"][0]["points"][0]["stats"]["infectious"]["peak_time"];
+    EXPECT_GT(peak, 0);
+    EXPECT_EQ(results["steps"][1]["points"][0]["result"]["stop"].get<double>(), peak);
+}
+
+} // namespace

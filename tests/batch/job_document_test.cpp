@@ -1,0 +1,173 @@
+#include "batch/job_document.hpp"
+#include "batch/job_spec.hpp"
+#include "batch/references.hpp"
+#include "batch/statistics.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace holon::batch {
+namespace {
+
+const std::string valid_head = R"(version: holon-batch/1
+inputs:
+  m: {file: model.xmile}
+steps:
+)";
+
+JobDocument parse(const std::string &steps) { return JobDocument::parse(valid_head + steps, "job.yaml", "/jobs"); }
+
+// The JSON path of the error a document gives (fails the test when it parses).
+std::string error_path(const std::string &text) {
+    try {
+        JobDocument::parse(text, "job.yaml", "/jobs");
+    } catch (const JobError &e) {
+        EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "one line";
+        return e.path();
+    }
+    ADD_FAILURE() << "parsed: " << text;
+    return {};
+}
+
+TEST(JobDocument, ParsesStepsInputsAndPoints) {
+    auto job = parse(R"(
+  - name: base
+    method: sd.simulate
+    input: m
+  - name: grid
+    method: sd.simulate
+    input: m
+    params: {stop: "${steps.base.result.stop}"}
+    sweep:
+      grid:
+        - {name: overrides.a, values: [1, 2, 3]}
+        - {name: overrides.b, from: 0, to: 1, count: 5}
+)");
+    EXPECT_EQ(job.step_count(), 2u);
+    EXPECT_EQ(job.point_count(0), 1u);
+    EXPECT_EQ(job.point_count(1), 15u);
+    EXPECT_EQ(job.total_points(), 16u);
+    ASSERT_EQ(job.inputs().size(), 1u);
+    EXPECT_EQ(job.inputs()[0].file, std::filesystem::path("/jobs/model.xmile"));
+    EXPECT_EQ(job.spec().steps[1].depends_on, std::vector<std::string>{"base"});
+    EXPECT_EQ(job.hash().size(), 64u);
+}
+
+TEST(JobDocument, JsonTextIsAcceptedAndHashesLikeTheSameYaml) {
+    auto json = JobDocument::parse(
+        R"({"version": "holon-batch/1", "inputs": {"m": {"file": "x.json"}}, "steps": [{"name": "a", "method": "sd.simulate", "input": "m"}]})",
+        "job.json", "/");
+    auto yaml = JobDocument::parse("version: holon-batch/1\ninputs: {m: {file: x.json}}\nsteps:\n  - {name: a, method: sd.simulate, input: m}\n",
+                                   "job.yaml", "/");
+    EXPECT_EQ(json.hash(), yaml.hash());
+    auto other = JobDocument::parse("version: holon-batch/1\ninputs: {m: {file: x.json}}\nsteps:\n  - {name: b, method: sd.simulate, input: m}\n",
+                                    "job.yaml", "/");
+    EXPECT_NE(json.hash(), other.hash());
+}
+
+TEST(JobDocument, SchemaViolationsNameTheJsonPath) {
+    EXPECT_EQ(error_path("inputs: {m: {file: a}}\nsteps: [{name: a, method: x}]\n"), "/");
+    EXPECT_EQ(error_path(valid_head + "  - {name: a, method: sd.simulate, input: m, sweep: {grid: [{name: x, values: [1, two]}]}}\n"),
+              "/steps/0/sweep/grid/0/values/1");
+    EXPECT_EQ(error_path(valid_head + "  - {name: a, metod: sd.simulate}\n"), "/steps/0");
+    EXPECT_EQ(error_path(valid_head + "  - name: a\n    method: m\n    sweep:\n      monte_carlo: {samples: 0, seed: 1, parameters: [{name: x, distribution: uniform, min: 0, max: 1}]}\n"),
+              "/steps/0/sweep/monte_carlo/samples");
+}
+
+TEST(JobDocument, SemanticErrorsNameTheJsonPath) {
+    // A key of another distribution kind.
+    EXPECT_EQ(error_path(valid_head + "  - name: a\n    method: m\n    sweep:\n      latin_hypercube: {samples: 3, seed: 1, parameters: [{name: x, distribution: normal, mean: 0, sd: 1, min: 0}]}\n"),
+              "/steps/0/sweep/latin_hypercube/parameters/0/min");
+    EXPECT_EQ(error_path(valid_head + "  - name: a\n    method: m\n    sweep:\n      monte_carlo: {samples: 3, seed: 1, parameters: [{name: x, distribution: uniform, min: 2, max: 1}]}\n"),
+              "/steps/0/sweep/monte_carlo/parameters/0");
+    EXPECT_EQ(error_path(valid_head + "  - {name: a, method: m, input: nope}\n"), "/steps/0/input");
+    EXPECT_EQ(error_path(valid_head + "  - {name: a, method: m}\n  - {name: a, method: m}\n"), "/steps/1/name");
+    // References only to earlier steps without sweeps.
+    EXPECT_EQ(error_path(valid_head + "  - {name: a, method: m, params: {x: {y: \"${steps.b.result}\"}}}\n  - {name: b, method: m}\n"),
+              "/steps/0/params/x/y");
+    EXPECT_EQ(error_path(valid_head + "  - {name: a, method: m, sweep: {grid: [{name: x, values: [1]}]}}\n"
+                                      "  - {name: b, method: m, params: {x: \"${steps.a.result.stop}\"}}\n"),
+              "/steps/1/params/x");
+    EXPECT_EQ(error_path(valid_head + "  - {name: a, method: m}\n  - {name: b, method: m, params: {x: \"${steps.a.stats.v.median}\"}}\n"),
+              "/steps/1/params/x");
+}
+
+TEST(JobDocument, YamlSyntaxErrorsGiveTheLine) {
+    try {
+        JobDocument::parse("version: holon-batch/1\nsteps: [\n  {name: a\n", "job.yaml", "/");
+        FAIL();
+    } catch (const JobError &e) {
+        EXPECT_NE(std::string(e.what()).find("line "), std::string::npos) << e.what();
+    }
+}
+
+TEST(JobDocument, ScenarioColumnsAreTheLeafPathsTheScenariosSet) {
+    auto job = parse(R"(
+  - name: s
+    method: m
+    input: m
+    sweep:
+      scenarios:
+        - {name: low, params: {overrides: {a: 1}}}
+        - {name: high, params: {overrides: {a: 2, b: 3}, stop: 10}}
+)");
+    const auto &step = job.spec().steps[0];
+    EXPECT_EQ(step.axes, (std::vector<std::string>{"overrides.a", "overrides.b", "stop"}));
+    EXPECT_EQ(step.points[0].values, nlohmann::json::parse("[1, null, null]"));
+    EXPECT_EQ(step.points[1].scenario, "high");
+}
+
+TEST(References, WholeStringsBecomeValuesAndEmbeddedOnesText) {
+    nlohmann::json result = {{"stop", 100}, {"list", {1.5, 2.5}}};
+    auto lookup = [&](const Reference &r) -> nlohmann::json {
+        if (r.stats) return r.path[0] == "x" && r.path[1] == "max" ? 7.0 : throw std::runtime_error("no");
+        return follow_path(result, r.path);
+    };
+    nlohmann::json params = {{"stop", "${steps.a.result.stop}"},
+                             {"label", "run to ${steps.a.result.stop} days"},
+                             {"nested", {{"v", "${steps.a.result.list.1}"}, {"peak", "${steps.a.stats.x.max}"}}},
+                             {"plain", "no refs"}};
+    auto out = resolve_references(params, lookup);
+    EXPECT_EQ(out["stop"], 100);
+    EXPECT_EQ(out["label"], "run to 100 days");
+    EXPECT_EQ(out["nested"]["v"], 2.5);
+    EXPECT_EQ(out["nested"]["peak"], 7.0);
+    EXPECT_EQ(out["plain"], "no refs");
+    EXPECT_THROW(follow_path(result, {"list", "5"}), std::runtime_error);
+    EXPECT_THROW(follow_path(result, {"missing"}), std::runtime_error);
+}
+
+TEST(ParamPaths, SetAndMerge) {
+    nlohmann::json p = {{"overrides", {{"a", 1}}}, {"stop", 5}};
+    set_at_path(p, "overrides.b", 2);
+    set_at_path(p, "x.y.z", 3);
+    EXPECT_EQ(p, nlohmann::json::parse(R"({"overrides": {"a": 1, "b": 2}, "stop": 5, "x": {"y": {"z": 3}}})"));
+    merge_patch(p, nlohmann::json::parse(R"({"overrides": {"a": 9}, "stop": 6})"));
+    EXPECT_EQ(p["overrides"], nlohmann::json::parse(R"({"a": 9, "b": 2})"));
+    EXPECT_EQ(p["stop"], 6);
+}
+
+TEST(Statistics, FinalMinMaxMeanAndTimeOfPeak) {
+    const auto s = series_stats({0, 1, 2, 3, 4}, {1, 5, NAN, 5, 2});
+    EXPECT_EQ(s.final, 2);
+    EXPECT_EQ(s.min, 1);
+    EXPECT_EQ(s.max, 5);
+    EXPECT_DOUBLE_EQ(s.mean, 13.0 / 4);
+    EXPECT_EQ(s.peak_time, 1); // the first maximum
+    EXPECT_DOUBLE_EQ(percentile_of_sorted({1, 2, 3, 4}, 50), 2.5);
+    EXPECT_DOUBLE_EQ(percentile_of_sorted({1, 2, 3, 4}, 100), 4);
+}
+
+TEST(Statistics, EnvelopeSpansTheRuns) {
+    std::vector<double> a{0, 0}, b{1, 10}, c{2, 20};
+    const auto e = envelope({0, 1}, {&a, &b, &c});
+    EXPECT_EQ(e.runs, 3u);
+    EXPECT_EQ(e.min[1], 0);
+    EXPECT_EQ(e.median[1], 10);
+    EXPECT_EQ(e.max[1], 20);
+    EXPECT_DOUBLE_EQ(e.p95[1], 19);
+}
+
+} // namespace
+} // namespace holon::batch
