@@ -29,6 +29,7 @@ CommandRegistration add_model_validate_command(CLI::App &app, GlobalOptions &glo
 CommandRegistration add_run_command(CLI::App &app, GlobalOptions &global);
 CommandRegistration add_plugin_check_command(CLI::App &app, GlobalOptions &global);
 CommandRegistration add_batch_command(CLI::App &app, GlobalOptions &global); // batch_command.cpp
+CommandRegistration add_simulate_command(CLI::App &app, GlobalOptions &global); // simulate_command.cpp
 CommandRegistration add_serve_command(CLI::App &app, GlobalOptions &global);    // serve_command.cpp
 CommandRegistration add_backup_command(CLI::App &app, GlobalOptions &global);   // serve_command.cpp
 CommandRegistration add_restore_command(CLI::App &app, GlobalOptions &global);  // serve_command.cpp

@@ -32,6 +32,7 @@ int main(int argc, char **argv) {
         add_run_command(app, global),
         add_plugin_check_command(app, global),
         add_batch_command(app, global),
+        add_simulate_command(app, global),
         add_serve_command(app, global),
         add_backup_command(app, global),
         add_restore_command(app, global),

@@ -6,7 +6,7 @@ namespace holon::sd {
 
 namespace {
 
-constexpr std::array<FunctionInfo, 40> functions{{
+constexpr std::array<FunctionInfo, 44> functions{{
     {"abs", FunctionKind::unary, Op::abs, 1, 1},
     {"sqrt", FunctionKind::unary, Op::sqrt, 1, 1},
     {"exp", FunctionKind::unary, Op::exp, 1, 1},
@@ -44,9 +44,13 @@ constexpr std::array<FunctionInfo, 40> functions{{
     {"delayn", FunctionKind::delayn, Op::copy, 3, 4},
     {"trend", FunctionKind::trend, Op::copy, 2, 3},
     {"forcst", FunctionKind::forecast, Op::copy, 3, 4},
-    {"exprnd", FunctionKind::unary, Op::exp, -1, -1}, // listed so the error says "not supported"
-    {"random", FunctionKind::unary, Op::copy, -1, -1},
-    {"normal", FunctionKind::unary, Op::copy, -1, -1},
+    {"delay", FunctionKind::delay, Op::delay, 2, 3},
+    {"random", FunctionKind::random, Op::random, 2, 3},
+    {"normal", FunctionKind::random, Op::random, 2, 5},
+    {"lognormal", FunctionKind::random, Op::random, 2, 3},
+    {"exprnd", FunctionKind::random, Op::random, 1, 2},
+    {"poisson", FunctionKind::random, Op::random, 1, 2},
+    {"rank", FunctionKind::rank, Op::rank, 2, 2},
 }};
 
 } // namespace

@@ -23,6 +23,9 @@ enum class FunctionKind {
     smooth1, smooth3, smoothn,
     delay1, delay3, delayn,
     trend, forecast,
+    delay,      // DELAY(input, delay time [, initial]): pipeline delay
+    random,     // RANDOM, NORMAL, LOGNORMAL, EXPRND, POISSON
+    rank,       // RANK(array, ith)
 };
 
 struct FunctionInfo {

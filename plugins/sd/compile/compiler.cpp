@@ -18,6 +18,8 @@ namespace holon::sd {
 namespace {
 
 constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
+// Bounds that keep a hostile model from exhausting memory (or overflowing slot numbers).
+constexpr uint32_t max_elements = 1u << 20;
 
 enum class SlotKind : uint8_t { fixed, stock, derivative, value, literal, temp };
 
@@ -150,6 +152,8 @@ private:
                 vi.dims.push_back(it->second);
                 vi.sizes.push_back(static_cast<uint32_t>(m_.dimensions[it->second].elements.size()));
                 vi.element_count *= vi.sizes.back();
+                if (vi.element_count > max_elements)
+                    fail_var(v, "has over " + std::to_string(max_elements) + " array elements");
             }
             if (v.kind == VariableKind::aux && v.gf && v.equation.empty() && v.elements.empty()) {
                 vi.table_only = true;
@@ -342,6 +346,24 @@ private:
         return out;
     }
 
+    uint32_t flat_of_binding(const VariableInfo &vi, const Binding &b) const {
+        uint32_t flat = 0;
+        for (size_t k = 0; k < vi.dims.size(); ++k) flat = flat * vi.sizes[k] + (k < b.size() ? b[k].second : 0);
+        return flat;
+    }
+
+    // Records that the model cannot be integrated by CVODE exactly (see Program::fixed_step_only).
+    void fixed_step(const Ctx &c, const std::string &what) {
+        std::string reason = "variable '" + nodes_[c.node].name + "' " + what;
+        if (p_.fixed_step_only.size() < 20 &&
+            std::find(p_.fixed_step_only.begin(), p_.fixed_step_only.end(), reason) == p_.fixed_step_only.end())
+            p_.fixed_step_only.push_back(std::move(reason));
+    }
+
+    void note_discrete(const Ctx &c, const GraphicalFunction &gf) {
+        if (gf.type == GraphicalFunctionType::discrete) fixed_step(c, "uses a discrete graphical function (a staircase)");
+    }
+
     uint32_t variable_slot(Ctx &c, const VariableInfo &vi, uint32_t flat) {
         uint32_t n = vi.first_node + flat;
         read_node(c, n);
@@ -365,7 +387,16 @@ private:
                 nodes_[c.node].reads_state = true;
                 return slot_time;
             }
-            if (e.name == "dt") return slot_dt;
+            if (e.name == "dt") {
+                fixed_step(c, "reads DT");
+                return slot_dt;
+            }
+            if (e.name == "self") {
+                // The variable being defined (meaningful inside PREVIOUS, whose argument node
+                // belongs to the same variable and element).
+                const VariableInfo &vi = infos_[nodes_[c.node].variable];
+                return variable_slot(c, vi, flat_of_binding(vi, binding(c)));
+            }
             if (e.name == "starttime") return slot_start;
             if (e.name == "stoptime") return slot_stop;
             if (e.name == "pi") return literal(std::numbers::pi);
@@ -475,6 +506,7 @@ private:
             if (const VariableInfo *vi = find_variable(e.name); vi && (vi->table_only || vi->v->gf)) {
                 if (e.args.size() != 1) fail_node(c, "graphical function '" + vi->v->name + "' takes one argument");
                 uint32_t table = vi->table_only ? vi->lookup : add_lookup(*vi->v->gf);
+                note_discrete(c, *vi->v->gf);
                 uint32_t x = lower(c, *e.args[0]);
                 return emit(c, Op::lookup, x, table, 0, want);
             }
@@ -506,6 +538,7 @@ private:
             return emit(c, Op::safediv, a, b, alt, want);
         }
         case FunctionKind::step: {
+            fixed_step(c, "uses STEP (a jump CVODE would smooth over)");
             nodes_[c.node].reads_state = true;
             uint32_t h = arg(0);
             return emit(c, Op::step, h, arg(1), 0, want);
@@ -517,6 +550,7 @@ private:
             return emit(c, Op::ramp, s, t0, t1, want);
         }
         case FunctionKind::pulse: {
+            fixed_step(c, "uses PULSE (defined per dt)");
             nodes_[c.node].reads_state = true;
             uint32_t v = arg(0);
             uint32_t first = n >= 2 ? arg(1) : slot_start;
@@ -533,6 +567,7 @@ private:
             const VariableInfo *vi = t.kind == ExprKind::name ? find_variable(t.name) : nullptr;
             if (!vi || !(vi->table_only || vi->v->gf)) fail_node(c, "LOOKUP needs a graphical function as its first argument");
             uint32_t table = vi->table_only ? vi->lookup : add_lookup(*vi->v->gf);
+                note_discrete(c, *vi->v->gf);
             return emit(c, Op::lookup, arg(1), table, 0, want);
         }
         case FunctionKind::reduce_sum: return fold(c, Op::add, array_slots(c, *e.args[0]));
@@ -561,6 +596,7 @@ private:
             return state;
         }
         case FunctionKind::previous: {
+            fixed_step(c, "uses PREVIOUS (defined per dt)");
             // The argument becomes its own hidden node so that reading a previous value does not
             // make this variable depend on the argument's current value.
             uint32_t state = new_slot(SlotKind::value);
@@ -632,6 +668,57 @@ private:
             }
             return out;
         }
+        case FunctionKind::delay: {
+            // The input becomes a hidden node recorded after every step (as for PREVIOUS), so
+            // the output never depends on the input's current value: a delay breaks a loop.
+            fixed_step(c, "uses DELAY (a pipeline sampled every dt)");
+            nodes_[c.node].reads_state = true;
+            Node src;
+            src.name = nodes_[c.node].name + " (DELAY input)";
+            src.variable = nodes_[c.node].variable;
+            src.synthetic = true;
+            src.expr = e.args[0].get();
+            src.binding = nodes_[c.node].binding;
+            src.slot = new_slot(SlotKind::value);
+            src.reads_state = true;
+            uint32_t delay_time = arg(1);
+            uint32_t init = n == 3 ? lower_initial(c, *e.args[2]) : lower_initial(c, *e.args[0]);
+            uint32_t initial = new_slot(SlotKind::value);
+            nodes_[c.node].init_code.push_back(Instr{Op::copy, initial, init, 0, 0});
+            p_.delays.push_back(DelayLine{src.slot, delay_time, initial});
+            nodes_.push_back(std::move(src));
+            return emit(c, Op::delay, static_cast<uint32_t>(p_.delays.size() - 1), 0, 0, want);
+        }
+        case FunctionKind::random: {
+            fixed_step(c, "uses " + e.name + " (one random draw per dt)");
+            nodes_[c.node].reads_state = true;
+            RandomCall call{};
+            size_t seed_arg = 2;
+            if (e.name == "random") call.distribution = Distribution::uniform;
+            else if (e.name == "normal") call.distribution = Distribution::normal;
+            else if (e.name == "lognormal") call.distribution = Distribution::lognormal;
+            else if (e.name == "exprnd") call.distribution = Distribution::exponential, seed_arg = 1;
+            else call.distribution = Distribution::poisson, seed_arg = 1;
+            call.p1 = arg(0);
+            if (seed_arg == 2) call.p2 = arg(1);
+            if (e.args.size() > seed_arg) {
+                call.has_seed = true;
+                call.seed = literal(constant_argument(c, *e.args[seed_arg], "a random seed"));
+            }
+            if (e.args.size() == 4) fail_node(c, "NORMAL takes mean, sd, seed and then both min and max");
+            if (e.args.size() == 5) {
+                call.truncated = true;
+                call.low = arg(3);
+                call.high = arg(4);
+            }
+            p_.randoms.push_back(call);
+            return emit(c, Op::random, static_cast<uint32_t>(p_.randoms.size() - 1), 0, 0, want);
+        }
+        case FunctionKind::rank: {
+            p_.lists.push_back(array_slots(c, *e.args[0]));
+            uint32_t ith = arg(1);
+            return emit(c, Op::rank, static_cast<uint32_t>(p_.lists.size() - 1), ith, 0, want);
+        }
         case FunctionKind::trend:
         case FunctionKind::forecast: {
             bool forecast = f->kind == FunctionKind::forecast;
@@ -673,7 +760,10 @@ private:
                      !nodes_[n].synthetic;
         uint32_t target = nodes_[n].slot;
         uint32_t v = lower(c, *nodes_[n].expr, gf || clamp ? none : target);
-        if (gf) v = emit(c, Op::lookup, v, add_lookup(*gf), 0, clamp ? none : target);
+        if (gf) {
+            note_discrete(c, *gf);
+            v = emit(c, Op::lookup, v, add_lookup(*gf), 0, clamp ? none : target);
+        }
         if (clamp) v = emit(c, Op::clamp0, v, 0, 0, target);
         if (v != target) nodes_[n].code.push_back(Instr{Op::copy, target, v, 0, 0});
     }
@@ -684,6 +774,8 @@ private:
             if (node.role != Role::stock) continue;
             const Variable &v = m_.variables[node.variable];
             Stock s{node.slot, {}, {}, node.non_negative};
+            if (node.non_negative && p_.fixed_step_only.size() < 20)
+                p_.fixed_step_only.push_back("stock '" + node.name + "' is non-negative (clamped after each dt)");
             auto flow_slot = [&](const std::string &flow_name) {
                 const VariableInfo *fi = find_variable(canonical_name(flow_name));
                 if (!fi || fi->table_only) fail_var(v, "unknown flow '" + flow_name + "'");
@@ -752,27 +844,16 @@ private:
             varying[n] = v;
             if (v) p_.step.insert(p_.step.end(), nodes_[n].code.begin(), nodes_[n].code.end());
         }
-        // Derivatives of every stock from its flows.
+        // Derivatives of every stock from its flows: not instructions but a list of signed flow
+        // slots per stock, summed by the engine in a tight loop (and fused into the Euler update).
         p_.stock_count = static_cast<uint32_t>(stocks_.size());
         for (Stock &s : stocks_) {
-            uint32_t d = new_slot(SlotKind::derivative);
-            derivative_slots_.push_back(d);
-            if (s.inflows.empty() && s.outflows.empty()) {
-                p_.step.push_back(Instr{Op::copy, d, literal(0), 0, 0});
-                continue;
-            }
-            uint32_t acc = none;
-            for (uint32_t f : s.inflows) {
-                if (acc == none) p_.step.push_back(Instr{Op::copy, d, f, 0, 0});
-                else p_.step.push_back(Instr{Op::add, d, d, f, 0});
-                acc = d;
-            }
-            for (uint32_t f : s.outflows) {
-                if (acc == none) p_.step.push_back(Instr{Op::neg, d, f, 0, 0});
-                else p_.step.push_back(Instr{Op::sub, d, d, f, 0});
-                acc = d;
-            }
+            derivative_slots_.push_back(new_slot(SlotKind::derivative));
+            p_.flow_begin.push_back(static_cast<uint32_t>(p_.flow_terms.size()));
+            for (uint32_t f : s.inflows) p_.flow_terms.push_back(FlowTerm{f, 1.0});
+            for (uint32_t f : s.outflows) p_.flow_terms.push_back(FlowTerm{f, -1.0});
         }
+        p_.flow_begin.push_back(static_cast<uint32_t>(p_.flow_terms.size()));
     }
 
     // ---- slot layout --------------------------------------------------------------------------
@@ -790,7 +871,8 @@ private:
         auto remap = [&](std::vector<Instr> &code) {
             for (Instr &in : code) {
                 in.d = map[in.d];
-                in.a = map[in.a];
+                // These ops' `a` indexes a side table, not a slot.
+                if (in.op != Op::delay && in.op != Op::random && in.op != Op::rank) in.a = map[in.a];
                 if (in.op != Op::lookup) in.b = map[in.b];
                 in.c = map[in.c];
             }
@@ -802,6 +884,17 @@ private:
             dst = map[dst];
         }
         for (OutputColumn &o : p_.outputs) o.slot = map[o.slot];
+        for (FlowTerm &t : p_.flow_terms) t.slot = map[t.slot];
+        for (DelayLine &l : p_.delays) l = {map[l.input], map[l.delay_time], map[l.initial]};
+        for (RandomCall &r : p_.randoms) {
+            r.p1 = map[r.p1];
+            r.p2 = map[r.p2];
+            r.seed = map[r.seed];
+            r.low = map[r.low];
+            r.high = map[r.high];
+        }
+        for (auto &list : p_.lists)
+            for (uint32_t &slot : list) slot = map[slot];
         p_.initial_slots.assign(next, 0.0);
         for (const auto &[slot, value] : literal_values_) p_.initial_slots[map[slot]] = value;
         for (const Stock &s : stocks_) p_.stock_non_negative.push_back(s.non_negative ? 1 : 0);

@@ -26,6 +26,9 @@ enum class Op : uint8_t {
     ramp,      // d = time > b ? a * (min(time, c) - b) : 0   (c = +inf when absent)
     pulse,     // d = volume a / dt at time b and every c after it (c <= 0: once)
     trend_out, // d = (a - b) / (b * c), 0 when b * c == 0
+    delay,     // d = delays[a]: the input as it was `delay time` ago (pipeline delay)
+    random,    // d = randoms[a]: one draw per time step
+    rank,      // d = 1-based position in lists[a] of the element ranked b-th (ascending, stable)
 };
 
 struct Instr {
@@ -34,6 +37,25 @@ struct Instr {
     uint32_t a;
     uint32_t b;
     uint32_t c;
+};
+
+// A pipeline delay: the engine records `input` after every step and reads it back `delay_time`
+// later; before any recorded time has passed the delay time, the output is `initial`.
+struct DelayLine {
+    uint32_t input, delay_time, initial;
+};
+
+enum class Distribution : uint8_t { uniform, normal, lognormal, exponential, poisson };
+
+// A call of a statistical function: its parameters (slots; unused ones 0), and its own seed when
+// the equation gave one (else the run's generator is used).
+struct RandomCall {
+    Distribution distribution;
+    uint32_t p1 = 0, p2 = 0;
+    bool has_seed = false;
+    uint32_t seed = 0;
+    bool truncated = false;
+    uint32_t low = 0, high = 0; // NORMAL(mean, sd, seed, min, max): redrawn until inside
 };
 
 struct Lookup {
@@ -54,6 +76,12 @@ struct OutputColumn {
     uint32_t slot;
 };
 
+// One flow's share of a stock's derivative.
+struct FlowTerm {
+    uint32_t slot;
+    double sign; // +1 inflow, -1 outflow
+};
+
 struct Program {
     SimSpecs sim_specs;
     std::vector<double> initial_slots; // literals filled in; everything else 0
@@ -61,9 +89,17 @@ struct Program {
     uint32_t derivative_base = 0;      // derivative of stock i lives at derivative_base + i
     std::vector<uint8_t> stock_non_negative; // per stock
     std::vector<Instr> initial;        // computes every value at the start time
-    std::vector<Instr> step;           // time-varying values from stocks and time, then derivatives
+    std::vector<Instr> step;           // time-varying values from stocks and time
+    // derivative of stock k = sum of flow_terms[flow_begin[k] .. flow_begin[k + 1])
+    std::vector<uint32_t> flow_begin;
+    std::vector<FlowTerm> flow_terms;
     std::vector<std::pair<uint32_t, uint32_t>> previous_updates; // (source, state) after each step
     std::vector<Lookup> lookups;
+    std::vector<DelayLine> delays;
+    std::vector<RandomCall> randoms;
+    std::vector<std::vector<uint32_t>> lists; // slot lists of array functions (RANK)
+    // Why the model needs a fixed-step method ("variable 'x' uses PULSE"); CVODE refuses it then.
+    std::vector<std::string> fixed_step_only;
     std::vector<OutputColumn> outputs;
     size_t variable_count = 0;         // model-level variables (before array expansion)
 };

@@ -96,6 +96,9 @@ void Simulator::evaluate(const std::vector<Instr> &code) {
             break;
         }
         case Op::pulse: s[in.d] = pulse(s[in.a], s[in.b], s[in.c], s[slot_time], s[slot_dt]); break;
+        case Op::delay: s[in.d] = delayed(in.a); break;
+        case Op::random: s[in.d] = draw(in.a); break;
+        case Op::rank: s[in.d] = rank(in.a, s[in.b]); break;
         case Op::trend_out: {
             double denom = s[in.b] * s[in.c];
             s[in.d] = denom == 0 ? 0.0 : (s[in.a] - s[in.b]) / denom;
@@ -105,10 +108,115 @@ void Simulator::evaluate(const std::vector<Instr> &code) {
     }
 }
 
+// The input of a delay line as it was `delay time` before now. Samples were recorded at
+// start + k * dt for the steps already taken; between samples the value is interpolated.
+double Simulator::delayed(uint32_t line) const {
+    const DelayLine &l = p_.delays[line];
+    const std::vector<double> &h = delay_history_[line];
+    const double *s = slots_.data();
+    double k = (s[slot_time] - s[l.delay_time] - start_) / dt_;
+    if (h.empty() || k < -1e-9) return s[l.initial];
+    if (k >= static_cast<double>(h.size() - 1)) return h.back();
+    double whole = std::floor(k + 1e-9);
+    auto i = static_cast<size_t>(std::max(0.0, whole));
+    double frac = std::max(0.0, k - whole);
+    if (frac < 1e-9 || i + 1 >= h.size()) return h[i];
+    return h[i] + frac * (h[i + 1] - h[i]);
+}
+
+void Simulator::record_delay_inputs() {
+    for (size_t i = 0; i < p_.delays.size(); ++i) delay_history_[i].push_back(slots_[p_.delays[i].input]);
+}
+
+// One draw per call and time step: RK2/RK4 evaluate a step several times and must see one value.
+double Simulator::draw(uint32_t index) {
+    if (drawn_at_[index] == step_index_ + 1) return drawn_[index];
+    const RandomCall &call = p_.randoms[index];
+    const double *s = slots_.data();
+    std::mt19937_64 &rng = call.has_seed ? call_rngs_[index] : run_rng_;
+    double a = s[call.p1], b = s[call.p2], v = 0;
+    switch (call.distribution) {
+    case Distribution::uniform: v = a + (b - a) * std::uniform_real_distribution<double>(0.0, 1.0)(rng); break;
+    case Distribution::normal: {
+        std::normal_distribution<double> normal(a, std::max(b, 0.0));
+        v = normal(rng);
+        // NORMAL(mean, sd, seed, min, max): redraw outside [min, max] (bounded tries, then clamp).
+        for (int tries = 0; call.truncated && (v < s[call.low] || v > s[call.high]) && tries < 1000; ++tries)
+            v = normal(rng);
+        if (call.truncated) v = std::clamp(v, s[call.low], std::max(s[call.low], s[call.high]));
+        break;
+    }
+    case Distribution::lognormal: {
+        // mean and sd are the distribution's own; the underlying normal's follow from them.
+        double var = std::log(1 + (b * b) / (a * a));
+        v = a > 0 ? std::lognormal_distribution<double>(std::log(a) - var / 2, std::sqrt(var))(rng) : std::nan("");
+        break;
+    }
+    case Distribution::exponential: v = a > 0 ? std::exponential_distribution<double>(1.0 / a)(rng) : 0.0; break;
+    case Distribution::poisson:
+        v = a > 0 ? static_cast<double>(std::poisson_distribution<long>(a)(rng)) : 0.0;
+        break;
+    }
+    drawn_at_[index] = step_index_ + 1;
+    drawn_[index] = v;
+    return v;
+}
+
+// RANK(array, i): the 1-based position of the i-th smallest element (ties keep array order);
+// i counts from the largest when negative; NaN when out of range.
+double Simulator::rank(uint32_t list, double ith) {
+    const std::vector<uint32_t> &slots = p_.lists[list];
+    rank_scratch_.clear();
+    for (uint32_t i = 0; i < slots.size(); ++i) rank_scratch_.emplace_back(slots_[slots[i]], i);
+    std::stable_sort(rank_scratch_.begin(), rank_scratch_.end(),
+                     [](const auto &x, const auto &y) { return x.first < y.first; });
+    auto n = static_cast<double>(slots.size());
+    double r = std::trunc(ith);
+    if (r < 0) r = n + 1 + r;
+    if (!(r >= 1 && r <= n)) return std::nan("");
+    return static_cast<double>(rank_scratch_[static_cast<size_t>(r) - 1].second + 1);
+}
+
+void Simulator::reset_state(const RunSettings &settings) {
+    for (auto &h : delay_history_) h.clear();
+    delay_history_.resize(p_.delays.size());
+    // Seeding a Mersenne twister costs more than a small model's whole run: only when drawn from.
+    if (!p_.randoms.empty()) run_rng_.seed(settings.seed);
+    call_rngs_.resize(p_.randoms.size());
+    for (size_t i = 0; i < p_.randoms.size(); ++i)
+        if (p_.randoms[i].has_seed)
+            call_rngs_[i].seed(static_cast<uint64_t>(std::llround(p_.initial_slots[p_.randoms[i].seed])));
+    drawn_at_.assign(p_.randoms.size(), 0);
+    drawn_.assign(p_.randoms.size(), 0.0);
+    step_index_ = 0;
+}
+
+void Simulator::compute_derivatives() {
+    double *s = slots_.data();
+    double *d = s + p_.derivative_base;
+    const FlowTerm *terms = p_.flow_terms.data();
+    const uint32_t *begin = p_.flow_begin.data();
+    for (uint32_t k = 0; k < p_.stock_count; ++k) {
+        double sum = 0;
+        for (uint32_t i = begin[k]; i < begin[k + 1]; ++i) sum += terms[i].sign * s[terms[i].slot];
+        d[k] = sum;
+    }
+}
+
+void Simulator::rhs(double t, const double *stocks, double *derivatives) {
+    std::copy(stocks, stocks + p_.stock_count, slots_.data() + slot_first_stock);
+    slots_[slot_time] = t;
+    evaluate(p_.step);
+    compute_derivatives();
+    const double *d = slots_.data() + p_.derivative_base;
+    std::copy(d, d + p_.stock_count, derivatives);
+}
+
 // Derivatives of the stocks as they are in slots_ at time t (stocks are read, not changed).
 void Simulator::derivatives_at(double t, std::vector<double> &out) {
     slots_[slot_time] = t;
     evaluate(p_.step);
+    compute_derivatives();
     const double *d = slots_.data() + p_.derivative_base;
     out.assign(d, d + p_.stock_count);
 }
@@ -122,22 +230,30 @@ const Results &Simulator::run(const RunSettings &settings) {
     if (!(dt > 0) || !std::isfinite(dt)) throw ModelError("dt must be a positive number");
     if (!(stop >= start)) throw ModelError("stop time is before start time");
     if (!(save_step > 0)) throw ModelError("save_step must be positive");
+    start_ = start;
+    dt_ = dt;
+    reset_state(settings);
     double span = (stop - start) / dt;
     if (span > 1e9) throw ModelError("too many steps: (stop - start) / dt is over 1e9");
     size_t steps = static_cast<size_t>(std::llround(span));
     size_t save_every = std::max<size_t>(1, static_cast<size_t>(std::llround(save_step / dt)));
 
-    out_slots_.clear();
-    results_.names.clear();
-    if (settings.outputs.empty()) {
-        for (const OutputColumn &o : p_.outputs) {
-            out_slots_.push_back(o.slot);
-            results_.names.push_back(o.name);
-        }
-    } else {
-        for (size_t i : settings.outputs) {
-            out_slots_.push_back(p_.outputs.at(i).slot);
-            results_.names.push_back(p_.outputs.at(i).name);
+    // The column names are rebuilt only when the selection changes (repeated runs allocate nothing).
+    if (!names_valid_ || settings.outputs != last_outputs_) {
+        names_valid_ = true;
+        last_outputs_ = settings.outputs;
+        out_slots_.clear();
+        results_.names.clear();
+        if (settings.outputs.empty()) {
+            for (const OutputColumn &o : p_.outputs) {
+                out_slots_.push_back(o.slot);
+                results_.names.push_back(o.name);
+            }
+        } else {
+            for (size_t i : settings.outputs) {
+                out_slots_.push_back(p_.outputs.at(i).slot);
+                results_.names.push_back(p_.outputs.at(i).name);
+            }
         }
     }
     size_t rows = steps / save_every + 1;
@@ -158,26 +274,47 @@ const Results &Simulator::run(const RunSettings &settings) {
     slots_[slot_start] = start;
     slots_[slot_stop] = stop;
     evaluate(p_.initial);
+    if (method == IntegrationMethod::cvode) {
+        results_.times.clear();
+        results_.values.clear();
+        run_cvode(settings, start, stop, save_step);
+        return results_;
+    }
 
     const uint32_t n = p_.stock_count;
     double *stocks = slots_.data() + slot_first_stock;
     const double *deriv = slots_.data() + p_.derivative_base;
+    const double *slots = slots_.data();
+    const FlowTerm *flow_terms = p_.flow_terms.data();
+    const uint32_t *flow_begin = p_.flow_begin.data();
+    size_t until_save = 1;
     for (size_t i = 0;; ++i) {
         double t = start + static_cast<double>(i) * dt;
         slots_[slot_time] = t;
         evaluate(p_.step);
-        if (i % save_every == 0) {
+        // A countdown instead of i % save_every: a division per step is a measurable share of
+        // a small model's step.
+        if (--until_save == 0) {
+            until_save = save_every;
             results_.times[row++] = t;
             const double *values = slots_.data();
             for (size_t c = 0; c < out_count; ++c) *out++ = values[out_slots[c]];
         }
         if (i == steps) break;
         for (const auto &[src, dst] : p_.previous_updates) slots_[dst] = slots_[src];
+        if (!p_.delays.empty()) record_delay_inputs();
         switch (method) {
+        case IntegrationMethod::cvode: break; // handled above
         case IntegrationMethod::euler:
-            for (uint32_t k = 0; k < n; ++k) stocks[k] += dt * deriv[k];
+            for (uint32_t k = 0; k < n; ++k) {
+                double sum = 0;
+                for (uint32_t j = flow_begin[k]; j < flow_begin[k + 1]; ++j)
+                    sum += flow_terms[j].sign * slots[flow_terms[j].slot];
+                stocks[k] += dt * sum;
+            }
             break;
         case IntegrationMethod::rk2:
+            compute_derivatives();
             y0_.assign(stocks, stocks + n);
             k1_.assign(deriv, deriv + n);
             for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt * k1_[k];
@@ -185,6 +322,7 @@ const Results &Simulator::run(const RunSettings &settings) {
             for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt / 2 * (k1_[k] + k2_[k]);
             break;
         case IntegrationMethod::rk4:
+            compute_derivatives();
             y0_.assign(stocks, stocks + n);
             k1_.assign(deriv, deriv + n);
             for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt / 2 * k1_[k];
@@ -197,6 +335,7 @@ const Results &Simulator::run(const RunSettings &settings) {
                 stocks[k] = y0_[k] + dt / 6 * (k1_[k] + 2 * k2_[k] + 2 * k3_[k] + k4_[k]);
             break;
         }
+        step_index_ = i + 1;
         if (any_non_negative)
             for (uint32_t k = 0; k < n; ++k)
                 if (p_.stock_non_negative[k] && stocks[k] < 0) stocks[k] = 0;

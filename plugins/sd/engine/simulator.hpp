@@ -1,11 +1,15 @@
 // Runs a compiled Program with fixed-step Euler, RK2 (Heun) or RK4, as XMILE and Stella define
 // them: values at a time are computed from the stocks at that time, saved, and then the stocks
-// advance by one dt. A Simulator keeps its buffers between runs so repeated runs do not allocate.
+// advance by one dt. Or with SUNDIALS CVODE (engine/cvode.cpp), variable step, output at the
+// save times, for models without per-dt builtins. A Simulator keeps its buffers between runs so
+// repeated runs do not allocate.
 #pragma once
 
 #include "compile/program.hpp"
 
+#include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -15,6 +19,13 @@ struct RunSettings {
     std::optional<double> start, stop, dt, save_step;
     std::optional<IntegrationMethod> method;
     std::vector<size_t> outputs; // indexes into Program::outputs; empty = all
+    uint64_t seed = 1;           // the run's random generator (calls without their own seed)
+    struct Cvode {
+        bool adams = false;      // BDF (stiff-safe) by default; Adams for smooth non-stiff models
+        double rtol = 1e-6;
+        double atol = 1e-8;
+        long max_steps = 1000000; // internal steps over the whole run
+    } cvode;
 };
 
 struct Results {
@@ -31,15 +42,35 @@ public:
     // Throws ModelError on invalid settings (e.g. dt <= 0).
     const Results &run(const RunSettings &settings = {});
     const Results &results() const { return results_; }
+    // CVODE's right-hand side: derivatives of `stocks` at time t (used by engine/cvode.cpp).
+    void rhs(double t, const double *stocks, double *derivatives);
 
 private:
     void evaluate(const std::vector<Instr> &code);
     void derivatives_at(double t, std::vector<double> &out);
+    void reset_state(const RunSettings &settings);
+    void compute_derivatives();
+    void record_delay_inputs();
+    double delayed(uint32_t line) const;
+    double draw(uint32_t call);
+    double rank(uint32_t list, double ith);
+    void run_cvode(const RunSettings &settings, double start, double stop, double save_step);
+
     const Program &p_;
     std::vector<double> slots_;
     std::vector<double> y0_, k1_, k2_, k3_, k4_;
     std::vector<uint32_t> out_slots_;
     Results results_;
+    bool names_valid_ = false;
+    std::vector<size_t> last_outputs_;
+    size_t step_index_ = 0; // the fixed step being evaluated (random draws are per step)
+    double start_ = 0, dt_ = 1;
+    std::vector<std::vector<double>> delay_history_;
+    std::mt19937_64 run_rng_;
+    std::vector<std::mt19937_64> call_rngs_;
+    std::vector<size_t> drawn_at_;  // per random call: the step of its cached draw (+1; 0 = none)
+    std::vector<double> drawn_;
+    std::vector<std::pair<double, uint32_t>> rank_scratch_;
 };
 
 // Evaluates a graphical function (exposed for tests).

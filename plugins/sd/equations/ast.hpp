@@ -25,6 +25,7 @@ struct Expr {
     char op = 0;
     std::vector<std::unique_ptr<Expr>> args; // operands, arguments, or subscripts
     int offset = 0; // character offset in the equation text, for messages
+    int depth = 1;  // height of this subtree (bounded by the parser: every walk is recursive)
 };
 
 using ExprPtr = std::unique_ptr<Expr>;

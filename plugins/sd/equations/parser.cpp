@@ -4,6 +4,8 @@
 #include "ir/error.hpp"
 #include "ir/names.hpp"
 
+#include <algorithm>
+
 namespace holon::sd {
 
 ExprPtr clone(const Expr &e) {
@@ -13,6 +15,7 @@ ExprPtr clone(const Expr &e) {
     c->name = e.name;
     c->op = e.op;
     c->offset = e.offset;
+    c->depth = e.depth;
     c->args.reserve(e.args.size());
     for (const auto &a : e.args) c->args.push_back(clone(*a));
     return c;
@@ -98,9 +101,31 @@ private:
         return e;
     }
 
+    // Nesting beyond this is refused rather than recursed into (hostile input; the compiler
+    // walks the tree recursively too).
+    static constexpr int max_depth = 256;
+    static constexpr int max_tree_height = 1000;
+
+    // Sets the node's height from its operands and refuses trees too tall to walk recursively
+    // (a chain like 1+1+1+... is built iteratively but walked recursively later).
+    ExprPtr sized(ExprPtr e) const {
+        for (const auto &a : e->args) e->depth = std::max(e->depth, a->depth + 1);
+        if (e->depth > max_tree_height)
+            fail("expression more than " + std::to_string(max_tree_height) + " operations deep");
+        return e;
+    }
+
     ExprPtr expr(int min_bp) {
+        if (++depth_ > max_depth) fail("expression nested deeper than " + std::to_string(max_depth) + " levels");
         ExprPtr lhs = prefix();
         for (;;) {
+            if (postfix_not(min_bp)) {
+                auto e = node(ExprKind::unary, next().offset);
+                e->op = '!';
+                e->args.push_back(std::move(lhs));
+                lhs = sized(std::move(e));
+                continue;
+            }
             BinaryOp op{};
             if (!binary_op(peek(), op) || op.bp < min_bp) break;
             int offset = next().offset;
@@ -110,12 +135,23 @@ private:
             b->op = op.op;
             b->args.push_back(std::move(lhs));
             b->args.push_back(std::move(rhs));
-            lhs = std::move(b);
+            lhs = sized(std::move(b));
         }
+        --depth_;
         return lhs;
     }
 
+    // Stella 10 writes Vensim's :NOT: x as "x not" (test_logicals.stmx: "IF false_input not THEN")
+    // and simulates it as NOT x. A `not` that nothing can follow as an operand is that postfix form.
+    bool postfix_not(int min_bp) const {
+        if (min_bp > bp_not || peek().kind != TokenKind::op || peek().text != "not") return false;
+        TokenKind after = t_[std::min(pos_ + 1, t_.size() - 1)].kind;
+        return after == TokenKind::kw_then || after == TokenKind::kw_else || after == TokenKind::rparen ||
+               after == TokenKind::rbracket || after == TokenKind::comma || after == TokenKind::end;
+    }
+
     ExprPtr prefix() {
+        const size_t at = pos_;
         const Token &t = next();
         switch (t.kind) {
         case TokenKind::number: {
@@ -136,25 +172,25 @@ private:
             e->args.push_back(expr(0));
             expect(TokenKind::kw_else, "ELSE");
             e->args.push_back(expr(0));
-            return e;
+            return sized(std::move(e));
         }
         case TokenKind::op:
             if (t.text == "-" || t.text == "+") {
                 auto e = node(ExprKind::unary, t.offset);
                 e->op = t.text[0];
                 e->args.push_back(expr(bp_unary));
-                return e;
+                return sized(std::move(e));
             }
             if (t.text == "not") {
                 auto e = node(ExprKind::unary, t.offset);
                 e->op = '!';
                 e->args.push_back(expr(bp_not));
-                return e;
+                return sized(std::move(e));
             }
             break;
         default: break;
         }
-        --pos_;
+        pos_ = at; // so that the message points at this token (next() does not move past the end)
         fail("unexpected '" + describe(t) + "'");
     }
 
@@ -167,7 +203,7 @@ private:
                 while (accept(TokenKind::comma));
                 expect(TokenKind::rparen, "')' or ','");
             }
-            return e;
+            return sized(std::move(e));
         }
         if (accept(TokenKind::lbracket)) {
             auto e = node(ExprKind::subscript, t.offset);
@@ -180,7 +216,7 @@ private:
                 }
             } while (accept(TokenKind::comma));
             expect(TokenKind::rbracket, "']' or ','");
-            return e;
+            return sized(std::move(e));
         }
         auto e = node(ExprKind::name, t.offset);
         e->name = canonical_name(t.text);
@@ -189,6 +225,7 @@ private:
 
     std::vector<Token> t_;
     size_t pos_ = 0;
+    int depth_ = 0;
 };
 
 } // namespace

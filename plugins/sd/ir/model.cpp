@@ -27,6 +27,7 @@ const char *to_string(IntegrationMethod method) {
     case IntegrationMethod::euler: return "euler";
     case IntegrationMethod::rk2: return "rk2";
     case IntegrationMethod::rk4: return "rk4";
+    case IntegrationMethod::cvode: return "cvode";
     }
     return "euler";
 }
@@ -52,6 +53,7 @@ std::optional<IntegrationMethod> integration_method_from_string(std::string_view
     if (t == "euler") return IntegrationMethod::euler;
     if (t == "rk2") return IntegrationMethod::rk2;
     if (t == "rk4") return IntegrationMethod::rk4;
+    if (t == "cvode") return IntegrationMethod::cvode;
     return std::nullopt;
 }
 

@@ -57,7 +57,8 @@ struct Dimension {
     std::vector<std::string> elements;
 };
 
-enum class IntegrationMethod { euler, rk2, rk4 };
+// cvode: SUNDIALS CVODE, variable step and order (BDF or Adams), for smooth models only.
+enum class IntegrationMethod { euler, rk2, rk4, cvode };
 
 struct SimSpecs {
     double start = 0;
@@ -73,6 +74,7 @@ struct Model {
     SimSpecs sim_specs;
     std::vector<Dimension> dimensions;
     std::vector<Variable> variables;
+    std::vector<std::string> warnings; // what a reader had to repair or left out, for a person
 };
 
 const char *to_string(VariableKind kind);

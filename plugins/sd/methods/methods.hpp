@@ -20,6 +20,11 @@ struct ExportXmileMethod {
     void run(holon::Context &ctx);
 };
 
+struct CheckUnitsMethod {
+    static holon::MethodInfo info();
+    void run(holon::Context &ctx);
+};
+
 struct StructureMethod {
     static holon::MethodInfo info();
     void run(holon::Context &ctx);

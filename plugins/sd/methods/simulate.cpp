@@ -6,14 +6,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 namespace holon::sd {
 
 namespace {
 
-constexpr const char *params_schema = R"({
+constexpr const char *params_schema = R"json({
   "type": "object",
   "additionalProperties": false,
   "properties": {
@@ -23,14 +25,21 @@ constexpr const char *params_schema = R"({
     "stop": {"type": "number"},
     "dt": {"type": "number", "exclusiveMinimum": 0},
     "save_step": {"type": "number", "exclusiveMinimum": 0},
-    "method": {"type": "string", "enum": ["euler", "rk2", "rk4"]},
-    "variables": {"type": "array", "items": {"type": "string"}}
+    "method": {"type": "string", "enum": ["euler", "rk2", "rk4", "cvode"]},
+    "cvode_method": {"type": "string", "enum": ["bdf", "adams"], "description": "CVODE's multistep method (default bdf)"},
+    "rtol": {"type": "number", "exclusiveMinimum": 0, "description": "CVODE relative tolerance (default 1e-6)"},
+    "atol": {"type": "number", "exclusiveMinimum": 0, "description": "CVODE absolute tolerance (default 1e-8)"},
+    "max_steps": {"type": "integer", "minimum": 1, "description": "CVODE's budget of internal steps for the run"},
+    "seed": {"type": "integer", "minimum": 0, "description": "seed of the statistical functions' generator (default 1)"},
+    "variables": {"type": "array", "items": {"type": "string"}},
+    "bench": {"type": "integer", "minimum": 1, "maximum": 1000000,
+              "description": "run this many simulations after one warm-up and report timings instead of the series"}
   }
-})";
+})json";
 
 constexpr const char *result_schema = R"({
   "type": "object",
-  "required": ["steps", "rows", "columns", "method", "compile_ms", "run_ms"],
+  "oneOf": [{"required": ["steps", "rows", "columns", "method", "compile_ms", "run_ms"]}, {"required": ["bench"]}],
   "properties": {
     "steps": {"type": "integer"}, "rows": {"type": "integer"}, "columns": {"type": "array", "items": {"type": "string"}},
     "method": {"type": "string"}, "start": {"type": "number"}, "stop": {"type": "number"}, "dt": {"type": "number"},
@@ -62,11 +71,32 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// One warm-up run, then `runs` timed runs of the same compiled program in this process.
+nlohmann::json bench(holon::Context &ctx, Simulator &sim, const RunSettings &settings, int runs, double compile_ms) {
+    const Results &warm = sim.run(settings);
+    double total = 0, best = INFINITY;
+    for (int i = 0; i < runs; ++i) {
+        if (i % 64 == 0) ctx.check_cancelled();
+        auto t0 = std::chrono::steady_clock::now();
+        sim.run(settings);
+        double ms = ms_since(t0);
+        total += ms;
+        best = std::min(best, ms);
+    }
+    return nlohmann::json{{"compile_ms", compile_ms},
+                          {"run_ms_mean", total / runs},
+                          {"run_ms_min", best},
+                          {"runs", runs},
+                          {"steps", warm.steps},
+                          {"variables", warm.names.size()}};
+}
+
 } // namespace
 
 holon::MethodInfo SimulateMethod::info() {
     holon::MethodInfo i{"sd.simulate", "Simulate",
-                        "Simulates the stock-and-flow model with fixed-step Euler, RK2 or RK4 and returns the table "
+                        "Simulates the stock-and-flow model with fixed-step Euler, RK2 or RK4, or adaptive CVODE (BDF or "
+                        "Adams; refused for models with per-dt builtins), and returns the table "
                         "'series' (a time column and one column per variable, array elements as name[e1,e2]). "
                         "Constants and initial values can be overridden by name; start, stop, dt and save_step "
                         "default to the model's settings.",
@@ -96,9 +126,14 @@ void SimulateMethod::run(holon::Context &ctx) {
         if (params.contains("save_step")) settings.save_step = params["save_step"].get<double>();
         if (params.contains("method")) {
             auto method = integration_method_from_string(params["method"].get<std::string>());
-            if (!method) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "unknown method; use euler, rk2 or rk4");
+            if (!method) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "unknown method; use euler, rk2, rk4 or cvode");
             settings.method = *method;
         }
+        if (params.contains("cvode_method")) settings.cvode.adams = params["cvode_method"].get<std::string>() == "adams";
+        if (params.contains("rtol")) settings.cvode.rtol = params["rtol"].get<double>();
+        if (params.contains("atol")) settings.cvode.atol = params["atol"].get<double>();
+        if (params.contains("max_steps")) settings.cvode.max_steps = params["max_steps"].get<long>();
+        if (params.contains("seed")) settings.seed = params["seed"].get<uint64_t>();
         if (params.contains("variables")) {
             for (const auto &want : params["variables"]) {
                 std::string c = canonical_name(want.get<std::string>());
@@ -115,6 +150,10 @@ void SimulateMethod::run(holon::Context &ctx) {
         }
         ctx.check_cancelled();
         Simulator sim(program);
+        if (params.contains("bench")) {
+            ctx.put_json(nlohmann::json{{"bench", bench(ctx, sim, settings, params["bench"].get<int>(), compile_ms)}}.dump());
+            return;
+        }
         t0 = std::chrono::steady_clock::now();
         const Results &r = sim.run(settings);
         double run_ms = ms_since(t0);

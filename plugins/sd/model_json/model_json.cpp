@@ -6,12 +6,29 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <cstdio>
 #include <map>
 #include <set>
 
 namespace holon::sd {
 
 using nlohmann::json;
+
+namespace {
+
+// The shared model allows ids of at most 128 characters: a longer id keeps its first 111 and
+// gains a hash of the whole (FNV-1a, 16 hex digits) so that ids stay distinct.
+std::string bounded_id(std::string id) {
+    if (id.size() <= 128) return id;
+    uint64_t h = 14695981039346656037ull;
+    for (char c : id) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    return id.substr(0, 111) + "_" + hex;
+}
+
+} // namespace
 
 std::string slug(std::string_view name) {
     std::string out;
@@ -26,7 +43,8 @@ std::string slug(std::string_view name) {
         gap = false;
         out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
     }
-    return out.empty() ? "v" : out;
+    if (out.empty()) return "v";
+    return bounded_id(std::move(out));
 }
 
 namespace {
@@ -105,7 +123,7 @@ std::string to_model_json(const Model &m, std::string_view source_format) {
         auto from = ids.find(canonical_name(d.from));
         auto to = ids.find(canonical_name(d.to));
         if (from == ids.end() || to == ids.end()) continue;
-        links.push_back({{"id", "l_" + from->second + "__" + to->second},
+        links.push_back({{"id", bounded_id("l_" + from->second + "__" + to->second)},
                          {"from", from->second},
                          {"to", to->second},
                          {"polarity", std::string(1, d.polarity)}});

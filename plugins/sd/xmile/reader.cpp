@@ -182,9 +182,16 @@ void read_sim_specs(const Element &e, SimSpecs &specs) {
 } // namespace
 
 Model read_xmile(std::string_view document) {
-    xml::Element root = xml::parse(document);
+    xml::Limits limits;
+    // A variable definition left unclosed is closed where its parent ends (test_non_negative_flows
+    // in the conformance suite; libxml2's recover mode, PySD's reader, reads it the same way).
+    limits.max_repairs = 8;
+    limits.repairable = {"stock", "flow", "aux", "gf", "eqn", "non_negative"};
+    xml::Document parsed = xml::parse_repairing(document, limits);
+    const xml::Element &root = parsed.root;
     if (root.local_name != "xmile") fail(root, "the root element is <" + root.name + ">, not <xmile>");
     Model model;
+    model.warnings = std::move(parsed.repairs);
     if (const Element *header = root.child("header"))
         if (const Element *name = header->child("name")) model.name = trim(name->text);
     if (const Element *specs = root.child("sim_specs")) read_sim_specs(*specs, model.sim_specs);

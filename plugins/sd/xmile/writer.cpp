@@ -57,6 +57,7 @@ const char *method_name(IntegrationMethod m) {
     case IntegrationMethod::euler: return "Euler";
     case IntegrationMethod::rk2: return "RK2";
     case IntegrationMethod::rk4: return "RK4";
+    case IntegrationMethod::cvode: return "cvode"; // not an XMILE name; Holon reads it back
     }
     return "Euler";
 }

@@ -4,6 +4,7 @@
 
 #include <expat.h>
 
+#include <algorithm>
 #include <memory>
 
 namespace holon::sd::xml {
@@ -93,10 +94,12 @@ std::vector<const Element *> Element::children_named(std::string_view local) con
     return out;
 }
 
-Element parse(std::string_view document, const Limits &limits) {
-    if (document.size() > limits.max_bytes)
-        throw ModelError("XML: document of " + std::to_string(document.size()) + " bytes exceeds the limit of " +
-                         std::to_string(limits.max_bytes));
+namespace {
+
+// One expat pass. On a mismatched end tag that closes an ancestor, fills `insert_at` and
+// `missing` (the end tags to supply, innermost first) instead of throwing.
+Element parse_once(std::string_view document, const Limits &limits, size_t *insert_at,
+                   std::vector<std::string> *missing) {
     std::unique_ptr<XML_ParserStruct, void (*)(XML_Parser)> parser(XML_ParserCreate("UTF-8"), XML_ParserFree);
     if (!parser) throw std::bad_alloc();
     Builder b;
@@ -113,12 +116,83 @@ Element parse(std::string_view document, const Limits &limits) {
     if (XML_Parse(parser.get(), document.data(), static_cast<int>(document.size()), XML_TRUE) == XML_STATUS_ERROR) {
         int line = static_cast<int>(XML_GetCurrentLineNumber(parser.get()));
         int column = static_cast<int>(XML_GetCurrentColumnNumber(parser.get())) + 1;
+        if (missing && b.refused.empty() && XML_GetErrorCode(parser.get()) == XML_ERROR_TAG_MISMATCH) {
+            // Expat points at the name of the offending end tag, just after its "</".
+            auto at = static_cast<size_t>(XML_GetCurrentByteIndex(parser.get()));
+            at = at >= 2 ? at - 2 : at;
+            if (at + 2 < document.size() && document.compare(at, 2, "</") == 0) {
+                size_t end = document.find_first_of("> \t\r\n", at + 2);
+                std::string_view closing = document.substr(at + 2, end == std::string_view::npos ? 0 : end - at - 2);
+                auto repairable = [&](const Element *e) {
+                    return std::find(limits.repairable.begin(), limits.repairable.end(), e->name) !=
+                           limits.repairable.end();
+                };
+                // stack[k] is the outermost element the end tag would leave unclosed.
+                for (size_t k = b.stack.size(); k-- > 1;) {
+                    if (!repairable(b.stack[k])) break;
+                    if (b.stack[k - 1]->name != closing) continue;
+                    for (size_t j = b.stack.size(); j-- > k;) missing->push_back(b.stack[j]->name);
+                    *insert_at = at;
+                    return {};
+                }
+            }
+        }
         std::string why = b.refused.empty() ? XML_ErrorString(XML_GetErrorCode(parser.get())) : b.refused;
         throw ModelError("XML: " + why + " at line " + std::to_string(line) + ", column " + std::to_string(column),
                          "", line, column);
     }
     if (!b.have_root) throw ModelError("XML: the document has no root element");
     return std::move(b.root);
+}
+
+std::pair<int, int> line_and_column(std::string_view text, size_t offset) {
+    int line = 1, column = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
+} // namespace
+
+Element parse(std::string_view document, const Limits &limits) {
+    if (document.size() > limits.max_bytes)
+        throw ModelError("XML: document of " + std::to_string(document.size()) + " bytes exceeds the limit of " +
+                         std::to_string(limits.max_bytes));
+    return parse_once(document, limits, nullptr, nullptr);
+}
+
+Document parse_repairing(std::string_view document, const Limits &limits) {
+    if (document.size() > limits.max_bytes)
+        throw ModelError("XML: document of " + std::to_string(document.size()) + " bytes exceeds the limit of " +
+                         std::to_string(limits.max_bytes));
+    Document out;
+    std::string repaired;
+    std::string_view current = document;
+    for (int attempt = 0;; ++attempt) {
+        size_t insert_at = 0;
+        std::vector<std::string> missing;
+        Element root = parse_once(current, limits, attempt < limits.max_repairs ? &insert_at : nullptr,
+                                  attempt < limits.max_repairs ? &missing : nullptr);
+        if (missing.empty()) {
+            out.root = std::move(root);
+            return out;
+        }
+        auto [line, column] = line_and_column(current, insert_at);
+        std::string tags;
+        for (const std::string &name : missing) {
+            tags += "</" + name + ">";
+            out.repairs.push_back("XML: supplied the missing </" + name + "> before line " + std::to_string(line) +
+                                  ", column " + std::to_string(column));
+        }
+        repaired = std::string(current.substr(0, insert_at)) + tags + std::string(current.substr(insert_at));
+        current = repaired;
+    }
 }
 
 } // namespace holon::sd::xml

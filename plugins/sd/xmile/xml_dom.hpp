@@ -31,9 +31,22 @@ struct Element {
 struct Limits {
     size_t max_bytes = 64u << 20;
     int max_depth = 64;
+    // How many missing end tags may be supplied: an end tag that closes an ancestor of the
+    // innermost open elements first closes those in between (as libxml2's recover mode,
+    // which PySD reads XMILE with, does). 0 = strict XML.
+    int max_repairs = 0;
+    // Only elements with these names may be closed that way; any other unclosed element is an error.
+    std::vector<std::string> repairable;
+};
+
+struct Document {
+    Element root;
+    std::vector<std::string> repairs; // one line per supplied end tag, with its line and column
 };
 
 // Throws ModelError("XML: ...", "", line, column) on malformed or refused input.
 Element parse(std::string_view document, const Limits &limits = {});
+// As parse(), and supplies up to limits.max_repairs missing end tags, reporting each.
+Document parse_repairing(std::string_view document, const Limits &limits);
 
 } // namespace holon::sd::xml

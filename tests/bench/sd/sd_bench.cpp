@@ -6,6 +6,12 @@
 
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
 #include <vector>
 
 using namespace holon::sd;
@@ -117,6 +123,81 @@ void BM_compile(benchmark::State &state, const char *xmile) {
 void BM_compile_teacup(benchmark::State &state) { BM_compile(state, teacup_xmile); }
 void BM_compile_sir(benchmark::State &state) { BM_compile(state, sir_xmile); }
 
+// A synthetic model of `n` variables in chains of (aux, flow, stock) with cross-links, so that
+// compile time can be checked for linear growth (Complexity oN below).
+Model synthetic(int64_t n) {
+    Model m;
+    m.sim_specs.stop = 10;
+    for (int64_t k = 0; k + 3 <= n; k += 3) {
+        std::string id = std::to_string(k / 3);
+        std::string prev = k == 0 ? "1" : "s" + std::to_string(k / 3 - 1);
+        Variable a;
+        a.name = "a" + id;
+        a.equation = prev + " * 0.5 + SMTH1(" + prev + ", 3) / 10";
+        Variable f;
+        f.name = "f" + id;
+        f.kind = VariableKind::flow;
+        f.equation = "a" + id + " - s" + id + " / 4";
+        Variable st;
+        st.name = "s" + id;
+        st.kind = VariableKind::stock;
+        st.equation = "1";
+        st.inflows = {f.name};
+        m.variables.push_back(a);
+        m.variables.push_back(f);
+        m.variables.push_back(st);
+    }
+    return m;
+}
+
+void BM_compile_synthetic(benchmark::State &state) {
+    Model m = synthetic(state.range(0));
+    for (auto _ : state) {
+        Program p = compile(m);
+        benchmark::DoNotOptimize(p.step.data());
+    }
+    state.SetComplexityN(state.range(0));
+}
+
+std::string read_file(const std::filesystem::path &p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// The conformance models with the most variables (they are all small; the real large models
+// are Vensim files, issue 5): per-run time and compile time of each.
+void register_largest_conformance_models() {
+    std::filesystem::path suite = HOLON_SD_TEST_MODELS;
+    if (!std::filesystem::is_directory(suite)) return;
+    std::vector<std::pair<size_t, std::filesystem::path>> sized;
+    for (const auto &e : std::filesystem::recursive_directory_iterator(suite)) {
+        if (e.path().extension() != ".xmile" && e.path().extension() != ".stmx") continue;
+        try {
+            Model m = read_xmile(read_file(e.path()));
+            Program p = compile(m);
+            sized.emplace_back(p.outputs.size(), e.path());
+        } catch (const std::exception &) {
+        }
+    }
+    std::sort(sized.begin(), sized.end(), [](const auto &x, const auto &y) { return x.first > y.first; });
+    for (size_t i = 0; i < std::min<size_t>(3, sized.size()); ++i) {
+        std::string name = sized[i].second.parent_path().filename().string() + "/" + sized[i].second.filename().string();
+        std::string text = read_file(sized[i].second);
+        benchmark::RegisterBenchmark(("BM_engine/" + name).c_str(), [text](benchmark::State &state) {
+            Program program = compile(read_xmile(text));
+            Simulator sim(program);
+            sim.run();
+            for (auto _ : state) benchmark::DoNotOptimize(sim.run().values.data());
+        })->Unit(benchmark::kMicrosecond);
+        benchmark::RegisterBenchmark(("BM_compile/" + name).c_str(), [text](benchmark::State &state) {
+            Model m = read_xmile(text);
+            for (auto _ : state) benchmark::DoNotOptimize(compile(m).step.data());
+        })->Unit(benchmark::kMicrosecond);
+    }
+}
+
 } // namespace
 
 BENCHMARK(BM_teacup_engine)->Unit(benchmark::kMicrosecond);
@@ -125,4 +206,13 @@ BENCHMARK(BM_sir_engine)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_sir_handwritten)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_compile_teacup)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_compile_sir)->Unit(benchmark::kMicrosecond);
-BENCHMARK_MAIN();
+BENCHMARK(BM_compile_synthetic)->RangeMultiplier(10)->Range(300, 30000)->Unit(benchmark::kMillisecond)->Complexity(benchmark::oN);
+
+int main(int argc, char **argv) {
+    register_largest_conformance_models();
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    benchmark::RunSpecifiedBenchmarks();
+    benchmark::Shutdown();
+    return 0;
+}

@@ -44,3 +44,10 @@ TEST(SdNames, CaseSpacesUnderscoresAndQuotesAreEquivalent) {
     EXPECT_EQ(canonical_name(" TEACUP__ temperature "), "teacup temperature");
     EXPECT_DOUBLE_EQ(value_of({aux("Room Temperature", "70"), aux("y", "room_TEMPERATURE + \"Room Temperature\"")}, "y"), 140);
 }
+
+TEST(SdParser, StellaPostfixNotBeforeThenElseOrClose) {
+    EXPECT_DOUBLE_EQ(eval("IF 0 not THEN 1 ELSE 2"), 1);
+    EXPECT_DOUBLE_EQ(eval("IF 3 not THEN 1 ELSE 2"), 2);
+    EXPECT_DOUBLE_EQ(eval("(5 not) + 1"), 1);
+    EXPECT_THROW(parse_equation("1 not 2"), ModelError);
+}

@@ -104,3 +104,27 @@ TEST(SdXmile, DependencyPolarities) {
     EXPECT_EQ((pol[{"Heat Loss to Room", "Teacup Temperature"}]), '-');
     EXPECT_EQ((pol[{"Room Temperature", "effect"}]), '-'); // through a decreasing table
 }
+
+TEST(SdXmile, SuppliesAMissingEndTagAndSaysWhere) {
+    const char *doc = R"(<xmile xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+<sim_specs><start>0</start><stop>2</stop><dt>1</dt></sim_specs>
+<model><variables>
+<flow name="f"><eqn>-TIME</eqn><non_negative/>
+</variables></model></xmile>)";
+    Model m = read_xmile(doc);
+    ASSERT_EQ(m.variables.size(), 1u);
+    EXPECT_TRUE(m.variables[0].non_negative);
+    ASSERT_EQ(m.warnings.size(), 1u);
+    EXPECT_EQ(m.warnings[0], "XML: supplied the missing </flow> before line 5, column 1");
+}
+
+TEST(SdXmile, AnEndTagThatClosesNoOpenElementIsStillAnError) {
+    const char *doc = "<xmile><model><variables></flow></variables></model></xmile>";
+    try {
+        read_xmile(doc);
+        FAIL() << "expected a ModelError";
+    } catch (const ModelError &e) {
+        EXPECT_EQ(e.line(), 1);
+        EXPECT_NE(std::string(e.what()).find("mismatched tag"), std::string::npos);
+    }
+}
