@@ -1,6 +1,6 @@
 #include "api/openapi.hpp"
 
-#include "api/yaml_json.hpp"
+#include "yaml/yaml_json.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -42,7 +42,7 @@ struct OpenApi::Impl {
 };
 
 OpenApi::OpenApi(std::string_view yaml_text) : impl_(std::make_unique<Impl>()) {
-    impl_->document = yaml_to_json(yaml_text);
+    impl_->document = yaml::yaml_to_json(yaml_text);
     impl_->json_text = impl_->document.dump();
     impl_->definitions = impl_->document["components"]["schemas"];
     rewrite_refs(impl_->definitions);

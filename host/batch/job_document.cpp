@@ -6,7 +6,7 @@
 #include "batch/sha256.hpp"
 #include "jsonschema/json_schema.hpp"
 
-#include <yaml-cpp/yaml.h>
+#include "yaml/yaml_json.hpp"
 
 #include <charconv>
 #include <fstream>
@@ -19,51 +19,6 @@ namespace {
 
 constexpr uint64_t max_job_bytes = 16ull << 20;
 constexpr size_t max_points_per_step = 1000000;
-
-// YAML 1.2 core schema for plain scalars; quoted scalars stay strings.
-nlohmann::json plain_scalar(const std::string &s) {
-    if (s.empty() || s == "~" || s == "null" || s == "Null" || s == "NULL") return nullptr;
-    if (s == "true" || s == "True" || s == "TRUE") return true;
-    if (s == "false" || s == "False" || s == "FALSE") return false;
-    static const std::regex integer("[-+]?[0-9]+");
-    static const std::regex number("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-    if (std::regex_match(s, integer)) {
-        long long value = 0;
-        const char *begin = s.data() + (s[0] == '+' ? 1 : 0);
-        auto [end, ec] = std::from_chars(begin, s.data() + s.size(), value);
-        if (ec == std::errc() && end == s.data() + s.size()) return value;
-    }
-    if (std::regex_match(s, number)) return std::stod(s);
-    if (s == ".inf" || s == "-.inf" || s == ".nan") return s; // not representable in JSON
-    return s;
-}
-
-nlohmann::json yaml_to_json(const YAML::Node &node) {
-    switch (node.Type()) {
-    case YAML::NodeType::Null:
-    case YAML::NodeType::Undefined:
-        return nullptr;
-    case YAML::NodeType::Scalar:
-        if (node.Tag() == "!") return node.Scalar(); // yaml-cpp tags quoted scalars "!"
-        return plain_scalar(node.Scalar());
-    case YAML::NodeType::Sequence: {
-        auto out = nlohmann::json::array();
-        for (const auto &item : node) out.push_back(yaml_to_json(item));
-        return out;
-    }
-    case YAML::NodeType::Map: {
-        auto out = nlohmann::json::object();
-        for (const auto &kv : node) {
-            const std::string key = kv.first.Scalar();
-            if (out.contains(key))
-                throw JobError("", "line " + std::to_string(kv.first.Mark().line + 1) + ": duplicate key '" + key + "'");
-            out[key] = yaml_to_json(kv.second);
-        }
-        return out;
-    }
-    }
-    return nullptr;
-}
 
 const jsonschema::Schema &job_schema() {
     static const jsonschema::Schema schema = jsonschema::Schema::parse(job_schema_text());
@@ -312,10 +267,9 @@ void merge_patch(nlohmann::json &target, const nlohmann::json &patch) {
 JobDocument JobDocument::parse(std::string_view text, const std::string &source_name, const std::filesystem::path &base_dir) {
     nlohmann::json doc;
     try {
-        doc = yaml_to_json(YAML::Load(std::string(text)));
-    } catch (const YAML::Exception &e) {
-        throw JobError("", "line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) +
-                               ": " + e.msg);
+        doc = yaml::yaml_to_json(text);
+    } catch (const yaml::YamlError &e) {
+        throw JobError("", e.what());
     }
     return JobDocument(build_spec(std::move(doc), source_name, base_dir));
 }

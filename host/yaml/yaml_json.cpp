@@ -1,4 +1,4 @@
-#include "api/yaml_json.hpp"
+#include "yaml/yaml_json.hpp"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -6,7 +6,7 @@
 #include <charconv>
 #include <regex>
 
-namespace holon::api {
+namespace holon::yaml {
 
 namespace {
 
@@ -42,7 +42,13 @@ nlohmann::json convert(const YAML::Node& node) {
     }
     case YAML::NodeType::Map: {
         auto out = nlohmann::json::object();
-        for (const auto& kv : node) out[kv.first.as<std::string>()] = convert(kv.second);
+        for (const auto& kv : node) {
+            const std::string key = kv.first.as<std::string>();
+            if (out.contains(key))
+                throw YamlError("line " + std::to_string(kv.first.Mark().line + 1) + ", column " +
+                                std::to_string(kv.first.Mark().column + 1) + ": duplicate key '" + key + "'");
+            out[key] = convert(kv.second);
+        }
         return out;
     }
     }
@@ -55,8 +61,9 @@ nlohmann::json yaml_to_json(std::string_view yaml_text) {
     try {
         return convert(YAML::Load(std::string(yaml_text)));
     } catch (const YAML::Exception& e) {
-        throw YamlError(std::string("YAML: ") + e.what());
+        throw YamlError("line " + std::to_string(e.mark.line + 1) + ", column " + std::to_string(e.mark.column + 1) +
+                        ": " + e.msg);
     }
 }
 
-}  // namespace holon::api
+}  // namespace holon::yaml
