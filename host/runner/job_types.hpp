@@ -18,7 +18,9 @@ struct Limits {
     uint64_t output_bytes = 256ull << 20; // total bytes of result json + tables + blobs
     uint64_t file_bytes = 64ull << 20;    // RLIMIT_FSIZE
     uint32_t open_files = 256;            // RLIMIT_NOFILE
-    uint32_t processes = 64;              // RLIMIT_NPROC (counts threads); binds only non-root users
+    // RLIMIT_NPROC counts every process and thread of the runner's user (nobody) machine-wide, so
+    // it must leave room for all runners at once; fork itself is refused by seccomp.
+    uint32_t processes = 4096;
 };
 
 // A column table of doubles; values[col][row].

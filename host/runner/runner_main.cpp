@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <fcntl.h>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -83,6 +84,17 @@ int main(int argc, char **argv) {
         sandbox.cpu_backstop_seconds = args.number("cpu-seconds");
         sandbox.scratch_dir = args.text("scratch");
         enter_sandbox(sandbox);
+        // From here on everything worth knowing travels over the socket; a plugin's or the C++
+        // runtime's own stderr chatter must not reach the user's terminal, where the host
+        // promises one-line messages. HOLON_RUNNER_STDERR=1 keeps it, for debugging plugins.
+        const char *keep = std::getenv("HOLON_RUNNER_STDERR");
+        if (!(keep && std::string(keep) == "1")) {
+            int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+            if (null_fd >= 0) {
+                dup2(null_fd, 2);
+                close(null_fd);
+            }
+        }
     } catch (const std::exception &e) {
         report_fatal(fd, "plugin-load-failed", std::string("runner could not confine itself: ") + e.what());
         return 3;

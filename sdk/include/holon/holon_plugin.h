@@ -63,9 +63,12 @@ typedef struct holon_version {
 } holon_version_t;
 
 /* True when `ptr` (pointing at a struct that starts with uint32_t struct_size) is large enough to
- * contain `field`. Use it before reading any field added after v1.0. */
-#define HOLON_HAS_FIELD(ptr, type, field) \
-    ((ptr) != NULL && (size_t)(ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
+ * contain `field`. Use it before reading any field added after v1.0. struct_size is read through a
+ * uint32_t pointer, not through `type`, because the producer's struct may be smaller than `type`
+ * (reading a member of an object that is too small is undefined behaviour). */
+#define HOLON_HAS_FIELD(ptr, type, field)                                      \
+    ((ptr) != NULL && (size_t)(*(const uint32_t *)(const void *)(ptr)) >=       \
+                          offsetof(type, field) + sizeof(((type *)0)->field))
 
 /* ---------------------------------------------------------------------------------------------
  * Status codes (int32_t, append-only). Returned by run() and by host functions; also the `code`
