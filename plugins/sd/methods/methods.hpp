@@ -3,6 +3,8 @@
 
 #include <holon/plugin.hpp>
 
+#include "ltm/link_scores_method.hpp"
+
 namespace holon::sd {
 
 struct SimulateMethod {

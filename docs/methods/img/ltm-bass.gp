@@ -1,0 +1,19 @@
+# The plot in docs/methods/cld.md: relative loop scores of the Bass diffusion model (cld.ltm).
+#   holon run cld.ltm --model tests/plugins/cld/data/bass.xmile --out bass-ltm
+#   gnuplot -e "dir='bass-ltm'" docs/methods/img/ltm-bass.gp
+# Columns of bass-ltm/loop_scores.csv: time, L1, L1.relative, L2, L2.relative (L1 = R1, L2 = B1).
+if (!exists("dir")) dir = "bass-ltm"
+set terminal pngcairo size 800,420 font "sans,11" background rgb "white"
+set output "docs/methods/img/ltm-bass.png"
+set datafile separator ","
+set title "Bass diffusion: relative loop scores (Loops That Matter, Euler, dt 1/16)"
+set xlabel "time (months)"
+set ylabel "relative loop score"
+set yrange [-1.05:1.05]
+set grid
+set key left bottom
+set xrange [0:15]
+set arrow from 9.6, graph 0 to 9.6, graph 1 nohead dashtype 2 lc rgb "gray40"
+set label "R1/B1 crossover, T ≈ 9.6" at 9.8, 0.85 tc rgb "gray30"
+plot dir."/loop_scores.csv" using 1:"L1.relative" with lines lw 2 lc rgb "#1b9e77" title "R1 word of mouth (reinforcing)", \
+     "" using 1:"L2.relative" with lines lw 2 lc rgb "#d95f02" title "B1 saturation (balancing)"

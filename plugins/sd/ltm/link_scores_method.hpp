@@ -1,0 +1,13 @@
+// sd.link-scores: the Loops That Matter link scores of a stock-and-flow model (see link_scores.hpp).
+#pragma once
+
+#include <holon/plugin.hpp>
+
+namespace holon::sd {
+
+struct LinkScoresMethod {
+    static holon::MethodInfo info();
+    void run(holon::Context &ctx);
+};
+
+} // namespace holon::sd

@@ -1,0 +1,47 @@
+// Loops That Matter on Bass diffusion (240 steps, 2 loops) without the host: link scores from the
+// augmented SD model, loops, loop scores, relative scores and dominance, as cld.ltm computes them.
+#include "graph/causal_graph.hpp"
+#include "ir/names.hpp"
+#include "loops/loop_finder.hpp"
+#include "ltm/link_scores.hpp"
+#include "ltm/loop_scores.hpp"
+#include "xmile/reader.hpp"
+
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+holon::sd::Model bass_model() {
+    std::ifstream in(LTM_BASS_XMILE);
+    std::stringstream text;
+    text << in.rdbuf();
+    return holon::sd::read_xmile(text.str());
+}
+
+void ltm_of_bass(benchmark::State &state) {
+    const holon::sd::Model model = bass_model();
+    for (auto _ : state) {
+        const holon::sd::ltm::LinkScores scores = holon::sd::ltm::link_scores(model, {});
+        cld::CausalGraph graph;
+        std::vector<std::vector<double>> series;
+        for (const holon::sd::ltm::ScoredLink &link : scores.links) {
+            for (const std::string *name : {&link.from, &link.to})
+                if (!graph.find_variable(holon::sd::canonical_name(*name)))
+                    graph.add_variable(cld::Variable{holon::sd::canonical_name(*name), *name, ""});
+            graph.add_link(link.from + "->" + link.to, holon::sd::canonical_name(link.from),
+                           holon::sd::canonical_name(link.to),
+                           link.polarity == '+' ? cld::Polarity::positive : cld::Polarity::negative);
+            series.push_back(link.scores);
+        }
+        const cld::LoopInventory inventory = cld::find_loops(graph, {});
+        const cld::LoopScores loops = cld::loop_scores(graph, inventory.loops, inventory.summary.partitions, series);
+        const auto periods = cld::dominance(loops, inventory.summary.partitions.size());
+        benchmark::DoNotOptimize(periods.data());
+    }
+}
+BENCHMARK(ltm_of_bass)->Unit(benchmark::kMillisecond);
+
+} // namespace
