@@ -6,7 +6,7 @@ namespace holon::sd {
 
 namespace {
 
-constexpr std::array<FunctionInfo, 44> functions{{
+constexpr std::array<FunctionInfo, 47> functions{{
     {"abs", FunctionKind::unary, Op::abs, 1, 1},
     {"sqrt", FunctionKind::unary, Op::sqrt, 1, 1},
     {"exp", FunctionKind::unary, Op::exp, 1, 1},
@@ -51,6 +51,9 @@ constexpr std::array<FunctionInfo, 44> functions{{
     {"exprnd", FunctionKind::random, Op::random, 1, 2},
     {"poisson", FunctionKind::random, Op::random, 1, 2},
     {"rank", FunctionKind::rank, Op::rank, 2, 2},
+    {"active initial", FunctionKind::active_initial, Op::copy, 2, 2},
+    {"allocate by priority", FunctionKind::allocate_by_priority, Op::array_call, 5, 5},
+    {"invert matrix", FunctionKind::invert_matrix, Op::array_call, 2, 2},
 }};
 
 } // namespace

@@ -26,6 +26,9 @@ enum class FunctionKind {
     delay,      // DELAY(input, delay time [, initial]): pipeline delay
     random,     // RANDOM, NORMAL, LOGNORMAL, EXPRND, POISSON
     rank,       // RANK(array, ith)
+    active_initial, // ACTIVE_INITIAL(expression, initial): the whole equation only (Vensim)
+    allocate_by_priority, // ALLOCATE_BY_PRIORITY(request[..,*], priority[..,*], element, width, supply)
+    invert_matrix,        // INVERT_MATRIX(matrix[..,*,*], element)
 };
 
 struct FunctionInfo {

@@ -42,6 +42,9 @@ struct Node {
     std::vector<Instr> code;      // at the start and at every evaluation
     std::vector<uint32_t> init_deps, step_deps;
     bool reads_state = false; // time, a stock or a state slot: varies during the run
+    // ACTIVE_INITIAL: at the start only init_code runs (with only init_deps), so the initial
+    // value may break a loop that the running equation closes.
+    bool active_initial = false;
 };
 
 struct Stock {
@@ -106,7 +109,7 @@ private:
         if (it != literal_slots_.end() && !std::isnan(v)) return it->second;
         uint32_t s = new_slot(SlotKind::literal);
         literal_values_[s] = v;
-        literal_slots_[v] = s;
+        if (!std::isnan(v)) literal_slots_[v] = s; // NaN has no place in an ordered map
         return s;
     }
     bool is_literal(uint32_t s, double &v) const {
@@ -267,7 +270,8 @@ private:
         if (node.role == Role::stock) {
             // Per-step code also runs at the start, when the stock must already be initialised.
             nodes_[c.node].reads_state = true;
-            nodes_[c.node].init_deps.push_back(n);
+            // (ACTIVE_INITIAL's running equation is the exception: it does not run at the start.)
+            if (!(nodes_[c.node].active_initial && !c.init_phase)) nodes_[c.node].init_deps.push_back(n);
         } else {
             c.deps->push_back(n);
         }
@@ -493,6 +497,23 @@ private:
         return s;
     }
 
+    // A hidden node of the current variable and element that computes the flows of a builtin's
+    // stocks. It has no equation of its own (lower_node skips it); it runs after the stocks are
+    // initialised (it depends on the owner at the start).
+    Ctx flow_node(Ctx &c, const char *what) {
+        Node fn;
+        fn.name = nodes_[c.node].name + what;
+        fn.variable = nodes_[c.node].variable;
+        fn.synthetic = true;
+        fn.binding = nodes_[c.node].binding;
+        fn.slot = new_slot(SlotKind::value);
+        fn.reads_state = true;
+        fn.init_deps.push_back(c.node);
+        nodes_.push_back(std::move(fn));
+        uint32_t idx = static_cast<uint32_t>(nodes_.size() - 1);
+        return Ctx{idx, &nodes_[idx].code, &nodes_[idx].step_deps, false};
+    }
+
     // Lowers `e` in the start-only code of the current node (for initial values of builtin states).
     uint32_t lower_initial(Ctx &c, const Expr &e) {
         Ctx ic{c.node, &nodes_[c.node].init_code, &nodes_[c.node].init_deps, true};
@@ -622,8 +643,11 @@ private:
             if (order == 0) order = static_cast<int>(constant_argument(c, *e.args[2], "SMTHN's order"));
             if (order < 1 || order > 1000) fail_node(c, "SMTHN's order must be between 1 and 1000");
             size_t init_arg = f->kind == FunctionKind::smoothn ? 3 : 2;
-            uint32_t input = arg(0);
-            uint32_t stage_time = emit(c, Op::div, arg(1), literal(order));
+            // The flows live in their own node: the smoothed value is a stock, so it never
+            // depends on the input's current value (a smooth breaks a loop).
+            Ctx fc = flow_node(c, " (SMOOTH flows)");
+            uint32_t input = lower(fc, *e.args[0]);
+            uint32_t stage_time = emit(fc, Op::div, lower(fc, *e.args[1]), literal(order));
             uint32_t init = e.args.size() > init_arg ? lower_initial(c, *e.args[init_arg]) : lower_initial(c, *e.args[0]);
             nodes_[c.node].reads_state = true;
             uint32_t prev = input;
@@ -632,8 +656,8 @@ private:
                 uint32_t flow = new_slot(SlotKind::value);
                 stock = new_stock({flow});
                 nodes_[c.node].init_code.push_back(Instr{Op::copy, stock, init, 0, 0});
-                uint32_t gap = emit(c, Op::sub, prev, stock);
-                emit(c, Op::div, gap, stage_time, 0, flow);
+                uint32_t gap = emit(fc, Op::sub, prev, stock);
+                emit(fc, Op::div, gap, stage_time, 0, flow);
                 prev = stock;
             }
             return stock;
@@ -645,7 +669,10 @@ private:
             if (order == 0) order = static_cast<int>(constant_argument(c, *e.args[2], "DELAYN's order"));
             if (order < 1 || order > 1000) fail_node(c, "DELAYN's order must be between 1 and 1000");
             size_t init_arg = f->kind == FunctionKind::delayn ? 3 : 2;
-            uint32_t input = arg(0);
+            // The input enters in its own node: the output (last stage / stage time) never
+            // depends on the input's current value (a material delay breaks a loop).
+            Ctx fc = flow_node(c, " (DELAY inflow)");
+            uint32_t input = lower(fc, *e.args[0]);
             uint32_t stage_time = emit(c, Op::div, arg(1), literal(order));
             uint32_t init_value =
                 e.args.size() > init_arg ? lower_initial(c, *e.args[init_arg]) : lower_initial(c, *e.args[0]);
@@ -654,9 +681,8 @@ private:
             uint32_t init = emit(ic, Op::mul, init_value, init_stage_time);
             nodes_[c.node].reads_state = true;
             // Stage k holds what left stage k-1 and not yet itself; each outflow is content/stage time.
-            std::vector<uint32_t> stage_flows; // inflow of stage k
             uint32_t inflow = new_slot(SlotKind::value);
-            emit(c, Op::copy, input, 0, 0, inflow);
+            emit(fc, Op::copy, input, 0, 0, inflow);
             uint32_t out = none;
             for (int k = 0; k < order; ++k) {
                 uint32_t outflow = new_slot(SlotKind::value);
@@ -719,6 +745,34 @@ private:
             uint32_t ith = arg(1);
             return emit(c, Op::rank, static_cast<uint32_t>(p_.lists.size() - 1), ith, 0, want);
         }
+        case FunctionKind::active_initial: fail_node(c, "ACTIVE INITIAL must be the whole equation");
+        case FunctionKind::allocate_by_priority:
+        case FunctionKind::invert_matrix: {
+            ArrayCall call{};
+            p_.lists.push_back(array_slots(c, *e.args[0]));
+            call.a = static_cast<uint32_t>(p_.lists.size() - 1);
+            size_t n_a = p_.lists.back().size();
+            double element = 0;
+            if (f->kind == FunctionKind::allocate_by_priority) {
+                call.function = ArrayFunction::allocate;
+                p_.lists.push_back(array_slots(c, *e.args[1]));
+                call.b = static_cast<uint32_t>(p_.lists.size() - 1);
+                if (p_.lists.back().size() != n_a) fail_node(c, "ALLOCATE BY PRIORITY: requests and priorities differ in size");
+                element = constant_argument(c, *e.args[2], "ALLOCATE BY PRIORITY's element");
+                call.width = arg(3);
+                call.supply = arg(4);
+            } else {
+                call.function = ArrayFunction::invert;
+                auto side = static_cast<size_t>(std::llround(std::sqrt(static_cast<double>(n_a))));
+                if (side * side != n_a) fail_node(c, "INVERT MATRIX needs a square matrix");
+                element = constant_argument(c, *e.args[1], "INVERT MATRIX's element");
+            }
+            if (element < 1 || element > static_cast<double>(n_a) || element != std::floor(element))
+                fail_node(c, "array function element out of range");
+            call.element = static_cast<uint32_t>(element) - 1;
+            p_.array_calls.push_back(call);
+            return emit(c, Op::array_call, static_cast<uint32_t>(p_.array_calls.size() - 1), 0, 0, want);
+        }
         case FunctionKind::trend:
         case FunctionKind::forecast: {
             bool forecast = f->kind == FunctionKind::forecast;
@@ -748,6 +802,7 @@ private:
 
     void lower_node(uint32_t n) {
         Node &node = nodes_[n];
+        if (!node.expr) return; // a builtin's flow node, filled when its owner was lowered
         if (node.role == Role::stock) {
             Ctx c{n, &nodes_[n].init_code, &nodes_[n].init_deps, true};
             uint32_t v = lower(c, *nodes_[n].expr, nodes_[n].slot);
@@ -755,6 +810,16 @@ private:
             return;
         }
         Ctx c{n, &nodes_[n].code, &nodes_[n].step_deps, false};
+        const Expr &top = *nodes_[n].expr;
+        if (top.kind == ExprKind::call && top.name == "active initial" && top.args.size() == 2 && !nodes_[n].gf) {
+            Ctx ic{n, &nodes_[n].init_code, &nodes_[n].init_deps, true};
+            uint32_t start = lower(ic, *top.args[1], nodes_[n].slot);
+            if (start != nodes_[n].slot) nodes_[n].init_code.push_back(Instr{Op::copy, nodes_[n].slot, start, 0, 0});
+            nodes_[n].active_initial = true;
+            uint32_t v = lower(c, *top.args[0], nodes_[n].slot);
+            if (v != nodes_[n].slot) nodes_[n].code.push_back(Instr{Op::copy, nodes_[n].slot, v, 0, 0});
+            return;
+        }
         const GraphicalFunction *gf = nodes_[n].gf;
         bool clamp = nodes_[n].non_negative && m_.variables[nodes_[n].variable].kind == VariableKind::flow &&
                      !nodes_[n].synthetic;
@@ -814,7 +879,7 @@ private:
             state[n] = 1;
             path.push_back(n);
             for (uint32_t d : deps_of(n)) self(self, d);
-            if (init_phase)
+            if (init_phase && !nodes_[n].active_initial)
                 for (uint32_t d : nodes_[n].step_deps) self(self, d);
             path.pop_back();
             state[n] = 2;
@@ -833,7 +898,7 @@ private:
         for (uint32_t n : init_order) {
             const Node &node = nodes_[n];
             p_.initial.insert(p_.initial.end(), node.init_code.begin(), node.init_code.end());
-            p_.initial.insert(p_.initial.end(), node.code.begin(), node.code.end());
+            if (!node.active_initial) p_.initial.insert(p_.initial.end(), node.code.begin(), node.code.end());
         }
         // A value that reads neither time nor any state is constant for the run: it is computed
         // once at the start and left out of the per-step program.
@@ -872,7 +937,7 @@ private:
             for (Instr &in : code) {
                 in.d = map[in.d];
                 // These ops' `a` indexes a side table, not a slot.
-                if (in.op != Op::delay && in.op != Op::random && in.op != Op::rank) in.a = map[in.a];
+                if (in.op != Op::delay && in.op != Op::random && in.op != Op::rank && in.op != Op::array_call) in.a = map[in.a];
                 if (in.op != Op::lookup) in.b = map[in.b];
                 in.c = map[in.c];
             }
@@ -895,6 +960,10 @@ private:
         }
         for (auto &list : p_.lists)
             for (uint32_t &slot : list) slot = map[slot];
+        for (ArrayCall &call : p_.array_calls) {
+            call.width = map[call.width];
+            call.supply = map[call.supply];
+        }
         p_.initial_slots.assign(next, 0.0);
         for (const auto &[slot, value] : literal_values_) p_.initial_slots[map[slot]] = value;
         for (const Stock &s : stocks_) p_.stock_non_negative.push_back(s.non_negative ? 1 : 0);

@@ -29,6 +29,7 @@ enum class Op : uint8_t {
     delay,     // d = delays[a]: the input as it was `delay time` ago (pipeline delay)
     random,    // d = randoms[a]: one draw per time step
     rank,      // d = 1-based position in lists[a] of the element ranked b-th (ascending, stable)
+    array_call, // d = array_calls[a]: one element of an array function's result (allocation, inverse)
 };
 
 struct Instr {
@@ -56,6 +57,19 @@ struct RandomCall {
     uint32_t seed = 0;
     bool truncated = false;
     uint32_t low = 0, high = 0; // NORMAL(mean, sd, seed, min, max): redrawn until inside
+};
+
+// Array functions whose result for one element depends on whole arrays.
+//   allocate: ALLOCATE BY PRIORITY: element `element` of the allocation of `supply` among the
+//             requests lists[a] with priorities lists[b], rectangular priority profiles of `width`
+//   invert:   INVERT MATRIX: element `element` (row-major) of the inverse of the square matrix lists[a]
+enum class ArrayFunction : uint8_t { allocate, invert };
+
+struct ArrayCall {
+    ArrayFunction function;
+    uint32_t a = 0, b = 0;      // indexes into Program::lists
+    uint32_t element = 0;
+    uint32_t width = 0, supply = 0; // slots (allocate)
 };
 
 struct Lookup {
@@ -97,7 +111,8 @@ struct Program {
     std::vector<Lookup> lookups;
     std::vector<DelayLine> delays;
     std::vector<RandomCall> randoms;
-    std::vector<std::vector<uint32_t>> lists; // slot lists of array functions (RANK)
+    std::vector<std::vector<uint32_t>> lists; // slot lists of array functions (RANK, array calls)
+    std::vector<ArrayCall> array_calls;
     // Why the model needs a fixed-step method ("variable 'x' uses PULSE"); CVODE refuses it then.
     std::vector<std::string> fixed_step_only;
     std::vector<OutputColumn> outputs;

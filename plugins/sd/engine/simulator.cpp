@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace holon::sd {
 
@@ -99,6 +100,7 @@ void Simulator::evaluate(const std::vector<Instr> &code) {
         case Op::delay: s[in.d] = delayed(in.a); break;
         case Op::random: s[in.d] = draw(in.a); break;
         case Op::rank: s[in.d] = rank(in.a, s[in.b]); break;
+        case Op::array_call: s[in.d] = array_call(in.a); break;
         case Op::trend_out: {
             double denom = s[in.b] * s[in.c];
             s[in.d] = denom == 0 ? 0.0 : (s[in.a] - s[in.b]) / denom;
@@ -175,6 +177,66 @@ double Simulator::rank(uint32_t list, double ith) {
     if (r < 0) r = n + 1 + r;
     if (!(r >= 1 && r <= n)) return std::nan("");
     return static_cast<double>(rank_scratch_[static_cast<size_t>(r) - 1].second + 1);
+}
+
+// ALLOCATE BY PRIORITY (Vensim): each request has a rectangular priority profile of `width`
+// ending at its priority; the supply goes to requests from the highest priority down, so that at
+// the clearing level x request k receives request_k * clamp((priority_k - x) / width, 0, 1) and
+// the total is the supply. The total falls continuously as x rises: bisection finds x.
+// INVERT MATRIX: Gauss-Jordan elimination with partial pivoting (NaN when singular).
+double Simulator::array_call(uint32_t index) {
+    const ArrayCall &call = p_.array_calls[index];
+    const std::vector<uint32_t> &a = p_.lists[call.a];
+    const double *s = slots_.data();
+    if (call.function == ArrayFunction::allocate) {
+        const std::vector<uint32_t> &prio = p_.lists[call.b];
+        double width = std::max(s[call.width], 1e-12);
+        double supply = s[call.supply];
+        double total = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
+        for (size_t k = 0; k < a.size(); ++k) {
+            total += std::max(0.0, s[a[k]]);
+            lo = std::min(lo, s[prio[k]] - width);
+            hi = std::max(hi, s[prio[k]]);
+        }
+        double request = std::max(0.0, s[a[call.element]]);
+        if (supply <= 0) return 0;
+        if (supply >= total) return request;
+        auto allocated = [&](double x) {
+            double sum = 0;
+            for (size_t k = 0; k < a.size(); ++k)
+                sum += std::max(0.0, s[a[k]]) * std::clamp((s[prio[k]] - x) / width, 0.0, 1.0);
+            return sum;
+        };
+        for (int i = 0; i < 200 && hi - lo > 0; ++i) {
+            double mid = lo + (hi - lo) / 2;
+            if (mid <= lo || mid >= hi) break;
+            (allocated(mid) > supply ? lo : hi) = mid;
+        }
+        double x = lo + (hi - lo) / 2;
+        return request * std::clamp((s[prio[call.element]] - x) / width, 0.0, 1.0);
+    }
+    auto n = static_cast<size_t>(std::llround(std::sqrt(static_cast<double>(a.size()))));
+    matrix_scratch_.assign(n * 2 * n, 0.0);
+    auto m = [&](size_t r, size_t c) -> double & { return matrix_scratch_[r * 2 * n + c]; };
+    for (size_t r = 0; r < n; ++r) {
+        for (size_t c = 0; c < n; ++c) m(r, c) = s[a[r * n + c]];
+        m(r, n + r) = 1;
+    }
+    for (size_t col = 0; col < n; ++col) {
+        size_t pivot = col;
+        for (size_t r = col + 1; r < n; ++r)
+            if (std::fabs(m(r, col)) > std::fabs(m(pivot, col))) pivot = r;
+        if (m(pivot, col) == 0) return std::nan("");
+        for (size_t c = 0; c < 2 * n; ++c) std::swap(m(col, c), m(pivot, c));
+        double p = m(col, col);
+        for (size_t c = 0; c < 2 * n; ++c) m(col, c) /= p;
+        for (size_t r = 0; r < n; ++r) {
+            if (r == col || m(r, col) == 0) continue;
+            double f = m(r, col);
+            for (size_t c = 0; c < 2 * n; ++c) m(r, c) -= f * m(col, c);
+        }
+    }
+    return m(call.element / n, n + call.element % n);
 }
 
 void Simulator::reset_state(const RunSettings &settings) {

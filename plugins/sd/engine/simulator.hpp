@@ -54,6 +54,7 @@ private:
     double delayed(uint32_t line) const;
     double draw(uint32_t call);
     double rank(uint32_t list, double ith);
+    double array_call(uint32_t call);
     void run_cvode(const RunSettings &settings, double start, double stop, double save_step);
 
     const Program &p_;
@@ -71,6 +72,7 @@ private:
     std::vector<size_t> drawn_at_;  // per random call: the step of its cached draw (+1; 0 = none)
     std::vector<double> drawn_;
     std::vector<std::pair<double, uint32_t>> rank_scratch_;
+    std::vector<double> matrix_scratch_;
 };
 
 // Evaluates a graphical function (exposed for tests).

@@ -92,11 +92,18 @@ std::vector<Token> tokenize(std::string_view s) {
             continue;
         }
         if (c == '"') {
-            size_t close = s.find('"', i + 1);
-            if (close == std::string_view::npos) fail("unterminated quoted name", i);
+            // \" and \\ inside a quoted name stand for a quote and a backslash (names imported
+            // from Vensim may hold both).
+            std::string name;
+            size_t close = i + 1;
+            for (; close < s.size() && s[close] != '"'; ++close) {
+                if (s[close] == '\\' && close + 1 < s.size() && (s[close + 1] == '"' || s[close + 1] == '\\')) ++close;
+                name += s[close];
+            }
+            if (close >= s.size()) fail("unterminated quoted name", i);
             Token t;
             t.kind = TokenKind::name;
-            t.text = std::string(s.substr(i + 1, close - i - 1));
+            t.text = std::move(name);
             t.offset = offset;
             tokens.push_back(t);
             i = close + 1;

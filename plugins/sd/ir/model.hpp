@@ -1,4 +1,4 @@
-// The System Dynamics model IR, shared by every reader (XMILE now, Vensim .mdl later) and by the
+// The System Dynamics model IR, shared by every reader (XMILE, Vensim .mdl) and by the
 // shared-model (holon-model/1) mapping. It keeps equations as text exactly as the source wrote
 // them; the compiler parses them. Everything a reader can express maps onto these few structs.
 #pragma once
@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace holon::sd {
@@ -69,11 +70,32 @@ struct SimSpecs {
     std::string time_units;
 };
 
+// A diagram of the model as the source drew it (Vensim sketch, kept for diagrams and round trips).
+struct ViewElement {
+    int id = 0;
+    int type = 0;         // Vensim's record type: 10 variable, 11 valve, 12 comment or cloud
+    std::string name;     // the variable shown (type 10), else empty
+    double x = 0, y = 0, width = 0, height = 0;
+};
+
+struct ViewLink {
+    int id = 0;
+    int from = 0, to = 0; // element ids
+    std::vector<std::pair<double, double>> points;
+};
+
+struct View {
+    std::string name;
+    std::vector<ViewElement> elements;
+    std::vector<ViewLink> links;
+};
+
 struct Model {
     std::string name;
     SimSpecs sim_specs;
     std::vector<Dimension> dimensions;
     std::vector<Variable> variables;
+    std::vector<View> views;
     std::vector<std::string> warnings; // what a reader had to repair or left out, for a person
 };
 

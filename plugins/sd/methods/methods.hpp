@@ -17,6 +17,11 @@ struct ImportXmileMethod {
     void run(holon::Context &ctx);
 };
 
+struct ImportMdlMethod {
+    static holon::MethodInfo info();
+    void run(holon::Context &ctx);
+};
+
 struct ExportXmileMethod {
     static holon::MethodInfo info();
     void run(holon::Context &ctx);

@@ -138,6 +138,22 @@ std::string to_model_json(const Model &m, std::string_view source_format) {
     json dims = json::array();
     for (const Dimension &d : m.dimensions) dims.push_back({{"name", d.name}, {"elements", d.elements}});
     doc["methods"] = {{"sd", {{"sim_specs", specs}, {"dimensions", dims}, {"source_format", source_format}}}};
+    if (!m.views.empty()) {
+        json views = json::array();
+        for (const View &v : m.views) {
+            json els = json::array(), links = json::array();
+            for (const ViewElement &e : v.elements)
+                els.push_back({{"id", e.id}, {"type", e.type}, {"name", e.name}, {"x", e.x}, {"y", e.y},
+                               {"width", e.width}, {"height", e.height}});
+            for (const ViewLink &l : v.links) {
+                json pts = json::array();
+                for (const auto &[x, y] : l.points) pts.push_back({x, y});
+                links.push_back({{"id", l.id}, {"from", l.from}, {"to", l.to}, {"points", pts}});
+            }
+            views.push_back({{"name", v.name}, {"elements", els}, {"links", links}});
+        }
+        doc["methods"]["sd"]["views"] = views;
+    }
     return doc.dump(2);
 }
 
@@ -170,6 +186,22 @@ Model from_model_json(std::string_view text) {
         if (sd && sd->contains("dimensions"))
             for (const json &d : (*sd)["dimensions"])
                 m.dimensions.push_back(Dimension{d.at("name").get<std::string>(), d.at("elements").get<std::vector<std::string>>()});
+        if (sd && sd->contains("views"))
+            for (const json &vj : (*sd)["views"]) {
+                View v;
+                v.name = string_or_empty(vj, "name");
+                for (const json &e : vj.value("elements", json::array()))
+                    v.elements.push_back(ViewElement{e.value("id", 0), e.value("type", 0), e.value("name", std::string()),
+                                                     e.value("x", 0.0), e.value("y", 0.0), e.value("width", 0.0),
+                                                     e.value("height", 0.0)});
+                for (const json &l : vj.value("links", json::array())) {
+                    ViewLink link{l.value("id", 0), l.value("from", 0), l.value("to", 0), {}};
+                    for (const json &p : l.value("points", json::array()))
+                        if (p.is_array() && p.size() == 2) link.points.emplace_back(p[0].get<double>(), p[1].get<double>());
+                    v.links.push_back(std::move(link));
+                }
+                m.views.push_back(std::move(v));
+            }
         if (doc.contains("variables")) {
             for (const json &vj : doc["variables"]) {
                 Variable v;

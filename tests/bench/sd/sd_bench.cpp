@@ -2,6 +2,7 @@
 // (the practical limit), and compile time. Both sides save every variable at every save step.
 #include "compile/compiler.hpp"
 #include "engine/simulator.hpp"
+#include "mdl/reader.hpp"
 #include "xmile/reader.hpp"
 
 #include <benchmark/benchmark.h>
@@ -198,6 +199,28 @@ void register_largest_conformance_models() {
     }
 }
 
+// The real Vensim models of ../shared/sd-bench (issue 5): World3-03 (1900-2100, dt 0.5) and
+// C-LEARN v77 (1850-2100, dt 0.25), unmodified. Per run with every variable saved, and the import
+// plus compile of the .mdl text.
+void register_vensim_models() {
+    std::filesystem::path dir = HOLON_SD_BENCH_MODELS;
+    for (const char *file : {"wrld3-03.mdl", "C-LEARN-v77.mdl"}) {
+        std::filesystem::path path = dir / file;
+        if (!std::filesystem::exists(path)) continue;
+        std::string text = read_file(path);
+        MdlOptions options{dir.string(), file};
+        benchmark::RegisterBenchmark((std::string("BM_engine/") + file).c_str(), [text, options](benchmark::State &state) {
+            Program program = compile(read_mdl(text, options));
+            Simulator sim(program);
+            sim.run();
+            for (auto _ : state) benchmark::DoNotOptimize(sim.run().values.data());
+        })->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark((std::string("BM_import_compile/") + file).c_str(), [text, options](benchmark::State &state) {
+            for (auto _ : state) benchmark::DoNotOptimize(compile(read_mdl(text, options)).step.data());
+        })->Unit(benchmark::kMillisecond);
+    }
+}
+
 } // namespace
 
 BENCHMARK(BM_teacup_engine)->Unit(benchmark::kMicrosecond);
@@ -210,6 +233,7 @@ BENCHMARK(BM_compile_synthetic)->RangeMultiplier(10)->Range(300, 30000)->Unit(be
 
 int main(int argc, char **argv) {
     register_largest_conformance_models();
+    register_vensim_models();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     benchmark::RunSpecifiedBenchmarks();

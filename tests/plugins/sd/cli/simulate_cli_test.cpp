@@ -154,7 +154,7 @@ TEST(SdSimulateCli, EveryConformanceModelPrintsEveryReferenceColumn) {
     int checked = 0;
     for (const auto &e : fs::recursive_directory_iterator(suite)) {
         const fs::path &p = e.path();
-        if (p.extension() != ".xmile" && p.extension() != ".stmx") continue;
+        if (p.extension() != ".xmile" && p.extension() != ".stmx" && p.extension() != ".mdl") continue;
         if (known_bad.count(p.parent_path().filename().string() + "/" + p.filename().string())) continue;
         fs::path dir = p.parent_path();
         fs::path ref = fs::exists(dir / "output.csv") ? dir / "output.csv" : dir / "output.tab";
@@ -169,5 +169,26 @@ TEST(SdSimulateCli, EveryConformanceModelPrintsEveryReferenceColumn) {
         }
         ++checked;
     }
-    EXPECT_GE(checked, 70);
+    EXPECT_GE(checked, 150);
+}
+
+// Vensim models go through sd.import-mdl on the way, with data files read from the model's folder.
+TEST(SdSimulateCli, SimulatesVensimModelsAndTheirDataFiles) {
+    if (!fs::is_directory(suite)) GTEST_SKIP() << "conformance suite missing";
+    auto r = simulate({(suite / "samples/teacup/teacup.mdl").string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::set<std::string> names;
+    for (const std::string &n : split(first_line(r.out), ',')) names.insert(n);
+    EXPECT_TRUE(names.count("Teacup Temperature")) << first_line(r.out);
+
+    r = simulate({(suite / "tests/get_xls_cellrange/test_get_xls_cellrange.mdl").string(), "--vars", "finalv[B]"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(first_line(r.out), "time,finalv[B]");
+
+    TempFile broken("broken.mdl", "{UTF-8}\nx = 1 ~~|\ny = NPV(x, 0.1, 0, 1) ~~|\n"
+                                  "INITIAL TIME = 0 ~~|\nFINAL TIME = 1 ~~|\nTIME STEP = 1 ~~|\n");
+    r = simulate({broken.path.string()});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_EQ(line_count(r.err), 1u) << r.err;
+    EXPECT_NE(r.err.find(":3: variable 'y': unsupported Vensim function 'NPV'"), std::string::npos) << r.err;
 }

@@ -1,7 +1,7 @@
-// The SD conformance runner. Simulates XMILE models of the conformance suite and compares them
+// The SD conformance runner. Simulates XMILE and Vensim models of the conformance suite and compares them
 // with their canonical output by the suite's rule.
 //   sd_conformance [--known-failures FILE] MODEL          one model; exit 0 when it passes
-//   sd_conformance [--known-failures FILE] --summary DIR  every .xmile/.stmx below DIR; prints
+//   sd_conformance [--known-failures FILE] --summary DIR  every .xmile/.stmx/.mdl below DIR; prints
 //                                                         "N passed, M failed (K known-bad model files)"
 //   sd_conformance --missing DIR                          the suite is absent: fails under CI, else 77
 // A known-bad model file (listed as "folder/file reason") counts as expected only while it still
@@ -12,9 +12,11 @@
 #include "compile/compiler.hpp"
 #include "engine/simulator.hpp"
 #include "ir/error.hpp"
+#include "mdl/reader.hpp"
 #include "xmile/reader.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -46,7 +48,15 @@ Outcome run_model(const fs::path &model_path) {
         fs::path ref = fs::exists(dir / "output.csv") ? dir / "output.csv" : dir / "output.tab";
         if (!fs::exists(ref)) return {false, "no output.csv or output.tab next to the model"};
         conformance::Series reference = conformance::read_reference(ref.string());
-        sd::Model model = sd::read_xmile(read_file(model_path));
+        sd::Model model;
+        if (model_path.extension() == ".mdl") {
+            sd::MdlOptions options;
+            options.source_dir = dir.string();
+            options.source_name = model_path.filename().string();
+            model = sd::read_mdl(read_file(model_path), options);
+        } else {
+            model = sd::read_xmile(read_file(model_path));
+        }
         sd::Program program = sd::compile(model);
         sd::Simulator sim(program);
         sd::RunSettings settings;
@@ -136,15 +146,21 @@ int main(int argc, char **argv) {
             }
             std::vector<fs::path> models;
             for (const auto &e : fs::recursive_directory_iterator(suite))
-                if (e.is_regular_file() && (e.path().extension() == ".xmile" || e.path().extension() == ".stmx"))
+                if (e.is_regular_file() && (e.path().extension() == ".xmile" || e.path().extension() == ".stmx" ||
+                                            e.path().extension() == ".mdl"))
                     models.push_back(e.path());
             std::sort(models.begin(), models.end());
             int passed = 0, failed = 0, known_bad = 0;
+            std::map<std::string, std::array<int, 3>> per_format; // passed, failed, known-bad
             for (const fs::path &m : models) {
                 Judged j = judge(m, fs::relative(m, suite).string(), known);
                 (j.verdict == Verdict::passed ? passed : j.verdict == Verdict::known_bad ? known_bad : failed)++;
+                std::string format = m.extension() == ".mdl" ? "mdl" : "xmile";
+                per_format[format][j.verdict == Verdict::passed ? 0 : j.verdict == Verdict::failed ? 1 : 2]++;
                 std::cout << j.text << "\n";
             }
+            for (const auto &[format, c] : per_format)
+                std::cout << format << ": " << c[0] << " passed, " << c[1] << " failed (" << c[2] << " known-bad model files)\n";
             std::cout << passed << " passed, " << failed << " failed (" << known_bad << " known-bad model files)\n";
             return models.empty() || failed > 0 ? 1 : 0;
         }

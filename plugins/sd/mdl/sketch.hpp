@@ -1,0 +1,16 @@
+// Reads the sketch section of a .mdl file (after "\\\---///") into views: variable positions and
+// sizes, valves, clouds and the arrows between them.
+#pragma once
+
+#include "ir/model.hpp"
+
+#include <string_view>
+#include <vector>
+
+namespace holon::sd::mdl {
+
+// Lines it does not understand are skipped (the sketch is for diagrams, never for simulation);
+// sizes are bounded. Never throws on malformed input.
+std::vector<View> parse_sketch(std::string_view sketch);
+
+} // namespace holon::sd::mdl

@@ -1,0 +1,37 @@
+#include "mdl/reader.hpp"
+#include "methods/methods.hpp"
+#include "methods/model_source.hpp"
+#include "model_json/model_json.hpp"
+
+namespace holon::sd {
+
+holon::MethodInfo ImportMdlMethod::info() {
+    holon::MethodInfo i{"sd.import-mdl", "Import Vensim",
+                        "Reads a Vensim .mdl model into the shared model: every variable with its equation "
+                        "(translated to the XMILE equation language), units and documentation, every dependency a "
+                        "causal link with its polarity, subscripts as dimensions, lookups as graphical functions, "
+                        "macros expanded, external data (GET XLS/DIRECT ...) read from the model's folder, and the "
+                        "sketch kept as views, so the model can be simulated and exported to XMILE.",
+                        R"({"type":"object","additionalProperties":false})",
+                        R"({"type":"object","required":["format","variables"]})"};
+    i.kind = HOLON_METHOD_KIND_IMPORTER;
+    i.flags = HOLON_METHOD_FLAG_CONCURRENT | HOLON_METHOD_FLAG_NO_MODEL;
+    i.formats = "mdl";
+    return i;
+}
+
+void ImportMdlMethod::run(holon::Context &ctx) {
+    if (ctx.source().empty()) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "no Vensim model given");
+    try {
+        MdlOptions options;
+        options.source_dir = std::string(ctx.source_dir());
+        options.source_name = std::string(ctx.source_name());
+        Model m = read_mdl(ctx.source(), options);
+        if (m.name.empty()) m.name = std::string(ctx.source_name());
+        ctx.put_json(to_model_json(m, "mdl"));
+    } catch (const ModelError &e) {
+        throw to_holon_error(e);
+    }
+}
+
+} // namespace holon::sd

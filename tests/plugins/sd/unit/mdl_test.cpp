@@ -1,0 +1,213 @@
+// The Vensim .mdl reader: syntax, subscripts, lookups, macros, data files, the sketch, errors,
+// and export to XMILE and back.
+#include "compile/compiler.hpp"
+#include "engine/simulator.hpp"
+#include "helpers.hpp"
+#include "ir/error.hpp"
+#include "mdl/reader.hpp"
+#include "model_json/model_json.hpp"
+#include "xmile/reader.hpp"
+#include "xmile/writer.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+using namespace holon::sd;
+using namespace holon::sd::test;
+
+namespace {
+
+const char *controls = R"(
+INITIAL TIME = 0 ~ Month ~ |
+FINAL TIME = 4 ~ Month ~ |
+TIME STEP = 1 ~ Month [0,?] ~ |
+SAVEPER = TIME STEP ~ Month ~ |
+)";
+
+Model mdl(const std::string &equations) { return read_mdl("{UTF-8}\n" + equations + controls, {"", "test.mdl"}); }
+
+double at_start(const std::string &equations, const std::string &name) { return series(mdl(equations), name).at(0); }
+
+std::string error_of(const std::string &text) {
+    try {
+        read_mdl(text, {"", "broken.mdl"});
+    } catch (const ModelError &e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+std::string compile_error_of(const std::string &equations) {
+    try {
+        compile(mdl(equations)); // the reader or the compiler refuses it
+    } catch (const ModelError &e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+} // namespace
+
+TEST(SdMdl, PrecedenceIsVensims) {
+    EXPECT_DOUBLE_EQ(at_start("x = -2^2 ~~|", "x"), -4);
+    EXPECT_DOUBLE_EQ(at_start("x = 2^3^2 ~~|", "x"), 512);
+    EXPECT_DOUBLE_EQ(at_start("x = 1 + 2 * 3 - 4 / 2 ~~|", "x"), 5);
+    EXPECT_DOUBLE_EQ(at_start("x = IF THEN ELSE(1 < 2 :AND: :NOT: 3 < 2, 7, 8) ~~|", "x"), 7);
+    EXPECT_DOUBLE_EQ(at_start("x = IF THEN ELSE(0 :OR: 0 = 1, 7, 8) ~~|", "x"), 8);
+}
+
+TEST(SdMdl, ReadsCommentsContinuationUnitsAndDocumentation) {
+    Model m = mdl("{ a comment ~ with | signs }\n\"Quoted, name\" = 3 * \\\n  4 ~ Widget [0, 100, 1] ~ The docs. |\n");
+    ASSERT_FALSE(m.variables.empty());
+    EXPECT_EQ(m.variables[0].name, "Quoted, name");
+    EXPECT_EQ(m.variables[0].units, "Widget");
+    EXPECT_EQ(m.variables[0].documentation, "The docs.");
+    EXPECT_DOUBLE_EQ(series(m, "Quoted, name").at(0), 12);
+    EXPECT_DOUBLE_EQ(m.sim_specs.stop, 4);
+    EXPECT_DOUBLE_EQ(*m.sim_specs.save_step, 1);
+    EXPECT_EQ(m.sim_specs.time_units, "Month");
+}
+
+TEST(SdMdl, StockFlowsBecomeInflowsAndOutflows) {
+    Model m = mdl("S = INTEG(in - out, 10) ~~|\nin = 2 ~~|\nout = S / 5 ~~|\n");
+    const Variable &s = m.variables[0];
+    EXPECT_EQ(s.kind, VariableKind::stock);
+    EXPECT_EQ(s.inflows, std::vector<std::string>{"in"});
+    EXPECT_EQ(s.outflows, std::vector<std::string>{"out"});
+    std::vector<double> v = series(m, "S");
+    EXPECT_DOUBLE_EQ(v[1], 10 + 2 - 2);
+    // A rate that is not a sum of flows gets its own flow variable.
+    std::vector<double> w = series(mdl("S = INTEG(2 * S, 1) ~~|\n"), "S");
+    EXPECT_DOUBLE_EQ(w[2], 9);
+}
+
+TEST(SdMdl, SubscriptRangesMappingsExceptAndEquivalence) {
+    std::string eqs = "Dim: (a1-a3) ~~|\nSub: a2, a3 ~~|\nOther: b1, b2, b3 -> Dim ~~|\nSame <-> Dim ~~|\n"
+                      "x[Dim] = 1, 2, 3 ~~|\n"
+                      "y[Dim] :EXCEPT: [a1] = x[Dim] * 10 ~~|\ny[a1] = 0 ~~|\n"
+                      "z[Other] = x[Dim] ~~|\n"
+                      "total = SUM(x[Dim!]) ~~|\nbiggest = VMAX(x[Sub!]) ~~|\n"
+                      "w[Same] = x[Same] + 1 ~~|\n";
+    Model m = mdl(eqs);
+    EXPECT_DOUBLE_EQ(series(m, "y[a1]").at(0), 0);
+    EXPECT_DOUBLE_EQ(series(m, "y[a3]").at(0), 30);
+    EXPECT_DOUBLE_EQ(series(m, "z[b2]").at(0), 2);
+    EXPECT_DOUBLE_EQ(series(m, "total").at(0), 6);
+    EXPECT_DOUBLE_EQ(series(m, "biggest").at(0), 3);
+    EXPECT_DOUBLE_EQ(series(m, "w[a2]").at(0), 3);
+}
+
+TEST(SdMdl, LookupsStandaloneWithLookupAndRanges) {
+    std::string eqs = "table([(0,0)-(10,10)], (0,0), (10,10)) ~~|\n"
+                      "a = table(4) ~~|\n"
+                      "b = WITH LOOKUP(20, ((0,1),(10,2))) ~~|\n"
+                      "steps((0,1),(2,5),(4,9)) ~~|\n"
+                      "c = LOOKUP INVERT(steps, 7) ~~|\nd = LOOKUP EXTRAPOLATE(steps, 6) ~~|\n"
+                      "e = LOOKUP BACKWARD(steps, 3) ~~|\nf = LOOKUP FORWARD(steps, 3) ~~|\ng = LOOKUP FORWARD(steps, 2) ~~|\n";
+    Model m = mdl(eqs);
+    EXPECT_DOUBLE_EQ(series(m, "a").at(0), 4);
+    EXPECT_DOUBLE_EQ(series(m, "b").at(0), 2); // clamped beyond the last point
+    EXPECT_DOUBLE_EQ(series(m, "c").at(0), 3);
+    EXPECT_DOUBLE_EQ(series(m, "d").at(0), 13);
+    EXPECT_DOUBLE_EQ(series(m, "e").at(0), 5);
+    EXPECT_DOUBLE_EQ(series(m, "f").at(0), 9);
+    EXPECT_DOUBLE_EQ(series(m, "g").at(0), 5);
+    EXPECT_NE(compile_error_of("h = LOOKUP INVERT(x, 1) ~~|\nx = 1 ~~|\n").find("LOOKUP INVERT"), std::string::npos);
+}
+
+TEST(SdMdl, VensimFunctions) {
+    EXPECT_DOUBLE_EQ(at_start("x = LOG(1000, 10) ~~|", "x"), 3);
+    EXPECT_DOUBLE_EQ(at_start("x = INTEGER(-2.7) ~~|", "x"), -2);
+    EXPECT_DOUBLE_EQ(at_start("x = QUANTUM(7.9, 2) ~~|", "x"), 6);
+    EXPECT_DOUBLE_EQ(at_start("x = XIDZ(1, 0, 5) ~~|", "x"), 5);
+    EXPECT_DOUBLE_EQ(at_start("x = ZIDZ(1, 0) ~~|", "x"), 0);
+    EXPECT_DOUBLE_EQ(at_start("x = MODULO(7, 3) ~~|", "x"), 1);
+    EXPECT_DOUBLE_EQ(at_start("x = GAME(5) ~~|", "x"), 5);
+    EXPECT_DOUBLE_EQ(at_start("x = POWER(2, 10) ~~|", "x"), 1024);
+    EXPECT_NEAR(at_start("x = TANH(0.5) ~~|", "x"), std::tanh(0.5), 1e-12);
+    EXPECT_DOUBLE_EQ(at_start("x = :NA: ~~|", "x"), -1.298074214633707e33);
+    std::vector<double> p = series(mdl("x = PULSE(1, 2) ~~|"), "x");
+    EXPECT_EQ(p, (std::vector<double>{0, 1, 1, 0, 0}));
+    std::vector<double> s = series(mdl("x = SAMPLE IF TRUE(Time = 2, Time * 10, -1) ~~|"), "x");
+    EXPECT_EQ(s, (std::vector<double>{-1, -1, 20, 20, 20}));
+    // The stock's initial value needs x, and x's running equation needs the stock.
+    Model active = mdl("S = INTEG(1, x) ~~|\nx = ACTIVE INITIAL(S * 2, 5) ~~|");
+    std::vector<double> st = series(active, "S"), x = series(active, "x");
+    EXPECT_DOUBLE_EQ(st.at(0), 5);
+    EXPECT_DOUBLE_EQ(st.at(1), 6);
+    EXPECT_DOUBLE_EQ(x.at(1), 12);
+}
+
+TEST(SdMdl, MacrosAreExpandedPerCall) {
+    std::string eqs = ":MACRO: DOUBLE IT(input)\nDOUBLE IT = input * 2 ~ input ~ |\n:END OF MACRO:\n"
+                      "a = DOUBLE IT(3) + DOUBLE IT(Time) ~~|\n";
+    std::vector<double> v = series(mdl(eqs), "a");
+    EXPECT_DOUBLE_EQ(v[0], 6);
+    EXPECT_DOUBLE_EQ(v[2], 10);
+}
+
+TEST(SdMdl, SketchBecomesViews) {
+    std::string text = std::string("{UTF-8}\nx = 1 ~~|\n") + controls +
+                       "\\\\\\---/// Sketch information - do not modify anything except names\nV300  Do not put anything below "
+                       "this section - it will be ignored\n*View 1\n$192-192-192,0,Times New Roman|12||0-0-0\n"
+                       "10,1,x,100,200,40,20,3,3,0,0,0,0,0,0\n10,2,\"y, z\",300,200,40,20,3,3,0,0,0,0,0,0\n"
+                       "1,3,1,2,0,0,0,0,0,64,0,-1--1--1,,1|(200,150)|\n///---\\\\\\\n";
+    Model m = read_mdl(text, {});
+    ASSERT_EQ(m.views.size(), 1u);
+    ASSERT_EQ(m.views[0].elements.size(), 2u);
+    EXPECT_EQ(m.views[0].elements[1].name, "y, z");
+    EXPECT_DOUBLE_EQ(m.views[0].elements[0].x, 100);
+    ASSERT_EQ(m.views[0].links.size(), 1u);
+    EXPECT_EQ(m.views[0].links[0].from, 1);
+    EXPECT_EQ(m.views[0].links[0].to, 2);
+    ASSERT_EQ(m.views[0].links[0].points.size(), 1u);
+    // The shared model keeps the views under methods.sd.
+    Model back = from_model_json(to_model_json(m, "mdl"));
+    ASSERT_EQ(back.views.size(), 1u);
+    EXPECT_EQ(back.views[0].elements[1].name, "y, z");
+    EXPECT_DOUBLE_EQ(back.views[0].links[0].points[0].second, 150);
+}
+
+TEST(SdMdl, ErrorsAreOneLineWithFileAndLine) {
+    std::string e = error_of("{UTF-8}\nx = 1 ~~|\ny = (2 + ~~|\n");
+    EXPECT_EQ(e.rfind("broken.mdl:3: variable 'y': ", 0), 0u) << e;
+    EXPECT_EQ(e.find('\n'), std::string::npos);
+    e = error_of(std::string("{UTF-8}\nx = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n") + controls);
+    EXPECT_NE(e.find("broken.mdl:2: variable 'x': unsupported Vensim function 'A FUNCTION OF'"), std::string::npos) << e;
+    e = error_of("{UTF-8}\nx = 1 ~~|\ny = 2 ~~\n");
+    EXPECT_NE(e.find("broken.mdl:"), std::string::npos) << e;
+    e = error_of("{UTF-8}\nx = 1 ~~|\n");
+    EXPECT_NE(e.find("INITIAL TIME"), std::string::npos) << e;
+}
+
+TEST(SdMdl, ReadsDataFilesNextToTheModel) {
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / "holon_mdl_data_test";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream csv(dir / "data.csv");
+        csv << "time,0,2,4\nvalue,10,30,50\nconst,7,8,9\n";
+    }
+    std::string eqs = "series := GET DIRECT DATA('data.csv', 'Sheet1', '1', 'B2') ~~|\n"
+                      "k = GET DIRECT CONSTANTS('data.csv', 'Sheet1', 'C3') ~~|\n";
+    Model m = read_mdl("{UTF-8}\n" + eqs + controls, {dir.string(), "data.mdl"});
+    std::vector<double> v = series(m, "series");
+    EXPECT_DOUBLE_EQ(v[1], 20);
+    EXPECT_DOUBLE_EQ(v[4], 50);
+    EXPECT_DOUBLE_EQ(series(m, "k").at(0), 8);
+    std::string e = error_of("{UTF-8}\nk = GET DIRECT CONSTANTS('missing.csv', 'x', 'A1') ~~|\n" + std::string(controls));
+    EXPECT_NE(e.find("missing.csv"), std::string::npos) << e;
+    std::filesystem::remove_all(dir);
+}
+
+TEST(SdMdl, ExportToXmileAndBackSimulatesTheSame) {
+    std::string eqs = "Dim: a, b ~~|\nS[Dim] = INTEG(in[Dim] - S[Dim] / 4, 10) ~~|\nin[Dim] = 1, 2 ~~|\n"
+                      "smoothed = SMOOTH(S[a], 2) ~~|\ntable((0,0),(10,5)) ~~|\nlooked = table(S[b]) ~~|\n";
+    Model m = mdl(eqs);
+    Model back = read_xmile(write_xmile(m));
+    for (const char *name : {"S[a]", "S[b]", "smoothed", "looked"}) {
+        std::vector<double> a = series(m, name), b = series(back, name);
+        ASSERT_EQ(a.size(), b.size()) << name;
+        for (size_t i = 0; i < a.size(); ++i) EXPECT_DOUBLE_EQ(a[i], b[i]) << name << " at " << i;
+    }
+}
