@@ -32,19 +32,25 @@ struct CompiledRoute {
     const RouteDef* def = nullptr;
 };
 
-bool match(const CompiledRoute& route, const std::vector<std::string>& segments,
-           std::map<std::string, std::string>& params) {
+bool is_parameter(const std::string& segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool matches(const CompiledRoute& route, const std::vector<std::string>& segments) {
     if (route.segments.size() != segments.size()) return false;
     for (std::size_t i = 0; i < segments.size(); ++i) {
         const auto& s = route.segments[i];
-        if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
-            if (segments[i].empty()) return false;
-            params[s.substr(1, s.size() - 2)] = segments[i];
-        } else if (s != segments[i]) {
-            return false;
-        }
+        if (is_parameter(s) ? segments[i].empty() : s != segments[i]) return false;
     }
     return true;
+}
+
+// The path parameters of a route that matches().
+std::map<std::string, std::string> capture(const CompiledRoute& route, const std::vector<std::string>& segments) {
+    std::map<std::string, std::string> params;
+    for (std::size_t i = 0; i < segments.size(); ++i)
+        if (is_parameter(route.segments[i])) params[route.segments[i].substr(1, route.segments[i].size() - 2)] = segments[i];
+    return params;
 }
 
 std::optional<std::string> bearer_secret(const Request& request) {
@@ -106,6 +112,7 @@ Api::Api(ApiServices services) : impl_(std::make_unique<Impl>()) {
     add_model_routes(impl_->defs);
     add_plugin_routes(impl_->defs);
     add_run_routes(impl_->defs);
+    add_batch_routes(impl_->defs);
     // The OpenAPI document is the route table: every operation must have exactly one handler.
     std::set<std::string> used;
     for (const auto& op : OpenApi::embedded().operations()) {
@@ -153,12 +160,11 @@ Response Api::Impl::dispatch(const Request& request, RequestLog& log) const {
     bool path_known = false;
     std::map<std::string, std::string> params;
     for (const auto& route : routes) {
-        std::map<std::string, std::string> candidate;
-        if (!match(route, segments, candidate)) continue;
+        if (!matches(route, segments)) continue;
         path_known = true;
         if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
             found = &route;
-            params = std::move(candidate);
+            params = capture(route, segments);
             break;
         }
     }

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -41,6 +42,8 @@ struct ApiServices {
     jobs::JobEngine* jobs = nullptr;
     Metrics* metrics = nullptr;
     ApiLimits limits;
+    // Where batch output folders live (<data>/batches); each batch run has <batch_root>/<run id>.
+    std::filesystem::path batch_root;
     // "" when the server can take work, else why it cannot (for /readyz).
     std::function<std::string()> readiness;
     // Turns true when the server is shutting down: long responses (event streams) end.

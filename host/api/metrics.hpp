@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace holon::api {
@@ -25,9 +26,14 @@ private:
         std::uint64_t count = 0;
         double sum = 0;
     };
+    // Per operation: requests by status and the latency histogram. Looked up without building a
+    // key string, since every request passes here.
+    struct Operation {
+        std::map<int, std::uint64_t> by_status;
+        Histogram latency;
+    };
     mutable std::mutex mutex_;
-    std::map<std::pair<std::string, int>, std::uint64_t> requests_;
-    std::map<std::string, Histogram> latency_;
+    std::map<std::string, Operation, std::less<>> operations_;
 };
 
 }  // namespace holon::api

@@ -12,9 +12,7 @@
 
 namespace holon::api {
 
-namespace {
-
-nlohmann::json view(const store::Run& run) {
+nlohmann::json run_view(const store::Run& run) {
     auto params = parse_stored(run.params_json);
     auto error = parse_stored(run.error_json);
     return {{"id", run.id},
@@ -33,6 +31,10 @@ nlohmann::json view(const store::Run& run) {
             {"finished_at", nullable_time(run.finished_at)},
             {"error", error.is_object() ? error : nlohmann::json(nullptr)}};
 }
+
+namespace {
+
+nlohmann::json view(const store::Run& run) { return run_view(run); }
 
 std::string run_location(const store::Run& run) {
     return "/v1/workspaces/" + run.workspace_id + "/runs/" + run.id;

@@ -1,5 +1,7 @@
 // Workspaces: the tenant boundary. Only the server admin creates and deletes them.
 #include "api/routes.hpp"
+#include "batches/batch_outputs.hpp"
+#include "batches/batch_runs.hpp"
 
 namespace holon::api {
 
@@ -39,7 +41,19 @@ Response rename(Call& call) {
 }
 
 Response remove(Call& call) {
-    call.store().delete_workspace(call.param("ws"));
+    const auto& ws = call.param("ws");
+    // The batches' output folders live outside the database: find them before the rows go.
+    std::vector<std::string> batches;
+    store::PageRequest page;
+    page.limit = 1000;
+    do {
+        const auto runs = call.store().list_runs(ws, page);
+        for (const auto& run : runs.items)
+            if (run.method == batches::batch_method) batches.push_back(run.id);
+        page.after = runs.next;
+    } while (!page.after.empty());
+    call.store().delete_workspace(ws);
+    if (!call.services.batch_root.empty()) batches::remove_batch_dirs(call.services.batch_root, batches);
     return no_content();
 }
 

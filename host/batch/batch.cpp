@@ -80,13 +80,27 @@ std::string utc_now() {
     return buf;
 }
 
+// Everything the job names must exist before anything is written.
+void check_spec_methods(const JobSpec &spec, const registry::Registry &registry) {
+    for (const auto &step : spec.steps) {
+        const std::string where = "/steps/" + std::to_string(step.index);
+        const auto *method = registry.find_method(step.method);
+        if (!method) throw JobError(where + "/method", "no plugin offers method '" + step.method + "' (see `holon plugins`)");
+        const auto &d = method->description;
+        if (d.kind == HOLON_METHOD_KIND_IMPORTER)
+            throw JobError(where + "/method", "'" + step.method + "' is an importer; name the file as an input instead and it is imported");
+        if (!(d.flags & HOLON_METHOD_FLAG_NO_MODEL) && step.input.empty() && step.model_from.empty())
+            throw JobError(where, "method '" + step.method + "' needs a model: give 'input' or 'model_from'");
+    }
+}
+
 class BatchRun {
 public:
     BatchRun(const JobSpec &spec, const BatchOptions &options, BatchCallbacks &callbacks)
         : spec_(spec), options_(options), callbacks_(callbacks) {}
 
     BatchReport run() {
-        check_methods();
+        check_spec_methods(spec_, options_.executor->registry());
         load_models();
         open_output();
         for (auto &step : steps_) {
@@ -111,21 +125,6 @@ private:
     }
 
     bool stopping() const { return flag(options_.cancel) || stop_.load(); }
-
-    // Everything the job names must exist before anything is written.
-    void check_methods() {
-        const auto &registry = options_.executor->registry();
-        for (const auto &step : spec_.steps) {
-            const std::string where = "/steps/" + std::to_string(step.index);
-            const auto *method = registry.find_method(step.method);
-            if (!method) throw JobError(where + "/method", "no plugin offers method '" + step.method + "' (see `holon plugins`)");
-            const auto &d = method->description;
-            if (d.kind == HOLON_METHOD_KIND_IMPORTER)
-                throw JobError(where + "/method", "'" + step.method + "' is an importer; name the file as an input instead and it is imported");
-            if (!(d.flags & HOLON_METHOD_FLAG_NO_MODEL) && step.input.empty() && step.model_from.empty())
-                throw JobError(where, "method '" + step.method + "' needs a model: give 'input' or 'model_from'");
-        }
-    }
 
     void load_models() {
         std::string inputs_digest;
@@ -457,6 +456,8 @@ private:
 };
 
 } // namespace
+
+void check_methods(const JobDocument &job, const registry::Registry &registry) { check_spec_methods(job.spec(), registry); }
 
 BatchReport run_job(const JobDocument &job, const BatchOptions &options, BatchCallbacks &callbacks) {
     if (!options.executor) throw std::invalid_argument("run_job: BatchOptions::executor is required");

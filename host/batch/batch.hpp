@@ -87,6 +87,11 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// Checks that a plugin offers every method the job names and that each step gives the model its
+// method needs. run_job does this itself; callers that accept a job for later (the REST API) call
+// it first. Throws JobError.
+void check_methods(const JobDocument &job, const registry::Registry &registry);
+
 // Runs the job. Before anything is written it checks the methods exist, loads every input and
 // compares the job with any journal in out_dir: a different job document (or changed input
 // models) throws JobError unless options.restart. Throws JobError / BatchError; failed points

@@ -66,6 +66,25 @@ runner::Limits Executor::limits_for(const registry::MethodEntry &method, const r
     return l;
 }
 
+namespace {
+constexpr size_t remembered_models = 4;
+constexpr size_t remembered_model_bytes = size_t{1} << 20;  // larger models are validated every time
+} // namespace
+
+bool Executor::known_valid(const std::string &model_json) const {
+    if (model_json.size() > remembered_model_bytes) return false;
+    std::lock_guard lock(valid_models_mutex_);
+    return std::find(valid_models_.begin(), valid_models_.end(), model_json) != valid_models_.end();
+}
+
+void Executor::remember_valid(const std::string &model_json) const {
+    if (model_json.size() > remembered_model_bytes) return;
+    std::lock_guard lock(valid_models_mutex_);
+    if (std::find(valid_models_.begin(), valid_models_.end(), model_json) != valid_models_.end()) return;
+    valid_models_.push_back(model_json);
+    if (valid_models_.size() > remembered_models) valid_models_.pop_front();
+}
+
 runner::JobOutcome Executor::run(const RunRequest &request, const runner::JobCallbacks &callbacks) const {
     return run_at_depth(request, callbacks, 0);
 }
@@ -86,16 +105,19 @@ runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runne
     if (needs_model) {
         if (request.model_json.empty())
             return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", "method '" + d.id + "' needs a model");
-        try {
-            auto doc = model::parse(request.model_json, "model");
-            if (auto issues = model::validate(doc); !issues.empty()) {
-                std::vector<jsonschema::Violation> v;
-                for (const auto &i : issues) v.push_back({i.path, i.message});
-                return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", first_violation("model", v),
-                                    violations_details(v));
+        if (!known_valid(request.model_json)) {
+            try {
+                auto doc = model::parse(request.model_json, "model");
+                if (auto issues = model::validate(doc); !issues.empty()) {
+                    std::vector<jsonschema::Violation> v;
+                    for (const auto &i : issues) v.push_back({i.path, i.message});
+                    return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", first_violation("model", v),
+                                        violations_details(v));
+                }
+            } catch (const model::ModelError &e) {
+                return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", e.what());
             }
-        } catch (const model::ModelError &e) {
-            return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", e.what());
+            remember_valid(request.model_json);
         }
     }
     if (d.kind == HOLON_METHOD_KIND_IMPORTER && request.source.empty())

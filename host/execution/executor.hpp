@@ -6,6 +6,8 @@
 #include "registry/registry.hpp"
 #include "runner/runner_pool.hpp"
 
+#include <deque>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -44,9 +46,16 @@ public:
 
 private:
     runner::JobOutcome run_at_depth(const RunRequest &request, const runner::JobCallbacks &callbacks, int depth) const;
+    // Sweeps run the same model text hundreds of times: a model that passed validation is
+    // remembered (by its exact text, not a hash) so that it is not parsed and validated again.
+    bool known_valid(const std::string &model_json) const;
+    void remember_valid(const std::string &model_json) const;
+
     const registry::Registry &registry_;
     runner::RunnerPool &pool_;
     ExecutorOptions options_;
+    mutable std::mutex valid_models_mutex_;
+    mutable std::deque<std::string> valid_models_;  // most recent last
 };
 
 // A failed outcome with a host-side problem id (no runner involved).

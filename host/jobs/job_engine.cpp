@@ -208,7 +208,7 @@ void JobEngine::execute(const store::Run& run) {
         request.params_json = run.params_json.empty() ? "{}" : run.params_json;
         request.limits = limits_from_json(run.limits_json);
         bool have_model = true;
-        if (run.model_id) {
+        if (run.model_id && !options_.host_methods.count(run.method)) {
             try {
                 request.model_json = store_.get_model(run.workspace_id, *run.model_id, run.model_revision).body;
             } catch (const store::NotFound&) {
@@ -217,26 +217,33 @@ void JobEngine::execute(const store::Run& run) {
                                                   "model " + *run.model_id + " no longer exists");
             }
         }
-        if (have_model) {
+        auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
+        std::string last_stage;
+        auto record_progress = [&](double fraction, const std::string& stage, const std::string& detail_json) {
+            // Throttled: every progress report costs a durable write.
+            const auto now = std::chrono::steady_clock::now();
+            if (now - last < std::chrono::milliseconds(100) && stage == last_stage && fraction < 1.0) return;
+            last = now;
+            last_stage = stage;
+            try {
+                store_.set_progress(run.id, fraction, stage);
+                nlohmann::json event{{"progress", fraction}, {"stage", stage}};
+                if (!detail_json.empty()) event["detail"] = nlohmann::json::parse(detail_json, nullptr, false);
+                store_.append_event(run.id, "progress", event.dump());
+            } catch (const std::exception& e) {
+                report_error(run.id, std::string("recording progress failed: ") + e.what());
+            }
+            changed();
+        };
+        if (auto host = options_.host_methods.find(run.method); host != options_.host_methods.end()) {
+            HostRunContext context;
+            context.cancel = &active->cancel;
+            context.progress = record_progress;
+            outcome = host->second(run, context);
+        } else if (have_model) {
             runner::JobCallbacks callbacks;
             callbacks.cancel = &active->cancel;
-            auto last = std::chrono::steady_clock::now() - std::chrono::seconds(1);
-            std::string last_stage;
-            callbacks.on_progress = [&](double fraction, const std::string& stage) {
-                // Throttled: every progress report costs a durable write.
-                const auto now = std::chrono::steady_clock::now();
-                if (now - last < std::chrono::milliseconds(100) && stage == last_stage && fraction < 1.0) return;
-                last = now;
-                last_stage = stage;
-                try {
-                    store_.set_progress(run.id, fraction, stage);
-                    store_.append_event(run.id, "progress",
-                                        nlohmann::json{{"progress", fraction}, {"stage", stage}}.dump());
-                } catch (const std::exception& e) {
-                    report_error(run.id, std::string("recording progress failed: ") + e.what());
-                }
-                changed();
-            };
+            callbacks.on_progress = [&](double fraction, const std::string& stage) { record_progress(fraction, stage, ""); };
             outcome = executor_.run(request, callbacks);
         }
     } catch (const std::exception& e) {
@@ -247,7 +254,16 @@ void JobEngine::execute(const store::Run& run) {
     const std::string problem = outcome.ok() ? std::string() : run_problem_type(outcome.problem);
     auto stored = to_store_outcome(std::move(outcome));
     const bool abandoned = abandon_ && stored.state == store::RunState::cancelled;
-    if (!abandoned) {
+    bool released = false;
+    if (abandoned) {
+        // Stopped by the server, not failed: back to the queue without counting the attempt.
+        try {
+            released = store_.release(run.id, options_.owner);
+            if (!released) report_error(run.id, "the run's lease was lost before it could be released");
+        } catch (const std::exception& e) {
+            report_error(run.id, std::string("releasing the run failed: ") + e.what());
+        }
+    } else {
         try {
             if (!store_.finish(run.id, options_.owner, stored))
                 report_error(run.id, "the run's lease was lost before it finished; outcome dropped");
@@ -259,6 +275,7 @@ void JobEngine::execute(const store::Run& run) {
         std::lock_guard lock(mutex_);
         active_.erase(run.id);
         if (crashed) ++stats_.runner_crashes;
+        if (released) ++stats_.released;
         if (!abandoned) {
             if (stored.state == store::RunState::succeeded) ++stats_.succeeded;
             if (stored.state == store::RunState::failed) ++stats_.failed;

@@ -21,6 +21,19 @@
 
 namespace holon::jobs {
 
+// What a host method gets while it runs (see EngineOptions::host_methods).
+struct HostRunContext {
+    const std::atomic<bool>* cancel = nullptr;  // turns true on a cancel request or a server stop
+    // Records progress (durably, throttled to about 10 writes a second per run) as the run's
+    // progress and stage and as a "progress" event; `detail` is extra JSON for the event ("" none).
+    std::function<void(double fraction, const std::string& stage, const std::string& detail_json)> progress;
+};
+
+// A method the host executes itself, in-process, instead of sending it to a runner (e.g.
+// "holon.batch", which orchestrates many runner calls). It must honour `cancel` by returning an
+// outcome with problem "cancelled", and report every other failure as an outcome, not by throwing.
+using HostMethod = std::function<runner::JobOutcome(const store::Run& run, HostRunContext& context)>;
+
 struct EngineOptions {
     std::size_t workers = 2;
     std::int64_t lease_ms = 30000;
@@ -29,6 +42,8 @@ struct EngineOptions {
     // How often idle workers look for runs queued by another host (runs queued here wake them).
     std::chrono::milliseconds idle_poll{1000};
     std::string owner;  // lease owner; "" = "<hostname>:<pid>:<random>"
+    // Methods executed in the host by id; any other method goes to the Executor.
+    std::map<std::string, HostMethod> host_methods;
     // Reports an engine failure (e.g. the store is unreachable) for the log. May be empty.
     std::function<void(const std::string& run_id, const std::string& message)> on_error;
     // Reports that a run ended (state, problem type or ""). May be empty.
@@ -41,6 +56,7 @@ struct EngineStats {
     std::uint64_t failed = 0;
     std::uint64_t cancelled = 0;
     std::uint64_t runner_crashes = 0;
+    std::uint64_t released = 0;  // runs given back to the queue by stop()
     std::uint64_t active = 0;
 };
 
@@ -56,7 +72,8 @@ public:
 
     void start();
     // Stops claiming; waits up to `grace` for running jobs to end, then cancels them. A run stopped
-    // this way is not finished in the store: its lease expires and recovery re-queues it.
+    // this way is not finished in the store: it is released back to the queue without counting an
+    // attempt (Store::release), so that the next server to start picks it up at once.
     void stop(std::chrono::milliseconds grace);
 
     // A run was queued: wake an idle worker.

@@ -34,6 +34,10 @@ constexpr RunProblem run_problems[] = {
     {"runner-unavailable", "runner-unavailable", "No runner could be started", 503},
     {"host-crashed", "host-crashed", "The host running this job stopped", 500},
     {"model-not-found", "model-not-found", "The run's model no longer exists", 422},
+    {"batch-points-failed", "batch-points-failed", "Some points of the batch failed", 422},
+    {"invalid-batch", "invalid-batch", "The batch job cannot run", 422},
+    {"batch-output", "batch-output", "The batch output folder cannot be used", 500},
+    {"batch-failed", "batch-failed", "The batch stopped with an error", 500},
 };
 
 const RunProblem* find_run_problem(const std::string& id) {

@@ -15,6 +15,8 @@
 #include <list>
 #include <map>
 #include <mutex>
+#include <sys/socket.h>
+#include <sys/uio.h>
 #include <optional>
 #include <poll.h>
 #include <sstream>
@@ -125,8 +127,22 @@ SendResult send_bytes(int fd, std::string_view data, Clock::time_point deadline)
 }
 
 SendResult send_frame(int fd, MessageType type, std::string_view payload, Clock::time_point deadline) {
-    SendResult r = send_bytes(fd, protocol::frame_header(type, payload.size()), deadline);
-    return r == SendResult::Sent ? send_bytes(fd, payload, deadline) : r;
+    // Header and payload together in one call when the socket takes them (the usual case);
+    // whatever is left goes through send_bytes, which waits for room.
+    const std::string header = protocol::frame_header(type, payload.size());
+    iovec pieces[2] = {{const_cast<char *>(header.data()), header.size()}, {const_cast<char *>(payload.data()), payload.size()}};
+    msghdr message{};
+    message.msg_iov = pieces;
+    message.msg_iovlen = payload.empty() ? 1 : 2;
+    ssize_t n = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    while (n < 0 && errno == EINTR) n = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK) return SendResult::PeerGone;
+    size_t sent = n > 0 ? static_cast<size_t>(n) : 0;
+    if (sent < header.size()) {
+        SendResult r = send_bytes(fd, std::string_view(header).substr(sent), deadline);
+        return r == SendResult::Sent ? send_bytes(fd, payload, deadline) : r;
+    }
+    return send_bytes(fd, payload.substr(sent - header.size()), deadline);
 }
 
 // Feeds what the socket has now into the decoder. Returns false at end of stream.

@@ -110,6 +110,18 @@ const std::vector<Key>& keys() {
              if (c.workers < 1) throw ConfigError("workers must be at least 1");
          },
          [](const ServerConfig& c) { return std::to_string(c.workers); }},
+        {"batch_jobs",
+         [](ServerConfig& c, const std::string& v) {
+             c.batch_jobs = static_cast<int>(to_int(v));
+             if (c.batch_jobs < 0) throw ConfigError("batch_jobs must not be negative");
+         },
+         [](const ServerConfig& c) { return std::to_string(c.batch_jobs); }},
+        {"auth_cache_seconds",
+         [](ServerConfig& c, const std::string& v) {
+             c.auth_cache_seconds = to_double(v);
+             if (!(c.auth_cache_seconds >= 0)) throw ConfigError("auth_cache_seconds must not be negative");
+         },
+         [](const ServerConfig& c) { return number(c.auth_cache_seconds); }},
         {"lease_seconds",
          [](ServerConfig& c, const std::string& v) {
              c.lease_seconds = to_double(v);

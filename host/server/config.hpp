@@ -23,6 +23,10 @@ struct ServerConfig {
     int http_threads = 128;                 // connections served at once (keep-alive holds a thread)
     int http_queue = 256;                   // accepted connections waiting for a thread
     int workers = 2;                        // runs executed at once
+    // How long an authenticated token is remembered by this server (0: not at all). Revocations
+    // through this server apply at once; made by another host sharing the database, within this.
+    double auth_cache_seconds = 5;
+    int batch_jobs = 0;                     // points one batch runs at once; 0 = the number of cores
     double lease_seconds = 30;
     double drain_seconds = 10;              // SIGTERM: how long in-flight requests and runs may finish
     bool log_requests = true;

@@ -1,6 +1,7 @@
 #include "server/server.hpp"
 
 #include "api/api.hpp"
+#include "batches/batch_runs.hpp"
 #include "execution/executor.hpp"
 #include "jobs/job_engine.hpp"
 #include "registry/registry.hpp"
@@ -56,6 +57,7 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
 
     store::StoreOptions store_options;
     store_options.max_page_size = static_cast<std::size_t>(config.limits.max_page_size);
+    store_options.auth_cache_ms = static_cast<store::Millis>(config.auth_cache_seconds * 1000);
     auto store = store::open_sqlite_store(data_dir, store_options);
     log.info("store opened", {{"database", store::database_path(data_dir).string()},
                               {"schema_version", store->schema_version()}});
@@ -89,6 +91,10 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
         if (!problem.empty()) fields["problem"] = problem;
         log.info("run finished", fields);
     };
+    batches::BatchServiceOptions batch_options;
+    batch_options.root = data_dir / "batches";
+    batch_options.jobs = static_cast<unsigned>(config.batch_jobs);
+    engine_options.host_methods[batches::batch_method] = batches::make_batch_method(*store, executor, batch_options);
     jobs::JobEngine engine(*store, executor, engine_options);
     const auto recovered = engine.recover();
     if (!recovered.requeued.empty() || !recovered.failed.empty() || !recovered.cancelled.empty())
@@ -104,6 +110,7 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
     services.executor = &executor;
     services.jobs = &engine;
     services.metrics = &metrics;
+    services.batch_root = batch_options.root;
     services.stopping = &stopping;
     services.limits.max_body_bytes = static_cast<std::size_t>(config.limits.body_bytes);
     services.limits.max_model_bytes = static_cast<std::size_t>(config.limits.model_bytes);

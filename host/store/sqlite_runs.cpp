@@ -294,6 +294,35 @@ bool SqliteStore::finish(const std::string& run_id, const std::string& owner, co
     return true;
 }
 
+bool SqliteStore::release(const std::string& run_id, const std::string& owner) {
+    const Millis at = now();
+    auto db = pool_.write();
+    Transaction transaction(*db, Transaction::Kind::write);
+    std::string workspace_id;
+    bool cancel_requested = false;
+    {
+        auto row = db->prepare("SELECT workspace_id, cancel_requested FROM runs"
+                               " WHERE id = ?1 AND state = 'running' AND lease_owner = ?2");
+        row.bind_text(1, run_id).bind_text(2, owner);
+        if (!row.step()) return false;
+        workspace_id = row.column_text(0);
+        cancel_requested = row.column_int(1) != 0;
+    }
+    const RunState next = cancel_requested ? RunState::cancelled : RunState::queued;
+    db->prepare("UPDATE runs SET state = ?2, lease_owner = NULL, lease_expires_at = NULL,"
+                " attempts = CASE WHEN ?2 = 'queued' AND attempts > 0 THEN attempts - 1 ELSE attempts END,"
+                " progress = CASE WHEN ?2 = 'queued' THEN 0 ELSE progress END,"
+                " stage = CASE WHEN ?2 = 'queued' THEN '' ELSE stage END,"
+                " finished_at = CASE WHEN ?2 = 'queued' THEN NULL ELSE ?3 END, updated_at = ?3 WHERE id = ?1")
+        .bind_text(1, run_id)
+        .bind_text(2, to_string(next))
+        .bind_int(3, at)
+        .run();
+    append_state_event_in(*db, run_id, workspace_id, next);
+    transaction.commit();
+    return true;
+}
+
 void SqliteStore::settle_orphan_in(Connection& db, const std::string& run_id, RecoveryReport& report) {
     const Millis at = now();
     Orphan orphan;

@@ -26,7 +26,8 @@ Millis system_now() {
 
 SqliteStore::SqliteStore(const std::filesystem::path& data_dir, const StoreOptions& options)
     : options_(options),
-      pool_(prepared_database(data_dir), options.busy_timeout_ms, options.max_readers) {
+      pool_(prepared_database(data_dir), options.busy_timeout_ms, options.max_readers),
+      token_cache_(options.auth_cache_ms) {
     if (!options_.clock) options_.clock = system_now;
     if (options_.max_page_size == 0) options_.max_page_size = 1;
     if (options_.default_max_attempts < 1) options_.default_max_attempts = 1;

@@ -4,6 +4,7 @@
 
 #include "store/connection_pool.hpp"
 #include "store/store.hpp"
+#include "store/token_cache.hpp"
 
 namespace holon::store {
 
@@ -52,6 +53,7 @@ public:
     bool renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) override;
     void set_progress(const std::string& run_id, double fraction, const std::string& stage) override;
     bool finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) override;
+    bool release(const std::string& run_id, const std::string& owner) override;
     RecoveryReport recover_after_crash(RecoveryScope scope) override;
 
     std::int64_t append_event(const std::string& run_id, const std::string& type,
@@ -85,6 +87,7 @@ private:
 
     StoreOptions options_;
     ConnectionPool pool_;
+    TokenCache token_cache_;
 };
 
 }  // namespace holon::store

@@ -65,6 +65,9 @@ std::string SqliteStore::register_token(const std::string& workspace_id, Role ro
 
 std::optional<Principal> SqliteStore::authenticate(const std::string& secret) {
     const std::string hash = sha256_hex(secret);
+    const Millis at = now();
+    if (auto cached = token_cache_.find(hash, at)) return cached;
+    const auto generation = token_cache_.generation();
     auto db = pool_.read();
     auto row = db->prepare(
         "SELECT id, workspace_id, role, secret_sha256, expires_at, revoked_at FROM tokens WHERE secret_sha256 = ?1");
@@ -74,8 +77,11 @@ std::optional<Principal> SqliteStore::authenticate(const std::string& secret) {
     // backend quirk from ever turning into a timing oracle on the stored hash.
     if (!constant_time_equal(row.column_text(3), hash)) return std::nullopt;
     if (!row.is_null(5)) return std::nullopt;
-    if (const auto expires_at = row.column_optional_int(4); expires_at && *expires_at <= now()) return std::nullopt;
-    return Principal{row.column_text(0), row.column_optional_text(1).value_or(""), role_from_string(row.column_text(2))};
+    const auto expires_at = row.column_optional_int(4);
+    if (expires_at && *expires_at <= at) return std::nullopt;
+    Principal principal{row.column_text(0), row.column_optional_text(1).value_or(""), role_from_string(row.column_text(2))};
+    token_cache_.put(hash, principal, expires_at, at, generation);
+    return principal;
 }
 
 TokenInfo SqliteStore::get_token(const std::string& workspace_id, const std::string& token_id) {
@@ -122,6 +128,7 @@ void SqliteStore::revoke_token(const std::string& workspace_id, const std::strin
     }
     if (db->changes() == 0) throw NotFound("token not found");
     transaction.commit();
+    token_cache_.forget_token(token_id);  // after the commit: see TokenCache::put
 }
 
 }  // namespace holon::store

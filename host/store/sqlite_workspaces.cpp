@@ -97,6 +97,7 @@ void SqliteStore::delete_workspace(const std::string& id) {
     db->prepare("DELETE FROM workspaces WHERE id = ?1").bind_text(1, id).run();
     if (db->changes() == 0) throw NotFound("workspace not found");
     transaction.commit();
+    token_cache_.forget_workspace(id);
 }
 
 }  // namespace holon::store

@@ -315,6 +315,10 @@ public:
     // outcome.state is terminal.
     virtual bool finish(const std::string& run_id, const std::string& owner,
                         const RunOutcome& outcome) = 0;
+    // Gives a run owner holds back to the queue without counting the attempt (a draining server
+    // stopped it; it did not fail): queued again with progress reset, or cancelled when a cancel
+    // had been requested meanwhile. False (nothing changed) when owner does not hold the run.
+    virtual bool release(const std::string& run_id, const std::string& owner) = 0;
     // At startup: runs left running by a dead host are re-queued, or failed explicitly with
     // problem type /problems/host-crashed once max_attempts claims were used.
     virtual RecoveryReport recover_after_crash(RecoveryScope scope) = 0;
@@ -344,6 +348,10 @@ struct StoreOptions {
     std::size_t max_readers = 8;       // read connections kept open (writes use one more)
     std::size_t max_page_size = 1000;  // PageRequest::limit is clamped to this
     int default_max_attempts = 3;      // claims per run before a crash fails it
+    // How long an authenticated token is remembered (0: never). Revoking a token or deleting a
+    // workspace through this store forgets it at once; a revocation by another host sharing the
+    // database takes effect here within this time.
+    Millis auth_cache_ms = 5000;
     // Milliseconds since the epoch; tests substitute their own clock. Empty: the system clock.
     std::function<Millis()> clock;
 };

@@ -46,7 +46,7 @@ TEST_F(Api, HealthAndMetricsNeedNoToken) {
     EXPECT_NE(metrics.body.find("holon_http_requests_total{operation=\"getLivez\",status=\"200\"}"), std::string::npos)
         << metrics.body;
     EXPECT_NE(metrics.body.find("holon_http_request_duration_seconds_bucket"), std::string::npos);
-    EXPECT_NE(metrics.body.find("holon_runner_crashes_total"), std::string::npos);
+    EXPECT_NE(metrics.body.find("holon_process_runner_crashes_total"), std::string::npos);
 }
 
 TEST_F(Api, OpenApiDocumentIsServedAsJson) {
@@ -329,7 +329,7 @@ TEST_F(Api, FailedRunsCarryProblemDetails) {
     auto slow = make_run(ws, {{"method", "fixture.sleep-forever.run"}, {"model", model}, {"limits", {{"wall_seconds", 1}}}}, 30);
     EXPECT_EQ(slow["state"], "failed");
     EXPECT_EQ(slow["error"]["type"], "/problems/run-time-limit");
-    EXPECT_NE(http().get("/metrics", "").body.find("holon_runner_crashes_total "), std::string::npos);
+    EXPECT_NE(http().get("/metrics", "").body.find("holon_process_runner_crashes_total "), std::string::npos);
 }
 
 TEST_F(Api, CancelStopsQueuedAndRunningRuns) {

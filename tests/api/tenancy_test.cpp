@@ -16,6 +16,10 @@ public:
         model_ = make_model(a_);
         run_ = make_run(a_, {{"method", "fixture.echo.run"}, {"model", model_}, {"params", {{"rows", 2}, {"blob", "x"}}}},
                         30)["id"];
+        const auto batch = http().post_json("/v1/workspaces/" + a_ + "/batches", admin(), batch_job());
+        EXPECT_EQ(batch.status, 202) << batch.body;
+        batch_ = batch.json().value("id", "");
+        wait_run(a_, batch_);
         token_id_ = http().post_json("/v1/workspaces/" + a_ + "/tokens", admin(), {{"role", "viewer"}}).json()["id"];
         b_admin_ = make_token(b_, "admin");
         b_editor_ = make_token(b_, "editor");
@@ -23,6 +27,13 @@ public:
     }
 
 protected:
+    static nlohmann::json batch_job() {
+        return {{"version", "holon-batch/1"},
+                {"inputs", {{"m", {{"model_id", model_}}}}},
+                {"steps", {{{"name", "one"}, {"method", "fixture.echo.run"}, {"input", "m"}, {"params", {{"rows", 2}}},
+                            {"outputs", {{"table", "squares"}, {"time", "x"}}}}}}};
+    }
+
     // The operation's path with workspace A's ids filled in.
     static std::string path_for(const std::string& templ) {
         std::string out;
@@ -38,6 +49,7 @@ protected:
             if (name == "ws") out += a_;
             else if (name == "model") out += model_;
             else if (name == "run") out += run_;
+            else if (name == "batch") out += batch_;
             else if (name == "token") out += token_id_;
             else if (name == "table") out += "squares";
             else if (name == "file") out += "echo.txt";
@@ -62,6 +74,10 @@ protected:
             r.content_type = "application/merge-patch+json";
         } else if (id == "createRun")
             r.body = nlohmann::json{{"method", "fixture.echo.run"}, {"model", model_}}.dump();
+        else if (id == "createBatch")
+            r.body = batch_job().dump();
+        else if (id == "getBatchFile")
+            r.path += "?path=index.html";
         if (id == "replaceModel" || id == "patchModel")
             r.headers.emplace_back("If-Match", http().get("/v1/workspaces/" + a_ + "/models/" + model_, admin()).header("etag"));
         return r;
@@ -69,7 +85,7 @@ protected:
 
     static bool is_mutation(const api::Operation& op) { return op.method != "GET" && op.method != "HEAD"; }
 
-    static inline std::string a_, b_, model_, run_, token_id_, b_admin_, b_editor_, a_viewer_;
+    static inline std::string a_, b_, model_, run_, batch_, token_id_, b_admin_, b_editor_, a_viewer_;
 };
 
 TEST_F(Tenancy, EveryOperationOnAnotherWorkspaceIsNotFound) {
@@ -87,7 +103,7 @@ TEST_F(Tenancy, EveryOperationOnAnotherWorkspaceIsNotFound) {
         missing.path.replace(missing.path.find(a_), a_.size(), "ws_does-not-exist");
         EXPECT_EQ(http().send(missing).status, 404) << op.operation_id;
     }
-    EXPECT_GE(checked, 40);
+    EXPECT_GE(checked, 50);
     // Workspace A is untouched.
     EXPECT_EQ(http().get("/v1/workspaces/" + a_ + "/models/" + model_, admin()).status, 200);
     EXPECT_EQ(http().get("/v1/workspaces/" + a_ + "/runs/" + run_, admin()).json()["state"], "succeeded");
@@ -113,7 +129,7 @@ TEST_F(Tenancy, ViewersGetForbiddenOnEveryMutation) {
         EXPECT_EQ(r.json().value("type", ""), "/problems/forbidden") << op.operation_id;
         ++checked;
     }
-    EXPECT_GE(checked, 11);
+    EXPECT_GE(checked, 13);
     EXPECT_EQ(http().get("/v1/workspaces/" + a_ + "/models/" + model_ + "/revisions", admin()).json()["items"].size(), 1u);
 }
 

@@ -1,0 +1,121 @@
+// Batches: a holon-batch/1 job document (YAML or JSON) posted to a workspace runs durably as a
+// run of the host method "holon.batch" (see host/batches). Status with point counts, cancellation,
+// and the output folder (summary tables, per-point tables, plots, index.html) file by file.
+#include "api/routes.hpp"
+#include "batches/batch_outputs.hpp"
+#include "batches/batch_runs.hpp"
+#include "execution/executor.hpp"
+#include "jobs/job_engine.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace holon::api {
+
+namespace {
+
+std::string batch_location(const store::Run& run) {
+    return "/v1/workspaces/" + run.workspace_id + "/batches/" + run.id;
+}
+
+// The run behind a batch id; another workspace's, unknown ids and runs that are not batches: 404.
+store::Run load_batch(Call& call) {
+    const std::string& id = call.param("batch");
+    call.log.run = id;
+    store::Run run;
+    try {
+        run = call.store().get_run(call.param("ws"), id);
+    } catch (const store::NotFound&) {
+        throw problems::not_found("no batch " + id);
+    }
+    if (run.method != batches::batch_method) throw problems::not_found("no batch " + id);
+    return run;
+}
+
+nlohmann::json batch_view(const Call& call, const store::Run& run) {
+    auto view = run_view(run);
+    const auto params = parse_stored(run.params_json);
+    std::size_t total = 0;
+    std::string name;
+    if (params.is_object()) {
+        total = params.value("total_points", std::size_t{0});
+        if (params.contains("job") && params["job"].is_object()) name = params["job"].value("name", "");
+    }
+    const auto counts = batches::count_points(batches::batch_dir(call.services.batch_root, run.id));
+    view["name"] = name;
+    view["points"] = {{"total", total}, {"done", counts.done}, {"succeeded", counts.succeeded}, {"failed", counts.failed}};
+    view["run"] = "/v1/workspaces/" + run.workspace_id + "/runs/" + run.id;
+    return view;
+}
+
+Response create(Call& call) {
+    const auto& ws = call.param("ws");
+    batches::AcceptedJob job;
+    try {
+        job = batches::accept_job(call.request.body, ws, call.store(), call.services.executor->registry());
+    } catch (const batches::InvalidJob& e) {
+        ApiError error(422, "/problems/invalid-batch", "The batch job document cannot run", e.what());
+        error.errors.push_back({e.problem().path, e.problem().message});
+        throw error;
+    }
+    if (call.store().count_in_flight(ws) >= call.services.limits.max_runs_in_flight)
+        throw problems::too_many_runs("the workspace has " + std::to_string(call.services.limits.max_runs_in_flight) +
+                                          " runs queued or running; retry later",
+                                      call.services.limits.retry_after_seconds);
+    store::NewRun request;
+    request.method = batches::batch_method;
+    request.params_json = job.params_json;
+    const store::Run run = call.store().create_run(ws, request);
+    call.log.run = run.id;
+    call.services.jobs->notify_queued();
+    auto r = json_response(202, batch_view(call, run));
+    r.header("Location", batch_location(run));
+    return r;
+}
+
+Response get(Call& call) { return json_response(200, batch_view(call, load_batch(call))); }
+
+Response cancel(Call& call) {
+    const auto batch = load_batch(call);
+    const auto run = call.store().request_cancel(call.param("ws"), batch.id);
+    call.services.jobs->cancel(run.id);
+    return json_response(202, batch_view(call, run));
+}
+
+Response files(Call& call) {
+    const auto run = load_batch(call);
+    auto items = nlohmann::json::array();
+    for (const auto& f : batches::list_outputs(batches::batch_dir(call.services.batch_root, run.id)))
+        items.push_back({{"path", f.path}, {"bytes", f.bytes}, {"media_type", f.media_type}});
+    return json_response(200, {{"items", std::move(items)}});
+}
+
+Response file(Call& call) {
+    const auto run = load_batch(call);
+    const auto relative = call.request.query_param("path");
+    if (!relative || relative->empty())
+        throw problems::invalid_request("give the file's path in the folder, e.g. ?path=index.html",
+                                        {{"path", "required"}});
+    const auto found = batches::resolve_output(batches::batch_dir(call.services.batch_root, run.id), *relative);
+    if (!found) throw problems::not_found("batch " + run.id + " has no file " + *relative);
+    std::ifstream in(*found, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    if (!in.good() && !in.eof()) throw problems::internal("reading " + *relative + " failed");
+    Response r;
+    r.content_type = batches::media_type_of(*relative);
+    r.body = content.str();
+    return r;
+}
+
+}  // namespace
+
+void add_batch_routes(std::vector<RouteDef>& routes) {
+    routes.push_back({"createBatch", Access::edit, create});
+    routes.push_back({"getBatch", Access::read, get});
+    routes.push_back({"cancelBatch", Access::edit, cancel});
+    routes.push_back({"listBatchFiles", Access::read, files});
+    routes.push_back({"getBatchFile", Access::read, file});
+}
+
+}  // namespace holon::api
