@@ -239,6 +239,37 @@ TEST_F(Api, XmileImportAndExportGoThroughPlugins) {
     expect_problem(http().get(base + "/" + id + "?format=no-such-format", admin()), 415, "/problems/unsupported-format");
 }
 
+TEST_F(Api, VensimModelsImportSimulateAndExportOverRest) {
+    const auto ws = make_workspace("vensim");
+    const std::string base = "/v1/workspaces/" + ws + "/models";
+    if (http().get("/v1/plugins/sd", admin()).status == 404) GTEST_SKIP() << "the sd plugin is not built";
+    const std::string teacup = read_text(std::string(HOLON_SHARED_DIR) + "/sd-test-models/samples/teacup/teacup.mdl");
+    ASSERT_FALSE(teacup.empty());
+    auto imported = http().post(base + "?format=mdl", admin(), teacup, "text/plain");
+    ASSERT_EQ(imported.status, 201) << imported.body;
+    EXPECT_EQ(imported.json()["imported_from"], "mdl");
+    const std::string id = imported.json()["id"];
+    auto stored = http().get(base + "/" + id, admin()).json();
+    bool has_stock = false;
+    for (const auto& v : stored["variables"]) has_stock = has_stock || v.value("kind", "") == "stock";
+    EXPECT_TRUE(has_stock) << "the teacup's temperature is a stock";
+
+    auto run = http().post_json("/v1/workspaces/" + ws + "/runs?wait=60", admin(), {{"method", "sd.simulate"}, {"model", id}});
+    ASSERT_EQ(run.status, 200) << run.body;
+    EXPECT_EQ(run.json()["state"], "succeeded") << run.body;
+
+    auto exported = http().get(base + "/" + id + "?format=xmile", admin());
+    ASSERT_EQ(exported.status, 200) << exported.body;
+    EXPECT_NE(exported.body.find("<xmile"), std::string::npos);
+
+    // A broken model: 422 naming the line, and nothing stored.
+    const auto before = http().get(base, admin()).json()["items"].size();
+    auto broken = http().post(base + "?format=mdl", admin(), "{UTF-8}\nx = 1 +\n~ ~|\n", "text/plain");
+    expect_problem(broken, 422, "/problems/import-failed");
+    EXPECT_NE(broken.body.find(":2"), std::string::npos) << broken.body;
+    EXPECT_EQ(http().get(base, admin()).json()["items"].size(), before);
+}
+
 TEST_F(Api, PluginsListMethodsWithSchemas) {
     auto r = http().get("/v1/plugins", admin());
     ASSERT_EQ(r.status, 200);

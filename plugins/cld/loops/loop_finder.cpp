@@ -130,6 +130,9 @@ private:
 
     void deliver(Partition &partition) {
         if (options_.max_loops != 0 && summary_.count >= options_.max_loops) stop(StopReason::max_loops);
+        if (options_.max_loop_steps != 0 && steps_ + loop_.links.size() > options_.max_loop_steps)
+            stop(StopReason::max_loop_steps);
+        steps_ += loop_.links.size();
         check_clock();
         loop_.polarity = loop_polarity(graph_, loop_.links);
         on_loop_(loop_);
@@ -159,6 +162,7 @@ private:
     Clock::time_point started_;
     Clock::time_point last_poll_;
     unsigned since_clock_ = 0;
+    std::uint64_t steps_ = 0; // sum of the lengths of the loops delivered
     LoopSearchSummary summary_;
     Loop loop_;
     std::vector<const std::vector<std::size_t> *> choices_;

@@ -34,11 +34,14 @@ struct Loop {
     LoopPolarity polarity = LoopPolarity::undetermined;
 };
 
-enum class StopReason { completed, max_loops, time_budget, cancelled };
+enum class StopReason { completed, max_loops, max_loop_steps, time_budget, cancelled };
 
 struct LoopSearchOptions {
     std::optional<std::size_t> through;        // only loops through this variable
     std::uint64_t max_loops = 0;               // 0: no cap
+    // Cap on the sum of the lengths of the loops delivered: what the loops cost in memory and in
+    // the result grows with it, not with their number (World3's loops average ~40 links). 0: no cap.
+    std::uint64_t max_loop_steps = 0;
     std::chrono::milliseconds time_budget{0};  // 0: no budget
     // Polled about every 20 ms of search; returning true stops the search with `cancelled`.
     std::function<bool()> cancelled;

@@ -15,7 +15,9 @@ constexpr const char *params_schema = R"({
     "max_loops": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 100000,
                   "description": "Stop after this many loops; the result is then truncated."},
     "time_budget_ms": {"type": "integer", "minimum": 1, "maximum": 3600000, "default": 10000,
-                       "description": "Stop the search after this many milliseconds; the result is then truncated."}
+                       "description": "Stop the search after this many milliseconds; the result is then truncated."},
+    "max_result_mb": {"type": "integer", "minimum": 1, "maximum": 200, "default": 64,
+                      "description": "Stop before the listed loops would take more than about this many megabytes of result JSON; the result is then truncated. Large models have long loops: World3's 10,000 first loops take ~39 MB."}
   }
 })";
 
@@ -65,6 +67,7 @@ constexpr const char *result_schema = R"({
 const char *stop_text(StopReason reason) {
     switch (reason) {
     case StopReason::max_loops: return "max_loops was reached";
+    case StopReason::max_loop_steps: return "max_result_mb was reached";
     case StopReason::time_budget: return "the time budget ran out";
     case StopReason::cancelled: return "the run was cancelled";
     case StopReason::completed: break;
@@ -79,6 +82,15 @@ LoopSearchOptions loop_options(const holon::Context &ctx, const CausalGraph &gra
     if (params.contains("through")) options.through = variable_param(graph, params, "through");
     options.max_loops = params.value("max_loops", std::uint64_t{100000});
     options.time_budget = std::chrono::milliseconds(params.value("time_budget_ms", std::int64_t{10000}));
+    // One loop step is written as a variable id and a link id in JSON (quoted, comma-separated)
+    // plus a share of the loop's own fields; the ids' mean lengths turn the megabytes into steps.
+    double id_bytes = 0;
+    for (const Variable &v : graph.variables()) id_bytes += static_cast<double>(v.id.size()) / static_cast<double>(graph.variables().size());
+    double link_bytes = 0;
+    for (const Link &l : graph.links()) link_bytes += static_cast<double>(l.id.size()) / static_cast<double>(graph.links().size());
+    const double step_bytes = id_bytes + link_bytes + 6 + 8; // quotes and commas, + amortised per-loop fields
+    const double budget = static_cast<double>(params.value("max_result_mb", std::uint64_t{64})) * 1024 * 1024;
+    options.max_loop_steps = static_cast<std::uint64_t>(budget / step_bytes) + 1;
     options.cancelled = [&ctx] { return ctx.cancelled(); };
     return options;
 }

@@ -216,6 +216,21 @@ TEST(Loops, ACapEqualToTheLoopCountIsNotATruncation) {
     EXPECT_EQ(capped.summary.stop, StopReason::max_loops);
 }
 
+TEST(Loops, TheStepCapBoundsTheSumOfLoopLengths) {
+    // K3 has 3 two-link and 2 three-link loops: 12 steps in all.
+    LoopSearchOptions options;
+    options.max_loop_steps = 12;
+    EXPECT_FALSE(find_loops(testing::complete_digraph(3), options).summary.truncated());
+    options.max_loop_steps = 11;
+    const LoopInventory capped = find_loops(testing::complete_digraph(3), options);
+    EXPECT_EQ(capped.summary.stop, StopReason::max_loop_steps);
+    std::uint64_t steps = 0;
+    for (const Loop &loop : capped.loops) steps += loop.links.size();
+    EXPECT_LE(steps, 11u);
+    EXPECT_EQ(capped.summary.count, capped.loops.size());
+    EXPECT_LT(capped.summary.count, 5u);
+}
+
 TEST(Loops, K12StopsAtMaxLoops) {
     const CausalGraph g = testing::complete_digraph(12);
     LoopSearchOptions options;

@@ -183,4 +183,22 @@ TEST(LtmThroughHolon, CausalMapWithoutEquationsIsAModelError) {
     fs::remove_all(out);
 }
 
+TEST(LoopsThroughHolon, World3FromVensimTruncatesCleanlyAtTheResultSizeCap) {
+    // `holon run cld.loops --model wrld3-03.mdl` imports through sd.import-mdl. World3's one big
+    // partition has far more loops than any result can hold; the size cap stops the search with a
+    // result that fits, instead of a run that dies of memory or output size.
+    if (!fs::exists(WORLD3_MDL)) GTEST_SKIP() << WORLD3_MDL << " is not there";
+    const fs::path out = scratch("world3");
+    ASSERT_EQ(holon_run("cld.loops", WORLD3_MDL, out, R"({"max_result_mb": 4})"), 0) << slurp(out.string() + ".stderr");
+    const json result = json::parse(slurp(out / "result.json"));
+    EXPECT_TRUE(result["truncated"].get<bool>());
+    EXPECT_GT(result["count"].get<int>(), 100);
+    EXPECT_EQ(result["count"].get<std::size_t>(), result["loops"].size());
+    EXPECT_LT(fs::file_size(out / "result.json"), 6u * 1024 * 1024);
+    ASSERT_EQ(result["partitions"].size(), 1u);
+    EXPECT_EQ(result["partitions"][0]["variables"].size(), 154u);
+    EXPECT_EQ(result["partitions"][0]["independent_loops"].get<int>(), 101);
+    fs::remove_all(out);
+}
+
 } // namespace
