@@ -6,7 +6,7 @@ namespace holon::sd {
 
 namespace {
 
-constexpr std::array<FunctionInfo, 47> functions{{
+constexpr std::array<FunctionInfo, 49> functions{{
     {"abs", FunctionKind::unary, Op::abs, 1, 1},
     {"sqrt", FunctionKind::unary, Op::sqrt, 1, 1},
     {"exp", FunctionKind::unary, Op::exp, 1, 1},
@@ -42,6 +42,8 @@ constexpr std::array<FunctionInfo, 47> functions{{
     {"delay1", FunctionKind::delay1, Op::copy, 2, 3},
     {"delay3", FunctionKind::delay3, Op::copy, 2, 3},
     {"delayn", FunctionKind::delayn, Op::copy, 3, 4},
+    {"delay n", FunctionKind::vensim_delayn, Op::copy, 4, 4},
+    {"npv", FunctionKind::vensim_npv, Op::copy, 4, 4},
     {"trend", FunctionKind::trend, Op::copy, 2, 3},
     {"forcst", FunctionKind::forecast, Op::copy, 3, 4},
     {"delay", FunctionKind::delay, Op::delay, 2, 3},

@@ -22,6 +22,8 @@ enum class FunctionKind {
     init, previous,
     smooth1, smooth3, smoothn,
     delay1, delay3, delayn,
+    vensim_delayn, // DELAY_N(input, delay time, initial, order): Vensim's DELAY N (see the compiler)
+    vensim_npv,    // NPV(stream, discount rate, initial, factor): Vensim's net present value
     trend, forecast,
     delay,      // DELAY(input, delay time [, initial]): pipeline delay
     random,     // RANDOM, NORMAL, LOGNORMAL, EXPRND, POISSON

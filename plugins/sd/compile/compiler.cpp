@@ -393,6 +393,7 @@ private:
             }
             if (e.name == "dt") {
                 fixed_step(c, "reads DT");
+                if (!m_.sim_specs.dt_variable.empty()) nodes_[c.node].reads_state = true;
                 return slot_dt;
             }
             if (e.name == "self") {
@@ -402,7 +403,10 @@ private:
                 return variable_slot(c, vi, flat_of_binding(vi, binding(c)));
             }
             if (e.name == "starttime") return slot_start;
-            if (e.name == "stoptime") return slot_stop;
+            if (e.name == "stoptime") {
+                if (!m_.sim_specs.stop_variable.empty()) nodes_[c.node].reads_state = true;
+                return slot_stop;
+            }
             if (e.name == "pi") return literal(std::numbers::pi);
             if (dims_.count(e.name)) {
                 for (const auto &[dn, idx] : binding(c))
@@ -694,6 +698,72 @@ private:
             }
             return out;
         }
+        case FunctionKind::vensim_delayn: {
+            // Vensim's DELAY N: the order is fixed at the start, and stage k (0 = the one the
+            // input enters) divides its content by the delay time as it was k steps ago, so a
+            // change of the delay time travels down the stages one step at a time instead of
+            // rescaling every stage's outflow at once (PySD's reading; it reproduces Vensim's
+            // output of the conformance model exactly). The output is the last stage's outflow.
+            int order = static_cast<int>(constant_argument(c, *e.args[3], "DELAY N's order"));
+            if (order < 1 || order > 1000) fail_node(c, "DELAY N's order must be between 1 and 1000");
+            if (order > 1) fixed_step(c, "uses DELAY N (its stages see the delay time of earlier steps)");
+            Ctx fc = flow_node(c, " (DELAY N inflow)");
+            uint32_t input = lower(fc, *e.args[0]);
+            uint32_t delay_time = arg(1);
+            Ctx ic{c.node, &nodes_[c.node].init_code, &nodes_[c.node].init_deps, true};
+            uint32_t init_delay_time = lower(ic, *e.args[1]);
+            uint32_t init_value = lower(ic, *e.args[2]);
+            uint32_t init = emit(ic, Op::mul, init_value, emit(ic, Op::div, init_delay_time, literal(order)));
+            nodes_[c.node].reads_state = true;
+            // lagged[k]: the delay time k steps ago. Updated oldest first, so that every copy
+            // reads its source's value from before this step's updates.
+            std::vector<uint32_t> lagged{delay_time};
+            for (int k = 1; k < order; ++k) {
+                uint32_t state = new_slot(SlotKind::value);
+                nodes_[c.node].init_code.push_back(Instr{Op::copy, state, init_delay_time, 0, 0});
+                lagged.push_back(state);
+            }
+            for (size_t k = lagged.size() - 1; k >= 1; --k) p_.previous_updates.emplace_back(lagged[k - 1], lagged[k]);
+            uint32_t order_literal = literal(order);
+            uint32_t inflow = new_slot(SlotKind::value);
+            emit(fc, Op::copy, input, 0, 0, inflow);
+            uint32_t out = none;
+            for (int k = 0; k < order; ++k) {
+                uint32_t outflow = new_slot(SlotKind::value);
+                uint32_t stock = new_stock({inflow}, {outflow});
+                nodes_[c.node].init_code.push_back(Instr{Op::copy, stock, init, 0, 0});
+                uint32_t stage_time = emit(c, Op::div, lagged[static_cast<size_t>(k)], order_literal);
+                emit(c, Op::div, stock, stage_time, 0, outflow);
+                inflow = outflow;
+                out = outflow;
+            }
+            return out;
+        }
+        case FunctionKind::vensim_npv: {
+            // Vensim's NPV(stream, discount rate, initial, factor), as SDEverywhere expands it
+            // (checked against Vensim there): a discount factor stock df (1 at the start,
+            // df' = -df * rate / (1 + rate * dt)), an accumulation ncum' = stream * df from the
+            // initial value, and the output (ncum + stream * dt * df) * factor, which counts the
+            // current step's stream too.
+            fixed_step(c, "uses NPV (discounted per dt)");
+            nodes_[c.node].reads_state = true;
+            Ctx fc = flow_node(c, " (NPV flows)");
+            uint32_t df_flow = new_slot(SlotKind::value);
+            uint32_t df = new_stock({df_flow});
+            nodes_[c.node].init_code.push_back(Instr{Op::copy, df, literal(1), 0, 0});
+            uint32_t rate = lower(fc, *e.args[1]);
+            uint32_t per_step = emit(fc, Op::add, literal(1), emit(fc, Op::mul, rate, slot_dt));
+            emit(fc, Op::div, emit(fc, Op::neg, emit(fc, Op::mul, df, rate)), per_step, 0, df_flow);
+            uint32_t ncum_flow = new_slot(SlotKind::value);
+            uint32_t ncum = new_stock({ncum_flow});
+            uint32_t init = lower_initial(c, *e.args[2]);
+            nodes_[c.node].init_code.push_back(Instr{Op::copy, ncum, init, 0, 0});
+            emit(fc, Op::mul, lower(fc, *e.args[0]), df, 0, ncum_flow);
+            uint32_t stream = arg(0);
+            uint32_t this_step = emit(c, Op::mul, emit(c, Op::mul, stream, slot_dt), df);
+            uint32_t factor = arg(3);
+            return emit(c, Op::mul, emit(c, Op::add, ncum, this_step), factor, 0, want);
+        }
         case FunctionKind::delay: {
             // The input becomes a hidden node recorded after every step (as for PREVIOUS), so
             // the output never depends on the input's current value: a delay breaks a loop.
@@ -919,6 +989,31 @@ private:
             for (uint32_t f : s.outflows) p_.flow_terms.push_back(FlowTerm{f, -1.0});
         }
         p_.flow_begin.push_back(static_cast<uint32_t>(p_.flow_terms.size()));
+        emit_control(m_.sim_specs.dt_variable, "TIME STEP", step_order, p_.control_dt);
+        emit_control(m_.sim_specs.stop_variable, "FINAL TIME", step_order, p_.control_stop);
+        emit_control(m_.sim_specs.save_step_variable, "SAVEPER", step_order, p_.control_save_step);
+    }
+
+    // The code of the named variable and of every value it depends on, in evaluation order.
+    void emit_control(const std::string &name, const char *what, const std::vector<uint32_t> &step_order,
+                      ControlProgram &out) {
+        if (name.empty()) return;
+        const VariableInfo *vi = find_variable(canonical_name(name));
+        if (!vi || vi->table_only || vi->element_count != 1)
+            throw ModelError(std::string(what) + " names '" + name + "', which is not a single model variable");
+        if (p_.fixed_step_only.size() < 20) p_.fixed_step_only.push_back(std::string(what) + " changes during the run");
+        std::vector<uint8_t> needed(nodes_.size(), 0);
+        std::vector<uint32_t> todo{vi->first_node};
+        while (!todo.empty()) {
+            uint32_t n = todo.back();
+            todo.pop_back();
+            if (needed[n]) continue;
+            needed[n] = 1;
+            for (uint32_t d : nodes_[n].step_deps) todo.push_back(d);
+        }
+        for (uint32_t n : step_order)
+            if (needed[n]) out.code.insert(out.code.end(), nodes_[n].code.begin(), nodes_[n].code.end());
+        out.slot = nodes_[vi->first_node].slot;
     }
 
     // ---- slot layout --------------------------------------------------------------------------
@@ -944,6 +1039,10 @@ private:
         };
         remap(p_.initial);
         remap(p_.step);
+        for (ControlProgram *control : {&p_.control_dt, &p_.control_stop, &p_.control_save_step}) {
+            remap(control->code);
+            if (control->slot != no_control) control->slot = map[control->slot];
+        }
         for (auto &[src, dst] : p_.previous_updates) {
             src = map[src];
             dst = map[dst];

@@ -25,7 +25,7 @@ Pol unknown_if_present(Pol p) { return p == 0 ? 0 : 3; }
 
 bool increasing_function(const std::string &f) {
     static const std::set<std::string> names{"exp", "ln", "log10", "sqrt", "smth1", "smth3", "smthn", "delay1", "delay3",
-                                             "delayn", "int", "sum", "mean", "max", "min", "init", "previous", "arctan",
+                                             "delayn", "delay n", "int", "sum", "mean", "max", "min", "init", "previous", "arctan",
                                              "forcst", "prod"};
     return names.count(f) > 0;
 }

@@ -96,6 +96,15 @@ struct FlowTerm {
     double sign; // +1 inflow, -1 outflow
 };
 
+// A control variable that changes during the run (SimSpecs::*_variable): `code` computes it
+// (with everything it depends on) from the time and the stocks, ahead of the step's own program;
+// its value is then in `slot`. slot == no_control when the control is a constant.
+inline constexpr uint32_t no_control = UINT32_MAX;
+struct ControlProgram {
+    std::vector<Instr> code;
+    uint32_t slot = no_control;
+};
+
 struct Program {
     SimSpecs sim_specs;
     std::vector<double> initial_slots; // literals filled in; everything else 0
@@ -115,6 +124,8 @@ struct Program {
     std::vector<ArrayCall> array_calls;
     // Why the model needs a fixed-step method ("variable 'x' uses PULSE"); CVODE refuses it then.
     std::vector<std::string> fixed_step_only;
+    // Evaluated in this order at every step: dt (then copied to slot_dt), stop (to slot_stop), save step.
+    ControlProgram control_dt, control_stop, control_save_step;
     std::vector<OutputColumn> outputs;
     size_t variable_count = 0;         // model-level variables (before array expansion)
 };

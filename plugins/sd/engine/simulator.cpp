@@ -283,6 +283,54 @@ void Simulator::derivatives_at(double t, std::vector<double> &out) {
     out.assign(d, d + p_.stock_count);
 }
 
+// One fixed step of `dt` from time t: the step's values (slots_) are already computed at t.
+void Simulator::advance(IntegrationMethod method, double t, double dt) {
+    const uint32_t n = p_.stock_count;
+    double *stocks = slots_.data() + slot_first_stock;
+    const double *deriv = slots_.data() + p_.derivative_base;
+    const double *slots = slots_.data();
+    const FlowTerm *flow_terms = p_.flow_terms.data();
+    const uint32_t *flow_begin = p_.flow_begin.data();
+    switch (method) {
+    case IntegrationMethod::cvode: break; // run_cvode integrates on its own
+    case IntegrationMethod::euler:
+        for (uint32_t k = 0; k < n; ++k) {
+            double sum = 0;
+            for (uint32_t j = flow_begin[k]; j < flow_begin[k + 1]; ++j)
+                sum += flow_terms[j].sign * slots[flow_terms[j].slot];
+            stocks[k] += dt * sum;
+        }
+        break;
+    case IntegrationMethod::rk2:
+        compute_derivatives();
+        y0_.assign(stocks, stocks + n);
+        k1_.assign(deriv, deriv + n);
+        for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt * k1_[k];
+        derivatives_at(t + dt, k2_);
+        for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt / 2 * (k1_[k] + k2_[k]);
+        break;
+    case IntegrationMethod::rk4:
+        compute_derivatives();
+        y0_.assign(stocks, stocks + n);
+        k1_.assign(deriv, deriv + n);
+        for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt / 2 * k1_[k];
+        derivatives_at(t + dt / 2, k2_);
+        for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt / 2 * k2_[k];
+        derivatives_at(t + dt / 2, k3_);
+        for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt * k3_[k];
+        derivatives_at(t + dt, k4_);
+        for (uint32_t k = 0; k < n; ++k)
+            stocks[k] = y0_[k] + dt / 6 * (k1_[k] + 2 * k2_[k] + 2 * k3_[k] + k4_[k]);
+        break;
+    }
+}
+
+void Simulator::clamp_non_negative() {
+    double *stocks = slots_.data() + slot_first_stock;
+    for (uint32_t k = 0; k < p_.stock_count; ++k)
+        if (p_.stock_non_negative[k] && stocks[k] < 0) stocks[k] = 0;
+}
+
 const Results &Simulator::run(const RunSettings &settings) {
     double start = settings.start.value_or(p_.sim_specs.start);
     double stop = settings.stop.value_or(p_.sim_specs.stop);
@@ -336,6 +384,15 @@ const Results &Simulator::run(const RunSettings &settings) {
     slots_[slot_start] = start;
     slots_[slot_stop] = stop;
     evaluate(p_.initial);
+    VaryingControls varying{p_.control_dt.slot != no_control && !settings.dt,
+                            p_.control_stop.slot != no_control && !settings.stop,
+                            p_.control_save_step.slot != no_control && !settings.save_step};
+    if (varying.dt || varying.stop || varying.save_step) {
+        if (method == IntegrationMethod::cvode)
+            throw ModelError("TIME STEP, FINAL TIME or SAVEPER change during the run: use a fixed-step method (euler, rk2, rk4)");
+        run_varying_controls(varying, method, start, stop, dt, save_step);
+        return results_;
+    }
     if (method == IntegrationMethod::cvode) {
         results_.times.clear();
         results_.values.clear();
@@ -345,7 +402,6 @@ const Results &Simulator::run(const RunSettings &settings) {
 
     const uint32_t n = p_.stock_count;
     double *stocks = slots_.data() + slot_first_stock;
-    const double *deriv = slots_.data() + p_.derivative_base;
     const double *slots = slots_.data();
     const FlowTerm *flow_terms = p_.flow_terms.data();
     const uint32_t *flow_begin = p_.flow_begin.data();
@@ -365,42 +421,19 @@ const Results &Simulator::run(const RunSettings &settings) {
         if (i == steps) break;
         for (const auto &[src, dst] : p_.previous_updates) slots_[dst] = slots_[src];
         if (!p_.delays.empty()) record_delay_inputs();
-        switch (method) {
-        case IntegrationMethod::cvode: break; // handled above
-        case IntegrationMethod::euler:
+        // Euler inline: the common case, and a small model's step is short enough for a call to show.
+        if (method == IntegrationMethod::euler) {
             for (uint32_t k = 0; k < n; ++k) {
                 double sum = 0;
                 for (uint32_t j = flow_begin[k]; j < flow_begin[k + 1]; ++j)
                     sum += flow_terms[j].sign * slots[flow_terms[j].slot];
                 stocks[k] += dt * sum;
             }
-            break;
-        case IntegrationMethod::rk2:
-            compute_derivatives();
-            y0_.assign(stocks, stocks + n);
-            k1_.assign(deriv, deriv + n);
-            for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt * k1_[k];
-            derivatives_at(t + dt, k2_);
-            for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt / 2 * (k1_[k] + k2_[k]);
-            break;
-        case IntegrationMethod::rk4:
-            compute_derivatives();
-            y0_.assign(stocks, stocks + n);
-            k1_.assign(deriv, deriv + n);
-            for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt / 2 * k1_[k];
-            derivatives_at(t + dt / 2, k2_);
-            for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt / 2 * k2_[k];
-            derivatives_at(t + dt / 2, k3_);
-            for (uint32_t k = 0; k < n; ++k) stocks[k] = y0_[k] + dt * k3_[k];
-            derivatives_at(t + dt, k4_);
-            for (uint32_t k = 0; k < n; ++k)
-                stocks[k] = y0_[k] + dt / 6 * (k1_[k] + 2 * k2_[k] + 2 * k3_[k] + k4_[k]);
-            break;
+        } else {
+            advance(method, t, dt);
         }
         step_index_ = i + 1;
-        if (any_non_negative)
-            for (uint32_t k = 0; k < n; ++k)
-                if (p_.stock_non_negative[k] && stocks[k] < 0) stocks[k] = 0;
+        if (any_non_negative) clamp_non_negative();
     }
     return results_;
 }

@@ -56,6 +56,14 @@ private:
     double rank(uint32_t list, double ith);
     double array_call(uint32_t call);
     void run_cvode(const RunSettings &settings, double start, double stop, double save_step);
+    void advance(IntegrationMethod method, double t, double dt);
+    void clamp_non_negative();
+    // Which of the model's control variables change during this run (engine/varying_controls.cpp).
+    struct VaryingControls {
+        bool dt, stop, save_step;
+    };
+    void run_varying_controls(VaryingControls varying, IntegrationMethod method, double start, double stop, double dt,
+                              double save_step);
 
     const Program &p_;
     std::vector<double> slots_;

@@ -68,6 +68,10 @@ struct SimSpecs {
     std::optional<double> save_step; // default: dt
     IntegrationMethod method = IntegrationMethod::euler;
     std::string time_units;
+    // Vensim control variables whose equations change during the run (TIME STEP, FINAL TIME,
+    // SAVEPER over Time): each names the model variable the engine reads at every step, and the
+    // number above is only its value at the start. Empty: the number is used throughout.
+    std::string dt_variable, stop_variable, save_step_variable;
 };
 
 // A diagram of the model as the source drew it (Vensim sketch, kept for diagrams and round trips).

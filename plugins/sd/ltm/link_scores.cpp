@@ -21,8 +21,8 @@ namespace {
 // partial change of one input is not defined that way.
 bool stateful_builtin(const std::string &canonical) {
     // (SMTH, DELAY1/3/N and INIT never get here: expand_stateful_builtins made them explicit.)
-    static const std::set<std::string> names{"previous", "trend",     "forcst", "delay",
-                                             "random",   "normal",    "lognormal", "exprnd", "poisson"};
+    static const std::set<std::string> names{"previous", "trend",  "forcst",    "delay",  "delay n", "npv",
+                                             "random",   "normal", "lognormal", "exprnd", "poisson"};
     return names.count(canonical) > 0;
 }
 

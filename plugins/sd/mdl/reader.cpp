@@ -24,6 +24,11 @@ constexpr size_t max_elements = 1u << 20;
 constexpr int max_macro_depth = 20;
 constexpr size_t max_equation_text = 512u << 20;
 
+// GET XLS/DIRECT ... calls read a data file (data_files.cpp); GET TIME VALUE is an ordinary function.
+bool reads_data_file(const VExpr &e) {
+    return e.kind == VKind::call && e.name.rfind("get ", 0) == 0 && e.name != "get time value";
+}
+
 struct Equation {
     Lhs lhs;
     VExprPtr rhs; // null for Assign::none
@@ -371,7 +376,10 @@ private:
         switch (e.kind) {
         case VKind::number: return e.value;
         case VKind::name:
-            if (canonical_name(e.name) == "time") return eval_time_;
+            if (canonical_name(e.name) == "time") {
+                read_time_ = true;
+                return eval_time_;
+            }
             if (!var_index_.count(canonical_name(e.name))) {
                 static const std::map<std::string, double> named{{"vssum", 0},       {"vsproduct", 1},
                                                                  {"vsmin", 2},       {"vsmax", 3},
@@ -401,7 +409,10 @@ private:
                 if (i >= e.args.size()) throw ModelError("not a constant");
                 return eval_constant(*e.args[i], depth);
             };
-            if (e.name == "step") return eval_time_ >= a(1) ? a(0) : 0;
+            if (e.name == "step") {
+                read_time_ = true;
+                return eval_time_ >= a(1) ? a(0) : 0;
+            }
             if (e.name == "if then else") return a(0) != 0 ? a(1) : a(2);
             if (e.name == "min") return std::min(a(0), a(1));
             if (e.name == "max") return std::max(a(0), a(1));
@@ -428,35 +439,36 @@ private:
     }
 
     void read_controls() {
-        auto value = [&](const char *name, double fallback, bool required) -> double {
+        // The value at the start; a control variable whose equation reads Time is also kept as a
+        // model variable that the engine reads at every step (Vensim evaluates them each step).
+        auto value = [&](const char *name, double fallback, bool required, std::string *varying) -> double {
             auto it = var_index_.find(name);
             if (it == var_index_.end()) {
                 if (required) fail_at(1, std::string("the model has no ") + upper(name) + " (Vensim's control variables are needed)");
                 return fallback;
             }
+            const VarDef &d = defs_[it->second];
+            read_time_ = false;
+            double v = 0;
             try {
-                return constant_value(name);
+                v = constant_value(name);
             } catch (const ModelError &) {
-                fail_var(defs_[it->second].line, defs_[it->second].name,
-                         "must be a constant at the initial time (numbers, constants, TIME, STEP and IF THEN ELSE)");
+                fail_var(d.line, d.name, "must be computed from numbers, constants, Time, STEP and IF THEN ELSE");
             }
+            if (read_time_ && varying) {
+                if (!d.dims.empty()) fail_var(d.line, d.name, "a control variable cannot be subscripted");
+                *varying = d.name;
+                syms_.var_names[canonical_name(name)] = d.name;
+            }
+            return v;
         };
-        // Vensim reads the control variables once, at the start (an equation over Time sees the
-        // initial time).
+        // INITIAL TIME is read once, at the start (an equation over Time sees time 0 there).
         eval_time_ = 0;
-        m_.sim_specs.start = value("initial time", 0, true);
+        m_.sim_specs.start = value("initial time", 0, true, nullptr);
         eval_time_ = m_.sim_specs.start;
-        m_.sim_specs.stop = value("final time", 0, true);
-        m_.sim_specs.dt = value("time step", 1, true);
-        if (var_index_.count("saveper")) {
-            try {
-                eval_time_ = m_.sim_specs.start;
-                m_.sim_specs.save_step = constant_value("saveper");
-            } catch (const ModelError &) {
-                const VarDef &d = defs_[var_index_.at("saveper")];
-                fail_var(d.line, d.name, "must be a constant (a control variable that changes over time is not supported)");
-            }
-        }
+        m_.sim_specs.stop = value("final time", 0, true, &m_.sim_specs.stop_variable);
+        m_.sim_specs.dt = value("time step", 1, true, &m_.sim_specs.dt_variable);
+        if (var_index_.count("saveper")) m_.sim_specs.save_step = value("saveper", 0, false, &m_.sim_specs.save_step_variable);
         if (!(m_.sim_specs.dt > 0)) fail_at(1, "TIME STEP must be positive");
         if (!(m_.sim_specs.stop >= m_.sim_specs.start)) fail_at(1, "FINAL TIME is before INITIAL TIME");
         auto it = var_index_.find("time step");
@@ -686,7 +698,7 @@ private:
             out.gf = lookup_of(*rhs.args[1], var, line);
             return out;
         }
-        if (rhs.kind == VKind::call && rhs.name.rfind("get ", 0) == 0) {
+        if (reads_data_file(rhs)) {
             DataValue dv = data_.evaluate(rhs, mode);
             if (dv.gf) {
                 out.equation = "TIME";
@@ -762,7 +774,9 @@ private:
     void emit_all() {
         for (const VarDef &d : defs_) {
             std::string c = canonical_name(d.name);
-            if (c == "initial time" || c == "final time" || c == "time step") continue;
+            if (c == "initial time" || (c == "final time" && m_.sim_specs.stop_variable.empty()) ||
+                (c == "time step" && m_.sim_specs.dt_variable.empty()))
+                continue;
             try {
                 emit(d);
             } catch (const ModelError &e) {
@@ -843,7 +857,7 @@ private:
                 any_equation = true;
                 continue;
             }
-            if (eq.rhs && eq.rhs->kind == VKind::call && eq.rhs->name.rfind("get ", 0) == 0) {
+            if (eq.rhs && reads_data_file(*eq.rhs)) {
                 std::vector<std::vector<std::string>> elements;
                 for (const Instance &in : ins) elements.push_back(in.elements);
                 std::vector<DataValue> values = data_.evaluate_array(*eq.rhs, elements, eq.lhs.subscripts, syms_, eq.lhs.data_mode);
@@ -914,6 +928,7 @@ private:
     int macro_calls_ = 0;
     int current_line_ = 0;
     double eval_time_ = 0;
+    bool read_time_ = false; // set when eval_constant reads Time (directly or through STEP)
     size_t text_size_ = 0;
 };
 

@@ -4,6 +4,7 @@
 #include "ir/names.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <set>
@@ -16,6 +17,11 @@ constexpr size_t max_expansion = 100'000;
 
 std::string paren(const std::string &s) { return "(" + s + ")"; }
 
+// A `range!` runs over its range independently of a plain `range` in the same expression, which
+// stays bound by the left-hand side: VECTOR SELECT(s[dim1!, dim2], v[dim2!], ...) in an equation
+// for x[dim2] pairs every s[., dim2] with every v element. So the two are bound under different keys.
+std::string bang_key(const std::string &range) { return range + "!"; }
+
 void collect_bangs(const VExpr &e, std::vector<std::string> &out) {
     for (const VSubscript &s : e.subscripts)
         if (s.bang) {
@@ -23,6 +29,12 @@ void collect_bangs(const VExpr &e, std::vector<std::string> &out) {
             if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
         }
     for (const auto &a : e.args) collect_bangs(*a, out);
+}
+
+// "vector rank" -> "VECTOR RANK", for messages.
+std::string upper_name(std::string name) {
+    for (char &ch : name) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+    return name;
 }
 
 // Function names Vensim and the IR share (same arguments, same meaning).
@@ -115,7 +127,7 @@ std::vector<std::string> Translator::element_of(const VExpr &e, size_t k,
                                                 "' (in a reference to '" + e.name + "')");
         return {sub.name};
     }
-    auto it = b.find(cs);
+    auto it = b.find(sub.bang ? bang_key(cs) : cs);
     if (it != b.end()) {
         const Bound &bound = it->second;
         if (in_dim(bound.element)) return {bound.element};
@@ -273,7 +285,7 @@ std::vector<Bindings> Translator::bang_bindings(const std::vector<const VExpr *>
         for (const Bindings &c : combos)
             for (size_t i = 0; i < r->elements.size(); ++i) {
                 Bindings nb = c;
-                nb[bang] = Bound{r->elements[i], i, bang};
+                nb[bang_key(bang)] = Bound{r->elements[i], i, bang};
                 next.push_back(std::move(nb));
                 if (next.size() > max_expansion) throw ModelError("an array function over more than 100000 elements");
             }
@@ -382,6 +394,16 @@ std::string Translator::call(const VExpr &e, const Bindings &b, const Scope *sco
         need(2, 2);
         return "SAFEDIV(" + arg(0) + ", " + arg(1) + ", 0)";
     }
+    if (f == "get time value") {
+        // Only the simulation's own time is deterministic: relative to the current time (0), in
+        // the model's time units (0). The initial time (1) and the computer's clock (2) are refused.
+        need(3, 3);
+        double relative_to = initial_(*e.args[0]), measure = initial_(*e.args[2]);
+        if (relative_to != 0 || measure != 0)
+            throw ModelError("GET TIME VALUE: only relative to the current time (0) in the model's time units (0) is "
+                             "supported, not " + number(relative_to) + " and " + number(measure));
+        return paren("TIME + " + arg(1));
+    }
     if (f == "game") {
         need(1, 1);
         return arg(0);
@@ -409,14 +431,16 @@ std::string Translator::call(const VExpr &e, const Bindings &b, const Scope *sco
         need(4, 4);
         // Vensim fixes the order at the initial time.
         double order = initial_(*e.args[3]);
-        return std::string(f == "smooth n" ? "SMTHN(" : "DELAYN(") + arg(0) + ", " + arg(1) + ", " + number(order) + ", " +
-               arg(2) + ")";
+        if (f == "smooth n") return "SMTHN(" + arg(0) + ", " + arg(1) + ", " + number(order) + ", " + arg(2) + ")";
+        // Not XMILE's DELAYN: Vensim's stages react to a changing delay time differently.
+        return "DELAY_N(" + arg(0) + ", " + arg(1) + ", " + arg(2) + ", " + number(order) + ")";
     }
     if (f == "delay fixed") {
         // Vensim fixes the delay at the initial time, as a whole number of steps (at least one).
         need(3, 3);
         return "DELAY(" + arg(0) + ", DT * MAX(1, INT(INIT(" + arg(1) + ") / DT + 0.5)), " + arg(2) + ")";
     }
+    if (f == "npv") return simple("NPV", 4, 4);
     if (f == "trend") return simple("TREND", 3, 3);
     if (f == "forecast") return simple("FORCST", 3, 3);
     if (f == "initial") return simple("INIT", 1, 1);
@@ -509,13 +533,12 @@ std::string Translator::call(const VExpr &e, const Bindings &b, const Scope *sco
         }
         return "(IF " + selected + " = 0 THEN " + missing + " ELSE " + result + ")";
     }
-    if (f == "vector elm map" || f == "vector sort order") {
+    if (f == "vector elm map" || f == "vector sort order" || f == "vector rank" || f == "vector reorder") {
         need(2, 2);
         const VExpr &v = *e.args[0];
         std::string vc = canonical_name(v.name);
         if (v.kind != VKind::name || v.subscripts.empty() || !s_.var_names.count(vc))
-            throw ModelError(std::string(f == "vector elm map" ? "VECTOR ELM MAP" : "VECTOR SORT ORDER") +
-                             " needs a subscripted variable as its first argument");
+            throw ModelError(upper_name(f) + " needs a subscripted variable as its first argument");
         const std::vector<std::string> &dims = s_.var_dims.at(vc);
         if (dims.size() != v.subscripts.size()) throw ModelError("'" + v.name + "' is given the wrong number of subscripts");
         std::vector<std::string> elements;
@@ -528,6 +551,32 @@ std::string Translator::call(const VExpr &e, const Bindings &b, const Scope *sco
             for (size_t k = 0; k + 1 < elements.size(); ++k) out += quote(elements[k]) + ",";
             return out + final_element + "]";
         };
+        if (f == "vector rank") {
+            // The 1-based place of our element in the sorted vector: ascending, ties in element
+            // order (1 + how many are smaller + how many equal ones come before us); descending
+            // is the ascending order reversed, as VECTOR SORT ORDER reverses it.
+            bool descending = e.args[1]->kind == VKind::name ? canonical_name(e.args[1]->name) == "descending"
+                                                             : initial_(*e.args[1]) < 0;
+            std::string ours = ref(quote(last->elements[at]));
+            std::vector<std::string> before{"1"};
+            for (size_t k = 0; k < last->elements.size(); ++k) {
+                if (k == at) continue;
+                before.push_back("(IF " + ref(quote(last->elements[k])) + (k < at ? " <= " : " < ") + ours + " THEN 1 ELSE 0)");
+            }
+            std::string ascending = fold(before, "+", false);
+            if (!descending) return ascending;
+            return paren(number(static_cast<double>(last->elements.size() + 1)) + " - " + ascending);
+        }
+        if (f == "vector reorder") {
+            // Our element takes the value of the element the order vector names (0-based), like
+            // the output of VECTOR SORT ORDER.
+            std::string index = "INT(" + arg(1) + " + 0.5)";
+            std::string chain = "(0/0)";
+            for (size_t k = last->elements.size(); k-- > 0;)
+                chain = "(IF " + index + " = " + number(static_cast<double>(k)) + " THEN " + ref(quote(last->elements[k])) +
+                        " ELSE " + chain + ")";
+            return chain;
+        }
         if (f == "vector sort order") {
             // 0-based position of the element ranked at our position (ascending unless DESCENDING).
             bool descending = e.args[1]->kind == VKind::name ? canonical_name(e.args[1]->name) == "descending"

@@ -135,6 +135,9 @@ std::string to_model_json(const Model &m, std::string_view source_format) {
                {"method", to_string(m.sim_specs.method)},
                {"time_units", m.sim_specs.time_units}};
     if (m.sim_specs.save_step) specs["save_step"] = *m.sim_specs.save_step;
+    if (!m.sim_specs.dt_variable.empty()) specs["dt_variable"] = m.sim_specs.dt_variable;
+    if (!m.sim_specs.stop_variable.empty()) specs["stop_variable"] = m.sim_specs.stop_variable;
+    if (!m.sim_specs.save_step_variable.empty()) specs["save_step_variable"] = m.sim_specs.save_step_variable;
     json dims = json::array();
     for (const Dimension &d : m.dimensions) dims.push_back({{"name", d.name}, {"elements", d.elements}});
     doc["methods"] = {{"sd", {{"sim_specs", specs}, {"dimensions", dims}, {"source_format", source_format}}}};
@@ -176,6 +179,9 @@ Model from_model_json(std::string_view text) {
             if (s.contains("stop")) m.sim_specs.stop = s["stop"].get<double>();
             if (s.contains("dt")) m.sim_specs.dt = s["dt"].get<double>();
             if (s.contains("save_step")) m.sim_specs.save_step = s["save_step"].get<double>();
+            m.sim_specs.dt_variable = string_or_empty(s, "dt_variable");
+            m.sim_specs.stop_variable = string_or_empty(s, "stop_variable");
+            m.sim_specs.save_step_variable = string_or_empty(s, "save_step_variable");
             if (s.contains("method")) {
                 auto method = integration_method_from_string(s["method"].get<std::string>());
                 if (!method) throw ModelError("model JSON: unknown integration method");

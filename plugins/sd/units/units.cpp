@@ -201,7 +201,7 @@ private:
             return out;
         }
         if (f == "abs" || f == "int" || f == "init" || f == "previous" || f == "smth1" || f == "smth3" || f == "smthn" ||
-            f == "delay1" || f == "delay3" || f == "delayn" || f == "delay" || f == "forcst" || f == "sum" || f == "mean" ||
+            f == "delay1" || f == "delay3" || f == "delayn" || f == "delay n" || f == "delay" || f == "forcst" || f == "sum" || f == "mean" ||
             f == "stddev")
             return arg(0);
         if ((f == "min" || f == "max") && args.size() == 2) return agree(arg(0), arg(1), variable, "the arguments of " + f);

@@ -1,5 +1,7 @@
 #include "xmile/writer.hpp"
 
+#include "ir/error.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 #include <sstream>
@@ -71,6 +73,11 @@ std::string write_xmile(const Model &m) {
     o << "    <header>\n        <name>" << escape(m.name) << "</name>\n";
     o << "        <vendor>Holon</vendor>\n        <product version=\"0.1.0\">Holon</product>\n    </header>\n";
     const SimSpecs &s = m.sim_specs;
+    // XMILE's sim_specs are numbers: a control that changes during the run would be written as
+    // its start value and silently run differently.
+    for (const std::string *control : {&s.dt_variable, &s.stop_variable, &s.save_step_variable})
+        if (!control->empty())
+            throw ModelError("'" + *control + "' changes during the run, which XMILE's sim_specs cannot express");
     o << "    <sim_specs method=\"" << method_name(s.method) << "\"";
     if (!s.time_units.empty()) o << " time_units=\"" << escape(s.time_units) << "\"";
     o << ">\n        <start>" << number(s.start) << "</start>\n        <stop>" << number(s.stop) << "</stop>\n";

@@ -60,7 +60,9 @@ Outcome run_model(const fs::path &model_path) {
         sd::Program program = sd::compile(model);
         sd::Simulator sim(program);
         sd::RunSettings settings;
-        settings.save_step = program.sim_specs.dt; // every step, so every reference time has a match
+        // Every step, so that every reference time has a match; a model whose TIME STEP changes
+        // during the run keeps its own SAVEPER (its steps are not multiples of the first one).
+        if (program.control_dt.slot == sd::no_control) settings.save_step = program.sim_specs.dt;
         const sd::Results &r = sim.run(settings);
         conformance::Series simulated;
         simulated.names = r.names;

@@ -62,6 +62,18 @@ TEST(SdBuiltins, Delay1AndDelay3) {
     EXPECT_EQ(run("DELAY1(10, 2)", 2), (std::vector<double>{10, 10, 10}));
 }
 
+TEST(SdBuiltins, VensimDelayNStagesSeeEarlierDelayTimes) {
+    // DELAY_N(0, D, 6, 2), D = 4 then 8 from time 2. Stage contents start at 6 * 4 / 2 = 12.
+    // t0: outflows 12/2, 12/2 -> output 6; contents 6, 12.  t1: 6/2, 12/2 -> 6; contents 3, 9.
+    // t2: stage 1 sees D(2) = 8: 3/4; stage 2 still D(1) = 4: 9/2 -> output 4.5; contents 2.25, 5.25.
+    // t3: both see 8: 2.25/4, 5.25/4 -> output 1.3125. (XMILE's DELAYN would give 9/4 at t2.)
+    std::vector<Variable> d{aux("D", "4 + STEP(4, 2)")};
+    EXPECT_EQ(run("DELAY_N(0, D, 6, 2)", 3, 1, d), (std::vector<double>{6, 6, 4.5, 1.3125}));
+    EXPECT_EQ(run("DELAYN(0, D, 2, 6)", 3, 1, d), (std::vector<double>{6, 6, 2.25, 1.875}));
+    // Order 1 has no earlier stage: the delay time is the current one, as in DELAY1.
+    EXPECT_EQ(run("DELAY_N(10, 2, 0, 1)", 3), run("DELAY1(10, 2, 0)", 3));
+}
+
 TEST(SdBuiltins, TrendAndForecast) {
     // input = TIME + 1 (1, 2, 3, ...); average time 1, initial trend 0: average(0) = 1.
     // average' = input - average: 1, 1 + (1-1) = 1 ... at t=1 input 2, average 1: trend = (2-1)/(1*1) = 1

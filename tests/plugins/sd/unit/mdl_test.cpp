@@ -139,6 +139,84 @@ TEST(SdMdl, VensimFunctions) {
     EXPECT_DOUBLE_EQ(x.at(1), 12);
 }
 
+TEST(SdMdl, VectorSelectBangRangesRunIndependentlyOfTheLeftHandSide) {
+    // x[d2]: every s[., d2] (d1 runs) paired with every v element (d2! runs on its own), action 0
+    // = sum of selection * value: b1 (1 + 3) * (10 + 20) = 120, b2 (2 + 4) * 30 = 180.
+    std::string eqs = "d1: (a1-a2) ~~|\nd2: (b1-b2) ~~|\ns[d1, d2] = 1, 2; 3, 4; ~~|\nv[d2] = 10, 20 ~~|\n"
+                      "x[d2] = VECTOR SELECT(s[d1!, d2], v[d2!], -1, 0, 0) ~~|\n"
+                      "p[d2] = VECTOR SELECT(s[d1!, d2], v[d2!], -1, 1, 0) ~~|\n";
+    Model m = mdl(eqs);
+    EXPECT_DOUBLE_EQ(series(m, "x[b1]").at(0), 120);
+    EXPECT_DOUBLE_EQ(series(m, "x[b2]").at(0), 180);
+    // action 1 = product of selection * value over the four pairs: (1*10)(1*20)(3*10)(3*20) for b1.
+    EXPECT_DOUBLE_EQ(series(m, "p[b1]").at(0), 10.0 * 20 * 30 * 60);
+}
+
+TEST(SdMdl, ControlVariablesThatChangeDuringTheRunAreReadEveryStep) {
+    // TIME STEP halves at 4, FINAL TIME moves from 10 to 20 at 5, SAVEPER becomes 5 at 10.
+    std::string text = "{UTF-8}\nS = INTEG(1, 0) ~~|\n"
+                       "INITIAL TIME = 0 ~~|\nFINAL TIME = IF THEN ELSE(Time < 5, 10, 20) ~~|\n"
+                       "TIME STEP = IF THEN ELSE(Time < 4, 1, 0.5) ~~|\n"
+                       "SAVEPER = IF THEN ELSE(Time < 10, TIME STEP, 5) ~~|\n";
+    Model m = read_mdl(text, {"", "controls.mdl"});
+    EXPECT_EQ(m.sim_specs.dt_variable, "TIME STEP");
+    EXPECT_EQ(m.sim_specs.stop_variable, "FINAL TIME");
+    EXPECT_EQ(m.sim_specs.save_step_variable, "SAVEPER");
+    Program p = compile(from_model_json(to_model_json(m, "mdl"))); // the shared model keeps them
+    Simulator sim(p);
+    const Results &r = sim.run();
+    std::vector<double> expected{0, 1, 2, 3, 4};
+    for (double t = 4.5; t < 10; t += 0.5) expected.push_back(t);
+    for (double t = 10; t <= 20; t += 5) expected.push_back(t);
+    EXPECT_EQ(r.times, expected);
+    // S sums the steps (rate 1), so it is the time; TIME STEP reads the step's own dt (0.5 from time 4).
+    size_t s = 0, dt = 0;
+    for (size_t c = 0; c < r.names.size(); ++c) {
+        if (r.names[c] == "S") s = c;
+        if (r.names[c] == "TIME STEP") dt = c;
+    }
+    for (size_t row = 0; row < r.times.size(); ++row) {
+        EXPECT_DOUBLE_EQ(r.value(row, s), r.times[row]);
+        EXPECT_DOUBLE_EQ(r.value(row, dt), r.times[row] < 4 ? 1 : 0.5);
+    }
+    RunSettings cvode;
+    cvode.method = IntegrationMethod::cvode;
+    EXPECT_THROW(sim.run(cvode), ModelError);
+    EXPECT_THROW(write_xmile(m), ModelError); // XMILE would keep only the start values
+}
+
+TEST(SdMdl, VectorRankReorderAndGetTimeValue) {
+    // x = 3, 1, 3, 2: ascending a2 (1), a4 (2), a1 (3), a3 (3, after a1); descending is that reversed.
+    std::string eqs = "d: (a1-a4) ~~|\nx[d] = 3, 1, 3, 2 ~~|\n"
+                      "up[d] = VECTOR RANK(x[d], 1) ~~|\ndown[d] = VECTOR RANK(x[d], -1) ~~|\n"
+                      "order[d] = VECTOR SORT ORDER(x[d], 1) ~~|\nsorted[d] = VECTOR REORDER(x[d], order[d]) ~~|\n"
+                      "later = GET TIME VALUE(0, 2, 0) ~~|\n";
+    Model m = mdl(eqs);
+    const std::vector<double> up{3, 1, 4, 2}, down{2, 4, 1, 3}, order{1, 3, 0, 2}, sorted{1, 2, 3, 3};
+    for (size_t i = 0; i < 4; ++i) {
+        std::string el = "[a" + std::to_string(i + 1) + "]";
+        EXPECT_DOUBLE_EQ(series(m, "up" + el).at(0), up[i]) << el;
+        EXPECT_DOUBLE_EQ(series(m, "down" + el).at(0), down[i]) << el;
+        EXPECT_DOUBLE_EQ(series(m, "order" + el).at(0), order[i]) << el;
+        EXPECT_DOUBLE_EQ(series(m, "sorted" + el).at(0), sorted[i]) << el;
+    }
+    EXPECT_EQ(series(m, "later"), (std::vector<double>{2, 3, 4, 5, 6}));
+    EXPECT_NE(compile_error_of("y = GET TIME VALUE(2, 0, 1) ~~|").find("GET TIME VALUE"), std::string::npos);
+}
+
+TEST(SdMdl, NpvDiscountsEveryStepIncludingTheCurrentOne) {
+    // 10 per month at 10 % per month: the sum of 10 / 1.1^k for k = 0 .. t, then doubled by factor 2.
+    std::vector<double> npv = series(mdl("v = NPV(10, 0.1, 0, 2) ~~|"), "v");
+    ASSERT_EQ(npv.size(), 5u);
+    double sum = 0;
+    for (size_t t = 0; t < npv.size(); ++t) {
+        sum += 10 / std::pow(1.1, static_cast<double>(t));
+        EXPECT_NEAR(npv[t], 2 * sum, 1e-12) << "t = " << t;
+    }
+    // The initial value starts the accumulation.
+    EXPECT_DOUBLE_EQ(series(mdl("v = NPV(0, 0.1, 7, 1) ~~|"), "v").at(3), 7);
+}
+
 TEST(SdMdl, MacrosAreExpandedPerCall) {
     std::string eqs = ":MACRO: DOUBLE IT(input)\nDOUBLE IT = input * 2 ~ input ~ |\n:END OF MACRO:\n"
                       "a = DOUBLE IT(3) + DOUBLE IT(Time) ~~|\n";
