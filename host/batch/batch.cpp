@@ -353,12 +353,14 @@ private:
         record(st, index, std::move(p), table_name, std::move(time), std::move(plot_series), plot_variables);
     }
 
+    // In place, not through temporary files: a point's files count only once its journal line is
+    // written after them, and a point without one runs again and rewrites them.
     static void write_run_files(const std::filesystem::path &dir, const runner::JobOutcome &outcome, bool tables) {
         std::filesystem::create_directories(dir);
         if (tables)
-            for (const auto &t : outcome.tables) write_file_atomically(dir / (file_stem(t.name) + ".csv"), table_csv(t));
-        for (const auto &b : outcome.blobs) write_file_atomically(dir / file_stem(b.name), b.data);
-        write_file_atomically(dir / "result.json", (outcome.result_json.empty() ? std::string("null") : outcome.result_json) + "\n");
+            for (const auto &t : outcome.tables) write_file(dir / (file_stem(t.name) + ".csv"), table_csv(t));
+        for (const auto &b : outcome.blobs) write_file(dir / file_stem(b.name), b.data);
+        write_file(dir / "result.json", (outcome.result_json.empty() ? std::string("null") : outcome.result_json) + "\n");
     }
 
     // Statistics of the chosen variables and the series of the plotted ones.

@@ -1,6 +1,8 @@
 #include "batch/files.hpp"
 
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <charconv>
 #include <cmath>
 #include <fcntl.h>
@@ -29,6 +31,23 @@ void write_file_atomically(const std::filesystem::path &file, const std::string 
         std::filesystem::remove(temp, ec);
         throw std::runtime_error(file.string() + ": cannot be written (" + ec.message() + ")");
     }
+}
+
+void write_file(const std::filesystem::path &file, const std::string &content) {
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw std::runtime_error(file.string() + ": cannot be written (" + std::strerror(errno) + ")");
+    size_t done = 0;
+    while (done < content.size()) {
+        const ssize_t n = ::write(fd, content.data() + done, content.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            const int error = errno;
+            ::close(fd);
+            throw std::runtime_error(file.string() + ": write failed (" + std::strerror(error) + ")");
+        }
+        done += static_cast<size_t>(n);
+    }
+    if (::close(fd) != 0) throw std::runtime_error(file.string() + ": write failed (" + std::strerror(errno) + ")");
 }
 
 std::string csv_field(const std::string &text) {

@@ -21,12 +21,33 @@ struct PlotRequest {
 // Runs of at most this many are also drawn one by one over the envelope.
 inline constexpr size_t max_individual_lines = 12;
 
-// Writes the data and script and runs `gnuplot`. One run: a line. Several: the min-max, 5-95 and
-// 25-75 percentile bands and the median. Returns "" on success, else why no picture was made.
+// A plot whose data (.dat) and script (.gp) are written and which gnuplot has yet to draw.
+struct PreparedPlot {
+    std::filesystem::path script, svg, png, log;
+    // The same drawing as the .gp script cut into an SVG-only and a PNG-only script, so that two
+    // gnuplot processes can draw the two pictures at the same time.
+    std::string svg_script, png_script;
+};
+
+// Writes the data and script. One run: a line. Several: the min-max, 5-95 and 25-75 percentile
+// bands and the median. Throws std::runtime_error when the files cannot be written.
+PreparedPlot prepare_plot(const PlotRequest &request);
+
+// Draws a prepared plot: one gnuplot run of its .gp script or, when `split`, an SVG run and a PNG
+// run at the same time (the pictures are the same). Returns "" on success, else why no picture
+// was made.
+std::string draw_plot(const PreparedPlot &plot, const std::string &gnuplot, bool split);
+
+// prepare_plot + draw_plot(not split). Returns "" on success, else why no picture was made.
 std::string render_plot(const PlotRequest &request, const std::string &gnuplot = "gnuplot");
 
 // Runs `program args...` with stdin from /dev/null and stdout+stderr into `log`; returns the exit
 // status (127 when the program cannot be started, 128+signal when it was killed).
 int run_program(const std::string &program, const std::vector<std::string> &args, const std::filesystem::path &log);
+
+// run_program in two steps, so that several programs can run at once: spawn_program returns the
+// child's pid (-1 when it cannot be started) and wait_program its exit status as above.
+int spawn_program(const std::string &program, const std::vector<std::string> &args, const std::filesystem::path &log);
+int wait_program(int pid);
 
 } // namespace holon::batch

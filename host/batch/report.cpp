@@ -4,8 +4,11 @@
 #include "batch/run_state.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <iterator>
 #include <sstream>
+#include <thread>
 
 namespace holon::batch {
 namespace {
@@ -120,11 +123,22 @@ std::string run_label(const StepSpec &step, size_t index) {
     return label;
 }
 
-void write_plots(const JobSpec &spec, StepState &st, const BatchOptions &options, std::vector<std::string> &warnings,
-                 const std::function<void(const std::string &)> &note) {
+// A plot to draw and where its file goes in the report when gnuplot succeeds.
+struct PendingPlot {
+    StepState *step;
+    std::string name;      // "<step>/<variable>"
+    std::string svg_file;  // relative to the output folder
+    PreparedPlot prepared;
+    std::string problem;   // filled by draw_all
+};
+
+// Writes every plot's data and script; the drawing is left to draw_all.
+std::vector<PendingPlot> prepare_plots(const JobSpec &spec, StepState &st, const BatchOptions &options,
+                                       std::vector<std::string> &warnings, const std::function<void(const std::string &)> &note) {
     const StepSpec &step = *st.spec;
     load_reused_series(st, options, warnings);
     const auto dir = step_dir(options, step) / "plots";
+    std::vector<PendingPlot> pending;
     for (const auto &var : st.plot_variables) {
         PlotRequest r;
         r.dir = dir;
@@ -144,14 +158,40 @@ void write_plots(const JobSpec &spec, StepState &st, const BatchOptions &options
                   (r.runs.size() > 1 ? " across " + std::to_string(r.runs.size()) + " runs" : std::string());
         std::filesystem::create_directories(dir);
         note("plotting " + step.name + "/" + var);
-        const std::string problem = render_plot(r, options.gnuplot);
-        if (!problem.empty()) warnings.push_back("plot of " + step.name + "/" + var + ": " + problem);
-        else st.plot_files.push_back("steps/" + step.name + "/plots/" + r.stem + ".svg");
+        PendingPlot p{&st, step.name + "/" + var, "steps/" + step.name + "/plots/" + r.stem + ".svg", {}, {}};
+        if (r.time.empty()) {
+            p.problem = "no successful run to plot";
+            warnings.push_back("plot of " + p.name + ": " + p.problem);
+            continue;
+        }
+        p.prepared = prepare_plot(r);
+        pending.push_back(std::move(p));
     }
+    return pending;
 }
 
-void write_results_json(const JobSpec &spec, const std::vector<StepState> &steps, const BatchOptions &options,
-                        const BatchReport &report) {
+// Draws the plots with up to `lanes` gnuplot processes at a time. With room to spare, a plot's
+// SVG and PNG are drawn by two processes at once.
+void draw_all(std::vector<PendingPlot> &plots, const std::string &gnuplot, unsigned lanes) {
+    const bool split = lanes > 1 && 2 * plots.size() <= lanes;
+    const size_t threads = std::min<size_t>(split ? plots.size() : lanes, plots.size());
+    std::atomic<size_t> next{0};
+    auto work = [&] {
+        for (size_t k = next.fetch_add(1); k < plots.size(); k = next.fetch_add(1)) {
+            try {
+                plots[k].problem = draw_plot(plots[k].prepared, gnuplot, split);
+            } catch (const std::exception &e) {
+                plots[k].problem = e.what();
+            }
+        }
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto &t : pool) t.join();
+}
+
+std::string results_json_text(const JobSpec &spec, const std::vector<StepState> &steps, const BatchReport &report) {
     nlohmann::json out{{"job", spec.name}, {"document_hash", spec.hash}, {"total", report.progress.total},
                        {"succeeded", report.progress.succeeded}, {"failed", report.progress.failed},
                        {"complete", report.progress.done == report.progress.total}};
@@ -194,7 +234,7 @@ void write_results_json(const JobSpec &spec, const std::vector<StepState> &steps
         list.push_back(std::move(s));
     }
     out["steps"] = std::move(list);
-    write_file_atomically(options.out_dir / "results.json", out.dump(2) + "\n");
+    return out.dump(2) + "\n";
 }
 
 void write_index(const JobSpec &spec, const std::vector<StepState> &steps, const BatchOptions &options, const BatchReport &report) {
@@ -275,10 +315,36 @@ void write_reports(const JobSpec &spec, std::vector<StepState> &steps, const Bat
                    const std::function<void(const std::string &)> &note) {
     note("writing the summary tables");
     for (const auto &st : steps) write_summary(st, options);
+    std::vector<PendingPlot> plots;
     if (options.plots)
-        for (auto &st : steps) write_plots(spec, st, options, report.warnings, note);
+        for (auto &st : steps) {
+            auto step_plots = prepare_plots(spec, st, options, report.warnings, note);
+            std::move(step_plots.begin(), step_plots.end(), std::back_inserter(plots));
+        }
+    const unsigned lanes = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    // results.json names the plots that were drawn. With more than one job, gnuplot draws while
+    // results.json is rendered on the assumption that every plot succeeds (rendered again if not).
+    auto list_plot_files = [&](bool only_drawn) {
+        for (auto &st : steps) st.plot_files.clear();
+        for (const auto &p : plots)
+            if (!only_drawn || p.problem.empty()) p.step->plot_files.push_back(p.svg_file);
+    };
+    std::string results;
+    if (lanes > 1 && !plots.empty()) {
+        std::thread drawing([&] { draw_all(plots, options.gnuplot, lanes); });
+        list_plot_files(false); // reads no problem field: those are written by the drawing thread
+        results = results_json_text(spec, steps, report);
+        drawing.join();
+    } else {
+        draw_all(plots, options.gnuplot, 1);
+    }
+    const bool all_drawn = std::all_of(plots.begin(), plots.end(), [](const PendingPlot &p) { return p.problem.empty(); });
+    for (const auto &p : plots)
+        if (!p.problem.empty()) report.warnings.push_back("plot of " + p.name + ": " + p.problem);
+    list_plot_files(true);
+    if (results.empty() || !all_drawn) results = results_json_text(spec, steps, report);
     for (const auto &w : report.warnings) note("warning: " + w);
-    write_results_json(spec, steps, options, report);
+    write_file_atomically(options.out_dir / "results.json", results);
     write_index(spec, steps, options, report);
     report.index_html = options.out_dir / "index.html";
 }
