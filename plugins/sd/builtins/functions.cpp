@@ -6,7 +6,7 @@ namespace holon::sd {
 
 namespace {
 
-constexpr std::array<FunctionInfo, 49> functions{{
+constexpr std::array<FunctionInfo, 50> functions{{
     {"abs", FunctionKind::unary, Op::abs, 1, 1},
     {"sqrt", FunctionKind::unary, Op::sqrt, 1, 1},
     {"exp", FunctionKind::unary, Op::exp, 1, 1},
@@ -56,6 +56,7 @@ constexpr std::array<FunctionInfo, 49> functions{{
     {"active initial", FunctionKind::active_initial, Op::copy, 2, 2},
     {"allocate by priority", FunctionKind::allocate_by_priority, Op::array_call, 5, 5},
     {"invert matrix", FunctionKind::invert_matrix, Op::array_call, 2, 2},
+    {"allocate available", FunctionKind::allocate_available, Op::array_call, 4, 4},
 }};
 
 } // namespace

@@ -31,6 +31,7 @@ enum class FunctionKind {
     active_initial, // ACTIVE_INITIAL(expression, initial): the whole equation only (Vensim)
     allocate_by_priority, // ALLOCATE_BY_PRIORITY(request[..,*], priority[..,*], element, width, supply)
     invert_matrix,        // INVERT_MATRIX(matrix[..,*,*], element)
+    allocate_available,   // ALLOCATE_AVAILABLE(request[..,*], profiles[..,*,*], element, available)
 };
 
 struct FunctionInfo {

@@ -817,6 +817,7 @@ private:
         }
         case FunctionKind::active_initial: fail_node(c, "ACTIVE INITIAL must be the whole equation");
         case FunctionKind::allocate_by_priority:
+        case FunctionKind::allocate_available:
         case FunctionKind::invert_matrix: {
             ArrayCall call{};
             p_.lists.push_back(array_slots(c, *e.args[0]));
@@ -831,6 +832,15 @@ private:
                 element = constant_argument(c, *e.args[2], "ALLOCATE BY PRIORITY's element");
                 call.width = arg(3);
                 call.supply = arg(4);
+            } else if (f->kind == FunctionKind::allocate_available) {
+                call.function = ArrayFunction::allocate_available;
+                p_.lists.push_back(array_slots(c, *e.args[1]));
+                call.b = static_cast<uint32_t>(p_.lists.size() - 1);
+                if (p_.lists.back().size() != 4 * n_a)
+                    fail_node(c, "ALLOCATE AVAILABLE: each request needs a priority profile of four elements "
+                                 "(type, priority, width, extra)");
+                element = constant_argument(c, *e.args[2], "ALLOCATE AVAILABLE's element");
+                call.supply = arg(3);
             } else {
                 call.function = ArrayFunction::invert;
                 auto side = static_cast<size_t>(std::llround(std::sqrt(static_cast<double>(n_a))));

@@ -63,13 +63,16 @@ struct RandomCall {
 //   allocate: ALLOCATE BY PRIORITY: element `element` of the allocation of `supply` among the
 //             requests lists[a] with priorities lists[b], rectangular priority profiles of `width`
 //   invert:   INVERT MATRIX: element `element` (row-major) of the inverse of the square matrix lists[a]
-enum class ArrayFunction : uint8_t { allocate, invert };
+//   allocate_available: ALLOCATE AVAILABLE: element `element` of the allocation of `supply` among
+//             the requests lists[a]; lists[b] holds each request's priority profile as four
+//             slots (type, priority, width, extra), request-major
+enum class ArrayFunction : uint8_t { allocate, invert, allocate_available };
 
 struct ArrayCall {
     ArrayFunction function;
     uint32_t a = 0, b = 0;      // indexes into Program::lists
     uint32_t element = 0;
-    uint32_t width = 0, supply = 0; // slots (allocate)
+    uint32_t width = 0, supply = 0; // slots (width: allocate; supply: allocate, allocate_available)
 };
 
 struct Lookup {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <sstream>
 
 namespace holon::sd {
 
@@ -179,6 +180,77 @@ double Simulator::rank(uint32_t list, double ith) {
     return static_cast<double>(rank_scratch_[static_cast<size_t>(r) - 1].second + 1);
 }
 
+namespace {
+
+// The share of its request a requester receives when the clearing priority is x (Vensim's
+// priority profiles: each curve is the complementary cumulative distribution of a shape centred
+// on the priority). Every share falls continuously from 1 to 0 as x rises.
+double profile_share(int type, double priority, double width, double x) {
+    double u = x - priority;
+    switch (type) {
+    case 1: return std::clamp(0.5 - u / width, 0.0, 1.0); // rectangular of full width `width`
+    case 2: {                                              // triangular of full width `width`
+        double half = width / 2;
+        if (u <= -half) return 1;
+        if (u >= half) return 0;
+        double d = u < 0 ? u + half : half - u;
+        double tail = 2 * d * d / (width * width);
+        return u < 0 ? 1 - tail : tail;
+    }
+    case 3: return 0.5 * std::erfc(u / (std::sqrt(2.0) * width)); // normal, standard deviation `width`
+    case 4: return u < 0 ? 1 - 0.5 * std::exp(u / width) : 0.5 * std::exp(-u / width); // two-sided exponential
+    default: return std::nan("");
+    }
+}
+
+// How far beyond its priority a profile's share is 0 or 1 to double precision, in widths.
+constexpr double profile_reach = 40;
+
+} // namespace
+
+// ALLOCATE AVAILABLE (Vensim): request k receives request_k * share_k(x) at the clearing
+// priority x where the total equals the supply; the total falls continuously as x rises, so
+// bisection finds x. Everyone is served in full when the supply covers all requests.
+double Simulator::allocate_available(const ArrayCall &call) {
+    const std::vector<uint32_t> &a = p_.lists[call.a];
+    const std::vector<uint32_t> &pp = p_.lists[call.b];
+    const double *s = slots_.data();
+    double total = 0, lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (size_t k = 0; k < a.size(); ++k) {
+        double type = s[pp[4 * k]], width = s[pp[4 * k + 2]];
+        if (!(type == 1 || type == 2 || type == 3 || type == 4)) {
+            std::ostringstream message;
+            message << "ALLOCATE AVAILABLE: priority profile type " << type
+                    << " is not supported (1 rectangular, 2 triangular, 3 normal, 4 exponential)";
+            throw ModelError(message.str());
+        }
+        if (!(width > 0)) throw ModelError("ALLOCATE AVAILABLE: priority profile widths must be positive");
+        total += std::max(0.0, s[a[k]]);
+        lo = std::min(lo, s[pp[4 * k + 1]] - profile_reach * width);
+        hi = std::max(hi, s[pp[4 * k + 1]] + profile_reach * width);
+    }
+    double supply = s[call.supply];
+    double request = std::max(0.0, s[a[call.element]]);
+    if (supply >= total) return request;
+    if (supply <= 0) return 0;
+    auto share = [&](size_t k, double x) {
+        return profile_share(static_cast<int>(s[pp[4 * k]]), s[pp[4 * k + 1]], s[pp[4 * k + 2]], x);
+    };
+    auto allocated = [&](double x) {
+        double sum = 0;
+        for (size_t k = 0; k < a.size(); ++k) sum += std::max(0.0, s[a[k]]) * share(k, x);
+        return sum;
+    };
+    for (int i = 0; i < 2000; ++i) {
+        double mid = lo + (hi - lo) / 2;
+        if (mid <= lo || mid >= hi) break;
+        (allocated(mid) > supply ? lo : hi) = mid;
+    }
+    // Of the two neighbouring levels, the one whose total is closer to the supply.
+    double x = std::fabs(allocated(lo) - supply) <= std::fabs(allocated(hi) - supply) ? lo : hi;
+    return request * share(call.element, x);
+}
+
 // ALLOCATE BY PRIORITY (Vensim): each request has a rectangular priority profile of `width`
 // ending at its priority; the supply goes to requests from the highest priority down, so that at
 // the clearing level x request k receives request_k * clamp((priority_k - x) / width, 0, 1) and
@@ -186,6 +258,7 @@ double Simulator::rank(uint32_t list, double ith) {
 // INVERT MATRIX: Gauss-Jordan elimination with partial pivoting (NaN when singular).
 double Simulator::array_call(uint32_t index) {
     const ArrayCall &call = p_.array_calls[index];
+    if (call.function == ArrayFunction::allocate_available) return allocate_available(call);
     const std::vector<uint32_t> &a = p_.lists[call.a];
     const double *s = slots_.data();
     if (call.function == ArrayFunction::allocate) {

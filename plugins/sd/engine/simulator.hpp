@@ -55,6 +55,7 @@ private:
     double draw(uint32_t call);
     double rank(uint32_t list, double ith);
     double array_call(uint32_t call);
+    double allocate_available(const ArrayCall &call);
     void run_cvode(const RunSettings &settings, double start, double stop, double save_step);
     void advance(IntegrationMethod method, double t, double dt);
     void clamp_non_negative();

@@ -592,18 +592,20 @@ std::string Translator::call(const VExpr &e, const Bindings &b, const Scope *sco
                     " ELSE " + chain + ")";
         return chain;
     }
-    if (f == "allocate by priority" || f == "invert matrix") {
-        // The last subscript (the last two for a matrix) spans the array; the element computed
-        // is where the equation's own subscripts stand on it.
-        bool allocate = f == "allocate by priority";
-        need(allocate ? 5 : 2, allocate ? 5 : 2);
-        size_t spans = allocate ? 1 : 2;
+    if (f == "allocate by priority" || f == "allocate available" || f == "invert matrix") {
+        // The last subscript (the last two for a matrix or priority profiles) spans the array; the
+        // element computed is where the equation's own subscripts stand on it.
+        std::string upper_f = f == "allocate by priority" ? "ALLOCATE BY PRIORITY"
+                              : f == "allocate available" ? "ALLOCATE AVAILABLE"
+                                                          : "INVERT MATRIX";
+        if (f == "allocate by priority") need(5, 5);
+        else if (f == "allocate available") need(3, 3);
+        else need(2, 2);
         size_t element = 0, side = 0;
-        auto whole = [&](const VExpr &v, bool count) {
+        auto whole = [&](const VExpr &v, size_t spans, bool count) {
             std::string vc = canonical_name(v.name);
             if (v.kind != VKind::name || v.subscripts.size() < spans || !s_.var_names.count(vc))
-                throw ModelError(std::string(allocate ? "ALLOCATE BY PRIORITY" : "INVERT MATRIX") +
-                                 " needs subscripted variables as its array arguments");
+                throw ModelError(upper_f + " needs subscripted variables as its array arguments");
             const std::vector<std::string> &dims = s_.var_dims.at(vc);
             if (dims.size() != v.subscripts.size()) throw ModelError("'" + v.name + "' is given the wrong number of subscripts");
             std::string out = quote(s_.var_names.at(vc)) + "[";
@@ -625,13 +627,21 @@ std::string Translator::call(const VExpr &e, const Bindings &b, const Scope *sco
             }
             return out + "]";
         };
-        if (allocate) {
-            std::string request = whole(*e.args[0], true);
-            std::string priority = whole(*e.args[1], false);
+        if (f == "allocate by priority") {
+            std::string request = whole(*e.args[0], 1, true);
+            std::string priority = whole(*e.args[1], 1, false);
             return "ALLOCATE_BY_PRIORITY(" + request + ", " + priority + ", " + number(static_cast<double>(element + 1)) + ", " +
                    arg(3) + ", " + arg(4) + ")";
         }
-        std::string matrix = whole(*e.args[0], true);
+        if (f == "allocate available") {
+            // The profiles' second-last subscript runs with the requests; their last one holds
+            // (type, priority, width, extra).
+            std::string request = whole(*e.args[0], 1, true);
+            std::string profiles = whole(*e.args[1], 2, false);
+            return "ALLOCATE_AVAILABLE(" + request + ", " + profiles + ", " + number(static_cast<double>(element + 1)) + ", " +
+                   arg(2) + ")";
+        }
+        std::string matrix = whole(*e.args[0], 2, true);
         return "INVERT_MATRIX(" + matrix + ", " + number(static_cast<double>(element + 1)) + ")";
     }
     if (f == "lookup extrapolate" || f == "lookup forward" || f == "lookup backward" || f == "lookup invert") {

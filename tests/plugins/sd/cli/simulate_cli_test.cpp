@@ -185,10 +185,10 @@ TEST(SdSimulateCli, SimulatesVensimModelsAndTheirDataFiles) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(first_line(r.out), "time,finalv[B]");
 
-    TempFile broken("broken.mdl", "{UTF-8}\nx = 1 ~~|\ny = ALLOCATE AVAILABLE(x, x, 1) ~~|\n"
+    TempFile broken("broken.mdl", "{UTF-8}\nx = 1 ~~|\ny = FIND MARKET PRICE(x, x, x, x) ~~|\n"
                                   "INITIAL TIME = 0 ~~|\nFINAL TIME = 1 ~~|\nTIME STEP = 1 ~~|\n");
     r = simulate({broken.path.string()});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_EQ(line_count(r.err), 1u) << r.err;
-    EXPECT_NE(r.err.find(":3: variable 'y': unsupported Vensim function 'ALLOCATE AVAILABLE'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(":3: variable 'y': unsupported Vensim function 'FIND MARKET PRICE'"), std::string::npos) << r.err;
 }
