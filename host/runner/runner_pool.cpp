@@ -481,6 +481,29 @@ void RunnerPool::Impl::release(std::unique_ptr<RunnerProcess> runner, const Plug
     // Over the idle cap: the runner is killed and reaped here, outside the lock.
 }
 
+namespace {
+
+// Runner folders are named "runner-<host pid>-…". A host killed with SIGKILL cannot remove its
+// runners' folders; the next pool on the same root removes those whose host process is gone, so
+// they do not pile up (a live pid that was reused keeps its folders: harmless, never wrong).
+void remove_folders_of_dead_hosts(const std::string &scratch_root) {
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(scratch_root, ec), end; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.rfind("runner-", 0) != 0) continue;
+        const std::size_t dash = name.find('-', 7);
+        const std::string pid_text = name.substr(7, dash == std::string::npos ? std::string::npos : dash - 7);
+        if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos || pid_text.size() > 9)
+            continue;
+        const pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+        if (pid == getpid() || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+        std::error_code ignored;
+        std::filesystem::remove_all(it->path(), ignored);
+    }
+}
+
+} // namespace
+
 RunnerPool::RunnerPool(PoolOptions options) : impl_(std::make_unique<Impl>()) {
     if (options.runner_executable.empty()) options.runner_executable = default_runner_executable();
     if (options.scratch_root.empty()) options.scratch_root = default_scratch_root();
@@ -488,6 +511,7 @@ RunnerPool::RunnerPool(PoolOptions options) : impl_(std::make_unique<Impl>()) {
     try {
         // Traversable but not listable by the runner user, who owns only its own folder inside.
         make_runner_dir(impl_->options.scratch_root, 0711, false);
+        remove_folders_of_dead_hosts(impl_->options.scratch_root);
     } catch (const std::exception &) {
         // Reported by the first spawn, which needs the folder.
     }

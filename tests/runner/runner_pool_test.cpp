@@ -342,3 +342,26 @@ TEST(RunnerPool, ReportsSpawnAndWarmLatency) {
 
 } // namespace
 } // namespace holon::runner
+
+namespace holon::runner {
+namespace {
+
+TEST(RunnerPool, RemovesTheRunnerFoldersOfHostsThatDied) {
+    const auto root = std::filesystem::temp_directory_path() / ("holon-scratch-sweep-" + std::to_string(getpid()));
+    std::filesystem::remove_all(root);
+    // 999999999 is above any Linux pid_max, so no process has it: a host that is gone.
+    const auto dead = root / "runner-999999999-1234-1";
+    const auto mine = root / ("runner-" + std::to_string(getpid()) + "-1234-1");
+    const auto other = root / "notes";
+    for (const auto &dir : {dead, mine, other}) std::filesystem::create_directories(dir / "job-1");
+    PoolOptions options = test::pool_options();
+    options.scratch_root = root.string();
+    RunnerPool pool(options);
+    EXPECT_FALSE(std::filesystem::exists(dead)) << "a dead host's runner folder is removed";
+    EXPECT_TRUE(std::filesystem::exists(mine)) << "a live host's runner folder is kept";
+    EXPECT_TRUE(std::filesystem::exists(other)) << "anything else in the root is left alone";
+    std::filesystem::remove_all(root);
+}
+
+} // namespace
+} // namespace holon::runner
