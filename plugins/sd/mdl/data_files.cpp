@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <sstream>
 
 namespace holon::sd::mdl {
@@ -297,6 +298,91 @@ DataValue DataFiles::evaluate(const VExpr &call, const std::string &mode) {
     return evaluate_array(call, one, {}, Symbols{}, mode)[0];
 }
 
+static GraphicalFunction with_data_mode(GraphicalFunction gf, const std::string &mode) {
+    if (mode == "HOLD BACKWARD") gf.type = GraphicalFunctionType::discrete;
+    if (mode == "RAW") {
+        // Each point's value only at its own time; no value (NaN, Vensim's :NA:) just after it.
+        GraphicalFunction f;
+        f.type = GraphicalFunctionType::discrete;
+        f.xs.push_back(std::nextafter(gf.xs[0], -std::numeric_limits<double>::infinity())); // none before the first
+        f.ys.push_back(std::numeric_limits<double>::quiet_NaN());
+        for (size_t k = 0; k < gf.xs.size(); ++k) {
+            f.xs.push_back(gf.xs[k]);
+            f.ys.push_back(gf.ys[k]);
+            f.xs.push_back(std::nextafter(gf.xs[k], std::numeric_limits<double>::infinity()));
+            f.ys.push_back(std::numeric_limits<double>::quiet_NaN());
+        }
+        gf = std::move(f);
+    }
+    if (mode == "LOOK FORWARD") {
+        // Each point's own value at its time, the next point's value just after it.
+        GraphicalFunction f;
+        f.type = GraphicalFunctionType::discrete;
+        for (size_t k = 0; k < gf.xs.size(); ++k) {
+            f.xs.push_back(gf.xs[k]);
+            f.ys.push_back(gf.ys[k]);
+            if (k + 1 < gf.xs.size()) {
+                f.xs.push_back(std::nextafter(gf.xs[k], gf.xs[k + 1]));
+                f.ys.push_back(gf.ys[k + 1]);
+            }
+        }
+        gf = std::move(f);
+    }
+    return gf;
+}
+
+// A column header "name[A, D]" compared by canonical names of the variable and of each element.
+static std::string column_key(const std::string &header) {
+    size_t open = header.find('[');
+    if (open == std::string::npos) return canonical_name(header);
+    std::string key = canonical_name(header.substr(0, open)) + "[";
+    size_t close = header.find(']', open);
+    std::string inside = header.substr(open + 1, close == std::string::npos ? std::string::npos : close - open - 1);
+    std::stringstream parts(inside);
+    std::string part;
+    bool first = true;
+    while (std::getline(parts, part, ',')) {
+        if (!first) key += ',';
+        key += canonical_name(part);
+        first = false;
+    }
+    return key + "]";
+}
+
+std::optional<GraphicalFunction> DataFiles::series(const std::vector<std::string> &files, const std::string &name,
+                                                   const std::vector<std::string> &elements, const std::string &mode) {
+    std::string wanted = canonical_name(name);
+    if (!elements.empty()) {
+        wanted += "[";
+        for (size_t i = 0; i < elements.size(); ++i) {
+            if (i) wanted += ',';
+            wanted += canonical_name(elements[i]);
+        }
+        wanted += "]";
+    }
+    for (const std::string &file : files) {
+        const Sheet &s = sheet(file, "");
+        if (s.cells.empty()) continue;
+        const std::vector<std::string> &header = s.cells[0];
+        for (size_t col = 1; col < header.size(); ++col) {
+            if (column_key(header[col]) != wanted) continue;
+            GraphicalFunction gf;
+            for (size_t row = 1; row < s.cells.size(); ++row) {
+                const std::string *x = s.cell(row, 0);
+                const std::string *y = s.cell(row, col);
+                if (!x || !y) continue; // a blank cell: no data point at that time
+                gf.xs.push_back(to_number(*x, where(row, 0)));
+                gf.ys.push_back(to_number(*y, where(row, col)));
+            }
+            if (gf.xs.empty()) throw ModelError("data file '" + file + "': column '" + header[col] + "' has no values");
+            for (size_t k = 1; k < gf.xs.size(); ++k)
+                if (gf.xs[k] <= gf.xs[k - 1]) throw ModelError("data file '" + file + "': the times in the first column do not increase");
+            return with_data_mode(std::move(gf), mode);
+        }
+    }
+    return std::nullopt;
+}
+
 std::vector<DataValue> DataFiles::evaluate_array(const VExpr &call, const std::vector<std::vector<std::string>> &instances,
                                                  const std::vector<std::string> &lhs_subscripts, const Symbols &symbols,
                                                  const std::string &mode) {
@@ -370,21 +456,7 @@ std::vector<DataValue> DataFiles::evaluate_array(const VExpr &call, const std::v
         if (gf.xs.empty()) throw ModelError("data file '" + file + "': no values at " + first);
         for (size_t k = 1; k < gf.xs.size(); ++k)
             if (gf.xs[k] < gf.xs[k - 1]) throw ModelError("data file '" + file + "': the x values at " + axis + " decrease");
-        if (data && (mode == "HOLD BACKWARD" || mode == "RAW")) gf.type = GraphicalFunctionType::discrete;
-        if (data && mode == "LOOK FORWARD") {
-            // Each point's own value at its time, the next point's value just after it.
-            GraphicalFunction f;
-            f.type = GraphicalFunctionType::discrete;
-            for (size_t k = 0; k < gf.xs.size(); ++k) {
-                f.xs.push_back(gf.xs[k]);
-                f.ys.push_back(gf.ys[k]);
-                if (k + 1 < gf.xs.size()) {
-                    f.xs.push_back(std::nextafter(gf.xs[k], gf.xs[k + 1]));
-                    f.ys.push_back(gf.ys[k + 1]);
-                }
-            }
-            gf = std::move(f);
-        }
+        if (data) gf = with_data_mode(std::move(gf), mode);
         out.push_back(DataValue{0, std::move(gf)});
     }
     return out;

@@ -40,6 +40,10 @@ public:
     std::vector<DataValue> evaluate_array(const VExpr &call, const std::vector<std::vector<std::string>> &instances,
                                           const std::vector<std::string> &lhs_subscripts, const Symbols &symbols,
                                           const std::string &mode = {});
+    // A data variable without an equation: the series in the first of `files` (.tab/.csv, time in
+    // the first column, one header row) with a column "name" or "name[e1,e2]"; nullopt if none has.
+    std::optional<GraphicalFunction> series(const std::vector<std::string> &files, const std::string &name,
+                                            const std::vector<std::string> &elements, const std::string &mode);
     // GET DIRECT SUBSCRIPT: element names.
     std::vector<std::string> subscript(const VExpr &call);
 

@@ -796,9 +796,9 @@ private:
         v.name = d.name;
         v.units = trim(first.record->units.substr(0, first.record->units.find('[')));
         v.documentation = first.record->documentation;
-        if (first.lhs.assign == Assign::none) {
-            if (d.dims.empty() || !first.rhs)
-                fail_var(d.line, d.name, "has no equation (a data variable read from a .vdf file is not supported)");
+        if (first.lhs.assign == Assign::none && (d.dims.empty() || !first.rhs)) {
+            emit_data_series(d, v);
+            return;
         }
         if (d.dims.empty()) {
             if (d.eqs.size() > 1) fail_var(d.eqs[1].record->line, d.name, "defined twice");
@@ -894,6 +894,36 @@ private:
                 f.elements.push_back(ElementEquation{v.elements[i].subscripts, rates[i], std::nullopt});
             v.inflows.push_back(f.name);
             pending_.push_back(std::move(f));
+        }
+        m_.variables.push_back(std::move(v));
+    }
+
+    // A data variable without an equation (Vensim reads it from a .vdf): its series from a column
+    // of the first data file that has one; Vensim's default is to interpolate.
+    void emit_data_series(const VarDef &d, Variable &v) {
+        const std::string refusal = "has no equation (a data variable read from a .vdf file: pass data_files)";
+        if (opts_.data_files.empty()) fail_var(d.line, d.name, refusal);
+        std::string mode = d.eqs[0].lhs.data_mode.empty() ? "INTERPOLATE" : d.eqs[0].lhs.data_mode;
+        if (d.dims.empty()) {
+            if (d.eqs.size() > 1) fail_var(d.eqs[1].record->line, d.name, "defined twice");
+            std::optional<GraphicalFunction> gf = data_.series(opts_.data_files, d.name, {}, mode);
+            if (!gf) fail_var(d.line, d.name, refusal);
+            v.equation = "TIME";
+            v.gf = std::move(gf);
+            m_.variables.push_back(std::move(v));
+            return;
+        }
+        for (const std::string &dim : d.dims) v.dimensions.push_back(syms_.ranges.at(dim).name);
+        std::set<std::string> seen;
+        for (const Equation &eq : d.eqs) {
+            current_line_ = eq.record->line;
+            if (eq.lhs.assign != Assign::none || eq.rhs) fail_var(eq.record->line, d.name, "mixes data and equations");
+            std::string eq_mode = eq.lhs.data_mode.empty() ? "INTERPOLATE" : eq.lhs.data_mode;
+            for (const Instance &in : instances(d, eq.lhs)) {
+                std::optional<GraphicalFunction> gf = data_.series(opts_.data_files, d.name, in.elements, eq_mode);
+                if (!gf) fail_var(eq.record->line, d.name, refusal);
+                add_element(v, in.elements, "TIME", std::move(gf), seen, eq.record->line);
+            }
         }
         m_.variables.push_back(std::move(v));
     }

@@ -9,12 +9,16 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace holon::sd {
 
 struct MdlOptions {
     std::string source_dir;  // where data files named by GET XLS/DIRECT ... are looked up
     std::string source_name; // the file name, for messages ("model.mdl:12: ...")
+    // .tab/.csv files (relative to source_dir) holding the series of data variables that have no
+    // equation (what Vensim reads from a .vdf); the first file with the variable's column wins.
+    std::vector<std::string> data_files = {};
 };
 
 // Throws ModelError whose message is one line "file:line: problem" (or names the variable).

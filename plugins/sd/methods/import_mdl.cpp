@@ -3,6 +3,8 @@
 #include "methods/model_source.hpp"
 #include "model_json/model_json.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace holon::sd {
 
 holon::MethodInfo ImportMdlMethod::info() {
@@ -11,8 +13,9 @@ holon::MethodInfo ImportMdlMethod::info() {
                         "(translated to the XMILE equation language), units and documentation, every dependency a "
                         "causal link with its polarity, subscripts as dimensions, lookups as graphical functions, "
                         "macros expanded, external data (GET XLS/DIRECT ...) read from the model's folder, and the "
-                        "sketch kept as views, so the model can be simulated and exported to XMILE.",
-                        R"({"type":"object","additionalProperties":false})",
+                        "sketch kept as views, so the model can be simulated and exported to XMILE. Data variables "
+                        "without an equation take their series from `data_files` (.tab/.csv in the model's folder).",
+                        R"({"type":"object","additionalProperties":false,"properties":{"data_files":{"type":"array","items":{"type":"string"}}}})",
                         R"({"type":"object","required":["format","variables"]})"};
     i.kind = HOLON_METHOD_KIND_IMPORTER;
     i.flags = HOLON_METHOD_FLAG_CONCURRENT | HOLON_METHOD_FLAG_NO_MODEL;
@@ -26,6 +29,12 @@ void ImportMdlMethod::run(holon::Context &ctx) {
         MdlOptions options;
         options.source_dir = std::string(ctx.source_dir());
         options.source_name = std::string(ctx.source_name());
+        nlohmann::json params = nlohmann::json::parse(ctx.params_json(), nullptr, false);
+        if (params.is_object() && params.contains("data_files"))
+            for (const auto &f : params["data_files"]) {
+                if (!f.is_string()) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "data_files must be file names");
+                options.data_files.push_back(f.get<std::string>());
+            }
         Model m = read_mdl(ctx.source(), options);
         if (m.name.empty()) m.name = std::string(ctx.source_name());
         ctx.put_json(to_model_json(m, "mdl"));

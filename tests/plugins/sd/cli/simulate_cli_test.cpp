@@ -159,6 +159,13 @@ TEST(SdSimulateCli, EveryConformanceModelPrintsEveryReferenceColumn) {
         fs::path dir = p.parent_path();
         fs::path ref = fs::exists(dir / "output.csv") ? dir / "output.csv" : dir / "output.tab";
         auto r = simulate({p.string()});
+        if (fs::exists(dir / "data.tab")) {
+            // Its data variables come from data.tab (Vensim's .vdf converted), which only
+            // sd.import-mdl's data_files param names: `holon simulate` has no option for it.
+            EXPECT_EQ(r.exit_code, 2) << p;
+            EXPECT_NE(r.err.find("pass data_files"), std::string::npos) << p << ": " << r.err;
+            continue;
+        }
         ASSERT_EQ(r.exit_code, 0) << p << ": " << r.err;
         std::set<std::string> printed;
         for (const std::string &n : split(first_line(r.out), ',')) printed.insert(holon::conformance::normalize_column(n));

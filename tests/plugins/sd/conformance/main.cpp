@@ -53,6 +53,8 @@ Outcome run_model(const fs::path &model_path) {
             sd::MdlOptions options;
             options.source_dir = dir.string();
             options.source_name = model_path.filename().string();
+            // A .vdf that Vensim read, converted for open-source tools (as PySD's data_files).
+            if (fs::exists(dir / "data.tab")) options.data_files.push_back("data.tab");
             model = sd::read_mdl(read_file(model_path), options);
         } else {
             model = sd::read_xmile(read_file(model_path));

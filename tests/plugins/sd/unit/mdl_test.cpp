@@ -278,6 +278,48 @@ TEST(SdMdl, ReadsDataFilesNextToTheModel) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(SdMdl, DataVariablesWithoutEquationsReadDataFiles) {
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / "holon_mdl_vdf_test";
+    std::filesystem::create_directories(dir);
+    {
+        // Blank cells: no data point at that time. The second file also has 'level', unused.
+        std::ofstream tab(dir / "data.tab");
+        tab << "Time\tlevel\tstep[A]\tstep[ B ]\traw\n"
+               "0\t10\t1\t5\t3\n"
+               "1\t\t\t6\t\n"
+               "2\t30\t2\t\t4\n"
+               "3\t\t\t\t\n"
+               "4\t50\t3\t8\t\n";
+        std::ofstream csv(dir / "more.csv");
+        csv << "Time,level,extra\n0,99,7\n4,99,11\n";
+    }
+    std::string eqs = "Dim: A, B ~~|\nlevel ~~|\nstep[Dim]:HOLD BACKWARD: ~~|\nraw:RAW: ~~|\nextra ~~|\n";
+    MdlOptions options{dir.string(), "data.mdl", {"data.tab", "more.csv"}};
+    Model m = read_mdl("{UTF-8}\n" + eqs + controls, options);
+    EXPECT_EQ(series(m, "level"), (std::vector<double>{10, 20, 30, 40, 50}));     // interpolated
+    EXPECT_EQ(series(m, "step[A]"), (std::vector<double>{1, 1, 2, 2, 3}));      // held
+    EXPECT_EQ(series(m, "step[B]"), (std::vector<double>{5, 6, 6, 6, 8}));
+    EXPECT_EQ(series(m, "extra"), (std::vector<double>{7, 8, 9, 10, 11}));      // from the second file
+    std::vector<double> raw = series(m, "raw"); // only at its own times
+    ASSERT_EQ(raw.size(), 5u);
+    EXPECT_EQ(raw[0], 3);
+    EXPECT_TRUE(std::isnan(raw[1]));
+    EXPECT_EQ(raw[2], 4);
+    EXPECT_TRUE(std::isnan(raw[3]));
+    EXPECT_TRUE(std::isnan(raw[4]));
+
+    std::string e = error_of("{UTF-8}\nlevel ~~|\n" + std::string(controls));
+    EXPECT_NE(e.find("broken.mdl:2: variable 'level': has no equation"), std::string::npos) << e;
+    EXPECT_NE(e.find("pass data_files"), std::string::npos) << e;
+    try {
+        read_mdl("{UTF-8}\nmissing ~~|\n" + std::string(controls), options);
+        ADD_FAILURE() << "a data variable without a column was accepted";
+    } catch (const ModelError &err) {
+        EXPECT_NE(std::string(err.what()).find("variable 'missing': has no equation"), std::string::npos) << err.what();
+    }
+    std::filesystem::remove_all(dir);
+}
+
 TEST(SdMdl, ExportToXmileAndBackSimulatesTheSame) {
     std::string eqs = "Dim: a, b ~~|\nS[Dim] = INTEG(in[Dim] - S[Dim] / 4, 10) ~~|\nin[Dim] = 1, 2 ~~|\n"
                       "smoothed = SMOOTH(S[a], 2) ~~|\ntable((0,0),(10,5)) ~~|\nlooked = table(S[b]) ~~|\n";

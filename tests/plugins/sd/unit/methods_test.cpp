@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <map>
 
 using namespace holon::sd;
@@ -13,7 +15,7 @@ namespace {
 struct FakeHost {
     holon_run_inputs_t inputs{};
     holon_context_t ctx{};
-    std::string model, params, source, source_name = "teacup.xmile";
+    std::string model, params, source, source_name = "teacup.xmile", source_dir;
     std::string json, error;
     int32_t error_code = 0;
     std::map<std::string, std::vector<std::pair<std::string, std::vector<double>>>> tables;
@@ -59,7 +61,7 @@ struct FakeHost {
         inputs.source = source.data();
         inputs.source_size = source.size();
         inputs.source_name = source_name.c_str();
-        inputs.source_dir = "";
+        inputs.source_dir = source_dir.c_str();
         // The fake finds itself through scratch_dir (a pointer only this test reads back).
         inputs.scratch_dir = reinterpret_cast<const char *>(this);
         return holon::detail::run_method<M>(&ctx);
@@ -136,4 +138,28 @@ TEST(SdMethods, ExportAndStructure) {
     nlohmann::json g = nlohmann::json::parse(s.json);
     EXPECT_EQ(g["nodes"].size(), 3u);
     EXPECT_EQ(g["links"].size(), 3u);
+}
+
+// A data variable without an equation takes its series from the files in the data_files param.
+TEST(SdMethods, ImportMdlReadsDataVariablesFromDataFiles) {
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / "holon_import_mdl_data_files";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "data.tab") << "Time\tlevel\n0\t10\n2\t30\n";
+    FakeHost h;
+    h.source = "{UTF-8}\nlevel ~~|\nINITIAL TIME = 0 ~~|\nFINAL TIME = 2 ~~|\nTIME STEP = 1 ~~|\n";
+    h.source_name = "data.mdl";
+    h.source_dir = dir.string();
+    EXPECT_NE(h.run<ImportMdlMethod>(), HOLON_OK);
+    EXPECT_NE(h.error.find("variable 'level': has no equation"), std::string::npos) << h.error;
+    EXPECT_NE(h.error.find("pass data_files"), std::string::npos) << h.error;
+
+    h.params = R"({"data_files": ["data.tab"]})";
+    ASSERT_EQ(h.run<ImportMdlMethod>(), HOLON_OK) << h.error;
+    FakeHost sim;
+    sim.model = h.json;
+    sim.params = R"({"variables": ["level"], "method": "euler"})";
+    ASSERT_EQ(sim.run<SimulateMethod>(), HOLON_OK) << sim.error;
+    ASSERT_EQ(sim.tables["series"].size(), 2u);
+    EXPECT_EQ(sim.tables["series"][1].second, (std::vector<double>{10, 20, 30}));
+    std::filesystem::remove_all(dir);
 }
