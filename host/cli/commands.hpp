@@ -48,6 +48,7 @@ struct RunOptions {
     std::string method;
     std::string model;        // file; optional for methods that need no model
     std::string params;       // JSON text or @FILE
+    std::string import_params; // params of the importer of a non-JSON --model: JSON text or @FILE
     std::string out;          // output folder; "" prints the result JSON to stdout
     std::optional<double> wall_seconds, cpu_seconds;
     std::optional<double> memory_mb, output_mb;

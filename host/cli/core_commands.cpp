@@ -44,6 +44,8 @@ CommandRegistration add_run_command(CLI::App &app, GlobalOptions &global) {
     cmd->add_option("METHOD_ID", opts->method, "The method, e.g. cld.loops")->required();
     cmd->add_option("--model", opts->model, "The model file (holon-model/1 JSON or any importable format)");
     cmd->add_option("--params", opts->params, "Params as JSON text, or @FILE");
+    cmd->add_option("--import-params", opts->import_params,
+                    "Params of the importer of a non-JSON --model (JSON text or @FILE), e.g. {\"data_files\":[\"data.tab\"]}");
     cmd->add_option("--out", opts->out, "Write result.json, tables as CSV and files into this folder");
     cmd->add_option("--timeout", opts->wall_seconds, "Wall-clock limit in seconds");
     cmd->add_option("--cpu", opts->cpu_seconds, "CPU-time limit in seconds");

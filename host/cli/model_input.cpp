@@ -54,7 +54,8 @@ void validate_native(const std::string &text, const std::string &name) {
 
 } // namespace
 
-LoadedModel load_model_file(const std::filesystem::path &file, const execution::Executor &executor) {
+LoadedModel load_model_file(const std::filesystem::path &file, const execution::Executor &executor,
+                            const std::string &import_params_json) {
     const std::string name = file.string();
     LoadedModel out;
     out.format = format_of(file);
@@ -72,6 +73,7 @@ LoadedModel load_model_file(const std::filesystem::path &file, const execution::
     }
     execution::RunRequest req;
     req.method_id = importer->description.id;
+    req.params_json = import_params_json;
     req.source = std::move(text);
     req.source_name = file.filename().string();
     req.source_dir = std::filesystem::absolute(file).parent_path().string();

@@ -23,6 +23,8 @@ std::string read_input_file(const std::filesystem::path &file, uint64_t max_byte
 
 // Loads and validates a model file, importing it when it is not native JSON. Throws CliError with
 // a one-line message naming the file and, where known, the line/column or JSON path.
-LoadedModel load_model_file(const std::filesystem::path &file, const execution::Executor &executor);
+// `import_params_json` goes to the importer (e.g. {"data_files": ["data.tab"]} for Vensim).
+LoadedModel load_model_file(const std::filesystem::path &file, const execution::Executor &executor,
+                            const std::string &import_params_json = "{}");
 
 } // namespace holon::cli

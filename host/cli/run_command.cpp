@@ -54,7 +54,9 @@ int run_command(const GlobalOptions &global, const RunOptions &options) {
         req.source_name = file.filename().string();
         req.source_dir = std::filesystem::absolute(file).parent_path().string();
     } else if (!options.model.empty()) {
-        req.model_json = load_model_file(options.model, executor).json;
+        req.model_json = load_model_file(options.model, executor,
+                                         options.import_params.empty() ? "{}" : read_params_argument(options.import_params))
+                             .json;
     } else if (!(method->description.flags & HOLON_METHOD_FLAG_NO_MODEL)) {
         throw bad_input(options.method + " needs a model: give one with --model FILE");
     }

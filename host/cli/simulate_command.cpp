@@ -27,6 +27,7 @@ struct SimulateOptions {
     std::string out;               // CSV file; "" = stdout
     std::optional<int> bench;
     std::optional<uint64_t> seed;
+    std::string import_params;     // JSON text or @FILE, for the importer
 };
 
 constexpr const char *simulate_method = "sd.simulate";
@@ -82,7 +83,9 @@ int simulate_command(const GlobalOptions &global, const SimulateOptions &options
     execution::RunRequest req;
     req.method_id = simulate_method;
     req.params_json = make_params(options).dump();
-    req.model_json = load_model_file(options.model, executor).json;
+    req.model_json = load_model_file(options.model, executor,
+                                     options.import_params.empty() ? "{}" : read_params_argument(options.import_params))
+                         .json;
     runner::JobOutcome outcome = executor.run(req);
     if (!outcome.ok()) {
         const bool input_problem = outcome.status == HOLON_ERR_INVALID_MODEL || outcome.status == HOLON_ERR_INVALID_PARAMS ||
@@ -123,6 +126,8 @@ CommandRegistration add_simulate_command(CLI::App &app, GlobalOptions &global) {
     cmd->add_option("--vars", opts->vars, "Only these variables, comma-separated (an array name selects all its elements)");
     cmd->add_option("--set", opts->sets, "Override a constant or initial value: NAME=VALUE (repeatable)");
     cmd->add_option("--out", opts->out, "Write the CSV to this file instead of stdout");
+    cmd->add_option("--import-params", opts->import_params,
+                    "Params of the model's importer (JSON text or @FILE), e.g. {\"data_files\":[\"data.tab\"]}");
     cmd->add_option("--seed", opts->seed, "Seed of the random-number generator (statistical functions)");
     cmd->add_option("--bench", opts->bench,
                     "Run N simulations in one process after one warm-up and print one JSON line of timings");

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <limits>
+
 #include <cstdint>
 #include <cstdio>
 #include <map>
@@ -64,7 +66,8 @@ GraphicalFunction gf_from(const json &j, const std::string &variable) {
         gf.type = *t;
     }
     gf.xs = j.at("x").get<std::vector<double>>();
-    gf.ys = j.at("y").get<std::vector<double>>();
+    // A Vensim :RAW: data series has no value between its points (NaN), which JSON writes as null.
+    for (const json &y : j.at("y")) gf.ys.push_back(y.is_null() ? std::numeric_limits<double>::quiet_NaN() : y.get<double>());
     if (gf.xs.size() != gf.ys.size() || gf.xs.empty())
         throw ModelError("variable '" + variable + "': graphical function x and y differ in length", variable);
     if (j.contains("xscale")) gf.xscale = Scale{j["xscale"].at("min").get<double>(), j["xscale"].at("max").get<double>()};
