@@ -298,6 +298,20 @@ DataValue DataFiles::evaluate(const VExpr &call, const std::string &mode) {
     return evaluate_array(call, one, {}, Symbols{}, mode)[0];
 }
 
+GraphicalFunction look_forward(const GraphicalFunction &gf) {
+    GraphicalFunction f;
+    f.type = GraphicalFunctionType::discrete;
+    for (size_t k = 0; k < gf.xs.size(); ++k) {
+        f.xs.push_back(gf.xs[k]);
+        f.ys.push_back(gf.ys[k]);
+        if (k + 1 < gf.xs.size()) {
+            f.xs.push_back(std::nextafter(gf.xs[k], gf.xs[k + 1]));
+            f.ys.push_back(gf.ys[k + 1]);
+        }
+    }
+    return f;
+}
+
 static GraphicalFunction with_data_mode(GraphicalFunction gf, const std::string &mode) {
     if (mode == "HOLD BACKWARD") gf.type = GraphicalFunctionType::discrete;
     if (mode == "RAW") {
@@ -314,20 +328,7 @@ static GraphicalFunction with_data_mode(GraphicalFunction gf, const std::string 
         }
         gf = std::move(f);
     }
-    if (mode == "LOOK FORWARD") {
-        // Each point's own value at its time, the next point's value just after it.
-        GraphicalFunction f;
-        f.type = GraphicalFunctionType::discrete;
-        for (size_t k = 0; k < gf.xs.size(); ++k) {
-            f.xs.push_back(gf.xs[k]);
-            f.ys.push_back(gf.ys[k]);
-            if (k + 1 < gf.xs.size()) {
-                f.xs.push_back(std::nextafter(gf.xs[k], gf.xs[k + 1]));
-                f.ys.push_back(gf.ys[k + 1]);
-            }
-        }
-        gf = std::move(f);
-    }
+    if (mode == "LOOK FORWARD") gf = look_forward(gf);
     return gf;
 }
 

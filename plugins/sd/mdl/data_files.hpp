@@ -59,4 +59,8 @@ private:
     std::map<std::string, Workbook> books_;
 };
 
+// Vensim's "look forward" reading of a series: each point's own value at its time, the next
+// point's value just after it (a discrete function with a step right after every point).
+GraphicalFunction look_forward(const GraphicalFunction &gf);
+
 } // namespace holon::sd::mdl

@@ -592,17 +592,7 @@ private:
         } else if (how == "backward") {
             gf.type = GraphicalFunctionType::discrete;
         } else if (how == "forward") {
-            GraphicalFunction f;
-            f.type = GraphicalFunctionType::discrete;
-            for (size_t k = 0; k < gf.xs.size(); ++k) {
-                f.xs.push_back(gf.xs[k]);
-                f.ys.push_back(gf.ys[k]);
-                if (k + 1 < gf.xs.size()) {
-                    f.xs.push_back(std::nextafter(gf.xs[k], gf.xs[k + 1]));
-                    f.ys.push_back(gf.ys[k + 1]);
-                }
-            }
-            gf = std::move(f);
+            gf = look_forward(gf);
         } else { // invert: y -> x, for a lookup whose y values only rise or only fall
             bool rising = true, falling = true;
             for (size_t k = 1; k < gf.ys.size(); ++k) {
