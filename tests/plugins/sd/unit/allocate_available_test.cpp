@@ -14,13 +14,6 @@ using namespace holon::sd::test;
 
 namespace {
 
-const char *controls = R"(
-INITIAL TIME = 0 ~ Month ~ |
-FINAL TIME = 4 ~ Month ~ |
-TIME STEP = 1 ~ Month [0,?] ~ |
-SAVEPER = TIME STEP ~ Month ~ |
-)";
-
 // Two requesters, north and south, with the given requests, profiles (type, priority, width,
 // extra) and supply equation.
 Model two_requesters(double north, double south, const std::string &north_profile, const std::string &south_profile,
@@ -33,7 +26,7 @@ Model two_requesters(double north, double south, const std::string &north_profil
                       "supply = " + supply + " ~~|\n"
                       "shipments[region] = ALLOCATE AVAILABLE(demand[region], priority[region, ptype], supply) ~~|\n"
                       "total shipments = SUM(shipments[region!]) ~~|\n";
-    return read_mdl("{UTF-8}\n" + eqs + controls, {"", "allocate.mdl"});
+    return mdl(eqs, "allocate.mdl");
 }
 
 double first(const Model &m, const std::string &name) { return series(m, name).at(0); }
@@ -121,7 +114,7 @@ TEST(SdAllocateAvailable, RefusesUnsupportedProfilesAndMisshapedArguments) {
                       "priority[region] = 1, 2 ~~|\n"
                       "shipments[region] = ALLOCATE AVAILABLE(demand[region], priority[region], 5) ~~|\n";
     try {
-        compile(read_mdl("{UTF-8}\n" + eqs + controls, {"", "allocate.mdl"}));
+        compile(mdl(eqs, "allocate.mdl"));
         ADD_FAILURE() << "profiles without a pprofile subscript accepted";
     } catch (const ModelError &e) {
         EXPECT_NE(std::string(e.what()).find("ALLOCATE AVAILABLE"), std::string::npos) << e.what();

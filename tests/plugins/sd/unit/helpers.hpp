@@ -4,12 +4,26 @@
 #include "compile/compiler.hpp"
 #include "engine/simulator.hpp"
 #include "ir/names.hpp"
+#include "mdl/reader.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
 namespace holon::sd::test {
+
+// Vensim control equations for .mdl test text: months 0..4, one-month steps.
+inline const char *mdl_controls = R"(
+INITIAL TIME = 0 ~ Month ~ |
+FINAL TIME = 4 ~ Month ~ |
+TIME STEP = 1 ~ Month [0,?] ~ |
+SAVEPER = TIME STEP ~ Month ~ |
+)";
+
+// Reads .mdl equations (without the controls, which mdl_controls adds) as file `name`.
+inline Model mdl(const std::string &equations, const std::string &name = "test.mdl") {
+    return read_mdl("{UTF-8}\n" + equations + mdl_controls, {"", name});
+}
 
 inline Variable aux(std::string name, std::string eqn) {
     Variable v;

@@ -18,14 +18,6 @@ using namespace holon::sd::test;
 
 namespace {
 
-const char *controls = R"(
-INITIAL TIME = 0 ~ Month ~ |
-FINAL TIME = 4 ~ Month ~ |
-TIME STEP = 1 ~ Month [0,?] ~ |
-SAVEPER = TIME STEP ~ Month ~ |
-)";
-
-Model mdl(const std::string &equations) { return read_mdl("{UTF-8}\n" + equations + controls, {"", "test.mdl"}); }
 
 double at_start(const std::string &equations, const std::string &name) { return series(mdl(equations), name).at(0); }
 
@@ -226,7 +218,7 @@ TEST(SdMdl, MacrosAreExpandedPerCall) {
 }
 
 TEST(SdMdl, SketchBecomesViews) {
-    std::string text = std::string("{UTF-8}\nx = 1 ~~|\n") + controls +
+    std::string text = std::string("{UTF-8}\nx = 1 ~~|\n") + mdl_controls +
                        "\\\\\\---/// Sketch information - do not modify anything except names\nV300  Do not put anything below "
                        "this section - it will be ignored\n*View 1\n$192-192-192,0,Times New Roman|12||0-0-0\n"
                        "10,1,x,100,200,40,20,3,3,0,0,0,0,0,0\n10,2,\"y, z\",300,200,40,20,3,3,0,0,0,0,0,0\n"
@@ -251,7 +243,7 @@ TEST(SdMdl, ErrorsAreOneLineWithFileAndLine) {
     std::string e = error_of("{UTF-8}\nx = 1 ~~|\ny = (2 + ~~|\n");
     EXPECT_EQ(e.rfind("broken.mdl:3: variable 'y': ", 0), 0u) << e;
     EXPECT_EQ(e.find('\n'), std::string::npos);
-    e = error_of(std::string("{UTF-8}\nx = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n") + controls);
+    e = error_of(std::string("{UTF-8}\nx = A FUNCTION OF(y) ~~|\ny = 1 ~~|\n") + mdl_controls);
     EXPECT_NE(e.find("broken.mdl:2: variable 'x': unsupported Vensim function 'A FUNCTION OF'"), std::string::npos) << e;
     e = error_of("{UTF-8}\nx = 1 ~~|\ny = 2 ~~\n");
     EXPECT_NE(e.find("broken.mdl:"), std::string::npos) << e;
@@ -268,12 +260,12 @@ TEST(SdMdl, ReadsDataFilesNextToTheModel) {
     }
     std::string eqs = "series := GET DIRECT DATA('data.csv', 'Sheet1', '1', 'B2') ~~|\n"
                       "k = GET DIRECT CONSTANTS('data.csv', 'Sheet1', 'C3') ~~|\n";
-    Model m = read_mdl("{UTF-8}\n" + eqs + controls, {dir.string(), "data.mdl"});
+    Model m = read_mdl("{UTF-8}\n" + eqs + mdl_controls, {dir.string(), "data.mdl"});
     std::vector<double> v = series(m, "series");
     EXPECT_DOUBLE_EQ(v[1], 20);
     EXPECT_DOUBLE_EQ(v[4], 50);
     EXPECT_DOUBLE_EQ(series(m, "k").at(0), 8);
-    std::string e = error_of("{UTF-8}\nk = GET DIRECT CONSTANTS('missing.csv', 'x', 'A1') ~~|\n" + std::string(controls));
+    std::string e = error_of("{UTF-8}\nk = GET DIRECT CONSTANTS('missing.csv', 'x', 'A1') ~~|\n" + std::string(mdl_controls));
     EXPECT_NE(e.find("missing.csv"), std::string::npos) << e;
     std::filesystem::remove_all(dir);
 }
@@ -295,7 +287,7 @@ TEST(SdMdl, DataVariablesWithoutEquationsReadDataFiles) {
     }
     std::string eqs = "Dim: A, B ~~|\nlevel ~~|\nstep[Dim]:HOLD BACKWARD: ~~|\nraw:RAW: ~~|\nextra ~~|\n";
     MdlOptions options{dir.string(), "data.mdl", {"data.tab", "more.csv"}};
-    Model m = read_mdl("{UTF-8}\n" + eqs + controls, options);
+    Model m = read_mdl("{UTF-8}\n" + eqs + mdl_controls, options);
     EXPECT_EQ(series(m, "level"), (std::vector<double>{10, 20, 30, 40, 50}));     // interpolated
     EXPECT_EQ(series(m, "step[A]"), (std::vector<double>{1, 1, 2, 2, 3}));      // held
     EXPECT_EQ(series(m, "step[B]"), (std::vector<double>{5, 6, 6, 6, 8}));
@@ -308,11 +300,11 @@ TEST(SdMdl, DataVariablesWithoutEquationsReadDataFiles) {
     EXPECT_TRUE(std::isnan(raw[3]));
     EXPECT_TRUE(std::isnan(raw[4]));
 
-    std::string e = error_of("{UTF-8}\nlevel ~~|\n" + std::string(controls));
+    std::string e = error_of("{UTF-8}\nlevel ~~|\n" + std::string(mdl_controls));
     EXPECT_NE(e.find("broken.mdl:2: variable 'level': has no equation"), std::string::npos) << e;
     EXPECT_NE(e.find("pass data_files"), std::string::npos) << e;
     try {
-        read_mdl("{UTF-8}\nmissing ~~|\n" + std::string(controls), options);
+        read_mdl("{UTF-8}\nmissing ~~|\n" + std::string(mdl_controls), options);
         ADD_FAILURE() << "a data variable without a column was accepted";
     } catch (const ModelError &err) {
         EXPECT_NE(std::string(err.what()).find("variable 'missing': has no equation"), std::string::npos) << err.what();
