@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 #include <set>
 #include <sstream>
+#include <thread>
 
 namespace holon::registry {
 namespace {
@@ -45,11 +47,28 @@ runner::PluginTarget PluginEntry::target() const {
 
 Registry Registry::discover(const SearchOptions &options, runner::RunnerPool &pool) {
     Registry reg;
-    for (const auto &dir : find_plugin_dirs(search_path(options))) reg.add_plugin_dir(dir, pool);
+    std::vector<std::unique_ptr<PluginEntry>> entries;
+    for (const auto &dir : find_plugin_dirs(search_path(options))) entries.push_back(load_entry(dir));
+    // Each description takes a runner start (tens of milliseconds): ask for them all at once.
+    // Registration stays in search-path order below, so shadowing and duplicate methods are
+    // decided exactly as if the plugins had been described one by one.
+    // A plugin whose id an earlier folder already has is left to add_entry: it is described only
+    // if the earlier one turns out unusable (else it is shadowed and never loaded).
+    std::vector<std::optional<std::string>> fetched(entries.size());
+    {
+        std::set<std::string> ids;
+        std::vector<std::thread> threads;
+        for (size_t i = 0; i < entries.size(); ++i) {
+            if (!entries[i]->usable() || !ids.insert(entries[i]->manifest.id).second) continue;
+            threads.emplace_back([&, i] { fetched[i] = fetch_description(*entries[i], pool); });
+        }
+        for (auto &t : threads) t.join();
+    }
+    for (size_t i = 0; i < entries.size(); ++i) reg.add_entry(std::move(entries[i]), fetched[i], pool);
     return reg;
 }
 
-const PluginEntry &Registry::add_plugin_dir(const std::filesystem::path &dir, runner::RunnerPool &pool) {
+std::unique_ptr<PluginEntry> Registry::load_entry(const std::filesystem::path &dir) {
     auto entry = std::make_unique<PluginEntry>();
     entry->manifest.dir = dir;
     try {
@@ -59,6 +78,20 @@ const PluginEntry &Registry::add_plugin_dir(const std::filesystem::path &dir, ru
         entry->manifest.dir = dir;
         entry->error = e.what();
     }
+    return entry;
+}
+
+std::string Registry::fetch_description(PluginEntry &entry, runner::RunnerPool &pool) {
+    try {
+        entry.description = pool.describe(entry.target());
+        return {};
+    } catch (const runner::RunnerError &e) {
+        return entry.manifest.dir.string() + ": " + e.what();
+    }
+}
+
+const PluginEntry &Registry::add_entry(std::unique_ptr<PluginEntry> entry, std::optional<std::string> fetch_error,
+                                       runner::RunnerPool &pool) {
     if (entry->usable()) {
         for (const auto &other : plugins_) {
             if (other->manifest.id == entry->manifest.id && other->usable()) {
@@ -67,19 +100,21 @@ const PluginEntry &Registry::add_plugin_dir(const std::filesystem::path &dir, ru
             }
         }
     }
-    if (entry->usable()) describe(*entry, pool);
+    if (entry->usable()) {
+        if (!fetch_error) fetch_error = fetch_description(*entry, pool);
+        if (!fetch_error->empty()) entry->error = *fetch_error;
+        else register_methods(*entry);
+    }
     plugins_.push_back(std::move(entry));
     return *plugins_.back();
 }
 
-void Registry::describe(PluginEntry &entry, runner::RunnerPool &pool) {
+const PluginEntry &Registry::add_plugin_dir(const std::filesystem::path &dir, runner::RunnerPool &pool) {
+    return add_entry(load_entry(dir), std::nullopt, pool);
+}
+
+void Registry::register_methods(PluginEntry &entry) {
     const auto &m = entry.manifest;
-    try {
-        entry.description = pool.describe(entry.target());
-    } catch (const runner::RunnerError &e) {
-        entry.error = m.dir.string() + ": " + e.what();
-        return;
-    }
     const auto &d = entry.description;
     auto fail = [&](const std::string &why) { entry.error = (m.dir / "plugin.json").string() + ": " + why; };
     if (d.plugin_id != m.id) return fail("library says id '" + d.plugin_id + "', manifest says '" + m.id + "'");

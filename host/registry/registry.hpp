@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -56,7 +57,15 @@ public:
     std::vector<std::string> import_formats() const;
 
 private:
-    void describe(PluginEntry &entry, runner::RunnerPool &pool);
+    static std::unique_ptr<PluginEntry> load_entry(const std::filesystem::path &dir);
+    // Loads the plugin in a runner and keeps its description; returns why it could not, or "".
+    // Touches only `entry`, so several may run at once.
+    static std::string fetch_description(PluginEntry &entry, runner::RunnerPool &pool);
+    // Shadowing, then the description (fetched here when `fetch_error` is nullopt; else its
+    // outcome): its checks and its methods.
+    const PluginEntry &add_entry(std::unique_ptr<PluginEntry> entry, std::optional<std::string> fetch_error,
+                                 runner::RunnerPool &pool);
+    void register_methods(PluginEntry &entry);
     std::vector<std::unique_ptr<PluginEntry>> plugins_;
     std::map<std::string, std::unique_ptr<MethodEntry>, std::less<>> methods_;
 };

@@ -34,6 +34,8 @@ using protocol::MessageType;
 
 constexpr auto kCancelGrace = std::chrono::seconds(1);
 constexpr auto kTick = std::chrono::milliseconds(10);
+// How often a running job's CPU time is compared with its limit.
+constexpr auto kCpuCheckInterval = std::chrono::milliseconds(50);
 // A runner whose socket reached end of stream is exiting; give it this long before SIGKILL.
 constexpr auto kExitGrace = std::chrono::milliseconds(2000);
 constexpr size_t kMaxLogBytes = size_t{4} << 20;
@@ -220,6 +222,7 @@ bool JobSupervisor::supervise(const std::string &job_dir) {
                                            std::chrono::duration<double>(limits.wall_seconds));
     const double cpu_start = runner_.cpu_seconds().value_or(0);
     double cpu_now = cpu_start;
+    auto next_cpu_check = start + kCpuCheckInterval;
 
     protocol::JobMessage job;
     job.method_id = request_.method_id;
@@ -255,7 +258,11 @@ bool JobSupervisor::supervise(const std::string &job_dir) {
             stop("wall-clock-limit", "job exceeded its wall-clock limit of " + seconds_text(limits.wall_seconds) + " s");
             break;
         }
-        if (auto cpu = runner_.cpu_seconds()) cpu_now = *cpu;
+        // Reading the runner's CPU time is a system call: once per interval, not per message.
+        if (now >= next_cpu_check) {
+            next_cpu_check = now + kCpuCheckInterval;
+            if (auto cpu = runner_.cpu_seconds()) cpu_now = *cpu;
+        }
         if (cpu_now - cpu_start > limits.cpu_seconds) {
             stop("cpu-time-limit", "job exceeded its CPU time limit of " + seconds_text(limits.cpu_seconds) + " s");
             break;
@@ -531,21 +538,12 @@ JobOutcome RunnerPool::run(const JobRequest &request, const JobCallbacks &callba
         fail(out, e.problem(), e.what());
         return out;
     }
-    std::string job_dir;
-    try {
-        job_dir = runner->make_job_dir();
-    } catch (const std::exception &e) {
-        fail(out, "runner-unavailable", std::string("cannot prepare a scratch dir: ") + e.what());
-        return out;
-    }
     bool reusable = false;
     {
         JobSupervisor supervisor(*runner, request, callbacks, out);
-        reusable = supervisor.supervise(job_dir);
+        reusable = supervisor.supervise(runner->scratch_dir());
     }
-    std::error_code ec;
-    std::filesystem::remove_all(job_dir, ec);
-    if (reusable) impl_->release(std::move(runner), request.plugin, request.limits);
+    if (reusable && runner->empty_scratch_dir()) impl_->release(std::move(runner), request.plugin, request.limits);
     return out;
 }
 

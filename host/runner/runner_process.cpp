@@ -4,14 +4,13 @@
 #include <cmath>
 #include <condition_variable>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <exception>
 #include <fcntl.h>
 #include <filesystem>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -107,32 +106,43 @@ std::unique_ptr<RunnerProcess> RunnerProcess::spawn(const SpawnSpec &spec) {
     return runner;
 }
 
+RunnerProcess::RunnerProcess(pid_t pid, int fd, std::string scratch_dir)
+    : pid_(pid), fd_(fd), scratch_dir_(std::move(scratch_dir)) {
+    // Opened while the child cannot have been reaped, so the file is this process's; when it
+    // is gone, reads fail instead of describing another process that reused the pid.
+    stat_fd_ = ::open(("/proc/" + std::to_string(pid_) + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
+}
+
 RunnerProcess::~RunnerProcess() {
     if (!reaped_) {
         kill();
         wait_exit(std::chrono::milliseconds(0));
     }
     if (fd_ >= 0) close(fd_);
+    if (stat_fd_ >= 0) close(stat_fd_);
     std::error_code ec;
     std::filesystem::remove_all(scratch_dir_, ec);
 }
 
 std::optional<double> RunnerProcess::cpu_seconds() const {
-    if (reaped_) return std::nullopt;
-    std::ifstream in("/proc/" + std::to_string(pid_) + "/stat");
-    std::string line;
-    if (!std::getline(in, line)) return std::nullopt;
+    if (reaped_ || stat_fd_ < 0) return std::nullopt;
+    char buf[1024];
+    const ssize_t n = ::pread(stat_fd_, buf, sizeof buf - 1, 0);
+    if (n <= 0) return std::nullopt;
+    buf[n] = '\0';
     // The command name may contain spaces and parentheses; the fields after the last ')' do not.
-    size_t close_paren = line.rfind(')');
-    if (close_paren == std::string::npos) return std::nullopt;
-    std::istringstream fields(line.substr(close_paren + 1));
-    std::string field;
-    unsigned long long utime = 0, stime = 0;
+    const char *p = std::strrchr(buf, ')');
+    if (!p) return std::nullopt;
+    ++p;
     // After the name: state (3), ppid, pgrp, session, tty_nr, tpgid, flags, minflt, cminflt,
     // majflt, cmajflt, utime (14), stime (15).
-    for (int index = 3; index <= 15 && fields >> field; ++index) {
-        if (index == 14) utime = std::stoull(field);
-        if (index == 15) stime = std::stoull(field);
+    unsigned long long utime = 0, stime = 0;
+    for (int index = 3; index <= 15; ++index) {
+        while (*p == ' ') ++p;
+        if (!*p) return std::nullopt;
+        if (index == 14) utime = std::strtoull(p, nullptr, 10);
+        else if (index == 15) stime = std::strtoull(p, nullptr, 10);
+        while (*p && *p != ' ') ++p;
     }
     static const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
     return static_cast<double>(utime + stime) / ticks;
@@ -182,10 +192,17 @@ bool RunnerProcess::has_exited() {
     return true;
 }
 
-std::string RunnerProcess::make_job_dir() {
-    std::string path = scratch_dir_ + "/job-" + std::to_string(++job_dirs_);
-    make_runner_dir(path, 0700, geteuid() == 0);
-    return path;
+bool RunnerProcess::empty_scratch_dir() {
+    std::error_code ec;
+    std::filesystem::directory_iterator it(scratch_dir_, ec), end;
+    if (ec) return false;
+    for (; it != end; it.increment(ec)) {
+        if (ec) return false;
+        std::error_code removed;
+        std::filesystem::remove_all(it->path(), removed);
+        if (removed) return false;
+    }
+    return !ec;
 }
 
 // ---- SpawnThread ------------------------------------------------------------------------------

@@ -56,17 +56,24 @@ public:
     // True when the process has already exited (and is now reaped).
     bool has_exited();
 
-    // Creates a fresh, empty job folder inside the runner's scratch dir, owned by the runner user.
-    std::string make_job_dir();
+    // The runner's own folder, the working folder of every job it runs.
+    const std::string &scratch_dir() const { return scratch_dir_; }
+
+    // Removes whatever the last job left in the scratch dir, so that the next job (perhaps for
+    // another workspace) starts in an empty folder. One readdir when the job left nothing, which
+    // is why jobs share the folder instead of each getting a new one: creating and removing a
+    // folder per job cost more than a small simulation. False when something could not be
+    // removed: the runner must then not be reused.
+    bool empty_scratch_dir();
 
 private:
-    RunnerProcess(pid_t pid, int fd, std::string scratch_dir) : pid_(pid), fd_(fd), scratch_dir_(std::move(scratch_dir)) {}
+    RunnerProcess(pid_t pid, int fd, std::string scratch_dir);
     pid_t pid_;
     int fd_;
+    int stat_fd_ = -1; // /proc/<pid>/stat, kept open: re-read with pread for every CPU reading
     std::string scratch_dir_;
     bool reaped_ = false;
     ExitStatus exit_{};
-    uint64_t job_dirs_ = 0;
 };
 
 // Creates a directory (and its parents) that the runner user can use: owned by nobody when the

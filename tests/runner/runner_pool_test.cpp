@@ -72,18 +72,33 @@ TEST(RunnerPool, EchoReturnsResultsTablesBlobsLogsAndProgress) {
     EXPECT_EQ(fractions.back(), 1.0);
 }
 
-TEST(RunnerPool, ScratchDirIsFreshPerJobAndRemovedAfterwards) {
+TEST(RunnerPool, EveryJobStartsInAnEmptyScratchDir) {
     RunnerPool pool(test::pool_options());
-    JobOutcome first = pool.run(echo_request({{"write_bytes", 1000}}));
+    JobOutcome first = pool.run(echo_request({{"write_bytes", 1000}, {"make_tree", true}}));
     JobOutcome second = pool.run(echo_request(json::object()));
     ASSERT_TRUE(first.ok()) << first.message;
     ASSERT_TRUE(second.ok()) << second.message;
-    std::string first_dir = json::parse(first.result_json)["scratch_dir"];
-    std::string second_dir = json::parse(second.result_json)["scratch_dir"];
-    EXPECT_EQ(json::parse(first.result_json)["written_bytes"], 1000);
-    EXPECT_NE(first_dir, second_dir);
-    EXPECT_FALSE(std::filesystem::exists(first_dir));
-    EXPECT_FALSE(std::filesystem::exists(second_dir));
+    const json a = json::parse(first.result_json), b = json::parse(second.result_json);
+    EXPECT_EQ(a["written_bytes"], 1000);
+    EXPECT_EQ(a["made_tree"], true);
+    EXPECT_EQ(a["scratch_entries"], 0);
+    // The same pooled runner ran both jobs in its own folder; nothing of the first job is left.
+    EXPECT_EQ(pool.spawned_count(), 1u);
+    EXPECT_EQ(a["scratch_dir"], b["scratch_dir"]);
+    EXPECT_EQ(b["scratch_entries"], 0);
+    EXPECT_TRUE(std::filesystem::is_empty(b["scratch_dir"].get<std::string>()));
+}
+
+TEST(RunnerPool, ScratchDirIsRemovedWithThePool) {
+    std::string dir;
+    {
+        RunnerPool pool(test::pool_options());
+        JobOutcome out = pool.run(echo_request({{"write_bytes", 10}}));
+        ASSERT_TRUE(out.ok()) << out.message;
+        dir = json::parse(out.result_json)["scratch_dir"];
+        EXPECT_TRUE(std::filesystem::exists(dir));
+    }
+    EXPECT_FALSE(std::filesystem::exists(dir));
 }
 
 TEST(RunnerPool, FileSizeLimitStopsLargeWrites) {
