@@ -138,7 +138,7 @@ typedef struct holon_run_inputs {
     /* A folder the run may read from (the imported file's folder, so that data files next to a
      * model can be found) or "" when there is none. */
     const char *source_dir;
-    /* A private, empty, writable folder that is deleted after the run. */
+    /* A private, writable folder, empty when the run starts and emptied after it. */
     const char *scratch_dir;
 } holon_run_inputs_t;
 
