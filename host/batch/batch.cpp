@@ -5,6 +5,7 @@
 #include "batch/references.hpp"
 #include "batch/run_state.hpp"
 #include "batch/sha256.hpp"
+#include "batch/warm_gnuplot.hpp"
 
 #include <holon/holon_plugin.h>
 
@@ -103,6 +104,7 @@ public:
         check_spec_methods(spec_, options_.executor->registry());
         load_models();
         open_output();
+        warm_plotters();
         for (auto &step : steps_) {
             if (stopping()) break;
             run_step(step);
@@ -114,7 +116,7 @@ public:
                     report_.failures.push_back({step.spec->name, i, point_label(*step.spec, i), false,
                                                 step.points[i].problem, step.points[i].error, step.points[i].wall_seconds});
         journal_.reset();
-        write_reports(spec_, steps_, options_, report_, [this](const std::string &n) { note(n); });
+        write_reports(spec_, steps_, options_, report_, [this](const std::string &n) { note(n); }, plotters_.get());
         return report_;
     }
 
@@ -125,6 +127,18 @@ private:
     }
 
     bool stopping() const { return flag(options_.cancel) || stop_.load(); }
+
+    // The gnuplot processes the reports will need, started now so that they are ready when the
+    // last run is. A step that names no plot variables plots the first few of its table; one
+    // process is started for it, the rest start when needed.
+    void warm_plotters() {
+        if (!options_.plots) return;
+        plotters_ = std::make_unique<GnuplotPool>(options_.gnuplot);
+        size_t plots = 0;
+        for (const auto &step : spec_.steps) plots += step.outputs.plots.empty() ? 1 : step.outputs.plots.size();
+        const unsigned lanes = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        plotters_->prestart(gnuplot_processes(plots, lanes));
+    }
 
     void load_models() {
         std::string inputs_digest;
@@ -450,6 +464,7 @@ private:
     std::string job_hash_;
     int session_ = 1;
     std::unique_ptr<JournalWriter> journal_;
+    std::unique_ptr<GnuplotPool> plotters_;
     std::vector<StepState> steps_;
     std::mutex mutex_;
     std::atomic<bool> stop_{false};

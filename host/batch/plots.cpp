@@ -2,6 +2,7 @@
 
 #include "batch/files.hpp"
 #include "batch/statistics.hpp"
+#include "batch/warm_gnuplot.hpp"
 
 #include <cerrno>
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include <spawn.h>
 #include <sstream>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 extern char **environ;
@@ -151,10 +153,10 @@ std::string gnuplot_problem(int status, const std::string &gnuplot, const std::f
 
 } // namespace
 
-std::string draw_plot(const PreparedPlot &plot, const std::string &gnuplot, bool split) {
+std::string draw_plot(const PreparedPlot &plot, const std::string &gnuplot, bool split, GnuplotPool *warm) {
     std::error_code ec;
     if (!split) {
-        const int status = run_program(gnuplot, {plot.script.string()}, plot.log);
+        const int status = warm ? warm->take()->run(plot.script, plot.log) : run_program(gnuplot, {plot.script.string()}, plot.log);
         if (status != 0) return gnuplot_problem(status, gnuplot, plot.log);
     } else {
         // Hidden siblings of the .gp file, removed again: the folder ends up as after one run.
@@ -164,10 +166,18 @@ std::string draw_plot(const PreparedPlot &plot, const std::string &gnuplot, bool
         const auto png_log = dir / ("." + stem + ".png.log");
         write_file_atomically(svg_script, plot.svg_script);
         write_file_atomically(png_script, plot.png_script);
-        const int svg_pid = spawn_program(gnuplot, {svg_script.string()}, plot.log);
-        const int png_pid = spawn_program(gnuplot, {png_script.string()}, png_log);
-        const int svg_status = wait_program(svg_pid);
-        const int png_status = wait_program(png_pid);
+        int svg_status = 0, png_status = 0;
+        if (warm) {
+            auto png_gnuplot = warm->take();
+            std::thread png([&] { png_status = png_gnuplot->run(png_script, png_log); });
+            svg_status = warm->take()->run(svg_script, plot.log);
+            png.join();
+        } else {
+            const int svg_pid = spawn_program(gnuplot, {svg_script.string()}, plot.log);
+            const int png_pid = spawn_program(gnuplot, {png_script.string()}, png_log);
+            svg_status = wait_program(svg_pid);
+            png_status = wait_program(png_pid);
+        }
         std::string problem;
         if (svg_status != 0) problem = gnuplot_problem(svg_status, gnuplot, plot.log);
         else if (png_status != 0) problem = gnuplot_problem(png_status, gnuplot, png_log);

@@ -33,10 +33,12 @@ struct PreparedPlot {
 // bands and the median. Throws std::runtime_error when the files cannot be written.
 PreparedPlot prepare_plot(const PlotRequest &request);
 
+class GnuplotPool;
+
 // Draws a prepared plot: one gnuplot run of its .gp script or, when `split`, an SVG run and a PNG
-// run at the same time (the pictures are the same). Returns "" on success, else why no picture
-// was made.
-std::string draw_plot(const PreparedPlot &plot, const std::string &gnuplot, bool split);
+// run at the same time (the pictures are the same), by processes taken from `warm` when given.
+// Returns "" on success, else why no picture was made.
+std::string draw_plot(const PreparedPlot &plot, const std::string &gnuplot, bool split, GnuplotPool *warm = nullptr);
 
 // prepare_plot + draw_plot(not split). Returns "" on success, else why no picture was made.
 std::string render_plot(const PlotRequest &request, const std::string &gnuplot = "gnuplot");

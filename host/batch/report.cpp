@@ -1,6 +1,7 @@
 // The reports written when the runs are done: summary tables, plots, results.json, index.html.
 #include "batch/files.hpp"
 #include "batch/plots.hpp"
+#include "batch/warm_gnuplot.hpp"
 #include "batch/run_state.hpp"
 
 #include <algorithm>
@@ -172,14 +173,14 @@ std::vector<PendingPlot> prepare_plots(const JobSpec &spec, StepState &st, const
 
 // Draws the plots with up to `lanes` gnuplot processes at a time. With room to spare, a plot's
 // SVG and PNG are drawn by two processes at once.
-void draw_all(std::vector<PendingPlot> &plots, const std::string &gnuplot, unsigned lanes) {
-    const bool split = lanes > 1 && 2 * plots.size() <= lanes;
+void draw_all(std::vector<PendingPlot> &plots, const std::string &gnuplot, unsigned lanes, GnuplotPool *warm) {
+    const bool split = split_plots(plots.size(), lanes);
     const size_t threads = std::min<size_t>(split ? plots.size() : lanes, plots.size());
     std::atomic<size_t> next{0};
     auto work = [&] {
         for (size_t k = next.fetch_add(1); k < plots.size(); k = next.fetch_add(1)) {
             try {
-                plots[k].problem = draw_plot(plots[k].prepared, gnuplot, split);
+                plots[k].problem = draw_plot(plots[k].prepared, gnuplot, split, warm);
             } catch (const std::exception &e) {
                 plots[k].problem = e.what();
             }
@@ -311,8 +312,15 @@ void write_index(const JobSpec &spec, const std::vector<StepState> &steps, const
 
 } // namespace
 
+bool split_plots(size_t plots, unsigned lanes) { return lanes > 1 && 2 * plots <= lanes; }
+
+size_t gnuplot_processes(size_t plots, unsigned lanes) {
+    if (plots == 0) return 0;
+    return split_plots(plots, lanes) ? 2 * plots : std::min<size_t>(plots, std::max(1u, lanes));
+}
+
 void write_reports(const JobSpec &spec, std::vector<StepState> &steps, const BatchOptions &options, BatchReport &report,
-                   const std::function<void(const std::string &)> &note) {
+                   const std::function<void(const std::string &)> &note, GnuplotPool *warm) {
     note("writing the summary tables");
     for (const auto &st : steps) write_summary(st, options);
     std::vector<PendingPlot> plots;
@@ -331,12 +339,12 @@ void write_reports(const JobSpec &spec, std::vector<StepState> &steps, const Bat
     };
     std::string results;
     if (lanes > 1 && !plots.empty()) {
-        std::thread drawing([&] { draw_all(plots, options.gnuplot, lanes); });
+        std::thread drawing([&] { draw_all(plots, options.gnuplot, lanes, warm); });
         list_plot_files(false); // reads no problem field: those are written by the drawing thread
         results = results_json_text(spec, steps, report);
         drawing.join();
     } else {
-        draw_all(plots, options.gnuplot, 1);
+        draw_all(plots, options.gnuplot, 1, warm);
     }
     const bool all_drawn = std::all_of(plots.begin(), plots.end(), [](const PendingPlot &p) { return p.problem.empty(); });
     for (const auto &p : plots)

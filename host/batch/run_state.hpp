@@ -42,8 +42,16 @@ std::string point_label(const StepSpec &step, size_t index);
 // Finds a column by name: exactly, else ignoring case and treating ' ' and '_' alike.
 std::optional<size_t> find_column(const std::vector<std::string> &columns, const std::string &name);
 
-// Writes summary.csv of every step, the plots, results.json and index.html.
+class GnuplotPool;
+
+// Writes summary.csv of every step, the plots (by processes from `warm` when given), results.json
+// and index.html.
 void write_reports(const JobSpec &spec, std::vector<StepState> &steps, const BatchOptions &options,
-                   BatchReport &report, const std::function<void(const std::string &)> &note);
+                   BatchReport &report, const std::function<void(const std::string &)> &note, GnuplotPool *warm = nullptr);
+
+// Whether each plot's SVG and PNG are drawn by two processes at once, given `lanes` at a time.
+bool split_plots(size_t plots, unsigned lanes);
+// How many gnuplot processes drawing `plots` plots with `lanes` lanes starts at once.
+size_t gnuplot_processes(size_t plots, unsigned lanes);
 
 } // namespace holon::batch

@@ -1,10 +1,13 @@
 #include "batch/plots.hpp"
+#include "batch/warm_gnuplot.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <cerrno>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace holon::batch {
@@ -96,7 +99,55 @@ TEST_F(Plots, AMissingGnuplotIsReportedByBothWaysOfDrawing) {
     for (bool split : {false, true}) {
         const std::string problem = draw_plot(p, "holon-no-such-gnuplot", split);
         EXPECT_NE(problem.find("could not be started"), std::string::npos) << problem;
+        GnuplotPool warm("holon-no-such-gnuplot");
+        warm.prestart(2);
+        const std::string warm_problem = draw_plot(p, "holon-no-such-gnuplot", split, &warm);
+        EXPECT_NE(warm_problem.find("could not be started"), std::string::npos) << warm_problem;
     }
+}
+
+TEST_F(Plots, WarmProcessesDrawTheSameFilesAsFreshOnes) {
+    if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+    const PreparedPlot p = prepare_plot(request());
+    ASSERT_EQ(draw_plot(p, "gnuplot", false), "");
+    const std::string svg = read_file(p.svg), png = read_file(p.png);
+    for (bool split : {false, true}) {
+        fs::remove(p.svg);
+        fs::remove(p.png);
+        GnuplotPool warm("gnuplot");
+        warm.prestart(split ? 2 : 1);
+        ASSERT_EQ(draw_plot(p, "gnuplot", split, &warm), "") << "split " << split;
+        EXPECT_EQ(read_file(p.svg), svg) << "split " << split;
+        EXPECT_EQ(read_file(p.png), png) << "split " << split;
+        // The warm-up drew nothing anyone sees and said nothing: no log, no stray file.
+        std::vector<std::string> files;
+        for (const auto &e : fs::directory_iterator(dir_)) files.push_back(e.path().filename().string());
+        std::sort(files.begin(), files.end());
+        EXPECT_EQ(files, (std::vector<std::string>{"infectious.dat", "infectious.gp", "infectious.png", "infectious.svg"}));
+    }
+}
+
+TEST_F(Plots, AWarmProcessPutsGnuplotsComplaintsInTheLog) {
+    if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+    const fs::path script = dir_ / "bad.gp", log = dir_ / "bad.log";
+    std::ofstream(script) << "set terminal svg\nset output '" << (dir_ / "bad.svg").string() << "'\nplot no_such_function(x)\n";
+    WarmGnuplot gnuplot("gnuplot");
+    EXPECT_NE(gnuplot.run(script, log), 0);
+    const std::string said = read_file(log);
+    EXPECT_NE(said.find("undefined function"), std::string::npos) << said;
+    EXPECT_EQ(said.find("warm"), std::string::npos) << said;
+}
+
+TEST_F(Plots, UnusedWarmProcessesAreReapedWithTheirPool) {
+    if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+    {
+        GnuplotPool warm("gnuplot");
+        warm.prestart(3);
+        auto one = warm.take(); // taken but never run: reaped on its own
+    }
+    errno = 0;
+    EXPECT_EQ(::waitpid(-1, nullptr, WNOHANG), -1); // no child left, not even a zombie
+    EXPECT_EQ(errno, ECHILD);
 }
 
 } // namespace
