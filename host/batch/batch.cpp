@@ -102,6 +102,7 @@ public:
 
     BatchReport run() {
         check_spec_methods(spec_, options_.executor->registry());
+        prestart_runners();
         load_models();
         open_output();
         warm_plotters();
@@ -127,6 +128,19 @@ private:
     }
 
     bool stopping() const { return flag(options_.cancel) || stop_.load(); }
+
+    // The runners the steps will run in at once, started while the inputs are imported.
+    void prestart_runners() {
+        const unsigned jobs = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        for (const auto &step : spec_.steps)
+            options_.executor->prestart(step.method, point_limits(), std::min<size_t>(jobs, step.points.size()));
+    }
+
+    registry::LimitOverrides point_limits() const {
+        registry::LimitOverrides limits;
+        if (spec_.timeout_seconds) limits.wall_seconds = *spec_.timeout_seconds;
+        return limits;
+    }
 
     // The gnuplot processes the reports will need, started now so that they are ready when the
     // last run is. A step that names no plot variables plots the first few of its table; one
@@ -322,7 +336,7 @@ private:
         req.method_id = step.method;
         req.model_json = model;
         req.params_json = params.dump();
-        if (spec_.timeout_seconds) req.limits.wall_seconds = *spec_.timeout_seconds;
+        req.limits = point_limits();
         runner::JobCallbacks cb;
         cb.cancel = options_.cancel;
         runner::JobOutcome outcome = options_.executor->run(req, cb);

@@ -47,6 +47,12 @@ runner::JobOutcome host_failure(int32_t status, std::string problem, std::string
 Executor::Executor(const registry::Registry &registry, runner::RunnerPool &pool, ExecutorOptions options)
     : registry_(registry), pool_(pool), options_(std::move(options)) {}
 
+void Executor::prestart(const std::string &method_id, const registry::LimitOverrides &limits, size_t count) const {
+    const registry::MethodEntry *method = registry_.find_method(method_id);
+    if (!method || !method->plugin) return;
+    pool_.prestart(method->plugin->target(), limits_for(*method, limits), count);
+}
+
 runner::Limits Executor::limits_for(const registry::MethodEntry &method, const registry::LimitOverrides &call) const {
     runner::Limits l = options_.defaults;
     auto apply = [&l](const registry::LimitOverrides &o) {

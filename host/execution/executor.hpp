@@ -39,6 +39,9 @@ public:
 
     runner::JobOutcome run(const RunRequest &request, const runner::JobCallbacks &callbacks = {}) const;
 
+    // Has the pool start runners for `count` runs of `method_id` at once (see RunnerPool::prestart);
+    // an unknown method is ignored (its runs fail with unknown-method). Returns at once.
+    void prestart(const std::string &method_id, const registry::LimitOverrides &limits, size_t count) const;
     // The limits a run of `method` gets with the given per-call overrides.
     runner::Limits limits_for(const registry::MethodEntry &method, const registry::LimitOverrides &call) const;
 

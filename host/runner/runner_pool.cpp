@@ -435,14 +435,29 @@ std::string default_scratch_root() {
 
 struct RunnerPool::Impl {
     PoolOptions options;
-    SpawnThread spawner;
     mutable std::mutex mutex;
     std::map<std::string, std::vector<std::unique_ptr<RunnerProcess>>> idle;
+    std::map<std::string, size_t> starting; // prestarted runners not yet idle, per key
     size_t spawned = 0;
+    // Last, so that it is destroyed first: prestart tasks still queued finish while the members
+    // they use are alive.
+    SpawnThread spawner;
 
+    SpawnSpec spawn_spec(const PluginTarget &plugin, const Limits &limits, uint64_t number) const;
     std::unique_ptr<RunnerProcess> acquire(const PluginTarget &plugin, const Limits &limits);
     void release(std::unique_ptr<RunnerProcess> runner, const PluginTarget &plugin, const Limits &limits);
 };
+
+SpawnSpec RunnerPool::Impl::spawn_spec(const PluginTarget &plugin, const Limits &limits, uint64_t number) const {
+    SpawnSpec spec;
+    spec.runner_executable = options.runner_executable;
+    spec.plugin = plugin;
+    spec.limits = limits;
+    spec.cpu_backstop_seconds = cpu_backstop_seconds(limits);
+    spec.scratch_dir = options.scratch_root + "/runner-" + std::to_string(getpid()) + "-" +
+                       std::to_string(reinterpret_cast<uintptr_t>(this)) + "-" + std::to_string(number);
+    return spec;
+}
 
 std::unique_ptr<RunnerProcess> RunnerPool::Impl::acquire(const PluginTarget &plugin, const Limits &limits) {
     const std::string key = pool_key(plugin, limits);
@@ -459,13 +474,7 @@ std::unique_ptr<RunnerProcess> RunnerPool::Impl::acquire(const PluginTarget &plu
         }
         number = ++spawned;
     }
-    SpawnSpec spec;
-    spec.runner_executable = options.runner_executable;
-    spec.plugin = plugin;
-    spec.limits = limits;
-    spec.cpu_backstop_seconds = cpu_backstop_seconds(limits);
-    spec.scratch_dir = options.scratch_root + "/runner-" + std::to_string(getpid()) + "-" +
-                       std::to_string(reinterpret_cast<uintptr_t>(this)) + "-" + std::to_string(number);
+    const SpawnSpec spec = spawn_spec(plugin, limits, number);
     std::unique_ptr<RunnerProcess> runner;
     try {
         spawner.run([&] { runner = RunnerProcess::spawn(spec); });
@@ -582,6 +591,33 @@ PluginDescription RunnerPool::describe(const PluginTarget &plugin, const Limits 
     }
     Failure f = failure_for_exit(runner->wait_exit(kExitGrace), error);
     throw RunnerError(f.problem, f.message);
+}
+
+void RunnerPool::prestart(const PluginTarget &plugin, const Limits &limits, size_t count) {
+    const std::string key = pool_key(plugin, limits);
+    count = std::min(count, impl_->options.max_idle_per_plugin);
+    std::vector<SpawnSpec> specs;
+    {
+        std::lock_guard lock(impl_->mutex);
+        const size_t have = impl_->idle[key].size() + impl_->starting[key];
+        for (size_t i = have; i < count; ++i) specs.push_back(impl_->spawn_spec(plugin, limits, ++impl_->spawned));
+        impl_->starting[key] += specs.size();
+    }
+    for (auto &spec : specs) {
+        impl_->spawner.post([impl = impl_.get(), spec = std::move(spec), key] {
+            std::unique_ptr<RunnerProcess> runner;
+            try {
+                runner = RunnerProcess::spawn(spec);
+            } catch (const std::exception &) {
+                // Nothing is lost: a job that needs a runner starts its own and reports why not.
+            }
+            std::lock_guard lock(impl->mutex);
+            --impl->starting[key];
+            auto &runners = impl->idle[key];
+            if (runner && runners.size() < impl->options.max_idle_per_plugin) runners.push_back(std::move(runner));
+            // Else killed and reaped here (over the cap or the pool is closing).
+        });
+    }
 }
 
 size_t RunnerPool::idle_count() const {

@@ -76,6 +76,12 @@ public:
     // Throws RunnerError{problem, message} (plugin-load-failed, abi-mismatch, crashed, ...).
     PluginDescription describe(const PluginTarget &plugin, const Limits &limits = {});
 
+    // Starts runners for `plugin` under `limits` in the background until `count` of them (at most
+    // max_idle_per_plugin) are idle or starting, and returns at once. A caller about to run
+    // `count` jobs at the same time calls it first, so that the runners start while it prepares
+    // the jobs instead of one after the other when the jobs ask for them. Thread-safe.
+    void prestart(const PluginTarget &plugin, const Limits &limits, size_t count);
+
     // Idle runners currently kept warm, over all plugins.
     size_t idle_count() const;
     // Runners started since the pool was made (a reused runner is not counted again).

@@ -239,6 +239,14 @@ SpawnThread::~SpawnThread() {
     state_->thread.join();
 }
 
+void SpawnThread::post(std::function<void()> task) {
+    {
+        std::lock_guard lock(state_->mutex);
+        state_->tasks.push_back(std::move(task));
+    }
+    state_->cv.notify_one();
+}
+
 void SpawnThread::run(const std::function<void()> &task) {
     std::mutex done_mutex;
     std::condition_variable done_cv;

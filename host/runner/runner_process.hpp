@@ -93,6 +93,9 @@ public:
     SpawnThread &operator=(const SpawnThread &) = delete;
     // Runs `task` on the spawn thread and waits for it; exceptions propagate to the caller.
     void run(const std::function<void()> &task);
+    // Queues `task` for the spawn thread and returns at once; `task` must not throw. Tasks still
+    // queued when the object is destroyed run before the destructor returns.
+    void post(std::function<void()> task);
 
 private:
     struct State;

@@ -89,6 +89,35 @@ TEST(RunnerPool, EveryJobStartsInAnEmptyScratchDir) {
     EXPECT_TRUE(std::filesystem::is_empty(b["scratch_dir"].get<std::string>()));
 }
 
+TEST(RunnerPool, PrestartedRunnersServeTheJobsThatFollow) {
+    RunnerPool pool(test::pool_options());
+    const JobRequest request = echo_request(json::object());
+    pool.prestart(request.plugin, request.limits, 5); // capped at max_idle_per_plugin (2)
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (pool.idle_count() < 2 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(pool.idle_count(), 2u);
+    EXPECT_EQ(pool.spawned_count(), 2u);
+    pool.prestart(request.plugin, request.limits, 2); // already there: nothing more starts
+    JobOutcome a, b;
+    std::thread other([&] { a = pool.run(request); });
+    b = pool.run(request);
+    other.join();
+    ASSERT_TRUE(a.ok()) << a.message;
+    ASSERT_TRUE(b.ok()) << b.message;
+    EXPECT_EQ(pool.spawned_count(), 2u);
+}
+
+TEST(RunnerPool, APoolClosedWhileRunnersStartLeavesNoProcessBehind) {
+    const int children_before = test::count_children();
+    {
+        RunnerPool pool(test::pool_options());
+        const JobRequest request = echo_request(json::object());
+        pool.prestart(request.plugin, request.limits, 2);
+    }
+    EXPECT_EQ(test::count_children(), children_before);
+}
+
 TEST(RunnerPool, ScratchDirIsRemovedWithThePool) {
     std::string dir;
     {
