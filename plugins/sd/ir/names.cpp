@@ -3,23 +3,43 @@
 namespace holon::sd {
 
 namespace {
+
 bool is_separator(char c) { return c == ' ' || c == '_' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Length of the separator at the start of `s`, or 0. XMILE writes a line break inside a name
+// (Stella's multi-line labels) as the two characters "\n", which count as one separator.
+size_t separator_at(std::string_view s) {
+    if (s.empty()) return 0;
+    if (is_separator(s[0])) return 1;
+    if (s.size() >= 2 && s[0] == '\\' && s[1] == 'n') return 2;
+    return 0;
+}
+
 } // namespace
 
 std::string canonical_name(std::string_view name) {
-    while (!name.empty() && (is_separator(name.front()) || name.front() == '"')) name.remove_prefix(1);
-    while (!name.empty() && (is_separator(name.back()) || name.back() == '"')) name.remove_suffix(1);
+    for (;;) {
+        if (size_t n = separator_at(name)) name.remove_prefix(n);
+        else if (!name.empty() && name.front() == '"') name.remove_prefix(1);
+        else break;
+    }
+    for (;;) {
+        if (!name.empty() && (is_separator(name.back()) || name.back() == '"')) name.remove_suffix(1);
+        else if (name.size() >= 2 && name.substr(name.size() - 2) == "\\n") name.remove_suffix(2);
+        else break;
+    }
     std::string out;
     out.reserve(name.size());
     bool pending_space = false;
-    for (char c : name) {
-        if (is_separator(c)) {
+    for (size_t i = 0; i < name.size();) {
+        if (size_t n = separator_at(name.substr(i))) {
             pending_space = true;
+            i += n;
             continue;
         }
-        // XMILE writes a newline inside a name as the two characters "\n".
         if (pending_space && !out.empty()) out.push_back(' ');
         pending_space = false;
+        const char c = name[i++];
         out.push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
     }
     return out;

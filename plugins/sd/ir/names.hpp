@@ -8,8 +8,8 @@
 namespace holon::sd {
 
 // Lower-cases ASCII letters, strips surrounding quotes and whitespace, and turns every run of
-// spaces, underscores, tabs and newlines into one space: "Teacup_Temperature" and
-// "\"teacup  temperature\"" both become "teacup temperature".
+// spaces, underscores, tabs, newlines and XMILE's escaped newline (the two characters \n) into
+// one space: "Teacup_Temperature" and "\"teacup  temperature\"" both become "teacup temperature".
 std::string canonical_name(std::string_view name);
 
 } // namespace holon::sd

@@ -41,6 +41,10 @@ TEST(SdParser, ReportsTheOffsetOfASyntaxError) {
 TEST(SdNames, CaseSpacesUnderscoresAndQuotesAreEquivalent) {
     EXPECT_EQ(canonical_name("Teacup_Temperature"), "teacup temperature");
     EXPECT_EQ(canonical_name("\"teacup  temperature\""), "teacup temperature");
+    // Stella writes a line break in a label as the two characters \n.
+    EXPECT_EQ(canonical_name("size of one\\ntime lynx harvest"), "size of one time lynx harvest");
+    EXPECT_EQ(canonical_name("\\nlynx\\n"), "lynx");
+    EXPECT_EQ(canonical_name("a\\_\\nb"), "a\\ b"); // a lone backslash stays part of the name
     EXPECT_EQ(canonical_name(" TEACUP__ temperature "), "teacup temperature");
     EXPECT_DOUBLE_EQ(value_of({aux("Room Temperature", "70"), aux("y", "room_TEMPERATURE + \"Room Temperature\"")}, "y"), 140);
 }
