@@ -99,6 +99,9 @@ int simulate_command(const GlobalOptions &global, const SimulateOptions &options
         std::cout << result["bench"].dump() << '\n';
         return exit_ok;
     }
+    // The run went through but something in it deserves a look (e.g. a subscript out of range).
+    for (const auto &line : outcome.logs)
+        if (line.level >= HOLON_LOG_WARNING) std::cerr << "warning: " << line.message << '\n';
     const runner::TableData *series = nullptr;
     for (const auto &t : outcome.tables)
         if (t.name == "series") series = &t;

@@ -20,6 +20,8 @@ namespace {
 constexpr uint32_t none = std::numeric_limits<uint32_t>::max();
 // Bounds that keep a hostile model from exhausting memory (or overflowing slot numbers).
 constexpr uint32_t max_elements = 1u << 20;
+// Every reference with a computed subscript lists the elements it may read; bounded in total.
+constexpr size_t max_indexed_candidates = size_t{1} << 24;
 
 enum class SlotKind : uint8_t { fixed, stock, derivative, value, literal, temp };
 
@@ -279,75 +281,278 @@ private:
 
     const Binding &binding(const Ctx &c) const { return nodes_[c.node].binding; }
 
-    // The element (flat index) of variable `vi` selected by subscripts, or by the binding for a
-    // bare reference. Wildcards are refused here (only reducers accept them).
-    uint32_t select_element(Ctx &c, const VariableInfo &vi, const Expr *subscript) {
-        if (vi.dims.empty()) {
-            if (subscript) fail_node(c, "'" + vi.v->name + "' is not an array but is subscripted");
-            return 0;
-        }
-        std::vector<std::vector<uint32_t>> choices = element_choices(c, vi, subscript, false);
-        uint32_t flat = 0;
-        for (size_t k = 0; k < vi.dims.size(); ++k) flat = flat * vi.sizes[k] + choices[k][0];
-        return flat;
+    // How a reference selects along one dimension of the variable it reads.
+    struct DimChoice {
+        std::vector<uint32_t> elements; // the element indexes it may select
+        bool many = false;              // a range, `*` or an unbound dimension: spans `elements`
+        uint32_t position = none;       // a computed subscript: the slot of its 1-based position
+        bool outside = false;           // a computed subscript known to fall outside the dimension
+    };
+
+    // A reference resolved against the variable it reads: per dimension, what it selects; `order`
+    // lists the spanned dimensions in the order the reference presents them (reversed when transposed).
+    struct Selection {
+        std::vector<DimChoice> dims;
+        std::vector<size_t> order;
+    };
+
+    // The element of dimension `dim` named by a qualified reference "Dim.element", or none.
+    uint32_t qualified_element(uint32_t dim, const std::string &name) const {
+        std::string dim_name = canonical_name(m_.dimensions[dim].name);
+        if (name.size() <= dim_name.size() + 1 || name.compare(0, dim_name.size(), dim_name) != 0 ||
+            name[dim_name.size()] != '.')
+            return none;
+        return element_index(dim, name.substr(dim_name.size() + 1));
     }
 
-    // For each dimension of `vi`, the element indexes a reference selects.
-    std::vector<std::vector<uint32_t>> element_choices(Ctx &c, const VariableInfo &vi, const Expr *subscript,
-                                                       bool allow_many) {
-        std::vector<std::vector<uint32_t>> out(vi.dims.size());
+    // The position (1-based) of a qualified element "Dim.element" used as a number, or 0.
+    uint32_t qualified_position(const std::string &name) const {
+        for (size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', dot + 1)) {
+            auto it = dims_.find(name.substr(0, dot));
+            if (it == dims_.end()) continue;
+            if (uint32_t e = element_index(it->second, name.substr(dot + 1)); e != none) return e + 1;
+        }
+        return 0;
+    }
+
+    uint32_t dimension_size(const std::string &canonical_dim) const {
+        return static_cast<uint32_t>(m_.dimensions[dims_.at(canonical_dim)].elements.size());
+    }
+
+    // The elements of dimension k of `vi` that the range `first:last` spans (ends inclusive).
+    std::vector<uint32_t> range_elements(Ctx &c, const VariableInfo &vi, size_t k, const Expr &range) {
+        const Dimension &dim = m_.dimensions[vi.dims[k]];
+        auto end = [&](const Expr &x) -> uint32_t {
+            if (x.kind == ExprKind::number) {
+                if (x.value != std::floor(x.value) || x.value < 1 || x.value > vi.sizes[k])
+                    fail_node(c, "range end " + format_number(x.value) + " is outside 1.." + std::to_string(vi.sizes[k]) +
+                                     " (dimension '" + dim.name + "' of '" + vi.v->name + "')");
+                return static_cast<uint32_t>(x.value) - 1;
+            }
+            if (x.kind == ExprKind::name) {
+                uint32_t e = element_index(vi.dims[k], x.name);
+                if (e == none) e = qualified_element(vi.dims[k], x.name);
+                if (e == none)
+                    fail_node(c, "range end '" + x.name + "' is not an element of dimension '" + dim.name + "' of '" +
+                                     vi.v->name + "'");
+                return e;
+            }
+            fail_node(c, "the ends of a range must be positions or element names (in a subscript of '" + vi.v->name +
+                             "')");
+        };
+        uint32_t first = end(*range.args[0]), last = end(*range.args[1]);
+        if (first > last)
+            fail_node(c, "range of '" + vi.v->name + "' is empty: its first end comes after its last");
+        std::vector<uint32_t> out;
+        for (uint32_t e = first; e <= last; ++e) out.push_back(e);
+        return out;
+    }
+
+    static std::string format_number(double v) {
+        std::string s = std::to_string(v);
+        s.erase(s.find_last_not_of('0') + 1);
+        if (!s.empty() && s.back() == '.') s.pop_back();
+        return s;
+    }
+
+    // Resolves a reference to array `vi` (subscripts, or none for a bare name; `transposed` for
+    // `'`). Outside array functions (allow_many false) every dimension ends with one element, or a
+    // computed position: dimensions bound by name take the element of the equation being
+    // defined; ranges and the dimensions of a transposed reference that no name matches are
+    // matched, in order, with the equation's dimensions that no name matched.
+    Selection resolve(Ctx &c, const VariableInfo &vi, const Expr *subscript, bool transposed, bool allow_many) {
+        Selection sel;
+        sel.dims.resize(vi.dims.size());
         if (subscript && subscript->args.size() != vi.dims.size())
             fail_node(c, "'" + vi.v->name + "' has " + std::to_string(vi.dims.size()) + " dimensions but is given " +
                              std::to_string(subscript->args.size()) + " subscripts");
+        const Binding &target = binding(c);
+        std::vector<uint8_t> matched(target.size(), 0); // the equation's dimensions matched by name
+        auto bound = [&](const std::string &name) -> uint32_t {
+            for (size_t i = 0; i < target.size(); ++i)
+                if (target[i].first == name) {
+                    matched[i] = 1;
+                    return target[i].second;
+                }
+            return none;
+        };
         for (size_t k = 0; k < vi.dims.size(); ++k) {
             const Dimension &dim = m_.dimensions[vi.dims[k]];
-            std::string dim_name = canonical_name(dim.name);
-            auto all = [&] {
-                std::vector<uint32_t> v(vi.sizes[k]);
-                for (uint32_t i = 0; i < vi.sizes[k]; ++i) v[i] = i;
-                return v;
+            const std::string dim_name = canonical_name(dim.name);
+            if (vi.sizes[k] == 0) fail_node(c, "dimension '" + dim.name + "' of '" + vi.v->name + "' has no elements");
+            DimChoice &ch = sel.dims[k];
+            auto span = [&] {
+                ch.elements.resize(vi.sizes[k]);
+                for (uint32_t i = 0; i < vi.sizes[k]; ++i) ch.elements[i] = i;
+                ch.many = true;
             };
-            auto bound = [&](const std::string &name) -> uint32_t {
-                for (const auto &[dn, idx] : binding(c))
-                    if (dn == name) return idx;
-                return none;
+            // Outside array functions only a transposed reference spans an unbound dimension
+            // (matched by position below).
+            auto unbound_dimension = [&](const std::string &what) {
+                if (allow_many || transposed) span();
+                else fail_node(c, what);
             };
             if (!subscript) {
-                uint32_t b = bound(dim_name);
-                if (b != none) out[k] = {b};
-                else if (allow_many) out[k] = all();
-                else fail_node(c, "'" + vi.v->name + "' is an array over '" + dim.name + "' and needs a subscript here");
+                if (uint32_t b = bound(dim_name); b != none) ch.elements = {b};
+                else unbound_dimension("'" + vi.v->name + "' is an array over '" + dim.name + "' and needs a subscript here");
                 continue;
             }
             const Expr &s = *subscript->args[k];
             if (s.kind == ExprKind::wildcard) {
                 if (!allow_many) fail_node(c, "'*' in a subscript of '" + vi.v->name + "' outside an array function");
-                out[k] = all();
-            } else if (s.kind == ExprKind::name) {
-                if (s.name == dim_name) {
-                    uint32_t b = bound(dim_name);
-                    if (b != none) out[k] = {b};
-                    else if (allow_many) out[k] = all();
-                    else fail_node(c, "dimension '" + dim.name + "' used as a subscript where it is not bound");
-                } else if (uint32_t e = element_index(vi.dims[k], s.name); e != none) {
-                    out[k] = {e};
-                } else if (uint32_t b = bound(s.name); b != none && dims_.count(s.name) &&
-                           m_.dimensions[dims_.at(s.name)].elements.size() == vi.sizes[k]) {
-                    out[k] = {b}; // positional mapping between dimensions of equal size
-                } else {
+                span();
+            } else if (s.kind == ExprKind::range) {
+                ch.elements = range_elements(c, vi, k, s);
+                ch.many = true;
+            } else if (s.kind == ExprKind::name && s.name == dim_name) {
+                if (uint32_t b = bound(dim_name); b != none) ch.elements = {b};
+                else unbound_dimension("dimension '" + dim.name + "' used as a subscript where it is not bound");
+            } else if (uint32_t e = s.kind == ExprKind::name ? element_index(vi.dims[k], s.name) : none; e != none) {
+                ch.elements = {e};
+            } else if (e = s.kind == ExprKind::name ? qualified_element(vi.dims[k], s.name) : none; e != none) {
+                ch.elements = {e};
+            } else if (s.kind == ExprKind::name && dims_.count(s.name)) {
+                // Positional mapping between dimensions of equal size.
+                uint32_t b = bound(s.name);
+                if (b == none || dimension_size(s.name) != vi.sizes[k])
                     fail_node(c, "unknown subscript '" + s.name + "' for dimension '" + dim.name + "' of '" +
                                      vi.v->name + "'");
-                }
+                ch.elements = {b};
+            } else if (s.kind == ExprKind::name && !find_variable(s.name) && s.name != "time") {
+                fail_node(c, "unknown subscript '" + s.name + "' for dimension '" + dim.name + "' of '" + vi.v->name + "'");
             } else if (s.kind == ExprKind::number) {
                 double v = s.value;
                 if (v < 1 || v > vi.sizes[k] || v != std::floor(v))
-                    fail_node(c, "subscript " + std::to_string(v) + " out of range for '" + vi.v->name + "'");
-                out[k] = {static_cast<uint32_t>(v) - 1};
+                    fail_node(c, "subscript " + format_number(v) + " out of range 1.." + std::to_string(vi.sizes[k]) +
+                                     " for '" + vi.v->name + "'");
+                ch.elements = {static_cast<uint32_t>(v) - 1};
             } else {
-                fail_node(c, "computed subscripts are not supported yet (in a reference to '" + vi.v->name + "')");
+                computed_subscript(c, vi, k, s, ch);
             }
         }
-        return out;
+        for (size_t k = 0; k < sel.dims.size(); ++k)
+            if (sel.dims[k].many) sel.order.push_back(k);
+        if (transposed) std::reverse(sel.order.begin(), sel.order.end());
+        if (allow_many || sel.order.empty()) return sel;
+        std::vector<size_t> free;
+        for (size_t i = 0; i < target.size(); ++i)
+            if (!matched[i]) free.push_back(i);
+        if (free.size() != sel.order.size())
+            fail_node(c, "'" + vi.v->name + "' spans " + std::to_string(sel.order.size()) +
+                             " dimension(s) here but the equation has " + std::to_string(free.size()) +
+                             " dimension(s) left to match them with (by position)");
+        for (size_t i = 0; i < free.size(); ++i) {
+            DimChoice &ch = sel.dims[sel.order[i]];
+            const std::string &target_dim = target[free[i]].first;
+            uint32_t size = dimension_size(target_dim);
+            if (size != ch.elements.size())
+                fail_node(c, "'" + vi.v->name + "' spans " + std::to_string(ch.elements.size()) +
+                                 " elements where the equation's dimension '" + m_.dimensions[dims_.at(target_dim)].name +
+                                 "' has " + std::to_string(size));
+            ch.elements = {ch.elements[target[free[i]].second]};
+            ch.many = false;
+        }
+        sel.order.clear();
+        return sel;
+    }
+
+    // A subscript computed at run time (a variable, TIME, any expression): its 1-based position
+    // is read when the equation is evaluated, so the reference may read any element of that
+    // dimension. A position that turns out constant selects its element statically, or NaN when
+    // outside: the first element's a[D - 1] is usually guarded (IF D = 1 THEN ... ELSE a[D - 1]),
+    // and IF evaluates both branches, so no warning for it.
+    void computed_subscript(Ctx &c, const VariableInfo &vi, size_t k, const Expr &s, DimChoice &ch) {
+        uint32_t position = lower(c, s);
+        double v = 0;
+        if (is_literal(position, v)) {
+            double whole = std::floor(v + position_tolerance);
+            bool inside = whole >= 1 && whole <= vi.sizes[k];
+            ch.elements = {inside ? static_cast<uint32_t>(whole) - 1 : 0};
+            ch.outside = !inside;
+            return;
+        }
+        ch.elements.resize(vi.sizes[k]);
+        for (uint32_t i = 0; i < vi.sizes[k]; ++i) ch.elements[i] = i;
+        ch.position = position;
+    }
+
+    // The slots a resolved reference reads, row-major over its spanned dimensions in their
+    // presented order. A reference with computed subscripts reads through an `index` instruction
+    // over every element the positions may select (so the dependency order sees them all).
+    std::vector<uint32_t> selection_slots(Ctx &c, const VariableInfo &vi, const Selection &sel) {
+        std::vector<size_t> computed;
+        size_t count = 1;
+        bool outside = false;
+        for (size_t k = 0; k < sel.dims.size(); ++k) {
+            if (sel.dims[k].position != none) computed.push_back(k);
+            if (sel.dims[k].many) count *= sel.dims[k].elements.size();
+            outside = outside || sel.dims[k].outside;
+        }
+        if (outside) return std::vector<uint32_t>(count, literal(std::nan("")));
+        uint32_t position = computed.empty() ? none : combined_position(c, vi, sel, computed);
+        std::vector<uint32_t> idx(sel.dims.size(), 0);
+        for (size_t k = 0; k < sel.dims.size(); ++k) idx[k] = sel.dims[k].elements[0];
+        auto flat = [&] {
+            uint32_t f = 0;
+            for (size_t k = 0; k < idx.size(); ++k) f = f * vi.sizes[k] + idx[k];
+            return f;
+        };
+        std::vector<uint32_t> slots;
+        std::vector<size_t> counter(sel.order.size(), 0);
+        for (;;) {
+            for (size_t i = 0; i < sel.order.size(); ++i) idx[sel.order[i]] = sel.dims[sel.order[i]].elements[counter[i]];
+            if (computed.empty()) {
+                slots.push_back(variable_slot(c, vi, flat()));
+            } else {
+                std::vector<uint32_t> candidates;
+                std::vector<uint32_t> inner(computed.size(), 0);
+                for (;;) {
+                    for (size_t i = 0; i < computed.size(); ++i) idx[computed[i]] = inner[i];
+                    candidates.push_back(variable_slot(c, vi, flat()));
+                    size_t i = computed.size();
+                    while (i > 0 && ++inner[i - 1] == vi.sizes[computed[i - 1]]) inner[--i] = 0;
+                    if (i == 0) break;
+                }
+                indexed_candidates_ += candidates.size();
+                if (indexed_candidates_ > max_indexed_candidates)
+                    fail_node(c, "computed subscripts read from over " + std::to_string(max_indexed_candidates) +
+                                     " array elements in total");
+                p_.lists.push_back(std::move(candidates));
+                p_.indexed_reads.push_back(IndexedRead{static_cast<uint32_t>(p_.lists.size() - 1),
+                                                       "variable '" + nodes_[c.node].name + "': a subscript of '" +
+                                                           vi.v->name + "'"});
+                slots.push_back(emit(c, Op::index, static_cast<uint32_t>(p_.indexed_reads.size() - 1), position));
+            }
+            size_t i = sel.order.size();
+            while (i > 0 && ++counter[i - 1] == sel.dims[sel.order[i - 1]].elements.size()) counter[--i] = 0;
+            if (i == 0) break;
+        }
+        return slots;
+    }
+
+    // The 1-based position among the candidates (row-major over the computed dimensions) of a
+    // reference with computed subscripts. With several, each is checked against its own
+    // dimension first, so that an out-of-range one is not carried into a valid flat position.
+    uint32_t combined_position(Ctx &c, const VariableInfo &vi, const Selection &sel, const std::vector<size_t> &computed) {
+        if (computed.size() == 1) return sel.dims[computed[0]].position;
+        uint32_t acc = none;
+        for (size_t k : computed) {
+            uint32_t checked = emit(c, Op::subscript_check, sel.dims[k].position, literal(vi.sizes[k]));
+            uint32_t zero_based = emit(c, Op::sub, checked, literal(1));
+            acc = acc == none ? zero_based : emit(c, Op::add, emit(c, Op::mul, acc, literal(vi.sizes[k])), zero_based);
+        }
+        return emit(c, Op::add, acc, literal(1));
+    }
+
+    // The value of a reference outside array functions.
+    uint32_t reference_slot(Ctx &c, const VariableInfo &vi, const Expr *subscript, bool transposed) {
+        if (vi.table_only) fail_node(c, "'" + vi.v->name + "' is a graphical function; call it with an argument");
+        if (vi.dims.empty()) {
+            if (transposed) fail_node(c, "'" + vi.v->name + "' is not an array: it cannot be transposed");
+            if (subscript) fail_node(c, "'" + vi.v->name + "' is not an array but is subscripted");
+            return variable_slot(c, vi, 0);
+        }
+        return selection_slots(c, vi, resolve(c, vi, subscript, transposed, false))[0];
     }
 
     uint32_t flat_of_binding(const VariableInfo &vi, const Binding &b) const {
@@ -383,10 +588,7 @@ private:
         switch (e.kind) {
         case ExprKind::number: return literal(e.value);
         case ExprKind::name: {
-            if (const VariableInfo *vi = find_variable(e.name)) {
-                if (vi->table_only) fail_node(c, "'" + vi->v->name + "' is a graphical function; call it with an argument");
-                return variable_slot(c, *vi, select_element(c, *vi, nullptr));
-            }
+            if (const VariableInfo *vi = find_variable(e.name)) return reference_slot(c, *vi, nullptr, false);
             if (e.name == "time") {
                 nodes_[c.node].reads_state = true;
                 return slot_time;
@@ -411,15 +613,27 @@ private:
             if (dims_.count(e.name)) {
                 for (const auto &[dn, idx] : binding(c))
                     if (dn == e.name) return literal(static_cast<double>(idx + 1));
+                fail_node(c, "dimension '" + m_.dimensions[dims_.at(e.name)].name +
+                                 "' used as a number where the equation is not over it");
             }
+            if (uint32_t position = qualified_position(e.name)) return literal(position);
             fail_node(c, "undefined variable '" + e.name + "'");
         }
         case ExprKind::subscript: {
             const VariableInfo *vi = find_variable(e.name);
             if (!vi) fail_node(c, "undefined variable '" + e.name + "'");
-            return variable_slot(c, *vi, select_element(c, *vi, &e));
+            return reference_slot(c, *vi, &e, false);
+        }
+        case ExprKind::transpose: {
+            const Expr &ref = *e.args[0];
+            if (ref.kind != ExprKind::name && ref.kind != ExprKind::subscript)
+                fail_node(c, "the transpose operator ' applies to a variable or a subscripted variable, not to an expression");
+            const VariableInfo *vi = find_variable(ref.name);
+            if (!vi) fail_node(c, "undefined variable '" + ref.name + "'");
+            return reference_slot(c, *vi, ref.kind == ExprKind::subscript ? &ref : nullptr, true);
         }
         case ExprKind::wildcard: fail_node(c, "'*' outside a subscript");
+        case ExprKind::range: fail_node(c, "a range (first:last) outside a subscript");
         case ExprKind::unary: {
             uint32_t a = lower(c, *e.args[0]);
             if (e.op == '+') return a;
@@ -428,25 +642,7 @@ private:
         case ExprKind::binary: {
             uint32_t a = lower(c, *e.args[0]);
             uint32_t b = lower(c, *e.args[1]);
-            Op op = Op::add;
-            switch (e.op) {
-            case '+': op = Op::add; break;
-            case '-': op = Op::sub; break;
-            case '*': op = Op::mul; break;
-            case '/': op = Op::div; break;
-            case '^': op = Op::pow; break;
-            case '%': op = Op::mod; break;
-            case '<': op = Op::lt; break;
-            case '>': op = Op::gt; break;
-            case 'l': op = Op::le; break;
-            case 'g': op = Op::ge; break;
-            case '=': op = Op::eq; break;
-            case '#': op = Op::ne; break;
-            case '&': op = Op::land; break;
-            case '|': op = Op::lor; break;
-            default: fail_node(c, std::string("unknown operator '") + e.op + "'");
-            }
-            return emit(c, op, a, b, 0, want);
+            return emit(c, binary_op(c, e.op), a, b, 0, want);
         }
         case ExprKind::if_then_else: {
             uint32_t cond = lower(c, *e.args[0]);
@@ -459,24 +655,130 @@ private:
         fail_node(c, "unknown expression");
     }
 
-    // The element slots an array function argument selects.
-    std::vector<uint32_t> array_slots(Ctx &c, const Expr &arg) {
-        if (arg.kind != ExprKind::name && arg.kind != ExprKind::subscript)
-            fail_node(c, "array functions need a variable reference as their argument");
-        const VariableInfo *vi = find_variable(arg.name);
-        if (!vi) fail_node(c, "undefined variable '" + arg.name + "'");
-        if (vi->dims.empty()) return {variable_slot(c, *vi, 0)};
-        auto choices = element_choices(c, *vi, arg.kind == ExprKind::subscript ? &arg : nullptr, true);
-        std::vector<uint32_t> flats{0};
-        for (size_t k = 0; k < choices.size(); ++k) {
-            std::vector<uint32_t> next;
-            for (uint32_t f : flats)
-                for (uint32_t e : choices[k]) next.push_back(f * vi->sizes[k] + e);
-            flats = std::move(next);
+    Op binary_op(const Ctx &c, char op) const {
+        switch (op) {
+        case '+': return Op::add;
+        case '-': return Op::sub;
+        case '*': return Op::mul;
+        case '/': return Op::div;
+        case '^': return Op::pow;
+        case '%': return Op::mod;
+        case '<': return Op::lt;
+        case '>': return Op::gt;
+        case 'l': return Op::le;
+        case 'g': return Op::ge;
+        case '=': return Op::eq;
+        case '#': return Op::ne;
+        case '&': return Op::land;
+        case '|': return Op::lor;
+        default: fail_node(c, std::string("unknown operator '") + op + "'");
         }
+    }
+
+    // An array-valued expression inside an array function (SUM(a[*] * b[*])): the slots of its
+    // elements, row-major over `dims` (name and size of each spanned dimension); a scalar has none.
+    struct ArrayValue {
+        std::vector<std::pair<std::string, size_t>> dims;
         std::vector<uint32_t> slots;
-        for (uint32_t f : flats) slots.push_back(variable_slot(c, *vi, f));
-        return slots;
+    };
+
+    static std::string describe_shape(const ArrayValue &v) {
+        std::string s = "(";
+        for (size_t i = 0; i < v.dims.size(); ++i)
+            s += (i ? ", " : "") + v.dims[i].first + ": " + std::to_string(v.dims[i].second);
+        return s + ")";
+    }
+
+    // Operands combine element by element: a scalar with every element, two arrays when their
+    // spanned dimensions have the same sizes in the same order (matched by position; transpose
+    // one of them when its order differs).
+    const ArrayValue &shape_of(Ctx &c, const ArrayValue &a, const ArrayValue &b) const {
+        if (a.dims.empty()) return b;
+        if (b.dims.empty()) return a;
+        bool same = a.dims.size() == b.dims.size();
+        for (size_t i = 0; same && i < a.dims.size(); ++i) same = a.dims[i].second == b.dims[i].second;
+        if (!same)
+            fail_node(c, "arrays of different shapes combined element by element: " + describe_shape(a) + " and " +
+                             describe_shape(b));
+        return a;
+    }
+
+    static uint32_t element(const ArrayValue &v, size_t i) { return v.dims.empty() ? v.slots[0] : v.slots[i]; }
+
+    ArrayValue array_value(Ctx &c, const Expr &e) {
+        auto elementwise = [&](const std::vector<const ArrayValue *> &operands, auto make) {
+            const ArrayValue *shape = operands[0];
+            for (const ArrayValue *o : operands) shape = &shape_of(c, *shape, *o);
+            ArrayValue out;
+            out.dims = shape->dims;
+            for (size_t i = 0; i < shape->slots.size(); ++i) out.slots.push_back(make(i));
+            return out;
+        };
+        switch (e.kind) {
+        case ExprKind::name:
+        case ExprKind::subscript:
+        case ExprKind::transpose: {
+            const bool transposed = e.kind == ExprKind::transpose;
+            const Expr &ref = transposed ? *e.args[0] : e;
+            const VariableInfo *vi =
+                ref.kind == ExprKind::name || ref.kind == ExprKind::subscript ? find_variable(ref.name) : nullptr;
+            if (!vi || vi->table_only || vi->dims.empty()) break;
+            Selection sel = resolve(c, *vi, ref.kind == ExprKind::subscript ? &ref : nullptr, transposed, true);
+            ArrayValue v;
+            for (size_t k : sel.order) v.dims.emplace_back(m_.dimensions[vi->dims[k]].name, sel.dims[k].elements.size());
+            v.slots = selection_slots(c, *vi, sel);
+            return v;
+        }
+        case ExprKind::unary: {
+            ArrayValue a = array_value(c, *e.args[0]);
+            if (e.op == '+') return a;
+            Op op = e.op == '-' ? Op::neg : Op::lnot;
+            return elementwise({&a}, [&](size_t i) { return emit(c, op, element(a, i)); });
+        }
+        case ExprKind::binary: {
+            ArrayValue a = array_value(c, *e.args[0]);
+            ArrayValue b = array_value(c, *e.args[1]);
+            Op op = binary_op(c, e.op);
+            return elementwise({&a, &b}, [&](size_t i) { return emit(c, op, element(a, i), element(b, i)); });
+        }
+        case ExprKind::if_then_else: {
+            ArrayValue cond = array_value(c, *e.args[0]);
+            ArrayValue a = array_value(c, *e.args[1]);
+            ArrayValue b = array_value(c, *e.args[2]);
+            return elementwise({&cond, &a, &b}, [&](size_t i) {
+                return emit(c, Op::select, element(cond, i), element(a, i), element(b, i));
+            });
+        }
+        case ExprKind::call: {
+            const FunctionInfo *f = find_function(e.name);
+            if (!f || f->kind != FunctionKind::unary || e.args.size() != 1) break;
+            ArrayValue a = array_value(c, *e.args[0]);
+            return elementwise({&a}, [&](size_t i) { return emit(c, f->op, element(a, i)); });
+        }
+        default: break;
+        }
+        return ArrayValue{{}, {lower(c, e)}};
+    }
+
+    // The element slots an array function argument selects: a reference (with subscripts,
+    // ranges, transposition), or an expression computed element by element.
+    std::vector<uint32_t> array_slots(Ctx &c, const Expr &arg) {
+        const bool transposed = arg.kind == ExprKind::transpose;
+        const Expr &ref = transposed ? *arg.args[0] : arg;
+        if (ref.kind != ExprKind::name && ref.kind != ExprKind::subscript) {
+            if (transposed)
+                fail_node(c, "the transpose operator ' applies to a variable or a subscripted variable, not to an "
+                             "expression");
+            return array_value(c, arg).slots;
+        }
+        const VariableInfo *vi = find_variable(ref.name);
+        if (!vi) fail_node(c, "undefined variable '" + ref.name + "'");
+        if (vi->table_only) fail_node(c, "'" + vi->v->name + "' is a graphical function, not an array");
+        if (vi->dims.empty()) {
+            if (transposed) fail_node(c, "'" + vi->v->name + "' is not an array: it cannot be transposed");
+            return {variable_slot(c, *vi, 0)};
+        }
+        return selection_slots(c, *vi, resolve(c, *vi, ref.kind == ExprKind::subscript ? &ref : nullptr, transposed, true));
     }
 
     uint32_t fold(Ctx &c, Op op, const std::vector<uint32_t> &slots) {
@@ -1042,7 +1344,9 @@ private:
             for (Instr &in : code) {
                 in.d = map[in.d];
                 // These ops' `a` indexes a side table, not a slot.
-                if (in.op != Op::delay && in.op != Op::random && in.op != Op::rank && in.op != Op::array_call) in.a = map[in.a];
+                if (in.op != Op::delay && in.op != Op::random && in.op != Op::rank && in.op != Op::array_call &&
+                    in.op != Op::index)
+                    in.a = map[in.a];
                 if (in.op != Op::lookup) in.b = map[in.b];
                 in.c = map[in.c];
             }
@@ -1089,6 +1393,7 @@ private:
     std::deque<Node> nodes_; // a deque: lowering appends nodes while holding references to others
     std::vector<Stock> stocks_;
     std::vector<uint32_t> derivative_slots_;
+    size_t indexed_candidates_ = 0;
 };
 
 } // namespace

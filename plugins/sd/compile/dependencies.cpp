@@ -36,9 +36,16 @@ bool all_arguments_count(const std::string &f) {
 Pol polarity(const Expr &e, const std::string &target) {
     switch (e.kind) {
     case ExprKind::number:
-    case ExprKind::wildcard: return 0;
-    case ExprKind::name:
-    case ExprKind::subscript: return e.name == target ? 1 : 0;
+    case ExprKind::wildcard:
+    case ExprKind::range: return 0;
+    case ExprKind::name: return e.name == target ? 1 : 0;
+    case ExprKind::subscript: {
+        // A computed subscript (a[index]) makes the value depend on the index with no sign.
+        Pol p = e.name == target ? 1 : 0;
+        for (const auto &a : e.args) p = combine(p, unknown_if_present(polarity(*a, target)));
+        return p;
+    }
+    case ExprKind::transpose: return polarity(*e.args[0], target);
     case ExprKind::unary: {
         Pol p = polarity(*e.args[0], target);
         return e.op == '-' ? flip(p) : e.op == '+' ? p : unknown_if_present(p);

@@ -30,7 +30,14 @@ enum class Op : uint8_t {
     random,    // d = randoms[a]: one draw per time step
     rank,      // d = 1-based position in lists[a] of the element ranked b-th (ascending, stable)
     array_call, // d = array_calls[a]: one element of an array function's result (allocation, inverse)
+    // Computed subscripts (only in models that use them):
+    index,            // d = slot lists[indexed_reads[a].list][b - 1] for the 1-based position b; NaN outside
+    subscript_check,  // d = the whole position a if 1 <= a <= b, else NaN (one of several computed subscripts)
 };
+
+// A computed subscript's position within this of a whole number counts as that number (TIME / DT
+// and the like carry rounding error); otherwise its fraction is dropped.
+inline constexpr double position_tolerance = 1e-9;
 
 struct Instr {
     Op op;
@@ -73,6 +80,13 @@ struct ArrayCall {
     uint32_t a = 0, b = 0;      // indexes into Program::lists
     uint32_t element = 0;
     uint32_t width = 0, supply = 0; // slots (width: allocate; supply: allocate, allocate_available)
+};
+
+// A reference with computed subscripts: the slots it may read (lists[list], row-major over the
+// computed dimensions) and, for the warning when a position falls outside them, what it is.
+struct IndexedRead {
+    uint32_t list;
+    std::string what; // "variable 'x[e1]': a subscript of 'a'"
 };
 
 struct Lookup {
@@ -125,6 +139,7 @@ struct Program {
     std::vector<RandomCall> randoms;
     std::vector<std::vector<uint32_t>> lists; // slot lists of array functions (RANK, array calls)
     std::vector<ArrayCall> array_calls;
+    std::vector<IndexedRead> indexed_reads;
     // Why the model needs a fixed-step method ("variable 'x' uses PULSE"); CVODE refuses it then.
     std::vector<std::string> fixed_step_only;
     // Evaluated in this order at every step: dt (then copied to slot_dt), stop (to slot_stop), save step.

@@ -102,6 +102,12 @@ void Simulator::evaluate(const std::vector<Instr> &code) {
         case Op::random: s[in.d] = draw(in.a); break;
         case Op::rank: s[in.d] = rank(in.a, s[in.b]); break;
         case Op::array_call: s[in.d] = array_call(in.a); break;
+        case Op::index: s[in.d] = indexed(in.a, s[in.b]); break;
+        case Op::subscript_check: {
+            double whole = std::floor(s[in.a] + position_tolerance);
+            s[in.d] = whole >= 1 && whole <= s[in.b] ? whole : std::nan("");
+            break;
+        }
         case Op::trend_out: {
             double denom = s[in.b] * s[in.c];
             s[in.d] = denom == 0 ? 0.0 : (s[in.a] - s[in.b]) / denom;
@@ -178,6 +184,27 @@ double Simulator::rank(uint32_t list, double ith) {
     if (r < 0) r = n + 1 + r;
     if (!(r >= 1 && r <= n)) return std::nan("");
     return static_cast<double>(rank_scratch_[static_cast<size_t>(r) - 1].second + 1);
+}
+
+// A computed subscript: the element at a 1-based position among the reference's candidates. A
+// position outside them (or NaN) reads NaN, reported once per reference and run: a clamp to the
+// nearest element would hide a modelling error behind plausible numbers.
+double Simulator::indexed(uint32_t read, double position) {
+    const IndexedRead &r = p_.indexed_reads[read];
+    const std::vector<uint32_t> &slots = p_.lists[r.list];
+    double whole = std::floor(position + position_tolerance);
+    if (whole >= 1 && whole <= static_cast<double>(slots.size())) return slots_[slots[static_cast<size_t>(whole) - 1]];
+    if (!index_warned_[read]) {
+        index_warned_[read] = 1;
+        std::ostringstream w;
+        if (std::isnan(position)) // one of several computed subscripts was outside its dimension
+            w << r.what << " falls outside its dimension at time " << slots_[slot_time] << ": the value is NaN";
+        else
+            w << r.what << " is " << position << " at time " << slots_[slot_time] << ", outside 1.." << slots.size()
+              << ": the value is NaN";
+        results_.warnings.push_back(w.str());
+    }
+    return std::nan("");
 }
 
 namespace {
@@ -323,6 +350,8 @@ void Simulator::reset_state(const RunSettings &settings) {
             call_rngs_[i].seed(static_cast<uint64_t>(std::llround(p_.initial_slots[p_.randoms[i].seed])));
     drawn_at_.assign(p_.randoms.size(), 0);
     drawn_.assign(p_.randoms.size(), 0.0);
+    index_warned_.assign(p_.indexed_reads.size(), 0);
+    results_.warnings.clear();
     step_index_ = 0;
 }
 

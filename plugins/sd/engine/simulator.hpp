@@ -33,6 +33,9 @@ struct Results {
     std::vector<double> times;
     std::vector<double> values; // row-major: times.size() rows of names.size() values
     size_t steps = 0;           // integration steps taken
+    // Events the run survived but the user should hear about: a computed subscript outside its
+    // dimension (that value is NaN), one line per reference and run.
+    std::vector<std::string> warnings;
     double value(size_t row, size_t column) const { return values[row * names.size() + column]; }
 };
 
@@ -54,6 +57,7 @@ private:
     double delayed(uint32_t line) const;
     double draw(uint32_t call);
     double rank(uint32_t list, double ith);
+    double indexed(uint32_t read, double position);
     double array_call(uint32_t call);
     double allocate_available(const ArrayCall &call);
     void run_cvode(const RunSettings &settings, double start, double stop, double save_step);
@@ -82,6 +86,7 @@ private:
     std::vector<double> drawn_;
     std::vector<std::pair<double, uint32_t>> rank_scratch_;
     std::vector<double> matrix_scratch_;
+    std::vector<uint8_t> index_warned_; // per indexed read: already reported in this run
 };
 
 // Evaluates a graphical function (exposed for tests).

@@ -12,6 +12,8 @@ enum class ExprKind {
     name,      // a variable (or TIME, DT, ...) — name holds the canonical name
     subscript, // name[args]: args are expressions, `*` wildcards (kind wildcard) or element names
     wildcard,  // `*` inside a subscript
+    range,     // `first:last` inside a subscript (args: the two ends, positions or element names)
+    transpose, // args[0]' — the reference with the order of its dimensions reversed
     call,      // name(args); name is the canonical upper-case-free function name
     unary,     // op: '-', '+', '!' (NOT)
     binary,    // op: + - * / ^ % (MOD) < > l (<=) g (>=) = # (<>) & (AND) | (OR)

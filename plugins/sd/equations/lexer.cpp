@@ -50,6 +50,35 @@ Token keyword_or_name(std::string word, int offset) {
     throw ModelError(what + " at character " + std::to_string(offset + 1));
 }
 
+// Reads the quoted name opening at s[i] into `name`; returns the index after its closing quote.
+// \" and \\ inside stand for a quote and a backslash (names imported from Vensim may hold both).
+size_t read_quoted(std::string_view s, size_t i, std::string &name) {
+    size_t close = i + 1;
+    for (; close < s.size() && s[close] != '"'; ++close) {
+        if (s[close] == '\\' && close + 1 < s.size() && (s[close + 1] == '"' || s[close + 1] == '\\')) ++close;
+        name += s[close];
+    }
+    if (close >= s.size()) fail("unterminated quoted name", i);
+    return close + 1;
+}
+
+// A module's variable may be named with quoted parts: "Module 1".Output, Module_1."Out put",
+// "Module 1"."Out put" all read as the one name "Module 1.Out put" (XMILE 1.0 section 3.7).
+size_t read_qualified_tail(std::string_view s, size_t i, std::string &name) {
+    for (;;) {
+        if (!name.empty() && name.back() == '.' && i < s.size() && s[i] == '"') {
+            i = read_quoted(s, i, name);
+        } else if (i + 1 < s.size() && s[i] == '.' && (s[i + 1] == '"' || is_name_start(s[i + 1]))) {
+            name += '.';
+            ++i;
+            if (s[i] != '"')
+                while (i < s.size() && is_name_char(s[i])) name += s[i++];
+        } else {
+            return i;
+        }
+    }
+}
+
 } // namespace
 
 std::vector<Token> tokenize(std::string_view s) {
@@ -92,21 +121,13 @@ std::vector<Token> tokenize(std::string_view s) {
             continue;
         }
         if (c == '"') {
-            // \" and \\ inside a quoted name stand for a quote and a backslash (names imported
-            // from Vensim may hold both).
             std::string name;
-            size_t close = i + 1;
-            for (; close < s.size() && s[close] != '"'; ++close) {
-                if (s[close] == '\\' && close + 1 < s.size() && (s[close + 1] == '"' || s[close + 1] == '\\')) ++close;
-                name += s[close];
-            }
-            if (close >= s.size()) fail("unterminated quoted name", i);
+            i = read_qualified_tail(s, read_quoted(s, i, name), name);
             Token t;
             t.kind = TokenKind::name;
             t.text = std::move(name);
             t.offset = offset;
             tokens.push_back(t);
-            i = close + 1;
             continue;
         }
         if (is_name_start(c)) {
@@ -127,6 +148,7 @@ std::vector<Token> tokenize(std::string_view s) {
                 word += next;
                 i = k;
             }
+            if (!word.empty() && word.back() == '.') i = read_qualified_tail(s, i, word);
             tokens.push_back(keyword_or_name(std::move(word), offset));
             continue;
         }
@@ -148,6 +170,8 @@ std::vector<Token> tokenize(std::string_view s) {
             case '[': t.kind = TokenKind::lbracket; break;
             case ']': t.kind = TokenKind::rbracket; break;
             case ',': t.kind = TokenKind::comma; break;
+            case ':': t.kind = TokenKind::colon; break;
+            case '\'': t.kind = TokenKind::transpose; break;
             default: fail(std::string("unexpected character '") + c + "'", i);
             }
             ++i;

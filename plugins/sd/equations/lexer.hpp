@@ -1,5 +1,7 @@
 // Tokenises an XMILE equation. Names may be quoted ("Room Temperature") or bare
-// (Room_Temperature); keywords (IF THEN ELSE AND OR NOT MOD) are case-insensitive.
+// (Room_Temperature); keywords (IF THEN ELSE AND OR NOT MOD) are case-insensitive. A single
+// quote is XMILE's postfix transpose operator (names are only ever quoted with double quotes);
+// a colon separates the two ends of a subscript range (a[2:4]).
 #pragma once
 
 #include <string>
@@ -8,7 +10,9 @@
 
 namespace holon::sd {
 
-enum class TokenKind { number, name, op, lparen, rparen, lbracket, rbracket, comma, kw_if, kw_then, kw_else, end };
+enum class TokenKind {
+    number, name, op, lparen, rparen, lbracket, rbracket, comma, colon, transpose, kw_if, kw_then, kw_else, end
+};
 
 struct Token {
     TokenKind kind = TokenKind::end;

@@ -83,6 +83,8 @@ private:
         case TokenKind::lbracket: return "[";
         case TokenKind::rbracket: return "]";
         case TokenKind::comma: return ",";
+        case TokenKind::colon: return ":";
+        case TokenKind::transpose: return "'";
         case TokenKind::kw_if: return "IF";
         case TokenKind::kw_then: return "THEN";
         case TokenKind::kw_else: return "ELSE";
@@ -150,7 +152,23 @@ private:
                after == TokenKind::rbracket || after == TokenKind::comma || after == TokenKind::end;
     }
 
+    // A primary followed by any number of transpose operators: a'' is a again.
     ExprPtr prefix() {
+        ExprPtr e = operand();
+        while (peek().kind == TokenKind::transpose) {
+            int offset = next().offset;
+            if (e->kind == ExprKind::transpose) {
+                e = std::move(e->args[0]);
+                continue;
+            }
+            auto t = node(ExprKind::transpose, offset);
+            t->args.push_back(std::move(e));
+            e = sized(std::move(t));
+        }
+        return e;
+    }
+
+    ExprPtr operand() {
         const size_t at = pos_;
         const Token &t = next();
         switch (t.kind) {
@@ -212,7 +230,14 @@ private:
                 if (peek().kind == TokenKind::op && peek().text == "*") {
                     e->args.push_back(node(ExprKind::wildcard, next().offset));
                 } else {
-                    e->args.push_back(expr(0));
+                    ExprPtr first = expr(0);
+                    if (peek().kind == TokenKind::colon) {
+                        auto r = node(ExprKind::range, next().offset);
+                        r->args.push_back(std::move(first));
+                        r->args.push_back(expr(0));
+                        first = sized(std::move(r));
+                    }
+                    e->args.push_back(std::move(first));
                 }
             } while (accept(TokenKind::comma));
             expect(TokenKind::rbracket, "']' or ','");

@@ -32,6 +32,19 @@ const char *to_string(IntegrationMethod method) {
     return "euler";
 }
 
+const char *to_string(ViewElementKind kind) {
+    switch (kind) {
+    case ViewElementKind::stock: return "stock";
+    case ViewElementKind::flow: return "flow";
+    case ViewElementKind::aux: return "aux";
+    case ViewElementKind::module: return "module";
+    case ViewElementKind::cloud: return "cloud";
+    case ViewElementKind::comment: return "comment";
+    case ViewElementKind::alias: return "alias";
+    }
+    return "aux";
+}
+
 std::optional<VariableKind> variable_kind_from_string(std::string_view text) {
     std::string t = canonical_name(text);
     if (t == "stock") return VariableKind::stock;
@@ -54,6 +67,14 @@ std::optional<IntegrationMethod> integration_method_from_string(std::string_view
     if (t == "rk2") return IntegrationMethod::rk2;
     if (t == "rk4") return IntegrationMethod::rk4;
     if (t == "cvode") return IntegrationMethod::cvode;
+    return std::nullopt;
+}
+
+std::optional<ViewElementKind> view_element_kind_from_string(std::string_view text) {
+    std::string t = canonical_name(text);
+    for (ViewElementKind k : {ViewElementKind::stock, ViewElementKind::flow, ViewElementKind::aux, ViewElementKind::module,
+                              ViewElementKind::cloud, ViewElementKind::comment, ViewElementKind::alias})
+        if (t == to_string(k)) return k;
     return std::nullopt;
 }
 

@@ -74,24 +74,46 @@ struct SimSpecs {
     std::string dt_variable, stop_variable, save_step_variable;
 };
 
-// A diagram of the model as the source drew it (Vensim sketch, kept for diagrams and round trips).
+// A diagram of the model as the source drew it (XMILE views, Vensim sketches), kept for diagrams
+// and round trips; never read by the simulation.
+//   cloud:   the open end of a flow (Vensim draws one; XMILE leaves it implicit)
+//   comment: free text (XMILE text_box, Vensim comment)
+//   alias:   a second drawing of a variable (XMILE alias, Vensim shadow variable)
+enum class ViewElementKind { stock, flow, aux, module, cloud, comment, alias };
+
+// Coordinates are the source's pixels, y downwards. x, y is the element's centre for every kind
+// (comments too; XMILE's text_box corner is converted on reading and writing); width and height
+// are the full extents, 0 when the source left them to its default style.
 struct ViewElement {
-    int id = 0;
-    int type = 0;         // Vensim's record type: 10 variable, 11 valve, 12 comment or cloud
-    std::string name;     // the variable shown (type 10), else empty
+    int id = 0; // unique within its view; links refer to it
+    ViewElementKind kind = ViewElementKind::aux;
+    std::string name; // the variable shown (for an alias: the original), or a comment's text
     double x = 0, y = 0, width = 0, height = 0;
+    std::string label_side;                        // "top", "bottom", "left", "right", "center"; empty: default
+    std::vector<std::pair<double, double>> points; // flows: the pipe, from its source end to its sink end
 };
 
+// A connector (information link) between two elements of the same view.
 struct ViewLink {
     int id = 0;
-    int from = 0, to = 0; // element ids
-    std::vector<std::pair<double, double>> points;
+    int from = 0, to = 0;        // element ids
+    std::optional<double> angle; // XMILE: direction at the start, degrees counterclockwise from east
+    std::vector<std::pair<double, double>> points; // Vensim: the arc's control point(s)
 };
 
 struct View {
     std::string name;
+    double width = 0, height = 0; // page size, 0 when not given
     std::vector<ViewElement> elements;
     std::vector<ViewLink> links;
+};
+
+// A unit of measure the model defines (XMILE <model_units>): other names for it, and optionally
+// an equation in other units ("7 * day", "kg*m/s^2").
+struct UnitDefinition {
+    std::string name;
+    std::string equation; // empty: a base unit
+    std::vector<std::string> aliases;
 };
 
 struct Model {
@@ -100,15 +122,18 @@ struct Model {
     std::vector<Dimension> dimensions;
     std::vector<Variable> variables;
     std::vector<View> views;
+    std::vector<UnitDefinition> units;
     std::vector<std::string> warnings; // what a reader had to repair or left out, for a person
 };
 
 const char *to_string(VariableKind kind);
 const char *to_string(GraphicalFunctionType type);
 const char *to_string(IntegrationMethod method);
+const char *to_string(ViewElementKind kind);
 std::optional<VariableKind> variable_kind_from_string(std::string_view text);
 std::optional<GraphicalFunctionType> graphical_function_type_from_string(std::string_view text);
 // Accepts the XMILE spellings ("Euler", "RK4", "rk2", ...); case-insensitive.
 std::optional<IntegrationMethod> integration_method_from_string(std::string_view text);
+std::optional<ViewElementKind> view_element_kind_from_string(std::string_view text);
 
 } // namespace holon::sd

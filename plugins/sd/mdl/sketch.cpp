@@ -1,6 +1,12 @@
 #include "mdl/sketch.hpp"
 
+#include "ir/names.hpp"
+
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <map>
+#include <set>
 #include <string>
 
 namespace holon::sd::mdl {
@@ -33,7 +39,8 @@ std::vector<std::string> fields_of(std::string_view line, std::string &points) {
 
 double number(const std::vector<std::string> &f, size_t i) {
     if (i >= f.size()) return 0;
-    return std::strtod(f[i].c_str(), nullptr);
+    double v = std::strtod(f[i].c_str(), nullptr);
+    return std::isfinite(v) ? v : 0;
 }
 
 int integer(const std::vector<std::string> &f, size_t i) {
@@ -59,28 +66,160 @@ std::vector<std::pair<double, double>> parse_points(std::string_view text) {
         if (close == std::string_view::npos) break;
         std::string inside(text.substr(i + 1, close - i - 1));
         size_t comma = inside.find(',');
-        if (comma != std::string::npos)
-            out.emplace_back(std::strtod(inside.c_str(), nullptr), std::strtod(inside.c_str() + comma + 1, nullptr));
         i = close + 1;
+        if (comma == std::string::npos) continue;
+        double x = std::strtod(inside.c_str(), nullptr), y = std::strtod(inside.c_str() + comma + 1, nullptr);
+        if (std::isfinite(x) && std::isfinite(y)) out.emplace_back(x, y);
     }
     return out;
 }
 
+// "12,42,..." : a number, a comma, a number, a comma.
+bool looks_like_record(std::string_view line) {
+    size_t i = 0;
+    for (int field = 0; field < 2; ++field) {
+        size_t start = i;
+        while (i < line.size() && line[i] >= '0' && line[i] <= '9') ++i;
+        if (i == start || i >= line.size() || line[i] != ',') return false;
+        ++i;
+    }
+    return true;
+}
+
+// Where a pipe meets the element at its end: a stock's edge facing the valve, level with the
+// valve when the valve is within the stock's side (Vensim draws the pipe straight through the
+// valve); else the element's centre.
+std::pair<double, double> pipe_end(const ViewElement &end, const ViewElement &valve) {
+    if (end.kind != ViewElementKind::stock) return {end.x, end.y};
+    double dx = valve.x - end.x, dy = valve.y - end.y;
+    double half_w = std::max(0.0, end.width / 2), half_h = std::max(0.0, end.height / 2);
+    if (std::abs(dx) >= std::abs(dy))
+        return {end.x + (dx >= 0 ? half_w : -half_w), std::abs(dy) <= half_h ? valve.y : end.y};
+    return {std::abs(dx) <= half_w ? valve.x : end.x, end.y + (dy >= 0 ? half_h : -half_h)};
+}
+
+std::string label_side(const SketchObject &label, const SketchObject &valve) {
+    double dx = label.x - valve.x, dy = label.y - valve.y;
+    if (dx == 0 && dy == 0) return "center";
+    if (std::abs(dy) >= std::abs(dx)) return dy > 0 ? "bottom" : "top";
+    return dx > 0 ? "right" : "left";
+}
+
 } // namespace
 
+View view_from_sketch(std::string name, const std::vector<SketchObject> &objects, const std::vector<SketchArrow> &arrows,
+                      const KindOf &kind_of) {
+    View view;
+    view.name = std::move(name);
+    std::map<int, size_t> index;     // object id -> element index
+    std::map<int, int> same_as;      // a flow name's id -> its valve's id
+    std::set<std::string> drawn;     // canonical names already drawn in this view
+    std::set<int> valves;            // ids of valves
+    int open_valve = -1;             // index of the last valve still without a name
+    const SketchObject *open_valve_object = nullptr;
+    for (const SketchObject &o : objects) {
+        if (index.count(o.id) || same_as.count(o.id)) continue; // ids are unique in a sane sketch
+        ViewElement e;
+        e.id = o.id;
+        e.x = o.x;
+        e.y = o.y;
+        e.width = 2 * o.half_width;
+        e.height = 2 * o.half_height;
+        if (o.type == 11) {
+            e.kind = ViewElementKind::flow;
+            valves.insert(o.id);
+            index[o.id] = view.elements.size();
+            open_valve = static_cast<int>(view.elements.size());
+            open_valve_object = &o;
+            view.elements.push_back(std::move(e));
+            continue;
+        }
+        if (o.type == 12) {
+            e.kind = o.cloud ? ViewElementKind::cloud : ViewElementKind::comment;
+            if (!o.cloud) e.name = o.name;
+            index[o.id] = view.elements.size();
+            view.elements.push_back(std::move(e));
+            continue;
+        }
+        std::optional<VariableKind> kind = kind_of ? kind_of(o.name) : std::nullopt;
+        if (!kind) kind = (o.shape & 32) ? VariableKind::flow : (o.shape & 7) == 3 ? VariableKind::stock : VariableKind::aux;
+        std::string key = canonical_name(o.name);
+        if (*kind == VariableKind::flow && open_valve >= 0 && !drawn.count(key)) {
+            ViewElement &valve = view.elements[static_cast<size_t>(open_valve)];
+            valve.name = o.name;
+            valve.label_side = label_side(o, *open_valve_object);
+            same_as[o.id] = valve.id;
+            drawn.insert(key);
+            open_valve = -1;
+            continue;
+        }
+        e.name = o.name;
+        if (drawn.count(key)) e.kind = ViewElementKind::alias;
+        else if (*kind == VariableKind::stock) e.kind = ViewElementKind::stock;
+        else if (*kind == VariableKind::flow) e.kind = ViewElementKind::flow;
+        else e.kind = ViewElementKind::aux;
+        drawn.insert(key);
+        index[o.id] = view.elements.size();
+        view.elements.push_back(std::move(e));
+    }
+    auto element_id = [&](int id) {
+        auto s = same_as.find(id);
+        return s == same_as.end() ? id : s->second;
+    };
+    // Pipes: the tail (shape 100) leads to the flow's source, the other pipe to its sink.
+    std::map<int, std::pair<int, int>> pipes; // valve id -> (source id, sink id), 0 when unknown
+    for (const SketchArrow &a : arrows) {
+        if (!valves.count(a.from)) {
+            ViewLink l;
+            l.id = a.id;
+            l.from = element_id(a.from);
+            l.to = element_id(a.to);
+            l.points = a.points;
+            view.links.push_back(std::move(l));
+            continue;
+        }
+        auto &[source, sink] = pipes[a.from];
+        if (a.shape == 100 && source == 0) source = a.to;
+        else if (sink == 0) sink = a.to;
+        else if (source == 0) source = a.to;
+    }
+    for (const auto &[valve_id, ends] : pipes) {
+        ViewElement &valve = view.elements[index[valve_id]];
+        for (int end : {ends.first, ends.second}) {
+            auto it = index.find(end);
+            if (it != index.end()) valve.points.push_back(pipe_end(view.elements[it->second], valve));
+        }
+    }
+    return view;
+}
+
 std::vector<View> parse_sketch(std::string_view sketch) {
-    std::vector<View> views;
+    struct Pending {
+        std::string name;
+        std::vector<SketchObject> objects;
+        std::vector<SketchArrow> arrows;
+    };
+    std::vector<Pending> views;
     size_t items = 0;
     size_t pos = 0;
+    bool text_follows = false; // a comment written as "0": its text is the next line
     while (pos < sketch.size()) {
         size_t eol = sketch.find('\n', pos);
         std::string_view line = sketch.substr(pos, eol == std::string_view::npos ? std::string_view::npos : eol - pos);
         pos = eol == std::string_view::npos ? sketch.size() : eol + 1;
         if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (text_follows) {
+            text_follows = false;
+            // Some such objects (lines, boxes) have no text: the next line is a record or a view.
+            if (!looks_like_record(line) && line.rfind("*", 0) != 0 && line.rfind("///---", 0) != 0) {
+                views.back().objects.back().name = std::string(line);
+                continue;
+            }
+        }
         if (line.rfind("///---\\\\\\", 0) == 0) break; // end of the sketch
         if (line.rfind("*", 0) == 0) {
             if (views.size() >= max_views) break;
-            views.push_back(View{std::string(line.substr(1)), {}, {}});
+            views.push_back(Pending{std::string(line.substr(1)), {}, {}});
             continue;
         }
         if (views.empty() || line.empty() || line[0] < '0' || line[0] > '9') continue;
@@ -89,25 +228,37 @@ std::vector<View> parse_sketch(std::string_view sketch) {
         std::vector<std::string> f = fields_of(line, points);
         int type = integer(f, 0);
         if (type == 1) {
-            ViewLink l;
-            l.id = integer(f, 1);
-            l.from = integer(f, 2);
-            l.to = integer(f, 3);
-            l.points = parse_points(points);
-            views.back().links.push_back(std::move(l));
+            SketchArrow a;
+            a.id = integer(f, 1);
+            a.from = integer(f, 2);
+            a.to = integer(f, 3);
+            a.shape = integer(f, 4);
+            a.points = parse_points(points);
+            views.back().arrows.push_back(std::move(a));
         } else if (type == 10 || type == 11 || type == 12) {
-            ViewElement e;
-            e.type = type;
-            e.id = integer(f, 1);
-            if (type == 10) e.name = unquote(f.size() > 2 ? f[2] : std::string());
-            e.x = number(f, 3);
-            e.y = number(f, 4);
-            e.width = number(f, 5);
-            e.height = number(f, 6);
-            views.back().elements.push_back(std::move(e));
+            SketchObject o;
+            o.type = type;
+            o.id = integer(f, 1);
+            std::string third = f.size() > 2 ? f[2] : std::string();
+            if (type == 10) o.name = unquote(third);
+            if (type == 12) {
+                // A cloud is written with the character code of its symbol (48); anything else is a
+                // comment whose text is the field itself, or the next line when the field is 0.
+                o.cloud = third == "48";
+                if (!o.cloud && third == "0") text_follows = true;
+                else if (!o.cloud) o.name = unquote(third);
+            }
+            o.x = number(f, 3);
+            o.y = number(f, 4);
+            o.half_width = number(f, 5);
+            o.half_height = number(f, 6);
+            o.shape = integer(f, 7);
+            views.back().objects.push_back(std::move(o));
         }
     }
-    return views;
+    std::vector<View> out;
+    for (Pending &p : views) out.push_back(view_from_sketch(std::move(p.name), p.objects, p.arrows));
+    return out;
 }
 
 } // namespace holon::sd::mdl

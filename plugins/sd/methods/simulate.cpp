@@ -43,7 +43,9 @@ constexpr const char *result_schema = R"({
   "properties": {
     "steps": {"type": "integer"}, "rows": {"type": "integer"}, "columns": {"type": "array", "items": {"type": "string"}},
     "method": {"type": "string"}, "start": {"type": "number"}, "stop": {"type": "number"}, "dt": {"type": "number"},
-    "save_step": {"type": "number"}, "compile_ms": {"type": "number"}, "run_ms": {"type": "number"}
+    "save_step": {"type": "number"}, "compile_ms": {"type": "number"}, "run_ms": {"type": "number"},
+    "warnings": {"type": "array", "items": {"type": "string"},
+                 "description": "what the run survived but should be looked at, e.g. a computed subscript outside its dimension, whose value is then NaN"}
   }
 })";
 
@@ -167,6 +169,7 @@ void SimulateMethod::run(holon::Context &ctx) {
             table.add_column(r.names[c], std::move(col));
         }
         ctx.put_table(table);
+        for (const std::string &w : r.warnings) ctx.warn(w);
         double dt = settings.dt.value_or(program.sim_specs.dt);
         ctx.put_json(nlohmann::json{{"steps", r.steps},
                                     {"rows", r.times.size()},
@@ -177,7 +180,8 @@ void SimulateMethod::run(holon::Context &ctx) {
                                     {"dt", dt},
                                     {"save_step", settings.save_step.value_or(program.sim_specs.save_step.value_or(dt))},
                                     {"compile_ms", compile_ms},
-                                    {"run_ms", run_ms}}
+                                    {"run_ms", run_ms},
+                                    {"warnings", r.warnings}}
                          .dump());
     } catch (const ModelError &e) {
         throw to_holon_error(e);

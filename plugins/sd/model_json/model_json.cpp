@@ -3,6 +3,7 @@
 #include "compile/dependencies.hpp"
 #include "ir/error.hpp"
 #include "ir/names.hpp"
+#include "mdl/sketch.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -80,6 +81,115 @@ std::string string_or_empty(const json &j, const char *key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+json points_json(const std::vector<std::pair<double, double>> &points) {
+    json pts = json::array();
+    for (const auto &[x, y] : points) pts.push_back({x, y});
+    return pts;
+}
+
+std::vector<std::pair<double, double>> points_from(const json &j) {
+    std::vector<std::pair<double, double>> out;
+    for (const json &p : j.value("points", json::array()))
+        if (p.is_array() && p.size() == 2) out.emplace_back(p[0].get<double>(), p[1].get<double>());
+    return out;
+}
+
+json views_json(const std::vector<View> &views) {
+    json out = json::array();
+    for (const View &v : views) {
+        json els = json::array(), links = json::array();
+        for (const ViewElement &e : v.elements) {
+            json ej{{"id", e.id}, {"kind", to_string(e.kind)}, {"name", e.name}, {"x", e.x},
+                    {"y", e.y},   {"width", e.width},          {"height", e.height}};
+            if (!e.label_side.empty()) ej["label_side"] = e.label_side;
+            if (!e.points.empty()) ej["points"] = points_json(e.points);
+            els.push_back(ej);
+        }
+        for (const ViewLink &l : v.links) {
+            json lj{{"id", l.id}, {"from", l.from}, {"to", l.to}, {"points", points_json(l.points)}};
+            if (l.angle) lj["angle"] = *l.angle;
+            links.push_back(lj);
+        }
+        json vj{{"name", v.name}, {"elements", els}, {"links", links}};
+        if (v.width > 0) vj["width"] = v.width;
+        if (v.height > 0) vj["height"] = v.height;
+        out.push_back(vj);
+    }
+    return out;
+}
+
+// Models stored before views held XMILE diagrams kept Vensim's own records: "type" 10 (variable),
+// 11 (valve) or 12 (cloud or comment), half extents, and pipes as links. They are read through
+// the same conversion as a fresh .mdl sketch, the model's variables deciding the kinds.
+View legacy_view(const json &vj, const std::vector<Variable> &variables) {
+    std::vector<mdl::SketchObject> objects;
+    std::vector<mdl::SketchArrow> arrows;
+    for (const json &e : vj.value("elements", json::array())) {
+        mdl::SketchObject o;
+        o.type = e.value("type", 0);
+        o.id = e.value("id", 0);
+        o.name = e.value("name", std::string());
+        o.x = e.value("x", 0.0);
+        o.y = e.value("y", 0.0);
+        o.half_width = e.value("width", 0.0);
+        o.half_height = e.value("height", 0.0);
+        o.cloud = o.type == 12; // the old form kept no comment text
+        objects.push_back(std::move(o));
+    }
+    for (const json &l : vj.value("links", json::array()))
+        arrows.push_back(mdl::SketchArrow{l.value("id", 0), l.value("from", 0), l.value("to", 0), 0, points_from(l)});
+    std::map<std::string, VariableKind> kinds;
+    for (const Variable &v : variables) kinds.emplace(canonical_name(v.name), v.kind);
+    auto kind_of = [&kinds](const std::string &name) -> std::optional<VariableKind> {
+        auto it = kinds.find(canonical_name(name));
+        if (it == kinds.end()) return std::nullopt;
+        return it->second;
+    };
+    return mdl::view_from_sketch(string_or_empty(vj, "name"), objects, arrows, kind_of);
+}
+
+std::vector<View> views_from(const json &views, const std::vector<Variable> &variables) {
+    std::vector<View> out;
+    for (const json &vj : views) {
+        const json els = vj.value("elements", json::array());
+        bool legacy = !els.empty() && els.front().contains("type") && !els.front().contains("kind");
+        if (legacy) {
+            out.push_back(legacy_view(vj, variables));
+            continue;
+        }
+        View v;
+        v.name = string_or_empty(vj, "name");
+        v.width = vj.value("width", 0.0);
+        v.height = vj.value("height", 0.0);
+        for (const json &e : els) {
+            ViewElement el;
+            el.id = e.value("id", 0);
+            auto kind = view_element_kind_from_string(string_or_empty(e, "kind"));
+            if (!kind) throw ModelError("model JSON: view '" + v.name + "': unknown element kind '" + string_or_empty(e, "kind") + "'");
+            el.kind = *kind;
+            el.name = string_or_empty(e, "name");
+            el.x = e.value("x", 0.0);
+            el.y = e.value("y", 0.0);
+            el.width = e.value("width", 0.0);
+            el.height = e.value("height", 0.0);
+            el.label_side = string_or_empty(e, "label_side");
+            el.points = points_from(e);
+            v.elements.push_back(std::move(el));
+        }
+        for (const json &l : vj.value("links", json::array())) {
+            ViewLink link;
+            link.id = l.value("id", 0);
+            link.from = l.value("from", 0);
+            link.to = l.value("to", 0);
+            if (l.contains("angle")) link.angle = l["angle"].get<double>();
+            link.points = points_from(l);
+            v.links.push_back(std::move(link));
+        }
+        out.push_back(std::move(v));
+    }
+    return out;
+}
+
 } // namespace
 
 std::string to_model_json(const Model &m, std::string_view source_format) {
@@ -144,21 +254,15 @@ std::string to_model_json(const Model &m, std::string_view source_format) {
     json dims = json::array();
     for (const Dimension &d : m.dimensions) dims.push_back({{"name", d.name}, {"elements", d.elements}});
     doc["methods"] = {{"sd", {{"sim_specs", specs}, {"dimensions", dims}, {"source_format", source_format}}}};
-    if (!m.views.empty()) {
-        json views = json::array();
-        for (const View &v : m.views) {
-            json els = json::array(), links = json::array();
-            for (const ViewElement &e : v.elements)
-                els.push_back({{"id", e.id}, {"type", e.type}, {"name", e.name}, {"x", e.x}, {"y", e.y},
-                               {"width", e.width}, {"height", e.height}});
-            for (const ViewLink &l : v.links) {
-                json pts = json::array();
-                for (const auto &[x, y] : l.points) pts.push_back({x, y});
-                links.push_back({{"id", l.id}, {"from", l.from}, {"to", l.to}, {"points", pts}});
-            }
-            views.push_back({{"name", v.name}, {"elements", els}, {"links", links}});
+    if (!m.views.empty()) doc["methods"]["sd"]["views"] = views_json(m.views);
+    if (!m.units.empty()) {
+        json units = json::array();
+        for (const UnitDefinition &u : m.units) {
+            json uj{{"name", u.name}, {"aliases", u.aliases}};
+            if (!u.equation.empty()) uj["equation"] = u.equation;
+            units.push_back(uj);
         }
-        doc["methods"]["sd"]["views"] = views;
+        doc["methods"]["sd"]["units"] = units;
     }
     return doc.dump(2);
 }
@@ -195,22 +299,6 @@ Model from_model_json(std::string_view text) {
         if (sd && sd->contains("dimensions"))
             for (const json &d : (*sd)["dimensions"])
                 m.dimensions.push_back(Dimension{d.at("name").get<std::string>(), d.at("elements").get<std::vector<std::string>>()});
-        if (sd && sd->contains("views"))
-            for (const json &vj : (*sd)["views"]) {
-                View v;
-                v.name = string_or_empty(vj, "name");
-                for (const json &e : vj.value("elements", json::array()))
-                    v.elements.push_back(ViewElement{e.value("id", 0), e.value("type", 0), e.value("name", std::string()),
-                                                     e.value("x", 0.0), e.value("y", 0.0), e.value("width", 0.0),
-                                                     e.value("height", 0.0)});
-                for (const json &l : vj.value("links", json::array())) {
-                    ViewLink link{l.value("id", 0), l.value("from", 0), l.value("to", 0), {}};
-                    for (const json &p : l.value("points", json::array()))
-                        if (p.is_array() && p.size() == 2) link.points.emplace_back(p[0].get<double>(), p[1].get<double>());
-                    v.links.push_back(std::move(link));
-                }
-                m.views.push_back(std::move(v));
-            }
         if (doc.contains("variables")) {
             for (const json &vj : doc["variables"]) {
                 Variable v;
@@ -243,6 +331,15 @@ Model from_model_json(std::string_view text) {
                 m.variables.push_back(std::move(v));
             }
         }
+        if (sd && sd->contains("views")) m.views = views_from((*sd)["views"], m.variables);
+        if (sd && sd->contains("units"))
+            for (const json &u : (*sd)["units"]) {
+                UnitDefinition d;
+                d.name = u.at("name").get<std::string>();
+                d.equation = string_or_empty(u, "equation");
+                if (u.contains("aliases")) d.aliases = u["aliases"].get<std::vector<std::string>>();
+                m.units.push_back(std::move(d));
+            }
         return m;
     } catch (const json::exception &e) {
         throw ModelError(std::string("model JSON: ") + e.what());

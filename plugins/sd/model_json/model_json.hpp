@@ -2,7 +2,7 @@
 // Shared fields hold what every method reads (variables with kind, units, equation,
 // documentation; causal links with polarity); SD-only data lives under variables[].sd
 // (inflows, outflows, non_negative, gf, dimensions, elements) and methods.sd (sim_specs,
-// dimensions), enough to rebuild the IR and simulate again.
+// dimensions, views, units), enough to rebuild the IR, simulate again and export the diagram.
 #pragma once
 
 #include "ir/model.hpp"

@@ -5,6 +5,8 @@
 #include "ir/names.hpp"
 
 #include <cmath>
+#include <cstdlib>
+#include <set>
 #include <unordered_map>
 
 namespace holon::sd {
@@ -104,11 +106,11 @@ private:
 // undeclared variable or a function without a unit rule makes them undetermined.
 class Inference {
 public:
-    Inference(const Model &m, std::vector<UnitFinding> &findings) : findings_(findings) {
-        time_ = m.sim_specs.time_units.empty() ? std::nullopt : parse_units(m.sim_specs.time_units);
+    Inference(const Model &m, const UnitTable &table, std::vector<UnitFinding> &findings) : findings_(findings) {
+        time_ = m.sim_specs.time_units.empty() ? std::nullopt : table.parse(m.sim_specs.time_units);
         for (const Variable &v : m.variables) {
             if (v.units.empty()) continue;
-            if (auto u = parse_units(v.units)) declared_[canonical_name(v.name)] = *u;
+            if (auto u = table.parse(v.units)) declared_[canonical_name(v.name)] = *u;
         }
     }
 
@@ -122,12 +124,14 @@ public:
     std::optional<Units> infer(const Expr &e, const std::string &variable) {
         switch (e.kind) {
         case ExprKind::number:
-        case ExprKind::wildcard: return std::nullopt;
+        case ExprKind::wildcard:
+        case ExprKind::range: return std::nullopt;
         case ExprKind::name:
             if (e.name == "time" || e.name == "dt" || e.name == "starttime" || e.name == "stoptime") return time_;
             if (e.name == "pi") return Units{};
             return declared(e.name);
         case ExprKind::subscript: return declared(e.name);
+        case ExprKind::transpose: return infer(*e.args[0], variable);
         case ExprKind::unary: {
             auto a = infer(*e.args[0], variable);
             return e.op == '!' ? std::optional<Units>(Units{}) : a;
@@ -235,6 +239,130 @@ std::optional<Units> parse_units(const std::string &text) {
     return UnitParser(text).parse();
 }
 
+const std::vector<std::vector<std::string>> &builtin_unit_aliases() {
+    static const std::vector<std::vector<std::string>> groups = {
+        {"people", "person", "persons"}, {"dollar", "dollars", "$", "$s"}, {"unit", "units"},
+        {"second", "seconds"},           {"minute", "minutes"},            {"hour", "hours"},
+        {"day", "days"},                 {"week", "weeks"},                {"month", "months"},
+        {"year", "years"}};
+    return groups;
+}
+
+namespace {
+
+bool is_number(const std::string &name, double &value) {
+    char *end = nullptr;
+    value = std::strtod(name.c_str(), &end);
+    return !name.empty() && end == name.c_str() + name.size();
+}
+
+// No real unit has a larger power; definitions that multiply out beyond it are not meant.
+constexpr long long max_exponent = 1000;
+
+} // namespace
+
+UnitTable::UnitTable(const std::vector<UnitDefinition> &definitions) {
+    std::map<std::string, Units> equations; // canonical unit name -> its equation's units, unscaled only
+    for (const UnitDefinition &d : definitions) {
+        std::string name = canonical_name(d.name);
+        if (name.empty()) continue;
+        primary_.emplace(name, name);
+        for (const std::string &a : d.aliases) primary_.emplace(canonical_name(a), name);
+        if (d.equation.empty()) continue;
+        auto u = parse_units(d.equation);
+        if (!u) {
+            problems_.push_back("unit '" + d.name + "': cannot read its equation '" + d.equation + "'");
+            continue;
+        }
+        bool scaled = false;
+        for (const auto &[base, exp] : *u) {
+            double value = 0;
+            if (is_number(base, value)) scaled = scaled || value != 1;
+        }
+        if (!scaled) equations.emplace(name, *u);
+    }
+    for (const std::vector<std::string> &group : builtin_unit_aliases()) {
+        std::string target = canonical_name(group.front());
+        for (const std::string &member : group)
+            if (auto it = primary_.find(canonical_name(member)); it != primary_.end()) {
+                target = it->second;
+                break;
+            }
+        for (const std::string &member : group) primary_.emplace(canonical_name(member), target);
+    }
+    // Expands each definition through the others once (memoised), depth first with an explicit
+    // stack so that no chain of definitions can exhaust the call stack. The definition that
+    // closes a cycle, and one whose exponents grow past any real unit, stay units of their own.
+    enum class State { open, expanded, own };
+    std::map<std::string, State> state;
+    std::set<std::string> closes_cycle;
+    auto unit_of = [this](const std::string &base) {
+        auto p = primary_.find(base);
+        return p == primary_.end() ? base : p->second;
+    };
+    for (const auto &entry : equations) {
+        std::vector<std::pair<std::string, bool>> stack{{entry.first, false}}; // name, children done
+        while (!stack.empty()) {
+            auto [name, children_done] = stack.back();
+            stack.pop_back();
+            if (!children_done) {
+                if (state.count(name)) continue;
+                state[name] = State::open;
+                stack.emplace_back(name, true);
+                for (const auto &term : equations.at(name)) {
+                    std::string unit = unit_of(term.first);
+                    if (!equations.count(unit)) continue;
+                    auto s = state.find(unit);
+                    if (s == state.end()) stack.emplace_back(unit, false);
+                    else if (s->second == State::open) closes_cycle.insert(name);
+                }
+                continue;
+            }
+            if (closes_cycle.count(name)) {
+                state[name] = State::own;
+                problems_.push_back("unit '" + name + "' is defined through itself; it is kept as a unit of its own");
+                continue;
+            }
+            Units out;
+            bool too_large = false;
+            for (const auto &[base, exp] : equations.at(name)) {
+                std::string unit = unit_of(base);
+                double value = 0;
+                if (is_number(unit, value)) continue;
+                auto s = state.find(unit);
+                Units part = s != state.end() && s->second == State::expanded ? expansion_.at(unit) : Units{{unit, 1}};
+                for (const auto &[b, e] : part) too_large = too_large || std::abs(static_cast<long long>(e) * exp) > max_exponent;
+                if (!too_large) combine(out, power(part, exp), 1);
+            }
+            for (const auto &[b, e] : out) too_large = too_large || std::abs(e) > max_exponent;
+            if (too_large) {
+                state[name] = State::own;
+                problems_.push_back("unit '" + name + "' expands to powers beyond " + std::to_string(max_exponent) +
+                                    "; it is kept as a unit of its own");
+                continue;
+            }
+            state[name] = State::expanded;
+            expansion_.emplace(name, std::move(out));
+        }
+    }
+}
+
+Units UnitTable::resolve(const std::string &name) const {
+    auto p = primary_.find(name);
+    const std::string &unit = p == primary_.end() ? name : p->second;
+    auto e = expansion_.find(unit);
+    if (e != expansion_.end()) return e->second;
+    return Units{{unit, 1}};
+}
+
+std::optional<Units> UnitTable::parse(const std::string &text) const {
+    auto raw = parse_units(text);
+    if (!raw) return std::nullopt;
+    Units out;
+    for (const auto &[base, exp] : *raw) combine(out, power(resolve(base), exp), 1);
+    return out;
+}
+
 std::string format_units(const Units &u) {
     std::string num, den;
     for (const auto &[base, exp] : u) {
@@ -249,9 +377,11 @@ std::string format_units(const Units &u) {
 
 std::vector<UnitFinding> check_units(const Model &model) {
     std::vector<UnitFinding> findings;
-    Inference inf(model, findings);
+    UnitTable table(model.units);
+    for (const std::string &problem : table.problems()) findings.push_back({"", "", "", problem});
+    Inference inf(model, table, findings);
     for (const Variable &v : model.variables) {
-        if (!v.units.empty() && !parse_units(v.units))
+        if (!v.units.empty() && !table.parse(v.units))
             findings.push_back({v.name, "", v.units, "variable '" + v.name + "': cannot read the units '" + v.units + "'"});
     }
     for (const Variable &v : model.variables) {

@@ -2,6 +2,9 @@
 
 #include "ir/error.hpp"
 #include "ir/names.hpp"
+#include "xmile/macros.hpp"
+#include "xmile/modules.hpp"
+#include "xmile/views.hpp"
 #include "xmile/xml_dom.hpp"
 
 #include <cmath>
@@ -152,9 +155,86 @@ Variable read_variable(const Element &e, VariableKind kind, const Defaults &defa
         if (const Element *gf = el->child("gf")) ee.gf = read_gf(*gf, v.name);
         v.elements.push_back(std::move(ee));
     }
-    if (v.equation.empty() && v.elements.empty() && !(kind == VariableKind::aux && v.gf))
+    // A module input Stella leaves without an equation takes its value from a connection; the
+    // module flattening refuses it when nothing is connected.
+    const std::string *access = e.attribute("access");
+    const bool input = access && canonical_name(*access) == "input";
+    if (v.equation.empty() && v.elements.empty() && !(kind == VariableKind::aux && v.gf) && !input)
         fail(e, "variable '" + v.name + "' has no equation", v.name);
     return v;
+}
+
+// A <variables> block (or an XMILE draft's <model> holding its variables directly). Modules are
+// collected into `modules`; where modules cannot be (inside a macro) it is null.
+void read_variables(const Element &vars, const Defaults &defaults, std::vector<Variable> &out,
+                    std::vector<ModuleUse> *modules, const std::string &macro = {}) {
+    for (const Element &c : vars.children) {
+        if (c.has_prefix) continue;
+        if (c.local_name == "stock") out.push_back(read_variable(c, VariableKind::stock, defaults));
+        else if (c.local_name == "flow") out.push_back(read_variable(c, VariableKind::flow, defaults));
+        else if (c.local_name == "aux") out.push_back(read_variable(c, VariableKind::aux, defaults));
+        else if (c.local_name == "gf") {
+            // A standalone graphical function: a lookup table called like a function.
+            Variable v;
+            v.kind = VariableKind::aux;
+            const std::string *name = c.attribute("name");
+            if (!name) fail(c, "<gf> without a name");
+            v.name = trim(*name);
+            v.gf = read_gf(c, v.name);
+            if (const Element *units = c.child("units")) v.units = trim(units->text);
+            if (const Element *doc = c.child("doc")) v.documentation = trim(doc->text);
+            out.push_back(std::move(v));
+        } else if (c.local_name == "module") {
+            const std::string *name = c.attribute("name");
+            if (!name || trim(*name).empty()) fail(c, "<module> without a name");
+            if (!modules)
+                fail(c, "macro '" + macro + "' holds module '" + trim(*name) + "' (modules inside macros are not supported)");
+            ModuleUse m;
+            m.name = trim(*name);
+            if (const std::string *model = c.attribute("model")) m.model = trim(*model);
+            m.position = out.size();
+            m.line = c.line;
+            m.column = c.column;
+            // Stella writes each connection twice, as <connect> and <connect2>; the second is
+            // authoritative when present.
+            const char *tag = c.children_named("connect2").empty() ? "connect" : "connect2";
+            for (const Element *k : c.children_named(tag)) {
+                const std::string *to = k->attribute("to");
+                const std::string *from = k->attribute("from");
+                if (!to || !from) fail(*k, "module '" + m.name + "': <" + tag + "> needs both to and from", m.name);
+                m.connections.push_back({trim(*to), trim(*from)});
+            }
+            modules->push_back(std::move(m));
+        }
+    }
+}
+
+MacroDefinition read_macro(const Element &e, const Defaults &defaults) {
+    MacroDefinition d;
+    const std::string *name = e.attribute("name");
+    if (!name || trim(*name).empty()) fail(e, "<macro> without a name");
+    d.name = trim(*name);
+    d.line = e.line;
+    d.column = e.column;
+    for (const Element *p : e.children_named("parm")) {
+        MacroParameter parm;
+        parm.name = trim(p->text);
+        if (parm.name.empty()) fail(*p, "macro '" + d.name + "': <parm> without a name");
+        if (const std::string *def = p->attribute("default")) {
+            parm.default_value = trim(*def);
+            if (parm.default_value.empty()) fail(*p, "macro '" + d.name + "': empty default for parameter '" + parm.name + "'");
+        }
+        d.parameters.push_back(std::move(parm));
+    }
+    const Element *eqn = e.child("eqn");
+    if (!eqn || trim(eqn->text).empty()) fail(e, "macro '" + d.name + "' has no <eqn>");
+    d.equation = trim(eqn->text);
+    // Section 4.8.3: a macro with its own sim_specs runs as a separate simulation at every call,
+    // which inline expansion cannot do.
+    if (const Element *specs = e.child("sim_specs"))
+        fail(*specs, "macro '" + d.name + "' has its own <sim_specs> (macros that run their own simulation are not supported)");
+    if (const Element *vars = e.child("variables")) read_variables(*vars, defaults, d.variables, nullptr, d.name);
+    return d;
 }
 
 void read_sim_specs(const Element &e, SimSpecs &specs) {
@@ -216,6 +296,7 @@ Model read_xmile(std::string_view document) {
             model.dimensions.push_back(std::move(dim));
         }
     }
+    read_views_and_units(root, model);
     Defaults defaults;
     if (const Element *behavior = root.child("behavior")) {
         if (const Element *s = behavior->child("stock"))
@@ -225,37 +306,32 @@ Model read_xmile(std::string_view document) {
     }
     std::vector<const Element *> models = root.children_named("model");
     if (models.empty()) fail(root, "no <model> element");
-    const Element *main = models.front();
-    if (models.size() > 1) fail(*models[1], "several <model> elements (modules or macros) are not supported yet");
-    if (!root.children_named("macro").empty())
-        fail(*root.children_named("macro").front(), "XMILE macros are not supported yet");
-    // Older Stella files (XMILE drafts) put the variables directly inside <model>.
-    const Element *vars = main->child("variables");
-    if (!vars) vars = main;
-    {
-        for (const Element &c : vars->children) {
-            if (c.has_prefix) continue;
-            if (c.local_name == "stock") model.variables.push_back(read_variable(c, VariableKind::stock, defaults));
-            else if (c.local_name == "flow") model.variables.push_back(read_variable(c, VariableKind::flow, defaults));
-            else if (c.local_name == "aux") model.variables.push_back(read_variable(c, VariableKind::aux, defaults));
-            else if (c.local_name == "gf") {
-                // A standalone graphical function: a lookup table called like a function.
-                Variable v;
-                v.kind = VariableKind::aux;
-                const std::string *name = c.attribute("name");
-                if (!name) fail(c, "<gf> without a name");
-                v.name = trim(*name);
-                v.gf = read_gf(c, v.name);
-                if (const Element *units = c.child("units")) v.units = trim(units->text);
-                if (const Element *doc = c.child("doc")) v.documentation = trim(doc->text);
-                model.variables.push_back(std::move(v));
-            } else if (c.local_name == "module") {
-                fail(c, "modules are not supported yet", c.attribute("name") ? *c.attribute("name") : "");
-            } else if (c.local_name == "group") {
-                continue;
-            }
+    // The root model is the one without a name; the named ones are instantiated by <module>s.
+    size_t root_index = 0;
+    for (size_t i = models.size(); i-- > 0;)
+        if (!models[i]->attribute("name")) root_index = i;
+    const Element *main = models[root_index];
+    std::vector<ModelDefinition> definitions;
+    for (const Element *me : models) {
+        ModelDefinition d;
+        if (const std::string *name = me->attribute("name")) d.name = trim(*name);
+        d.line = me->line;
+        d.column = me->column;
+        const Element *specs = me == main ? nullptr : me->child("sim_specs");
+        if (specs) {
+            d.sim_specs = model.sim_specs;
+            read_sim_specs(*specs, *d.sim_specs);
         }
+        // Older Stella files (XMILE drafts) put the variables directly inside <model>.
+        const Element *vars = me->child("variables");
+        if (!vars) vars = me;
+        read_variables(*vars, defaults, d.variables, &d.modules);
+        definitions.push_back(std::move(d));
     }
+    flatten_modules(definitions, root_index, model);
+    std::vector<MacroDefinition> macros;
+    for (const Element *m : root.children_named("macro")) macros.push_back(read_macro(*m, defaults));
+    expand_macros(macros, model);
     return model;
 }
 

@@ -145,6 +145,21 @@ TEST(SdSimulateCli, CvodeRefusesPerDtBuiltins) {
 
 // The acceptance rule: every conformance model that is not a known-bad file exits 0 and prints
 // every column of its reference output.
+TEST(SdSimulateCli, ASubscriptOutOfRangeIsNaNWithAWarningOnStderr) {
+    TempFile model("computed.xmile", R"(<xmile xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+<sim_specs><start>0</start><stop>4</stop><dt>1</dt></sim_specs>
+<dimensions><dim name="D"><elem name="e1"/><elem name="e2"/><elem name="e3"/></dim></dimensions>
+<model><variables>
+<aux name="a"><dimensions><dim name="D"/></dimensions><eqn>10</eqn></aux>
+<aux name="w"><eqn>a[TIME+1]</eqn></aux>
+</variables></model></xmile>)");
+    auto r = simulate({model.path.string(), "--vars", "w"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "time,w\n0,10\n1,10\n2,10\n3,NaN\n4,NaN\n");
+    EXPECT_NE(r.err.find("warning: variable 'w': a subscript of 'a' is 4 at time 3, outside 1..3: the value is NaN"),
+              std::string::npos) << r.err;
+}
+
 TEST(SdSimulateCli, EveryConformanceModelPrintsEveryReferenceColumn) {
     if (!fs::is_directory(suite)) GTEST_SKIP() << "conformance suite missing";
     std::set<std::string> known_bad;

@@ -1,0 +1,41 @@
+// XMILE macros (XMILE 1.0 sections 3.6 and 4.8): user functions defined by a <macro> beside the
+// <model>s. Holon expands every call where it is written, before compiling:
+//   - a macro with only an <eqn> is an expression: the call becomes (eqn) with each parameter
+//     replaced by its parenthesised argument;
+//   - a macro with <variables> gets its own copy of those variables per call, named
+//     "<caller>.<macro>#<n>.<variable>", plus one auxiliary "<caller>.<macro>#<n>.<parameter>"
+//     per parameter holding the argument; the call becomes (eqn) over those copies. So each call
+//     has its own stocks, as section 4.8.2 requires.
+// A macro wins over a builtin function of the same name (macros exist to define or translate
+// builtins); the model gets a warning saying so.
+#pragma once
+
+#include "ir/model.hpp"
+
+#include <string>
+#include <vector>
+
+namespace holon::sd {
+
+struct MacroParameter {
+    std::string name;
+    std::string default_value; // an expression over earlier parameters; empty: required
+};
+
+struct MacroDefinition {
+    std::string name;
+    std::vector<MacroParameter> parameters;
+    std::string equation;            // the value of a call
+    std::vector<Variable> variables; // empty for an expression macro
+    int line = 0, column = 0;
+};
+
+inline constexpr int max_macro_calls = 10000;
+
+// Expands every call of `macros` in m's equations. Throws ModelError naming the macro and the
+// calling variable for a wrong number of arguments, a recursive macro (not supported), a
+// macro with variables called from an arrayed variable, and a name in a macro that is neither a
+// parameter nor one of its variables.
+void expand_macros(const std::vector<MacroDefinition> &macros, Model &m);
+
+} // namespace holon::sd
