@@ -18,15 +18,7 @@ extern char **environ;
 namespace holon::batch {
 namespace {
 
-// A gnuplot single-quoted string: '' stands for one quote; no escapes are interpreted.
-std::string quoted(const std::string &s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += '\'';
-        if (c != '\n' && c != '\r') out += c;
-    }
-    return out + "'";
-}
+std::string quoted(const std::string &s) { return gnuplot_quoted(s); }
 
 std::string gp_number(double v) { return number_text(v); }
 

@@ -25,16 +25,6 @@ constexpr const char *kWarmUp = "set terminal pngcairo size 200,100 font 'sans,1
                                 "unset output\n"
                                 "reset\n";
 
-// A gnuplot single-quoted string: '' stands for one quote.
-std::string quoted(const std::string &s) {
-    std::string out = "'";
-    for (char c : s) {
-        if (c == '\'') out += '\'';
-        if (c != '\n' && c != '\r') out += c;
-    }
-    return out + "'";
-}
-
 bool send_all(int fd, const std::string &text) {
     size_t done = 0;
     while (done < text.size()) {
@@ -54,6 +44,15 @@ int reap(int pid) {
 }
 
 } // namespace
+
+std::string gnuplot_quoted(const std::string &s) {
+    std::string out = "'";
+    for (char c : s) {
+        if (c == '\'') out += '\'';
+        if (c != '\n' && c != '\r') out += c;
+    }
+    return out + "'";
+}
 
 WarmGnuplot::WarmGnuplot(const std::string &program) {
     int fds[2];
@@ -89,7 +88,7 @@ WarmGnuplot::~WarmGnuplot() {
 
 int WarmGnuplot::run(const std::filesystem::path &script, const std::filesystem::path &log) {
     if (pid_ <= 0) return 127;
-    send_all(input_fd_, "load " + quoted(script.string()) + "\n");
+    send_all(input_fd_, "load " + gnuplot_quoted(script.string()) + "\n");
     ::close(input_fd_); // end of input: gnuplot exits when the script is done
     input_fd_ = -1;
     const int status = reap(pid_);

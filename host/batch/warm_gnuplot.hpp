@@ -12,6 +12,10 @@
 
 namespace holon::batch {
 
+// A gnuplot single-quoted string: '' stands for one quote; no escapes are interpreted; line
+// breaks are dropped (they would end the command).
+std::string gnuplot_quoted(const std::string &s);
+
 // One gnuplot reading its commands from a socket (its stdin), its messages kept in memory until
 // a plot names the log file they belong in.
 class WarmGnuplot {

@@ -2,6 +2,7 @@
 
 #include "ir/error.hpp"
 
+#include <cctype>
 #include <cstdlib>
 #include <string>
 
@@ -183,6 +184,33 @@ std::vector<Token> tokenize(std::string_view s) {
     end.offset = static_cast<int>(s.size());
     tokens.push_back(end);
     return tokens;
+}
+
+std::optional<CallArguments> call_arguments(const std::vector<Token> &tokens, size_t open, std::string_view equation) {
+    auto trimmed = [](std::string_view t) {
+        while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
+        while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
+        return std::string(t);
+    };
+    CallArguments out;
+    int depth = 0;
+    size_t arg_begin = static_cast<size_t>(tokens[open].offset) + 1;
+    for (size_t k = open; k < tokens.size(); ++k) {
+        const TokenKind kind = tokens[k].kind;
+        if (kind == TokenKind::lparen || kind == TokenKind::lbracket) ++depth;
+        if (kind == TokenKind::rparen || kind == TokenKind::rbracket) --depth;
+        const size_t at = static_cast<size_t>(tokens[k].offset);
+        if ((kind == TokenKind::comma && depth == 1) || (kind == TokenKind::rparen && depth == 0)) {
+            out.args.push_back(trimmed(equation.substr(arg_begin, at - arg_begin)));
+            arg_begin = at + 1;
+        }
+        if (depth == 0) {
+            out.close = k;
+            if (out.args.size() == 1 && out.args[0].empty()) out.args.clear();
+            return out;
+        }
+    }
+    return std::nullopt;
 }
 
 } // namespace holon::sd

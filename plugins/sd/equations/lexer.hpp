@@ -4,6 +4,7 @@
 // a colon separates the two ends of a subscript range (a[2:4]).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,5 +24,14 @@ struct Token {
 
 // Throws ModelError (with the variable name left empty; the caller adds it) on a bad character.
 std::vector<Token> tokenize(std::string_view equation);
+
+// The arguments of the call whose '(' is tokens[open], as the equation's text of each (trimmed;
+// none for "f()"), and the index of the matching ')' token. nullopt when the parentheses do not
+// balance. Used by the passes that rewrite calls in the text (macro expansion, LTM's builtins).
+struct CallArguments {
+    std::vector<std::string> args;
+    size_t close = 0;
+};
+std::optional<CallArguments> call_arguments(const std::vector<Token> &tokens, size_t open, std::string_view equation);
 
 } // namespace holon::sd

@@ -35,13 +35,6 @@ std::optional<Builtin> expandable(const std::string &canonical) {
     return std::nullopt;
 }
 
-std::string trimmed(std::string_view text) {
-    size_t b = 0, e = text.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
-    return std::string(text.substr(b, e - b));
-}
-
 std::string quoted(const std::string &name) { return "\"" + name + "\""; }
 
 Variable make(std::string name, VariableKind kind, std::string equation) {
@@ -90,26 +83,10 @@ private:
             const std::string function = canonical_name(tokens[t].text);
             const auto builtin = expandable(function);
             if (!builtin) continue;
-            // The arguments: text between depth-0 commas up to the matching parenthesis.
-            std::vector<std::string> args;
-            int depth = 0;
-            size_t arg_begin = static_cast<size_t>(tokens[t + 1].offset) + 1;
-            size_t close = tokens.size();
-            for (size_t k = t + 1; k < tokens.size(); ++k) {
-                const TokenKind kind = tokens[k].kind;
-                if (kind == TokenKind::lparen || kind == TokenKind::lbracket) ++depth;
-                if (kind == TokenKind::rparen || kind == TokenKind::rbracket) --depth;
-                const size_t at = static_cast<size_t>(tokens[k].offset);
-                if ((kind == TokenKind::comma && depth == 1) || (kind == TokenKind::rparen && depth == 0)) {
-                    args.push_back(trimmed(std::string_view(equation).substr(arg_begin, at - arg_begin)));
-                    arg_begin = at + 1;
-                }
-                if (depth == 0) {
-                    close = k;
-                    break;
-                }
-            }
-            if (close == tokens.size()) throw ModelError("variable '" + owner + "': unbalanced parentheses", owner);
+            std::optional<CallArguments> call = call_arguments(tokens, t + 1, equation);
+            if (!call) throw ModelError("variable '" + owner + "': unbalanced parentheses", owner);
+            const std::vector<std::string> &args = call->args;
+            const size_t close = call->close;
             if (args.size() < builtin->min_args || args.size() > builtin->max_args)
                 throw ModelError("variable '" + owner + "': " + tokens[t].text + " takes " +
                                      std::to_string(builtin->min_args) + " to " + std::to_string(builtin->max_args) +

@@ -20,13 +20,6 @@ constexpr size_t max_equation_size = 1'000'000;
 constexpr int max_call_nesting = 100;
 constexpr size_t max_macros = 1000;
 
-std::string trimmed(std::string_view s) {
-    size_t b = 0, e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')) ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r')) --e;
-    return std::string(s.substr(b, e - b));
-}
-
 [[noreturn]] void fail(const MacroDefinition &d, const std::string &what) {
     throw ModelError(what + " (line " + std::to_string(d.line) + ", column " + std::to_string(d.column) + ")", {}, d.line,
                      d.column);
@@ -133,25 +126,11 @@ private:
         Call call;
         call.macro = macro;
         call.begin = static_cast<size_t>(tokens[t].offset);
-        int depth = 0;
-        size_t arg_begin = static_cast<size_t>(tokens[t + 1].offset) + 1;
-        for (size_t k = t + 1; k < tokens.size(); ++k) {
-            const TokenKind kind = tokens[k].kind;
-            if (kind == TokenKind::lparen || kind == TokenKind::lbracket) ++depth;
-            if (kind == TokenKind::rparen || kind == TokenKind::rbracket) --depth;
-            const size_t at = static_cast<size_t>(tokens[k].offset);
-            if ((kind == TokenKind::comma && depth == 1) || (kind == TokenKind::rparen && depth == 0)) {
-                call.args.push_back(trimmed(std::string_view(equation).substr(arg_begin, at - arg_begin)));
-                arg_begin = at + 1;
-            }
-            if (depth == 0) {
-                call.end = at + 1;
-                call.last_token = k;
-                break;
-            }
-        }
-        if (call.end == 0) throw ModelError("variable '" + caller + "': unbalanced parentheses", caller);
-        if (call.args.size() == 1 && call.args[0].empty()) call.args.clear();
+        std::optional<CallArguments> args = call_arguments(tokens, t + 1, equation);
+        if (!args) throw ModelError("variable '" + caller + "': unbalanced parentheses", caller);
+        call.args = std::move(args->args);
+        call.last_token = args->close;
+        call.end = static_cast<size_t>(tokens[args->close].offset) + 1;
         return call;
     }
 
