@@ -477,8 +477,9 @@ private:
     }
 
     // The slots a resolved reference reads, row-major over its spanned dimensions in their
-    // presented order. A reference with computed subscripts reads through an `index` instruction
-    // over every element the positions may select (so the dependency order sees them all).
+    // presented order. A reference with computed subscripts reads through `index` instructions over
+    // every element the positions may select (so the dependency order sees them all): one list and
+    // one IndexedRead for the whole reference, each spanned element owning a stretch of the list.
     std::vector<uint32_t> selection_slots(Ctx &c, const VariableInfo &vi, const Selection &sel) {
         std::vector<size_t> computed;
         size_t count = 1;
@@ -489,7 +490,23 @@ private:
             outside = outside || sel.dims[k].outside;
         }
         if (outside) return std::vector<uint32_t>(count, literal(std::nan("")));
-        uint32_t position = computed.empty() ? none : combined_position(c, vi, sel, computed);
+        uint32_t position = none, read = none;
+        if (!computed.empty()) {
+            size_t stride = 1;
+            for (size_t k : computed) stride *= vi.sizes[k];
+            indexed_candidates_ += stride * count;
+            if (indexed_candidates_ > max_indexed_candidates)
+                fail_node(c, "computed subscripts read from over " + std::to_string(max_indexed_candidates) +
+                                 " array elements in total");
+            position = combined_position(c, vi, sel, computed);
+            p_.lists.emplace_back();
+            p_.lists.back().reserve(stride * count);
+            p_.indexed_reads.push_back(IndexedRead{static_cast<uint32_t>(p_.lists.size() - 1),
+                                                   static_cast<uint32_t>(stride),
+                                                   "variable '" + nodes_[c.node].name + "': a subscript of '" +
+                                                       vi.v->name + "'"});
+            read = static_cast<uint32_t>(p_.indexed_reads.size() - 1);
+        }
         std::vector<uint32_t> idx(sel.dims.size(), 0);
         for (size_t k = 0; k < sel.dims.size(); ++k) idx[k] = sel.dims[k].elements[0];
         auto flat = [&] {
@@ -504,7 +521,8 @@ private:
             if (computed.empty()) {
                 slots.push_back(variable_slot(c, vi, flat()));
             } else {
-                std::vector<uint32_t> candidates;
+                std::vector<uint32_t> &candidates = p_.lists[p_.indexed_reads[read].list];
+                auto stretch = static_cast<uint32_t>(slots.size());
                 std::vector<uint32_t> inner(computed.size(), 0);
                 for (;;) {
                     for (size_t i = 0; i < computed.size(); ++i) idx[computed[i]] = inner[i];
@@ -513,15 +531,7 @@ private:
                     while (i > 0 && ++inner[i - 1] == vi.sizes[computed[i - 1]]) inner[--i] = 0;
                     if (i == 0) break;
                 }
-                indexed_candidates_ += candidates.size();
-                if (indexed_candidates_ > max_indexed_candidates)
-                    fail_node(c, "computed subscripts read from over " + std::to_string(max_indexed_candidates) +
-                                     " array elements in total");
-                p_.lists.push_back(std::move(candidates));
-                p_.indexed_reads.push_back(IndexedRead{static_cast<uint32_t>(p_.lists.size() - 1),
-                                                       "variable '" + nodes_[c.node].name + "': a subscript of '" +
-                                                           vi.v->name + "'"});
-                slots.push_back(emit(c, Op::index, static_cast<uint32_t>(p_.indexed_reads.size() - 1), position));
+                slots.push_back(emit(c, Op::index, read, position, stretch));
             }
             size_t i = sel.order.size();
             while (i > 0 && ++counter[i - 1] == sel.dims[sel.order[i - 1]].elements.size()) counter[--i] = 0;
@@ -676,41 +686,88 @@ private:
     }
 
     // An array-valued expression inside an array function (SUM(a[*] * b[*])): the slots of its
-    // elements, row-major over `dims` (name and size of each spanned dimension); a scalar has none.
+    // elements, row-major over `dims` (model dimension and size of each spanned dimension); a
+    // scalar has none.
     struct ArrayValue {
-        std::vector<std::pair<std::string, size_t>> dims;
+        std::vector<std::pair<uint32_t, size_t>> dims;
         std::vector<uint32_t> slots;
     };
 
-    static std::string describe_shape(const ArrayValue &v) {
+    std::string describe_shape(const ArrayValue &v) const {
         std::string s = "(";
         for (size_t i = 0; i < v.dims.size(); ++i)
-            s += (i ? ", " : "") + v.dims[i].first + ": " + std::to_string(v.dims[i].second);
+            s += (i ? ", " : "") + m_.dimensions[v.dims[i].first].name + ": " + std::to_string(v.dims[i].second);
         return s + ")";
     }
 
-    // Operands combine element by element: a scalar with every element, two arrays when their
-    // spanned dimensions have the same sizes in the same order (matched by position; transpose
-    // one of them when its order differs).
-    const ArrayValue &shape_of(Ctx &c, const ArrayValue &a, const ArrayValue &b) const {
-        if (a.dims.empty()) return b;
-        if (b.dims.empty()) return a;
-        bool same = a.dims.size() == b.dims.size();
-        for (size_t i = 0; same && i < a.dims.size(); ++i) same = a.dims[i].second == b.dims[i].second;
-        if (!same)
-            fail_node(c, "arrays of different shapes combined element by element: " + describe_shape(a) + " and " +
-                             describe_shape(b));
-        return a;
+    // `v` laid out like `shape` so that the two combine element by element. As in equations,
+    // dimensions are matched by name first (m[X, Y] * n[Y, X] pairs m[x, y] with n[y, x]); the
+    // dimensions no name matches are matched by position, in order, and need equal sizes. A
+    // dimension spanned twice by one operand and named by the other cannot be matched by name.
+    ArrayValue aligned(Ctx &c, const ArrayValue &shape, const ArrayValue &v) const {
+        if (shape.dims.empty() || v.dims.empty() || shape.dims == v.dims) return v;
+        auto different = [&] {
+            fail_node(c, "arrays of different shapes combined element by element: " + describe_shape(shape) + " and " +
+                             describe_shape(v));
+        };
+        auto occurrences = [](const ArrayValue &a, uint32_t dim) {
+            return std::count_if(a.dims.begin(), a.dims.end(), [&](const auto &d) { return d.first == dim; });
+        };
+        const size_t n = shape.dims.size();
+        if (v.dims.size() != n) different();
+        constexpr size_t unpaired = std::numeric_limits<size_t>::max();
+        std::vector<size_t> partner(n, unpaired); // per dimension of `shape`: the dimension of `v` it pairs with
+        std::vector<uint8_t> taken(n, 0);
+        for (size_t i = 0; i < n; ++i) {
+            uint32_t dim = shape.dims[i].first;
+            auto in_v = occurrences(v, dim);
+            if (in_v == 0) continue;
+            if (in_v > 1 || occurrences(shape, dim) > 1)
+                fail_node(c, "arrays combined element by element span dimension '" + m_.dimensions[dim].name +
+                                 "' more than once: cannot match " + describe_shape(shape) + " with " +
+                                 describe_shape(v) + " by name");
+            for (size_t j = 0; j < n; ++j)
+                if (v.dims[j].first == dim) partner[i] = j;
+            taken[partner[i]] = 1;
+        }
+        size_t next = 0; // the unmatched dimensions pair up in order
+        for (size_t i = 0; i < n; ++i) {
+            if (partner[i] != unpaired) continue;
+            while (taken[next]) ++next;
+            partner[i] = next++;
+        }
+        for (size_t i = 0; i < n; ++i)
+            if (shape.dims[i].second != v.dims[partner[i]].second) different();
+        // Strides of v's dimensions, then v's elements in shape's row-major order.
+        std::vector<size_t> stride(n, 1);
+        for (size_t j = n - 1; j-- > 0;) stride[j] = stride[j + 1] * v.dims[j + 1].second;
+        ArrayValue out;
+        out.dims = shape.dims;
+        out.slots.reserve(v.slots.size());
+        std::vector<size_t> idx(n, 0);
+        for (;;) {
+            size_t flat = 0;
+            for (size_t i = 0; i < n; ++i) flat += idx[i] * stride[partner[i]];
+            out.slots.push_back(v.slots[flat]);
+            size_t i = n;
+            while (i > 0 && ++idx[i - 1] == shape.dims[i - 1].second) idx[--i] = 0;
+            if (i == 0) break;
+        }
+        return out;
     }
 
     static uint32_t element(const ArrayValue &v, size_t i) { return v.dims.empty() ? v.slots[0] : v.slots[i]; }
 
     ArrayValue array_value(Ctx &c, const Expr &e) {
-        auto elementwise = [&](const std::vector<const ArrayValue *> &operands, auto make) {
+        // The result takes the layout of the first array operand; the others are aligned with it.
+        auto elementwise = [&](const std::vector<ArrayValue *> &operands, auto make) {
             const ArrayValue *shape = operands[0];
-            for (const ArrayValue *o : operands) shape = &shape_of(c, *shape, *o);
+            for (const ArrayValue *o : operands)
+                if (shape->dims.empty()) shape = o;
             ArrayValue out;
             out.dims = shape->dims;
+            for (ArrayValue *o : operands)
+                if (o != shape) *o = aligned(c, *shape, *o);
             for (size_t i = 0; i < shape->slots.size(); ++i) out.slots.push_back(make(i));
             return out;
         };
@@ -725,7 +782,7 @@ private:
             if (!vi || vi->table_only || vi->dims.empty()) break;
             Selection sel = resolve(c, *vi, ref.kind == ExprKind::subscript ? &ref : nullptr, transposed, true);
             ArrayValue v;
-            for (size_t k : sel.order) v.dims.emplace_back(m_.dimensions[vi->dims[k]].name, sel.dims[k].elements.size());
+            for (size_t k : sel.order) v.dims.emplace_back(vi->dims[k], sel.dims[k].elements.size());
             v.slots = selection_slots(c, *vi, sel);
             return v;
         }
@@ -1348,7 +1405,7 @@ private:
                     in.op != Op::index)
                     in.a = map[in.a];
                 if (in.op != Op::lookup) in.b = map[in.b];
-                in.c = map[in.c];
+                if (in.op != Op::index) in.c = map[in.c]; // index: the stretch of its list, not a slot
             }
         };
         remap(p_.initial);

@@ -31,7 +31,8 @@ enum class Op : uint8_t {
     rank,      // d = 1-based position in lists[a] of the element ranked b-th (ascending, stable)
     array_call, // d = array_calls[a]: one element of an array function's result (allocation, inverse)
     // Computed subscripts (only in models that use them):
-    index,            // d = slot lists[indexed_reads[a].list][b - 1] for the 1-based position b; NaN outside
+    index,            // d = slot lists[indexed_reads[a].list][c * stride + b - 1] for the 1-based position b
+                      //     (1 <= b <= stride; NaN outside); c is a plain number, not a slot
     subscript_check,  // d = the whole position a if 1 <= a <= b, else NaN (one of several computed subscripts)
 };
 
@@ -82,10 +83,12 @@ struct ArrayCall {
     uint32_t width = 0, supply = 0; // slots (width: allocate; supply: allocate, allocate_available)
 };
 
-// A reference with computed subscripts: the slots it may read (lists[list], row-major over the
-// computed dimensions) and, for the warning when a position falls outside them, what it is.
+// A reference with computed subscripts: the slots it may read, lists[list], in stretches of
+// `stride` (one per element the reference spans, each row-major over the computed dimensions),
+// and, for the warning when a position falls outside them, what it is.
 struct IndexedRead {
     uint32_t list;
+    uint32_t stride;
     std::string what; // "variable 'x[e1]': a subscript of 'a'"
 };
 

@@ -102,7 +102,7 @@ void Simulator::evaluate(const std::vector<Instr> &code) {
         case Op::random: s[in.d] = draw(in.a); break;
         case Op::rank: s[in.d] = rank(in.a, s[in.b]); break;
         case Op::array_call: s[in.d] = array_call(in.a); break;
-        case Op::index: s[in.d] = indexed(in.a, s[in.b]); break;
+        case Op::index: s[in.d] = indexed(in.a, in.c, s[in.b]); break;
         case Op::subscript_check: {
             double whole = std::floor(s[in.a] + position_tolerance);
             s[in.d] = whole >= 1 && whole <= s[in.b] ? whole : std::nan("");
@@ -186,21 +186,22 @@ double Simulator::rank(uint32_t list, double ith) {
     return static_cast<double>(rank_scratch_[static_cast<size_t>(r) - 1].second + 1);
 }
 
-// A computed subscript: the element at a 1-based position among the reference's candidates. A
-// position outside them (or NaN) reads NaN, reported once per reference and run: a clamp to the
-// nearest element would hide a modelling error behind plausible numbers.
-double Simulator::indexed(uint32_t read, double position) {
+// A computed subscript: the element at a 1-based position among the candidates of one element
+// (stretch) of the reference. A position outside them (or NaN) reads NaN, reported once per
+// reference and run: a clamp to the nearest element would hide a modelling error behind
+// plausible numbers.
+double Simulator::indexed(uint32_t read, uint32_t stretch, double position) {
     const IndexedRead &r = p_.indexed_reads[read];
-    const std::vector<uint32_t> &slots = p_.lists[r.list];
+    const uint32_t *slots = p_.lists[r.list].data() + size_t{stretch} * r.stride;
     double whole = std::floor(position + position_tolerance);
-    if (whole >= 1 && whole <= static_cast<double>(slots.size())) return slots_[slots[static_cast<size_t>(whole) - 1]];
+    if (whole >= 1 && whole <= static_cast<double>(r.stride)) return slots_[slots[static_cast<size_t>(whole) - 1]];
     if (!index_warned_[read]) {
         index_warned_[read] = 1;
         std::ostringstream w;
         if (std::isnan(position)) // one of several computed subscripts was outside its dimension
             w << r.what << " falls outside its dimension at time " << slots_[slot_time] << ": the value is NaN";
         else
-            w << r.what << " is " << position << " at time " << slots_[slot_time] << ", outside 1.." << slots.size()
+            w << r.what << " is " << position << " at time " << slots_[slot_time] << ", outside 1.." << r.stride
               << ": the value is NaN";
         results_.warnings.push_back(w.str());
     }

@@ -57,7 +57,7 @@ private:
     double delayed(uint32_t line) const;
     double draw(uint32_t call);
     double rank(uint32_t list, double ith);
-    double indexed(uint32_t read, double position);
+    double indexed(uint32_t read, uint32_t stretch, double position);
     double array_call(uint32_t call);
     double allocate_available(const ArrayCall &call);
     void run_cvode(const RunSettings &settings, double start, double stop, double save_step);

@@ -174,6 +174,46 @@ TEST(SdArrays, ArrayFunctionsTakeExpressionsComputedElementByElement) {
     EXPECT_EQ(r["same"][0], 11 * 11 + 12 * 12 + 13 * 13 + 21 * 21 + 22 * 22 + 23 * 23);
 }
 
+TEST(SdArrays, ArrayFunctionOperandsMatchDimensionsByNameLikeEquations) {
+    // sq[X, Q] = 11 12 / 21 22 and r[Q, X] = 1 only at r[q1, x2]: by name, sq * r is 21 at
+    // [x2, q1] and 0 elsewhere. Paired by position (r's row-major 0 1 0 0) it would read 12.
+    const std::string square = aux_xml("sq", {"X", "Q"}, "10 * X + Q") +
+                               aux_xml("r", {"Q", "X"}, "IF Q = 1 AND X = 2 THEN 1 ELSE 0") +
+                               aux_xml("prod", {"X", "Q"}, "sq * r");
+    // n[Y, X] = 100 * Y + X; u[P, X] = P (P has Y's size, and no name matches it).
+    auto res = run(document(
+        matrix_dims, matrix + square + aux_xml("n", {"Y", "X"}, "100 * Y + X") + aux_xml("u", {"P", "X"}, "P") +
+                         aux_xml("d", {"X", "X"}, "1") + aux_xml("total", {}, "SUM(sq * r)") +
+                         aux_xml("stars", {}, "SUM(sq[*, *] * r[*, *])") + aux_xml("via_prod", {}, "SUM(prod)") +
+                         aux_xml("biggest", {}, "MAX(sq * r)") + aux_xml("where", {}, "RANK(r * sq, -1)") +
+                         aux_xml("mn", {}, "SUM(m * n)") + aux_xml("partly", {}, "SUM(m * u)") +
+                         aux_xml("squares", {}, "SUM(m[*, *] * m')") + aux_xml("twice", {}, "SUM(d * d)")));
+    EXPECT_EQ(res["prod[x2,q1]"][0], 21);
+    EXPECT_EQ(res["prod[x1,q2]"][0], 0);
+    EXPECT_EQ(res["total"][0], 21);
+    EXPECT_EQ(res["stars"][0], 21);
+    EXPECT_EQ(res["via_prod"][0], 21);
+    EXPECT_EQ(res["biggest"][0], 21);
+    // The result is laid out like the first array operand, r[Q, X]: [q1, x2] is its 2nd element.
+    EXPECT_EQ(res["where"][0], 2);
+    // (10x + y)(100y + x) over x in 1..2, y in 1..3: 1111 + 2412 + 3913 + 2142 + 4444 + 6946.
+    EXPECT_EQ(res["mn"][0], 20968);
+    // X by name, Y with P by position: (10x + y) * y summed: 74 + 134.
+    EXPECT_EQ(res["partly"][0], 208);
+    // m' is m[Y, X]: matched by name, the product is m squared element by element.
+    EXPECT_EQ(res["squares"][0], 121 + 144 + 169 + 441 + 484 + 529);
+    EXPECT_EQ(res["twice"][0], 4); // the same dimensions in the same order pair up by position
+    EXPECT_EQ(compile_error(document(matrix_dims, matrix + aux_xml("t", {"P", "Q"}, "m'") +
+                                                      aux_xml("s", {}, "SUM(m * t)"))),
+              "variable 's': arrays of different shapes combined element by element: (X: 2, Y: 3) and (P: 3, Q: 2)");
+    EXPECT_EQ(compile_error(document(matrix_dims, square + aux_xml("d", {"X", "X"}, "1") +
+                                                      aux_xml("s", {}, "SUM(d * sq)"))),
+              "variable 's': arrays combined element by element span dimension 'X' more than once: cannot match "
+              "(X: 2, X: 2) with (X: 2, Q: 2) by name");
+    EXPECT_EQ(compile_error(document(vector_dims, squares + aux_xml("s", {}, "SUM(a[2:4] * a[*])"))),
+              "variable 's': arrays of different shapes combined element by element: (D: 3) and (D: 5)");
+}
+
 TEST(SdArrays, SliceAssignedToADimensionOfItsSizeAndQualifiedElements) {
     auto r = run(document(vector_dims + matrix_dims,
                           squares + matrix + aux_xml("b", {"D3"}, "a[3:5]") + aux_xml("row", {"Q"}, "m[x2, 2:3]") +
@@ -229,20 +269,57 @@ TEST(SdArrays, ComputedSubscriptsReadTheElementAtTheirPositionEachStep) {
 }
 
 TEST(SdArrays, ComputedSubscriptRunsUnderCvodeToo) {
-    // A flow a[k] with k a variable (3): the stock gains 9 per time unit, under CVODE as under Euler.
-    std::string xml = document(vector_dims, squares + aux_xml("k", {}, "3") +
-                                                "<stock name=\"s\"><eqn>0</eqn><inflow>f</inflow></stock>"
-                                                "<flow name=\"f\"><eqn>a[k]</eqn></flow>");
+    // A flow a[k] with k = INT(TIME) + 1 over a = 1 2 3 4: the stock gains 1, 2, 3, 4 in the four
+    // time units (0 1 3 6 10), under CVODE as under Euler with DT 1/4. The flow's own value at the
+    // stop time reads position 5 of 4: NaN, and one warning.
+    std::string xml = document(dim("D", {"e1", "e2", "e3", "e4"}),
+                               aux_xml("a", {"D"}, "D") + aux_xml("k", {}, "INT(TIME) + 1") +
+                                   "<stock name=\"s\"><eqn>0</eqn><inflow>f</inflow></stock>"
+                                   "<flow name=\"f\"><eqn>a[k]</eqn></flow>");
     Model m = read_xmile(xml);
-    for (IntegrationMethod method : {IntegrationMethod::euler, IntegrationMethod::cvode}) {
+    m.sim_specs.dt = 0.25;
+    m.sim_specs.save_step = 1;
+    for (IntegrationMethod method : {IntegrationMethod::euler, IntegrationMethod::cvode, IntegrationMethod::rk4}) {
         m.sim_specs.method = method;
         Program p = compile(m);
         ASSERT_EQ(p.indexed_reads.size(), 1u); // read through an index, not resolved when compiling
         Simulator sim(p);
         const Results &r = sim.run();
-        ASSERT_EQ(r.names.at(6), "s");
-        EXPECT_NEAR(r.value(r.times.size() - 1, 6), 36, 1e-6) << to_string(method);
+        ASSERT_EQ(r.names.at(5), "s");
+        ASSERT_EQ(r.names.at(6), "f");
+        ASSERT_EQ(r.times.size(), 5u);
+        expect_series({r.value(0, 6), r.value(1, 6), r.value(2, 6), r.value(3, 6), r.value(4, 6)}, {1, 2, 3, 4, nan},
+                      std::string("f under ") + to_string(method));
+        ASSERT_EQ(r.warnings.size(), 1u) << to_string(method);
+        EXPECT_EQ(r.warnings[0], "variable 'f': a subscript of 'a' is 5 at time 4, outside 1..4: the value is NaN");
+        if (method == IntegrationMethod::rk4) {
+            // RK4's last stage of the last step evaluates the flow at the stop time: the stock is NaN there.
+            EXPECT_TRUE(std::isnan(r.value(4, 5))) << r.value(4, 5);
+            // Each step ending on a whole time sees the next element in its last stage (weight 1/6):
+            // 1/4 * 1/6 more at times 1, 2 and 3.
+            EXPECT_DOUBLE_EQ(r.value(3, 5), 6 + 3 * 0.25 / 6);
+            continue;
+        }
+        const double want[5] = {0, 1, 3, 6, 10};
+        for (size_t row = 0; row < 5; ++row) EXPECT_NEAR(r.value(row, 5), want[row], 1e-4) << to_string(method) << row;
     }
+}
+
+TEST(SdArrays, ComputedSubscriptSpanningManyElementsIsOneReadAndWarnsOnce) {
+    // ss = SUM(m[k, *]) with k = TIME + 1: row 1 (36), row 2 (66), then outside X (1..2).
+    Program p = compile(read_xmile(document(matrix_dims, matrix + aux_xml("k", {}, "TIME + 1") +
+                                                             aux_xml("ss", {}, "SUM(m[k, *])"))));
+    ASSERT_EQ(p.indexed_reads.size(), 1u);
+    EXPECT_EQ(p.indexed_reads[0].stride, 2u);                  // the two rows a column may come from
+    EXPECT_EQ(p.lists[p.indexed_reads[0].list].size(), 6u); // for each of the three columns
+    Simulator sim(p);
+    const Results &res = sim.run();
+    std::vector<double> ss;
+    for (size_t row = 0; row < res.times.size(); ++row) ss.push_back(res.value(row, res.names.size() - 1));
+    ASSERT_EQ(res.names.back(), "ss");
+    expect_series(ss, {36, 66, nan, nan, nan}, "SUM(m[k, *])");
+    ASSERT_EQ(res.warnings.size(), 1u);
+    EXPECT_EQ(res.warnings[0], "variable 'ss': a subscript of 'm' is 3 at time 2, outside 1..2: the value is NaN");
 }
 
 TEST(SdArrays, ComputedSubscriptDependsOnEveryElementItMayRead) {
@@ -262,8 +339,8 @@ TEST(SdArrays, ErrorsNameTheVariableAndWhatIsWrong) {
     EXPECT_EQ(compile_error(document(vector_dims, squares + aux_xml("t", {}, "SUM((a + 1)')"))),
               "variable 't': the transpose operator ' applies to a variable or a subscripted variable, not to an "
               "expression");
-    EXPECT_EQ(compile_error(document(matrix_dims, matrix + aux_xml("t", {}, "SUM(m[*, *] * m')"))),
-              "variable 't': arrays of different shapes combined element by element: (X: 2, Y: 3) and (Y: 3, X: 2)");
+    EXPECT_EQ(compile_error(document(matrix_dims, matrix + aux_xml("t", {}, "SUM(m[*, *] * m[x1, *])"))),
+              "variable 't': arrays of different shapes combined element by element: (X: 2, Y: 3) and (Y: 3)");
     EXPECT_EQ(compile_error(document(vector_dims, squares + aux_xml("t", {"D"}, "(a + 1)'"))),
               "variable 't[e1]': the transpose operator ' applies to a variable or a subscripted variable, not to an "
               "expression");
