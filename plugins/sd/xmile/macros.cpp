@@ -5,7 +5,9 @@
 #include "ir/error.hpp"
 #include "ir/names.hpp"
 #include "xmile/equation_names.hpp"
+#include "xmile/limits.hpp"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <set>
@@ -32,6 +34,37 @@ struct Call {
     size_t last_token = 0; // the closing parenthesis
     std::vector<std::string> args;
 };
+
+// Where a call is written: the variable, and whether in one element's own equation.
+struct Site {
+    const Variable &variable;
+    bool element;
+};
+
+// Sums of variable counts stop just past the bound, so no count can overflow.
+size_t add_capped(size_t a, size_t b) {
+    const size_t cap = max_model_variables + 1;
+    return std::min(std::min(a, cap) + std::min(b, cap), cap);
+}
+
+// A name or a number, perhaps negative or in parentheses (as a nested call passes its parameter
+// on): pasting it at every use reads the same value each time.
+bool is_plain(const std::string &argument) {
+    std::vector<Token> tokens;
+    try {
+        tokens = tokenize(argument);
+    } catch (const ModelError &) {
+        return false;
+    }
+    if (tokens.empty()) return false;
+    size_t begin = 0, end = tokens.size() - 1; // without the end token
+    while (end - begin >= 3 && tokens[begin].kind == TokenKind::lparen && tokens[end - 1].kind == TokenKind::rparen) {
+        ++begin;
+        --end;
+    }
+    if (end - begin == 2 && tokens[begin].kind == TokenKind::op && tokens[begin].text == "-") ++begin;
+    return end - begin == 1 && (tokens[begin].kind == TokenKind::name || tokens[begin].kind == TokenKind::number);
+}
 
 class Expander {
 public:
@@ -70,18 +103,66 @@ public:
     }
 
     void run() {
+        refuse_too_many_variables();
+        created_ = m_.variables.size();
         // Index-based: the variables a call adds are expanded in their turn.
         for (size_t i = 0; i < m_.variables.size(); ++i) {
             std::vector<Variable> added;
             Variable &v = m_.variables[i];
-            const bool arrayed = !v.dimensions.empty();
-            v.equation = expand(v.equation, v.name, arrayed, added);
-            for (ElementEquation &e : v.elements) e.equation = expand(e.equation, v.name, arrayed, added);
+            // The call limit holds per variable, so a large model may call a one-line macro anywhere.
+            calls_ = 0;
+            // A variable a call added continues that call's nesting: ACC(ACC(ACC(...))) nests
+            // through the argument variables, and is refused at the same depth as SQ(SQ(...)).
+            int depth = 0;
+            if (auto it = start_depth_.find(v.name); it != start_depth_.end()) {
+                depth = it->second;
+                start_depth_.erase(it);
+            }
+            v.equation = expand(v.equation, Site{v, false}, added, depth);
+            for (ElementEquation &e : v.elements) e.equation = expand(e.equation, Site{v, true}, added, depth);
             for (Variable &a : added) m_.variables.push_back(std::move(a));
         }
     }
 
 private:
+    // Before anything is copied: an upper bound on the variables the calls add (each call of a
+    // macro with variables adds its parameters and variables, and the calls in them add theirs).
+    void refuse_too_many_variables() const {
+        std::map<const MacroDefinition *, size_t> memo;
+        size_t total = m_.variables.size();
+        for (const Variable &v : m_.variables) {
+            total = add_capped(total, calls_cost(v.equation, memo));
+            for (const ElementEquation &e : v.elements) total = add_capped(total, calls_cost(e.equation, memo));
+        }
+        if (total > max_model_variables)
+            throw ModelError("macro calls would give the model more than " + std::to_string(max_model_variables) +
+                                 " variables (Holon's bound for modules and macros together)",
+                             std::string());
+    }
+
+    size_t calls_cost(const std::string &equation, std::map<const MacroDefinition *, size_t> &memo) const {
+        size_t total = 0;
+        try {
+            for (const std::string &name : called_names(equation))
+                if (auto it = by_name_.find(canonical_name(name)); it != by_name_.end())
+                    total = add_capped(total, cost(*it->second, memo));
+        } catch (const ModelError &) {
+            // An equation that does not tokenize: expand() reports it with its variable.
+        }
+        return total;
+    }
+
+    // check() has refused recursive macros, so this terminates.
+    size_t cost(const MacroDefinition &d, std::map<const MacroDefinition *, size_t> &memo) const {
+        if (auto it = memo.find(&d); it != memo.end()) return it->second;
+        size_t total = d.variables.empty() ? 0 : d.parameters.size() + d.variables.size();
+        total = add_capped(total, calls_cost(d.equation, memo));
+        for (const MacroParameter &p : d.parameters) total = add_capped(total, calls_cost(p.default_value, memo));
+        for (const Variable &v : d.variables) total = add_capped(total, calls_cost(v.equation, memo));
+        memo[&d] = total;
+        return total;
+    }
+
     std::vector<const MacroDefinition *> callees(const MacroDefinition &d) const {
         std::vector<const MacroDefinition *> out;
         auto add = [&](const std::string &equation) {
@@ -137,8 +218,8 @@ private:
     // Replaces each macro call in `equation` by its instance, whose own text (the macro's
     // equation with the arguments in place) is expanded in turn: calls inside arguments and
     // inside macros. `depth` counts those nested expansions.
-    std::string expand(const std::string &equation, const std::string &caller, bool arrayed, std::vector<Variable> &added,
-                       int depth = 0) {
+    std::string expand(const std::string &equation, const Site &site, std::vector<Variable> &added, int depth) {
+        const std::string &caller = site.variable.name;
         if (depth > max_call_nesting)
             throw ModelError("variable '" + caller + "': macro calls nested more than " + std::to_string(max_call_nesting) +
                                  " deep",
@@ -157,11 +238,14 @@ private:
             auto it = by_name_.find(canonical_name(tokens[t].text));
             if (it == by_name_.end()) continue;
             const Call call = read_call(tokens, t, it->second, equation, caller);
-            if (++calls_ > max_macro_calls)
-                throw ModelError("variable '" + caller + "': more than " + std::to_string(max_macro_calls) + " macro calls",
+            if (++calls_ > max_macro_calls_per_variable)
+                throw ModelError("variable '" + caller + "': more than " + std::to_string(max_macro_calls_per_variable) +
+                                     " macro calls",
                                  caller);
-            const std::string replacement =
-                expand(instantiate(*call.macro, call.args, caller, arrayed, added), caller, arrayed, added, depth + 1);
+            const size_t before = added.size();
+            const std::string instance = instantiate(*call.macro, call.args, site, added);
+            for (size_t k = before; k < added.size(); ++k) start_depth_[added[k].name] = depth + 1;
+            const std::string replacement = expand(instance, site, added, depth + 1);
             out.append(equation, copied, call.begin - copied);
             out += replacement;
             if (out.size() > max_equation_size)
@@ -180,25 +264,40 @@ private:
     // Rewrites a macro's equation: parameters and macro variables to what they stand for.
     static std::string substitute(const std::string &text, const std::map<std::string, std::string> &names,
                                   const MacroDefinition &d, const std::string &caller) {
-        auto rename = [&](const NameReference &r) -> std::optional<std::string> {
+        auto lookup = [&](const NameReference &r) -> const std::string * {
             const std::string c = canonical_name(r.name);
-            if (auto it = names.find(c); it != names.end()) return it->second;
+            if (auto it = names.find(c); it != names.end()) return &it->second;
             // Else an element or dimension name inside [...], or a computed subscript's builtin.
-            if (r.in_subscript || r.called || is_reserved_name(c)) return std::nullopt;
+            if (r.in_subscript || r.called || is_reserved_name(c)) return nullptr;
             throw ModelError("macro '" + d.name + "' (called by '" + caller + "'): '" + r.name +
                                  "' is neither a parameter nor a variable of the macro",
                              caller);
         };
         try {
-            return rename_references(text, rename);
+            // Measured first, so a long body pasting a long argument many times fails before its text is built.
+            size_t size = text.size();
+            rename_references(text, [&](const NameReference &r) -> std::optional<std::string> {
+                if (const std::string *s = lookup(r)) size += s->size();
+                return std::nullopt;
+            });
+            if (size > max_equation_size)
+                throw ModelError("variable '" + caller + "': its call of macro '" + d.name +
+                                     "' would build an equation of more than " + std::to_string(max_equation_size) +
+                                     " characters",
+                                 caller);
+            return rename_references(text, [&](const NameReference &r) -> std::optional<std::string> {
+                if (const std::string *s = lookup(r)) return *s;
+                return std::nullopt;
+            });
         } catch (const ModelError &e) {
             if (!e.variable().empty()) throw;
             throw ModelError("macro '" + d.name + "': " + e.what(), caller);
         }
     }
 
-    std::string instantiate(const MacroDefinition &d, const std::vector<std::string> &args, const std::string &caller,
-                            bool arrayed, std::vector<Variable> &added) {
+    std::string instantiate(const MacroDefinition &d, const std::vector<std::string> &args, const Site &site,
+                            std::vector<Variable> &added) {
+        const std::string &caller = site.variable.name;
         size_t required = 0;
         for (const MacroParameter &p : d.parameters)
             if (p.default_value.empty()) ++required;
@@ -212,17 +311,38 @@ private:
         }
         std::map<std::string, std::string> names;
         if (d.variables.empty()) {
+            // Arguments are values: one used more than once gets its own variable, so that
+            // SUB(x) = x - x on RANDOM(0,1) is 0 and TWICE(ACC(1,0)) builds one stock.
+            const std::vector<size_t> uses = parameter_uses(d, args.size());
+            std::string base;
             for (size_t i = 0; i < d.parameters.size(); ++i) {
                 const MacroParameter &p = d.parameters[i];
-                names[canonical_name(p.name)] =
-                    "(" + (i < args.size() ? args[i] : substitute(p.default_value, names, d, caller)) + ")";
+                std::string value = i < args.size() ? args[i] : substitute(p.default_value, names, d, caller);
+                if (uses[i] < 2 || is_plain(value)) {
+                    names[canonical_name(p.name)] = "(" + value + ")";
+                    continue;
+                }
+                if (site.element)
+                    throw ModelError("variable '" + caller + "': an element equation passes an expression to macro '" +
+                                         d.name + "' for parameter '" + p.name +
+                                         "', which the macro uses more than once; pass a variable instead",
+                                     caller);
+                reserve(1, d, caller);
+                if (base.empty()) base = instance_prefix(d, caller);
+                Variable v;
+                v.name = base + p.name;
+                v.equation = std::move(value);
+                v.dimensions = site.variable.dimensions; // an apply-to-all argument keeps the caller's dimensions
+                names[canonical_name(p.name)] = quoted_name(v.name);
+                added.push_back(std::move(v));
             }
             return "(" + substitute(d.equation, names, d, caller) + ")";
         }
-        if (arrayed)
+        if (!site.variable.dimensions.empty())
             throw ModelError("variable '" + caller + "' is arrayed and calls macro '" + d.name +
                                  "', which has variables (a copy per element is not supported)",
                              caller);
+        reserve(d.parameters.size() + d.variables.size(), d, caller);
         const std::string base = instance_prefix(d, caller);
         for (size_t i = 0; i < d.parameters.size(); ++i) {
             const MacroParameter &p = d.parameters[i];
@@ -255,6 +375,37 @@ private:
         return "(" + substitute(d.equation, names, d, caller) + ")";
     }
 
+    // How often the macro's equation uses each parameter, counting the defaults that will be
+    // pasted for the parameters without an argument (a default may use earlier parameters).
+    static std::vector<size_t> parameter_uses(const MacroDefinition &d, size_t given) {
+        std::map<std::string, size_t> index;
+        for (size_t i = 0; i < d.parameters.size(); ++i) index.emplace(canonical_name(d.parameters[i].name), i);
+        std::vector<size_t> uses(d.parameters.size(), 0);
+        auto count = [&](const std::string &text) {
+            try {
+                rename_references(text, [&](const NameReference &r) -> std::optional<std::string> {
+                    if (auto it = index.find(canonical_name(r.name)); !r.called && it != index.end()) ++uses[it->second];
+                    return std::nullopt;
+                });
+            } catch (const ModelError &) {
+                // substitute() reports the text that does not tokenize, naming the macro.
+            }
+        };
+        count(d.equation);
+        for (size_t j = given; j < d.parameters.size(); ++j) count(d.parameters[j].default_value);
+        return uses;
+    }
+
+    // Counts `n` new variables against the bound shared with modules, before they are copied.
+    void reserve(size_t n, const MacroDefinition &d, const std::string &caller) {
+        if (created_ + n > max_model_variables)
+            throw ModelError("variable '" + caller + "': calling macro '" + d.name +
+                                 "' would give the model more than " + std::to_string(max_model_variables) +
+                                 " variables (Holon's bound for modules and macros together)",
+                             caller);
+        created_ += n;
+    }
+
     // "<caller>.<macro>#<n>.", with the first n whose names are all free.
     std::string instance_prefix(const MacroDefinition &d, const std::string &caller) {
         int &n = counters_[canonical_name(caller) + "|" + canonical_name(d.name)];
@@ -275,7 +426,9 @@ private:
     std::map<std::string, const MacroDefinition *> by_name_;
     std::set<std::string> taken_;
     std::map<std::string, int> counters_;
-    int calls_ = 0;
+    int calls_ = 0;       // in the variable being expanded
+    size_t created_ = 0;  // variables of the model so far, counting those a call is adding
+    std::map<std::string, int> start_depth_; // added variables not yet expanded -> the nesting they continue
 };
 
 } // namespace

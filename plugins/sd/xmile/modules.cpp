@@ -3,7 +3,9 @@
 #include "ir/error.hpp"
 #include "ir/names.hpp"
 #include "xmile/equation_names.hpp"
+#include "xmile/limits.hpp"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -29,6 +31,38 @@ bool same_specs(const SimSpecs &a, const SimSpecs &b) {
 class Flattener {
 public:
     Flattener(const std::vector<ModelDefinition> &models, Model &out) : models_(models), out_(out) {}
+
+    struct Size {
+        size_t variables = 0; // flattened, capped just above max_model_variables
+        size_t height = 0;    // levels of modules below the model
+    };
+
+    // What models[index] flattens to, worked out before anything is copied (each model once), so
+    // a small document instantiating a large model many times is refused at once. Refuses, with
+    // the messages instantiate() would give, modules that contain themselves or nest too deep.
+    Size measure(size_t index, const std::string &prefix, std::vector<size_t> &stack,
+                 std::map<size_t, Size> &known) const {
+        if (auto it = known.find(index); it != known.end()) return it->second;
+        const ModelDefinition &def = models_[index];
+        Size size{std::min(def.variables.size(), max_model_variables + 1), 0};
+        for (const ModuleUse &m : def.modules) {
+            const std::string name = prefix + m.name;
+            if (stack.size() > static_cast<size_t>(max_module_depth))
+                fail(m, "module '" + name + "': modules nested more than " + std::to_string(max_module_depth) + " deep");
+            size_t sub = find_model(m);
+            for (size_t s : stack)
+                if (s == sub) fail(m, "module '" + name + "' contains itself: " + chain(stack, sub));
+            stack.push_back(sub);
+            const Size inner = measure(sub, name + ".", stack, known);
+            stack.pop_back();
+            if (stack.size() + inner.height > static_cast<size_t>(max_module_depth))
+                fail(m, "module '" + name + "': modules nested more than " + std::to_string(max_module_depth) + " deep");
+            size.variables = std::min(size.variables + inner.variables, max_model_variables + 1);
+            size.height = std::max(size.height, inner.height + 1);
+        }
+        known[index] = size;
+        return size;
+    }
 
     std::vector<Variable> instantiate(size_t index, const std::string &prefix, std::vector<size_t> &stack) {
         const ModelDefinition &def = models_[index];
@@ -115,12 +149,22 @@ private:
     // lists under one <module> the connections of its siblings too ("lynxes.density" from
     // "hares.density"), each as <connect> and again as <connect2>: a `to` names a module input
     // of this model, relative to the <module> it is listed under or qualified with any module.
+    // It reaches one level only: an input of a module nested deeper is connected inside the model
+    // that holds that module, so no connection silently replaces another made there.
     void connect(const ModelDefinition &def, const std::string &prefix, const std::map<std::string, std::string> &local,
                  std::vector<std::vector<Variable>> &nested) {
         std::map<std::string, std::pair<size_t, size_t>> inputs; // relative canonical name -> (module, variable)
-        for (size_t j = 0; j < nested.size(); ++j)
-            for (size_t i = 0; i < nested[j].size(); ++i)
-                inputs.emplace(canonical_name(nested[j][i].name.substr(prefix.size())), std::make_pair(j, i));
+        std::set<std::string> deeper;                             // variables of modules inside those modules
+        for (size_t j = 0; j < nested.size(); ++j) {
+            const ModuleUse &m = def.modules[j];
+            std::set<std::string> own;
+            for (const Variable &v : models_[find_model(m)].variables) own.insert(canonical_name(m.name + "." + v.name));
+            for (size_t i = 0; i < nested[j].size(); ++i) {
+                std::string relative = canonical_name(nested[j][i].name.substr(prefix.size()));
+                if (own.count(relative)) inputs.emplace(std::move(relative), std::make_pair(j, i));
+                else deeper.insert(std::move(relative));
+            }
+        }
         std::map<std::string, std::string> connected; // input -> canonical source
         for (const ModuleUse &m : def.modules) {
             const std::string name = prefix + m.name;
@@ -128,6 +172,10 @@ private:
                 const std::string to = canonical_name(strip_leading_dot(c.to));
                 auto target = inputs.find(canonical_name(m.name) + "." + to);
                 if (target == inputs.end()) target = inputs.find(to);
+                if (target == inputs.end() && (deeper.count(canonical_name(m.name) + "." + to) || deeper.count(to)))
+                    fail(m, "module '" + name + "': connection to '" + c.to + "' from '" + c.from +
+                                "' reaches into a module nested inside a module; connect that input in the model "
+                                "that holds its module");
                 if (target == inputs.end())
                     fail(m, "module '" + name + "': connection to '" + c.to + "', which model '" +
                                 (m.model.empty() ? m.name : m.model) + "' does not define");
@@ -195,6 +243,11 @@ private:
 void flatten_modules(const std::vector<ModelDefinition> &models, size_t root, Model &out) {
     Flattener flattener(models, out);
     std::vector<size_t> stack{root};
+    std::map<size_t, Flattener::Size> known;
+    if (flattener.measure(root, "", stack, known).variables > max_model_variables)
+        throw ModelError("the modules would give the model more than " + std::to_string(max_model_variables) +
+                             " variables (Holon's bound for modules and macros together)",
+                         std::string());
     out.variables = flattener.instantiate(root, "", stack);
     std::set<std::string> root_names;
     for (const Variable &v : models[root].variables) root_names.insert(canonical_name(v.name));

@@ -228,3 +228,122 @@ TEST(SdXmileMacros, RefusesBadMacrosAndCallsWithOneLine) {
     std::string unknown = error_of(xmile(acc_macro, R"(<aux name="f"><eqn>NOPE(1)</eqn></aux>)"));
     EXPECT_NE(unknown.find("nope"), std::string::npos) << unknown;
 }
+
+TEST(SdXmileMacros, ArgumentsAreValuesEvenWhenUsedTwice) {
+    // SUB(x) = x - x on a random draw is 0: the draw is made once, in its own variable.
+    const std::string sub = R"(<macro name="SUB"><parm>x</parm><eqn>x - x</eqn></macro>)";
+    Model random = read_xmile(xmile(sub, R"(<aux name="r"><eqn>SUB(RANDOM(0, 1))</eqn></aux>)", 3));
+    EXPECT_EQ(series(random, "r"), (std::vector<double>{0, 0, 0, 0}));
+    EXPECT_TRUE(has_variable(random, "r.SUB#1.x"));
+
+    // TWICE(ACC(1, 0)) builds one stock, read twice: 2 * (0, 1, 2, 3, 4).
+    const std::string twice = R"(<macro name="TWICE"><parm>x</parm><eqn>x + x</eqn></macro>)";
+    Model stock = read_xmile(xmile(twice + acc_macro, R"(
+    <aux name="a"><eqn>5</eqn></aux>
+    <aux name="c"><eqn>TWICE(ACC(1, 0))</eqn></aux>
+    <aux name="d"><eqn>TWICE(a)</eqn></aux>)",
+                                   4));
+    EXPECT_EQ(series(stock, "c"), (std::vector<double>{0, 2, 4, 6, 8}));
+    EXPECT_EQ(series(stock, "c.TWICE#1.x.ACC#1.total"), (std::vector<double>{0, 1, 2, 3, 4}));
+    EXPECT_FALSE(has_variable(stock, "c.ACC#1.total"));
+    EXPECT_FALSE(has_variable(stock, "c.TWICE#1.x.ACC#2.total"));
+    // A bare name is pasted as it is: no variable for it.
+    EXPECT_EQ(series(stock, "d"), (std::vector<double>{10, 10, 10, 10, 10}));
+    EXPECT_FALSE(has_variable(stock, "d.TWICE#1.x"));
+
+    // An apply-to-all caller gives the argument its dimensions.
+    Model arrayed = read_xmile(xmile(R"(<dimensions><dim name="D" size="2"/></dimensions>)" + twice, R"(
+    <aux name="b"><dimensions><dim name="D"/></dimensions><eqn>D * 3</eqn></aux>
+    <aux name="e"><dimensions><dim name="D"/></dimensions><eqn>TWICE(b + 1)</eqn></aux>)"));
+    EXPECT_EQ(series(arrayed, "e[1]"), (std::vector<double>{8, 8}));
+    EXPECT_EQ(series(arrayed, "e[2]"), (std::vector<double>{14, 14}));
+    // An element's own equation cannot: it is refused rather than pasted twice.
+    EXPECT_EQ(error_of(xmile(R"(<dimensions><dim name="D" size="2"/></dimensions>)" + twice, R"(
+    <aux name="f"><dimensions><dim name="D"/></dimensions>
+      <element subscript="1"><eqn>TWICE(RANDOM(0, 1))</eqn></element><element subscript="2"><eqn>1</eqn></element></aux>)")),
+              "variable 'f': an element equation passes an expression to macro 'TWICE' for parameter 'x', which the macro "
+              "uses more than once; pass a variable instead");
+}
+
+TEST(SdXmileMacros, RefusesACallWhoseTextWouldBeTooLongBeforeBuildingIt) {
+    // A plain argument is pasted at every use: 2000 uses of a 1000-character name would make a
+    // 2 MB equation, refused from the sizes alone.
+    std::string body = "x";
+    for (int i = 1; i < 2000; ++i) body += "+x";
+    const std::string name(1000, 'n');
+    const std::string document =
+        xmile("<macro name=\"WIDE\"><parm>x</parm><eqn>" + body + "</eqn></macro>",
+              "<aux name=\"" + name + "\"><eqn>1</eqn></aux><aux name=\"a\"><eqn>WIDE(\"" + name + "\")</eqn></aux>");
+    EXPECT_EQ(error_of(document),
+              "variable 'a': its call of macro 'WIDE' would build an equation of more than 1000000 characters");
+}
+
+TEST(SdXmileMacros, RefusesCallsThatWouldAddTooManyVariables) {
+    // ONE adds 2 variables per call; Mk calls M(k-1) ten times: M6 would add 2 million.
+    std::string macros = R"(<macro name="M0"><parm>x</parm><eqn>v</eqn>
+<variables><aux name="v"><eqn>x</eqn></aux></variables></macro>)";
+    for (int k = 1; k <= 6; ++k) {
+        std::string body = "0";
+        for (int i = 0; i < 10; ++i) body += " + M" + std::to_string(k - 1) + "(x)";
+        macros += "<macro name=\"M" + std::to_string(k) + "\"><parm>x</parm><eqn>" + body + "</eqn></macro>";
+    }
+    EXPECT_EQ(error_of(xmile(macros, R"(<aux name="a"><eqn>M6(1)</eqn></aux>)")),
+              "macro calls would give the model more than 1000000 variables (Holon's bound for modules and macros together)");
+    // M3 adds 2000: fine.
+    Model m = read_xmile(xmile(macros, R"(<aux name="a"><eqn>M3(1)</eqn></aux>)"));
+    EXPECT_EQ(m.variables.size(), 2001u);
+    EXPECT_DOUBLE_EQ(series(m, "a")[0], 1000);
+}
+
+TEST(SdXmileMacros, CallLimitHoldsPerVariable) {
+    // 12 variables of 1000 calls each: 12000 calls in the model, 1000 per variable.
+    std::string calls = "ID(1)";
+    for (int i = 1; i < 1000; ++i) calls += " + ID(1)";
+    std::string variables;
+    for (int v = 0; v < 12; ++v) variables += "<aux name=\"a" + std::to_string(v) + "\"><eqn>" + calls + "</eqn></aux>";
+    Model m = read_xmile(xmile(R"(<macro name="ID"><parm>x</parm><eqn>x</eqn></macro>)", variables));
+    EXPECT_DOUBLE_EQ(series(m, "a11")[0], 1000);
+}
+
+TEST(SdXmileMacros, NestingThroughArgumentVariablesIsBoundedToo) {
+    // Each argument below gets its own variable, expanded later: the nesting still counts.
+    std::string stocks = "1", squares = "RANDOM(0, 1)";
+    for (int i = 0; i < 150; ++i) {
+        stocks = "ACC(" + stocks + ", 0)";
+        squares = "SQ(" + squares + ")";
+    }
+    const std::string sq = R"(<macro name="SQ"><parm>x</parm><eqn>x * x</eqn></macro>)";
+    for (const std::string &document : {xmile(acc_macro, "<aux name=\"a\"><eqn>" + stocks + "</eqn></aux>"),
+                                        xmile(sq, "<aux name=\"b\"><eqn>" + squares + "</eqn></aux>")}) {
+        const std::string e = error_of(document);
+        EXPECT_NE(e.find("': macro calls nested more than 100 deep"), std::string::npos) << e.substr(0, 300);
+    }
+    // 3 deep is fine: ACC(ACC(1, 0), 0) rises by 0, 1, 2, ... from 0.
+    Model m = read_xmile(xmile(acc_macro, R"(<aux name="c"><eqn>ACC(ACC(1, 0), 0)</eqn></aux>)", 3));
+    EXPECT_EQ(series(m, "c"), (std::vector<double>{0, 0, 1, 3}));
+}
+
+TEST(SdXmileMacros, ModuleVariablesCountAgainstTheSameBound) {
+    // M0 adds 2 variables per call and Mk calls M(k-1) ten times, so `a` (49 calls) would add
+    // 999,998: with `a` itself that is 999,999, under the bound, but the module's 3 variables
+    // take the model past 1,000,000, and the expansion is refused before it copies anything.
+    std::string macros = R"(<macro name="M0"><parm>x</parm><eqn>v</eqn>
+<variables><aux name="v"><eqn>x</eqn></aux></variables></macro>)";
+    for (int k = 1; k <= 5; ++k) {
+        std::string body = "0";
+        for (int i = 0; i < 10; ++i) body += " + M" + std::to_string(k - 1) + "(x)";
+        macros += "<macro name=\"M" + std::to_string(k) + "\"><parm>x</parm><eqn>" + body + "</eqn></macro>";
+    }
+    std::string calls = "M5(1) + M5(1) + M5(1) + M5(1)";
+    for (int k = 4; k >= 0; --k)
+        for (int i = 0; i < 9; ++i) calls += " + M" + std::to_string(k) + "(1)";
+    const std::string tank = R"(
+  <model name="tank"><variables>
+    <aux name="inflow rate"><eqn>1</eqn></aux>
+    <flow name="filling"><eqn>inflow_rate</eqn></flow>
+    <stock name="level"><eqn>5</eqn><inflow>filling</inflow></stock>
+  </variables></model>)";
+    const std::string variables = "<aux name=\"a\"><eqn>" + calls + "</eqn></aux><module name=\"T\" model=\"tank\"/>";
+    EXPECT_EQ(error_of(xmile(macros, variables, 1, tank)),
+              "macro calls would give the model more than 1000000 variables (Holon's bound for modules and macros together)");
+}

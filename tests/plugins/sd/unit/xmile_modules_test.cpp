@@ -254,3 +254,45 @@ TEST(SdXmileModules, RefusesModulesNestedTooDeep) {
     std::string e = error_of(xmile(models));
     EXPECT_NE(e.find("modules nested more than 16 deep"), std::string::npos) << e;
 }
+
+TEST(SdXmileModules, RefusesAConnectionIntoANestedModule) {
+    // A connects B.inp itself; a root connection to A.B.inp would silently replace it.
+    const std::string inner_models = R"(
+  <model name="outer"><variables>
+    <aux name="x"><eqn>3</eqn></aux>
+    <module name="B" model="inner"><connect to="B.inp" from="x"/></module>
+  </variables></model>
+  <model name="inner"><variables>
+    <aux name="inp" access="input"><eqn>1</eqn></aux>
+    <aux name="val"><eqn>inp * 2</eqn></aux>
+  </variables></model>)";
+    EXPECT_EQ(error_of(xmile(R"(<model><variables>
+<aux name="other"><eqn>100</eqn></aux>
+<module name="A" model="outer"><connect to="A.B.inp" from="other"/></module>
+<aux name="out"><eqn>A.B.val</eqn></aux>
+</variables></model>)" + inner_models)),
+              "module 'A': connection to 'A.B.inp' from 'other' reaches into a module nested inside a module; connect that "
+              "input in the model that holds its module (line 6, column 1)");
+    // Without it, A's own connection feeds B: 3 * 2.
+    Model m = read_xmile(xmile(R"(<model><variables>
+<module name="A" model="outer"/>
+<aux name="out"><eqn>A.B.val</eqn></aux>
+</variables></model>)" + inner_models));
+    EXPECT_EQ(series(m, "out"), (std::vector<double>{6, 6, 6, 6, 6}));
+}
+
+TEST(SdXmileModules, RefusesModulesThatWouldMakeTooManyVariablesBeforeCopying) {
+    // Each level holds 10 modules of the next: 10^6 leaves of 2 variables, refused from the sizes.
+    std::string models = "<model><variables>";
+    for (int i = 0; i < 10; ++i) models += "<module name=\"X" + std::to_string(i) + "\" model=\"m1\"/>";
+    models += "</variables></model>";
+    for (int level = 1; level < 6; ++level) {
+        models += "<model name=\"m" + std::to_string(level) + "\"><variables>";
+        for (int i = 0; i < 10; ++i)
+            models += "<module name=\"X" + std::to_string(i) + "\" model=\"m" + std::to_string(level + 1) + "\"/>";
+        models += "</variables></model>";
+    }
+    models += R"(<model name="m6"><variables><aux name="a"><eqn>1</eqn></aux><aux name="b"><eqn>a</eqn></aux></variables></model>)";
+    EXPECT_EQ(error_of(xmile(models)),
+              "the modules would give the model more than 1000000 variables (Holon's bound for modules and macros together)");
+}
