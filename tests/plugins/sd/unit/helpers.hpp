@@ -46,6 +46,11 @@ inline Variable stock(std::string name, std::string init, std::vector<std::strin
     return v;
 }
 
+inline Variable with_units(Variable v, std::string units) {
+    v.units = std::move(units);
+    return v;
+}
+
 inline Model model(std::vector<Variable> vars, double start = 0, double stop = 4, double dt = 1) {
     Model m;
     m.sim_specs.start = start;

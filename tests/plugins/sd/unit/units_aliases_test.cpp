@@ -11,11 +11,6 @@ using namespace holon::sd::test;
 
 namespace {
 
-Variable with_units(Variable v, std::string units) {
-    v.units = std::move(units);
-    return v;
-}
-
 // A population stock fed by one flow: the stock in `stock_units`, the flow in `flow_units`.
 Model population(const std::string &stock_units, const std::string &flow_units, const std::string &time_units) {
     Model m = model({with_units(stock("population", "100", {"births"}), stock_units),

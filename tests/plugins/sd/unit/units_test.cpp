@@ -4,15 +4,6 @@
 using namespace holon::sd;
 using namespace holon::sd::test;
 
-namespace {
-
-Variable with_units(Variable v, std::string units) {
-    v.units = std::move(units);
-    return v;
-}
-
-} // namespace
-
 TEST(SdUnits, ParsesProductsQuotientsPowersAndDimensionless) {
     EXPECT_EQ(format_units(*parse_units("people/Month")), "people/month");
     EXPECT_EQ(format_units(*parse_units("kg*m/s^2")), "kg*m/s^2");
