@@ -79,6 +79,8 @@ int spawn_program(const std::string &program, const std::vector<std::string> &ar
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
+    // Nothing else of ours (in the server: client sockets, the database) goes to the program.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     pid_t pid = 0;
     const int rc = posix_spawnp(&pid, program.c_str(), &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);

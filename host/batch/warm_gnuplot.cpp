@@ -70,6 +70,8 @@ WarmGnuplot::WarmGnuplot(const std::string &program) {
     posix_spawn_file_actions_adddup2(&fa, fds[1], 0);
     posix_spawn_file_actions_adddup2(&fa, output_fd_, 1);
     posix_spawn_file_actions_adddup2(&fa, output_fd_, 2);
+    // Nothing else of ours (in the server: client sockets, the database) goes to gnuplot.
+    posix_spawn_file_actions_addclosefrom_np(&fa, 3);
     pid_t pid = 0;
     const int rc = posix_spawnp(&pid, program.c_str(), &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <cerrno>
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,6 +137,31 @@ TEST_F(Plots, AWarmProcessPutsGnuplotsComplaintsInTheLog) {
     const std::string said = read_file(log);
     EXPECT_NE(said.find("undefined function"), std::string::npos) << said;
     EXPECT_EQ(said.find("warm"), std::string::npos) << said;
+}
+
+// gnuplot lists its own open files (through a shell it starts, whose parent it is).
+std::vector<std::string> gnuplot_fds(const std::string &log_text) {
+    std::vector<std::string> fds;
+    std::istringstream in(log_text.substr(log_text.find("fds:") + 4));
+    for (std::string fd; in >> fd;) fds.push_back(fd);
+    return fds;
+}
+
+TEST_F(Plots, GnuplotGetsNoneOfTheHostsOtherFiles) {
+    if (!have_gnuplot()) GTEST_SKIP() << "gnuplot is not installed";
+    // An inheritable descriptor, as a server's client socket or database may be.
+    const int leaked = ::fcntl(::open("/dev/null", O_RDONLY), F_DUPFD, 200);
+    ASSERT_GE(leaked, 200);
+    const fs::path script = dir_ / "fds.gp", log = dir_ / "fds.log";
+    std::ofstream(script) << "print 'fds: ' . system('ls /proc/$PPID/fd | tr \"\\n\" \" \"')\n";
+    for (bool warm : {false, true}) {
+        const int status = warm ? WarmGnuplot("gnuplot").run(script, log) : run_program("gnuplot", {script.string()}, log);
+        ASSERT_EQ(status, 0) << read_file(log);
+        const auto fds = gnuplot_fds(read_file(log));
+        EXPECT_FALSE(fds.empty()) << read_file(log);
+        EXPECT_EQ(std::count(fds.begin(), fds.end(), std::to_string(leaked)), 0) << "warm " << warm << ": " << read_file(log);
+    }
+    ::close(leaked);
 }
 
 TEST_F(Plots, UnusedWarmProcessesAreReapedWithTheirPool) {
