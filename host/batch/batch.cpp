@@ -151,7 +151,7 @@ private:
         size_t plots = 0;
         for (const auto &step : spec_.steps) plots += step.outputs.plots.empty() ? 1 : step.outputs.plots.size();
         const unsigned lanes = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
-        plotters_->prestart(gnuplot_processes(plots, lanes));
+        plotters_->prestart(warm_gnuplot_processes(plots, lanes));
     }
 
     void load_models() {

@@ -162,7 +162,7 @@ std::string draw_plot(const PreparedPlot &plot, const std::string &gnuplot, bool
         write_file_atomically(png_script, plot.png_script);
         int svg_status = 0, png_status = 0;
         if (warm) {
-            auto png_gnuplot = warm->take();
+            auto png_gnuplot = warm->take(); // the warm one, if only one is left: PNG needs the fonts
             std::thread png([&] { png_status = png_gnuplot->run(png_script, png_log); });
             svg_status = warm->take()->run(svg_script, plot.log);
             png.join();

@@ -314,9 +314,8 @@ void write_index(const JobSpec &spec, const std::vector<StepState> &steps, const
 
 bool split_plots(size_t plots, unsigned lanes) { return lanes > 1 && 2 * plots <= lanes; }
 
-size_t gnuplot_processes(size_t plots, unsigned lanes) {
-    if (plots == 0) return 0;
-    return split_plots(plots, lanes) ? 2 * plots : std::min<size_t>(plots, std::max(1u, lanes));
+size_t warm_gnuplot_processes(size_t plots, unsigned lanes) {
+    return std::min<size_t>(plots, std::max(1u, lanes));
 }
 
 void write_reports(const JobSpec &spec, std::vector<StepState> &steps, const BatchOptions &options, BatchReport &report,

@@ -51,7 +51,9 @@ void write_reports(const JobSpec &spec, std::vector<StepState> &steps, const Bat
 
 // Whether each plot's SVG and PNG are drawn by two processes at once, given `lanes` at a time.
 bool split_plots(size_t plots, unsigned lanes);
-// How many gnuplot processes drawing `plots` plots with `lanes` lanes starts at once.
-size_t gnuplot_processes(size_t plots, unsigned lanes);
+// How many gnuplot processes to start ahead for `plots` plots drawn `lanes` at a time: one per
+// plot drawn at once. A split plot's second (SVG) process starts when drawing: the SVG terminal
+// needs no fonts, and warming it would take CPU from the runs, which keep every lane busy.
+size_t warm_gnuplot_processes(size_t plots, unsigned lanes);
 
 } // namespace holon::batch
