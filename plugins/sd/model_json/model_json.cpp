@@ -7,10 +7,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include <limits>
-
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -118,6 +118,24 @@ json views_json(const std::vector<View> &views) {
     return out;
 }
 
+// An integer field of a diagram (ids, Vensim record types); 0 when absent. A number outside int's
+// range or with a fraction is refused: converting it would be undefined behaviour, not an error.
+int int_field(const json &j, const char *key) {
+    if (!j.is_object() || !j.contains(key)) return 0;
+    const json &v = j[key];
+    if (v.is_number_integer()) {
+        const auto n = v.get<long long>();
+        if (n >= std::numeric_limits<int>::min() && n <= std::numeric_limits<int>::max()) return static_cast<int>(n);
+    } else if (v.is_number_unsigned()) {
+        if (v.get<unsigned long long>() <= static_cast<unsigned long long>(std::numeric_limits<int>::max())) return v.get<int>();
+    } else if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (std::trunc(d) == d && d >= std::numeric_limits<int>::min() && d <= std::numeric_limits<int>::max())
+            return static_cast<int>(d);
+    }
+    throw ModelError(std::string("model JSON: a view's '") + key + "' must be an integer that fits in 32 bits, not " + v.dump());
+}
+
 // Models stored before views held XMILE diagrams kept Vensim's own records: "type" 10 (variable),
 // 11 (valve) or 12 (cloud or comment), half extents, and pipes as links. They are read through
 // the same conversion as a fresh .mdl sketch, the model's variables deciding the kinds.
@@ -126,8 +144,8 @@ View legacy_view(const json &vj, const std::vector<Variable> &variables) {
     std::vector<mdl::SketchArrow> arrows;
     for (const json &e : vj.value("elements", json::array())) {
         mdl::SketchObject o;
-        o.type = e.value("type", 0);
-        o.id = e.value("id", 0);
+        o.type = int_field(e, "type");
+        o.id = int_field(e, "id");
         o.name = e.value("name", std::string());
         o.x = e.value("x", 0.0);
         o.y = e.value("y", 0.0);
@@ -137,7 +155,7 @@ View legacy_view(const json &vj, const std::vector<Variable> &variables) {
         objects.push_back(std::move(o));
     }
     for (const json &l : vj.value("links", json::array()))
-        arrows.push_back(mdl::SketchArrow{l.value("id", 0), l.value("from", 0), l.value("to", 0), 0, points_from(l)});
+        arrows.push_back(mdl::SketchArrow{int_field(l, "id"), int_field(l, "from"), int_field(l, "to"), 0, points_from(l)});
     std::map<std::string, VariableKind> kinds;
     for (const Variable &v : variables) kinds.emplace(canonical_name(v.name), v.kind);
     auto kind_of = [&kinds](const std::string &name) -> std::optional<VariableKind> {
@@ -163,7 +181,7 @@ std::vector<View> views_from(const json &views, const std::vector<Variable> &var
         v.height = vj.value("height", 0.0);
         for (const json &e : els) {
             ViewElement el;
-            el.id = e.value("id", 0);
+            el.id = int_field(e, "id");
             auto kind = view_element_kind_from_string(string_or_empty(e, "kind"));
             if (!kind) throw ModelError("model JSON: view '" + v.name + "': unknown element kind '" + string_or_empty(e, "kind") + "'");
             el.kind = *kind;
@@ -178,9 +196,9 @@ std::vector<View> views_from(const json &views, const std::vector<Variable> &var
         }
         for (const json &l : vj.value("links", json::array())) {
             ViewLink link;
-            link.id = l.value("id", 0);
-            link.from = l.value("from", 0);
-            link.to = l.value("to", 0);
+            link.id = int_field(l, "id");
+            link.from = int_field(l, "from");
+            link.to = int_field(l, "to");
             if (l.contains("angle")) link.angle = l["angle"].get<double>();
             link.points = points_from(l);
             v.links.push_back(std::move(link));

@@ -1,6 +1,7 @@
 // XMILE views and model units: reading, writing, round trips through XMILE and the shared model,
 // and a Vensim sketch exported as an XMILE diagram.
 #include "helpers.hpp"
+#include "ir/error.hpp"
 #include "mdl/sketch.hpp"
 #include "model_json/model_json.hpp"
 #include "xmile/reader.hpp"
@@ -323,6 +324,31 @@ TEST(SdXmileViews, StoredVensimRecordFormStillReads) {
     // Without the pipes' shapes the first pipe is taken as the sink: cloud (300,100) and the
     // stock's right edge (100 + 40).
     EXPECT_EQ(v.elements[2].points, (std::vector<std::pair<double, double>>{{140, 100}, {300, 100}}));
+}
+
+// A stored model is anybody's JSON: an id that does not fit an int is refused in one line, not
+// converted (which would be undefined behaviour); 7.0 is the integer 7.
+TEST(SdXmileViews, ViewIdsMustBeIntegersThatFit) {
+    Model m = model({aux("k", "2")});
+    const std::string doc = to_model_json(m, "xmile");
+    const size_t at = doc.find("\"sim_specs\"");
+    ASSERT_NE(at, std::string::npos);
+    auto with_view = [&](const std::string &id) {
+        std::string d = doc;
+        d.insert(at, R"("views": [{"name": "v", "elements": [{"id": )" + id +
+                         R"(, "kind": "aux", "name": "k", "x": 1, "y": 2, "width": 3, "height": 4}], "links": []}],)");
+        return d;
+    };
+    EXPECT_EQ(from_model_json(with_view("7.0")).views.at(0).elements.at(0).id, 7);
+    for (const std::string bad : {"1e300", "4294967296", "-3000000000", "2.5"}) {
+        try {
+            from_model_json(with_view(bad));
+            ADD_FAILURE() << bad << " was accepted";
+        } catch (const ModelError &e) {
+            EXPECT_NE(std::string(e.what()).find("model JSON: a view's 'id' must be an integer that fits in 32 bits"),
+                      std::string::npos) << e.what();
+        }
+    }
 }
 
 // Every XMILE file of the conformance suite that has a diagram and reads: its views survive an
