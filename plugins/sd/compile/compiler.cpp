@@ -854,6 +854,25 @@ private:
     }
 
     // A new stock (state integrated like any stock) created by a stateful builtin.
+    // A material delay's chain of `order` stages, each starting at `init`: the input (computed in
+    // the flow node `fc`) enters stage 0; stage k holds what left stage k-1 and not yet itself,
+    // and flows out at content / stage_time(k). Returns the last stage's outflow.
+    template <class StageTime>
+    uint32_t delay_stages(Ctx &c, Ctx &fc, uint32_t input, uint32_t init, int order, StageTime stage_time) {
+        uint32_t inflow = new_slot(SlotKind::value);
+        emit(fc, Op::copy, input, 0, 0, inflow);
+        uint32_t out = none;
+        for (int k = 0; k < order; ++k) {
+            uint32_t outflow = new_slot(SlotKind::value);
+            uint32_t stock = new_stock({inflow}, {outflow});
+            nodes_[c.node].init_code.push_back(Instr{Op::copy, stock, init, 0, 0});
+            emit(c, Op::div, stock, stage_time(k), 0, outflow);
+            inflow = outflow;
+            out = outflow;
+        }
+        return out;
+    }
+
     uint32_t new_stock(std::vector<uint32_t> inflows, std::vector<uint32_t> outflows = {}) {
         uint32_t s = new_slot(SlotKind::stock);
         stocks_.push_back(Stock{s, std::move(inflows), std::move(outflows), false});
@@ -1043,19 +1062,7 @@ private:
             uint32_t init_stage_time = emit(ic, Op::div, lower(ic, *e.args[1]), literal(order));
             uint32_t init = emit(ic, Op::mul, init_value, init_stage_time);
             nodes_[c.node].reads_state = true;
-            // Stage k holds what left stage k-1 and not yet itself; each outflow is content/stage time.
-            uint32_t inflow = new_slot(SlotKind::value);
-            emit(fc, Op::copy, input, 0, 0, inflow);
-            uint32_t out = none;
-            for (int k = 0; k < order; ++k) {
-                uint32_t outflow = new_slot(SlotKind::value);
-                uint32_t stock = new_stock({inflow}, {outflow});
-                nodes_[c.node].init_code.push_back(Instr{Op::copy, stock, init, 0, 0});
-                emit(c, Op::div, stock, stage_time, 0, outflow);
-                inflow = outflow;
-                out = outflow;
-            }
-            return out;
+            return delay_stages(c, fc, input, init, order, [&](int) { return stage_time; });
         }
         case FunctionKind::vensim_delayn: {
             // Vensim's DELAY N: the order is fixed at the start, and stage k (0 = the one the
@@ -1084,19 +1091,9 @@ private:
             }
             for (size_t k = lagged.size() - 1; k >= 1; --k) p_.previous_updates.emplace_back(lagged[k - 1], lagged[k]);
             uint32_t order_literal = literal(order);
-            uint32_t inflow = new_slot(SlotKind::value);
-            emit(fc, Op::copy, input, 0, 0, inflow);
-            uint32_t out = none;
-            for (int k = 0; k < order; ++k) {
-                uint32_t outflow = new_slot(SlotKind::value);
-                uint32_t stock = new_stock({inflow}, {outflow});
-                nodes_[c.node].init_code.push_back(Instr{Op::copy, stock, init, 0, 0});
-                uint32_t stage_time = emit(c, Op::div, lagged[static_cast<size_t>(k)], order_literal);
-                emit(c, Op::div, stock, stage_time, 0, outflow);
-                inflow = outflow;
-                out = outflow;
-            }
-            return out;
+            return delay_stages(c, fc, input, init, order, [&](int k) {
+                return emit(c, Op::div, lagged[static_cast<size_t>(k)], order_literal);
+            });
         }
         case FunctionKind::vensim_npv: {
             // Vensim's NPV(stream, discount rate, initial, factor), as SDEverywhere expands it
