@@ -1,8 +1,8 @@
 #include "equations/lexer.hpp"
 
 #include "ir/error.hpp"
+#include "ir/names.hpp"
 
-#include <cctype>
 #include <cstdlib>
 #include <string>
 
@@ -187,11 +187,6 @@ std::vector<Token> tokenize(std::string_view s) {
 }
 
 std::optional<CallArguments> call_arguments(const std::vector<Token> &tokens, size_t open, std::string_view equation) {
-    auto trimmed = [](std::string_view t) {
-        while (!t.empty() && std::isspace(static_cast<unsigned char>(t.front()))) t.remove_prefix(1);
-        while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.remove_suffix(1);
-        return std::string(t);
-    };
     CallArguments out;
     int depth = 0;
     size_t arg_begin = static_cast<size_t>(tokens[open].offset) + 1;
@@ -201,7 +196,7 @@ std::optional<CallArguments> call_arguments(const std::vector<Token> &tokens, si
         if (kind == TokenKind::rparen || kind == TokenKind::rbracket) --depth;
         const size_t at = static_cast<size_t>(tokens[k].offset);
         if ((kind == TokenKind::comma && depth == 1) || (kind == TokenKind::rparen && depth == 0)) {
-            out.args.push_back(trimmed(equation.substr(arg_begin, at - arg_begin)));
+            out.args.push_back(trim(equation.substr(arg_begin, at - arg_begin)));
             arg_begin = at + 1;
         }
         if (depth == 0) {

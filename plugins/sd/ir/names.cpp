@@ -17,6 +17,13 @@ size_t separator_at(std::string_view s) {
 
 } // namespace
 
+std::string trim(std::string_view s) {
+    size_t b = 0, e = s.size();
+    while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
+    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
+    return std::string(s.substr(b, e - b));
+}
+
 std::string canonical_name(std::string_view name) {
     for (;;) {
         if (size_t n = separator_at(name)) name.remove_prefix(n);

@@ -12,4 +12,7 @@ namespace holon::sd {
 // one space: "Teacup_Temperature" and "\"teacup  temperature\"" both become "teacup temperature".
 std::string canonical_name(std::string_view name);
 
+// `s` without leading and trailing spaces, tabs, carriage returns and line feeds.
+std::string trim(std::string_view s);
+
 } // namespace holon::sd

@@ -7,7 +7,6 @@
 #include "ir/names.hpp"
 #include "ltm/expand_builtins.hpp"
 
-#include <cctype>
 #include <cmath>
 #include <set>
 #include <unordered_map>
@@ -24,13 +23,6 @@ bool stateful_builtin(const std::string &canonical) {
     static const std::set<std::string> names{"previous", "trend",  "forcst",    "delay",  "delay n", "npv",
                                              "random",   "normal", "lognormal", "exprnd", "poisson"};
     return names.count(canonical) > 0;
-}
-
-std::string trimmed(std::string_view text) {
-    size_t b = 0, e = text.size();
-    while (b < e && std::isspace(static_cast<unsigned char>(text[b]))) ++b;
-    while (e > b && std::isspace(static_cast<unsigned char>(text[e - 1]))) --e;
-    return std::string(text.substr(b, e - b));
 }
 
 // z's equation with every variable other than `keep` read at the previous step.
@@ -64,7 +56,7 @@ std::string partial_equation(const Variable &z, const std::string &keep, const s
         if (c == keep || !variables.count(c)) continue;
         const size_t begin = static_cast<size_t>(t.offset);
         const size_t end = static_cast<size_t>(tokens[i + 1].offset);
-        const std::string written = trimmed(std::string_view(z.equation).substr(begin, end - begin));
+        const std::string written = trim(std::string_view(z.equation).substr(begin, end - begin));
         out.append(z.equation, copied, begin - copied);
         out += "PREVIOUS(" + written + ")";
         out.append(z.equation, begin + written.size(), end - begin - written.size());

@@ -3,13 +3,14 @@
 // range definitions (NAME: elements, NAME <-> OTHER, numeric ranges (a1-a5)).
 #pragma once
 
+#include "ir/names.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace holon::sd::mdl {
 
-std::string trim(std::string_view s);
 std::string upper(std::string s);
 
 enum class Assign { equals, data, unchangeable, lookup, none };

@@ -1,6 +1,7 @@
 #include "mdl/records.hpp"
 
 #include "ir/error.hpp"
+#include "ir/names.hpp"
 
 namespace holon::sd::mdl {
 
@@ -8,13 +9,6 @@ namespace {
 
 constexpr size_t max_size = 64u << 20;
 constexpr size_t max_records = 1'000'000;
-
-std::string trim(std::string_view s) {
-    size_t b = 0, e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
-    return std::string(s.substr(b, e - b));
-}
 
 bool starts_with_ci(std::string_view s, std::string_view prefix) {
     if (s.size() < prefix.size()) return false;

@@ -16,13 +16,6 @@ namespace {
 
 using xml::Element;
 
-std::string trim(std::string_view s) {
-    size_t b = 0, e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')) ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r')) --e;
-    return std::string(s.substr(b, e - b));
-}
-
 [[noreturn]] void fail(const Element &at, const std::string &what, const std::string &variable = {}) {
     throw ModelError(what + " (line " + std::to_string(at.line) + ", column " + std::to_string(at.column) + ")",
                      variable, at.line, at.column);

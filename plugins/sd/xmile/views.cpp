@@ -18,13 +18,6 @@ constexpr size_t max_elements = 1'000'000; // over all views
 constexpr size_t max_points = 10'000;      // per flow or connector
 constexpr size_t max_warnings = 50;
 
-std::string trim(std::string_view s) {
-    size_t b = 0, e = s.size();
-    while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')) ++b;
-    while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r')) --e;
-    return std::string(s.substr(b, e - b));
-}
-
 // Collects the warnings of one import; past a limit only their number is told, so a hostile file
 // cannot fill the model with them.
 class Warnings {
