@@ -68,3 +68,35 @@ function(holon_add_plugin target)
   endif()
   configure_file("${ARG_MANIFEST}" "${ARG_OUTPUT_DIR}/plugin.json" COPYONLY)
 endfunction()
+
+# holon_embed_json(<target> HEADER <name.hpp> NAMESPACE <C++ namespace> FILES <file.json>...)
+#
+# Embeds JSON files (a method's params and result schemas) into <target> as string constants, so
+# schemas are written and reviewed as .json files instead of C++ raw strings. Generates
+# <name.hpp> at build time (re-generated when a file changes; invalid JSON fails the build) with
+#     namespace <ns> { inline constexpr std::string_view <file name without .json> = "..."; }
+# where the name has every character that is not a letter or digit turned into '_':
+# schemas/diagnose.params.json -> diagnose_params. The header's folder is added to the target's
+# private include path: #include "<name.hpp>".
+function(holon_embed_json target)
+  cmake_parse_arguments(ARG "" "HEADER;NAMESPACE" "FILES" ${ARGN})
+  if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_HEADER OR NOT ARG_NAMESPACE OR NOT ARG_FILES)
+    message(FATAL_ERROR "holon_embed_json(${target} HEADER <name.hpp> NAMESPACE <ns> FILES <file.json>...)")
+  endif()
+  set(out_dir "${CMAKE_CURRENT_BINARY_DIR}/holon_embedded/${target}")
+  set(out "${out_dir}/${ARG_HEADER}")
+  set(files "")
+  foreach(file IN LISTS ARG_FILES)
+    get_filename_component(file "${file}" ABSOLUTE BASE_DIR "${CMAKE_CURRENT_SOURCE_DIR}")
+    list(APPEND files "${file}")
+  endforeach()
+  list(JOIN files "|" joined)
+  set(script "${CMAKE_CURRENT_FUNCTION_LIST_DIR}/HolonEmbedJson.cmake")
+  add_custom_command(OUTPUT "${out}"
+    COMMAND "${CMAKE_COMMAND}" "-DOUTPUT=${out}" "-DNAMESPACE=${ARG_NAMESPACE}" "-DFILES=${joined}" -P "${script}"
+    DEPENDS ${files} "${script}"
+    COMMENT "Embedding JSON into ${target} (${ARG_HEADER})"
+    VERBATIM)
+  target_sources(${target} PRIVATE "${out}")
+  target_include_directories(${target} PRIVATE "${out_dir}")
+endfunction()
