@@ -5,7 +5,7 @@
 #include <deque>
 #include <limits>
 
-namespace cld {
+namespace holon_cld {
 namespace {
 
 using Adjacency = std::vector<std::vector<std::size_t>>;
@@ -167,4 +167,4 @@ CentralityResult compute_centrality(const CausalGraph &graph, bool directed) {
     return result;
 }
 
-} // namespace cld
+} // namespace holon_cld

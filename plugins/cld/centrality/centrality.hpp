@@ -8,7 +8,7 @@
 #include <optional>
 #include <vector>
 
-namespace cld {
+namespace holon_cld {
 
 struct CentralityScores {
     // Distinct neighbours. Undirected: degree = neighbours either way. Directed: degree = in + out.
@@ -35,4 +35,4 @@ struct CentralityResult {
 
 CentralityResult compute_centrality(const CausalGraph &graph, bool directed);
 
-} // namespace cld
+} // namespace holon_cld

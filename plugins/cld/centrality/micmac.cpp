@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace cld {
+namespace holon_cld {
 
 std::string_view micmac_quadrant_name(MicmacQuadrant quadrant) {
     switch (quadrant) {
@@ -126,4 +126,4 @@ MicmacResult micmac(const CausalGraph &graph, int max_power) {
     return result;
 }
 
-} // namespace cld
+} // namespace holon_cld

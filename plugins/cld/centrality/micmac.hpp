@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cld {
+namespace holon_cld {
 
 enum class MicmacQuadrant { influential, relay, dependent, autonomous };
 
@@ -40,4 +40,4 @@ struct MicmacResult {
 
 MicmacResult micmac(const CausalGraph &graph, int max_power = 20);
 
-} // namespace cld
+} // namespace holon_cld

@@ -3,7 +3,7 @@
 #include <map>
 #include <sstream>
 
-namespace cld {
+namespace holon_cld {
 
 const std::vector<std::string> &loop_palette() {
     static const std::vector<std::string> palette{"#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e",
@@ -87,4 +87,4 @@ std::string to_dot(const CausalGraph &graph, const DotOptions &options) {
     return out.str();
 }
 
-} // namespace cld
+} // namespace holon_cld

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace cld {
+namespace holon_cld {
 
 struct HighlightedLoop {
     std::string label; // e.g. "L3"; the legend shows "L3 (B): a → b → a"
@@ -25,4 +25,4 @@ std::string to_dot(const CausalGraph &graph, const DotOptions &options = {});
 // The palette highlighted loops cycle through.
 const std::vector<std::string> &loop_palette();
 
-} // namespace cld
+} // namespace holon_cld

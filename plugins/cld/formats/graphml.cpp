@@ -9,7 +9,7 @@
 #include <optional>
 #include <sstream>
 
-namespace cld {
+namespace holon_cld {
 namespace {
 
 std::string xml_escaped(std::string_view text) {
@@ -310,4 +310,4 @@ Imported read_graphml(std::string_view xml, const XmlLimits &limits) {
     return reader.build();
 }
 
-} // namespace cld
+} // namespace holon_cld

@@ -12,7 +12,7 @@
 #include <string>
 #include <string_view>
 
-namespace cld {
+namespace holon_cld {
 
 std::string write_graphml(const CausalGraph &graph);
 
@@ -25,4 +25,4 @@ struct XmlLimits {
 // duplicate ids, links to unknown nodes or unreadable polarities.
 Imported read_graphml(std::string_view xml, const XmlLimits &limits = {});
 
-} // namespace cld
+} // namespace holon_cld

@@ -1,6 +1,6 @@
 #include "formats/import_error.hpp"
 
-namespace cld {
+namespace holon_cld {
 
 std::string ImportError::located(const std::string &message, std::uint64_t line, std::uint64_t column) {
     if (line == 0) return message;
@@ -34,4 +34,4 @@ std::string id_from_label(const std::string &label) {
     return id.empty() ? "v" : id;
 }
 
-} // namespace cld
+} // namespace holon_cld

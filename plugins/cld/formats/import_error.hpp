@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace cld {
+namespace holon_cld {
 
 class ImportError : public std::runtime_error {
 public:
@@ -37,4 +37,4 @@ std::string numbered_id(const char *prefix, std::size_t number);
 // Turns a free-text label into an id: lower case ASCII letters, digits and '-', never empty.
 std::string id_from_label(const std::string &label);
 
-} // namespace cld
+} // namespace holon_cld

@@ -5,7 +5,7 @@
 #include <set>
 #include <unordered_map>
 
-namespace cld {
+namespace holon_cld {
 
 using nlohmann::json;
 
@@ -152,4 +152,4 @@ Imported read_kumu(std::string_view json_text, std::size_t max_bytes) {
     return result;
 }
 
-} // namespace cld
+} // namespace holon_cld

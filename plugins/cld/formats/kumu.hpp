@@ -12,11 +12,11 @@
 #include <string>
 #include <string_view>
 
-namespace cld {
+namespace holon_cld {
 
 std::string write_kumu(const CausalGraph &graph);
 
 // Throws ImportError (with line and column for syntax errors).
 Imported read_kumu(std::string_view json_text, std::size_t max_bytes = 64u << 20);
 
-} // namespace cld
+} // namespace holon_cld

@@ -14,7 +14,7 @@ extern gvplugin_library_t gvplugin_dot_layout_LTX_library;
 extern gvplugin_library_t gvplugin_core_LTX_library;
 }
 
-namespace cld {
+namespace holon_cld {
 namespace {
 
 std::mutex graphviz_mutex;
@@ -66,4 +66,4 @@ std::string render_svg(std::string_view dot) {
     return svg;
 }
 
-} // namespace cld
+} // namespace holon_cld

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace cld {
+namespace holon_cld {
 
 class RenderError : public std::runtime_error {
 public:
@@ -16,4 +16,4 @@ public:
 // is not re-entrant, so calls are serialised).
 std::string render_svg(std::string_view dot);
 
-} // namespace cld
+} // namespace holon_cld

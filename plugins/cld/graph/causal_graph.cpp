@@ -2,7 +2,7 @@
 
 #include <utility>
 
-namespace cld {
+namespace holon_cld {
 
 std::string_view polarity_symbol(Polarity p) {
     switch (p) {
@@ -51,4 +51,4 @@ std::optional<std::size_t> CausalGraph::find_variable(std::string_view id) const
     return it->second;
 }
 
-} // namespace cld
+} // namespace holon_cld

@@ -10,7 +10,7 @@
 #include <unordered_map>
 #include <vector>
 
-namespace cld {
+namespace holon_cld {
 
 enum class Polarity { positive, negative, unknown };
 
@@ -65,4 +65,4 @@ private:
     std::unordered_map<std::string, std::size_t> link_index_;
 };
 
-} // namespace cld
+} // namespace holon_cld

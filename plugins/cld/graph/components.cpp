@@ -3,7 +3,7 @@
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/strong_components.hpp>
 
-namespace cld {
+namespace holon_cld {
 
 Components strong_components(const CausalGraph &graph) {
     using Digraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
@@ -22,4 +22,4 @@ Components strong_components(const CausalGraph &graph) {
     return result;
 }
 
-} // namespace cld
+} // namespace holon_cld

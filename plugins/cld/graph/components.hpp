@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace cld {
+namespace holon_cld {
 
 struct Components {
     std::vector<std::size_t> component_of;          // per variable
@@ -15,4 +15,4 @@ struct Components {
 
 Components strong_components(const CausalGraph &graph);
 
-} // namespace cld
+} // namespace holon_cld

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-namespace cld {
+namespace holon_cld {
 namespace {
 
 using nlohmann::json;
@@ -151,4 +151,4 @@ std::string model_id(const std::string &raw, const std::string &prefix, std::set
     return id;
 }
 
-} // namespace cld
+} // namespace holon_cld

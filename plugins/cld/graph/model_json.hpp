@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace cld {
+namespace holon_cld {
 
 // A model the cld methods cannot use; `pointer` is the JSON Pointer of the offending value.
 class ModelError : public std::runtime_error {
@@ -45,4 +45,4 @@ bool is_model_id(const std::string &id);
 // `prefix`), never one of `taken`; the result is added to `taken`.
 std::string model_id(const std::string &raw, const std::string &prefix, std::set<std::string> &taken);
 
-} // namespace cld
+} // namespace holon_cld

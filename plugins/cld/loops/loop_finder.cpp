@@ -9,7 +9,7 @@
 #include <numeric>
 #include <unordered_map>
 
-namespace cld {
+namespace holon_cld {
 
 std::string_view loop_polarity_letter(LoopPolarity polarity) {
     switch (polarity) {
@@ -255,4 +255,4 @@ LoopInventory find_loops(const CausalGraph &graph, const LoopSearchOptions &opti
     return inventory;
 }
 
-} // namespace cld
+} // namespace holon_cld

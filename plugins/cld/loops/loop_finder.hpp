@@ -16,7 +16,7 @@
 #include <string_view>
 #include <vector>
 
-namespace cld {
+namespace holon_cld {
 
 enum class LoopPolarity { reinforcing, balancing, undetermined };
 
@@ -81,4 +81,4 @@ LoopInventory find_loops(const CausalGraph &graph, const LoopSearchOptions &opti
 // Shortest first, then lexicographically by variable ids, then by link ids.
 void sort_loops(const CausalGraph &graph, std::vector<Loop> &loops);
 
-} // namespace cld
+} // namespace holon_cld

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace cld {
+namespace holon_cld {
 
 namespace {
 
@@ -82,4 +82,4 @@ std::vector<DominancePeriod> dominance(const LoopScores &scores, std::size_t par
     return periods;
 }
 
-} // namespace cld
+} // namespace holon_cld

@@ -9,7 +9,7 @@
 #include <cstddef>
 #include <vector>
 
-namespace cld {
+namespace holon_cld {
 
 struct LoopScores {
     std::vector<std::vector<double>> score;    // per loop, per time step
@@ -35,4 +35,4 @@ struct DominancePeriod {
 // consecutive steps with the same set form one period. Periods are ordered by partition, then time.
 std::vector<DominancePeriod> dominance(const LoopScores &scores, std::size_t partition_count, double share = 0.5);
 
-} // namespace cld
+} // namespace holon_cld

@@ -1,105 +1,16 @@
 #include "methods/centrality_method.hpp"
+#include "cld_schemas.hpp"
 
 #include "centrality/centrality.hpp"
 #include "centrality/micmac.hpp"
 #include "methods/model_input.hpp"
 
-namespace cld::methods {
+namespace holon_cld::methods {
 namespace {
 
-constexpr const char *params_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "directed": {"type": "boolean", "default": false,
-                 "description": "Treat links as directed (networkx DiGraph conventions) or as undirected ties (Graph)."},
-    "max_power": {"type": "integer", "minimum": 1, "maximum": 50, "default": 20,
-                  "description": "MICMAC: the highest power of the direct-influence matrix to try."}
-  }
-})";
+constexpr const char *params_schema = schemas::centrality_params.data();
 
-constexpr const char *result_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["directed", "conventions", "eigenvector_converged", "variables", "micmac"],
-  "definitions": {
-    "quadrant": {"enum": ["influential", "relay", "dependent", "autonomous"]},
-    "view": {
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["influence_threshold", "dependence_threshold"],
-      "properties": {
-        "influence_threshold": {"type": "number"},
-        "dependence_threshold": {"type": "number"}
-      }
-    }
-  },
-  "properties": {
-    "directed": {"type": "boolean"},
-    "conventions": {"type": "object", "additionalProperties": {"type": "string"}},
-    "eigenvector_converged": {"type": "boolean"},
-    "variables": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["id", "name", "degree", "in_degree", "out_degree", "degree_centrality", "in_degree_centrality",
-                     "out_degree_centrality", "betweenness", "betweenness_raw", "closeness", "eigenvector"],
-        "properties": {
-          "id": {"type": "string"},
-          "name": {"type": "string"},
-          "degree": {"type": "integer", "minimum": 0},
-          "in_degree": {"type": "integer", "minimum": 0},
-          "out_degree": {"type": "integer", "minimum": 0},
-          "degree_centrality": {"type": "number", "minimum": 0},
-          "in_degree_centrality": {"type": "number", "minimum": 0},
-          "out_degree_centrality": {"type": "number", "minimum": 0},
-          "betweenness": {"type": "number", "minimum": 0},
-          "betweenness_raw": {"type": "number", "minimum": 0},
-          "closeness": {"type": "number", "minimum": 0},
-          "eigenvector": {"type": ["number", "null"]}
-        }
-      }
-    },
-    "micmac": {
-      "type": "object",
-      "additionalProperties": false,
-      "required": ["power", "stable", "direct", "indirect", "conventions", "variables"],
-      "properties": {
-        "power": {"type": "integer", "minimum": 1},
-        "stable": {"type": "boolean"},
-        "direct": {"$ref": "#/definitions/view"},
-        "indirect": {"$ref": "#/definitions/view"},
-        "conventions": {"type": "object", "additionalProperties": {"type": "string"}},
-        "variables": {
-          "type": "array",
-          "items": {
-            "type": "object",
-            "additionalProperties": false,
-            "required": ["id", "direct_influence", "direct_dependence", "direct_influence_rank", "direct_dependence_rank",
-                         "direct_quadrant", "indirect_influence", "indirect_dependence", "indirect_influence_rank",
-                         "indirect_dependence_rank", "indirect_quadrant"],
-            "properties": {
-              "id": {"type": "string"},
-              "direct_influence": {"type": "number", "minimum": 0},
-              "direct_dependence": {"type": "number", "minimum": 0},
-              "direct_influence_rank": {"type": "integer", "minimum": 1},
-              "direct_dependence_rank": {"type": "integer", "minimum": 1},
-              "direct_quadrant": {"$ref": "#/definitions/quadrant"},
-              "indirect_influence": {"type": "number", "minimum": 0},
-              "indirect_dependence": {"type": "number", "minimum": 0},
-              "indirect_influence_rank": {"type": "integer", "minimum": 1},
-              "indirect_dependence_rank": {"type": "integer", "minimum": 1},
-              "indirect_quadrant": {"$ref": "#/definitions/quadrant"}
-            }
-          }
-        }
-      }
-    }
-  }
-})";
+constexpr const char *result_schema = schemas::centrality_result.data();
 
 nlohmann::json centrality_conventions(bool directed) {
     nlohmann::json c = {
@@ -149,7 +60,7 @@ holon::MethodInfo CentralityMethod::info() {
 }
 
 void CentralityMethod::run(holon::Context &ctx) {
-    const nlohmann::json params = read_params(ctx);
+    const nlohmann::json params = holon::read_params(ctx);
     const CausalGraph graph = read_graph(ctx);
     const bool directed = params.value("directed", false);
     ctx.progress(0.0, "centrality");
@@ -204,4 +115,4 @@ void CentralityMethod::run(holon::Context &ctx) {
     ctx.progress(1.0, "done");
 }
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

@@ -1,4 +1,5 @@
 #include "methods/export_method.hpp"
+#include "cld_schemas.hpp"
 
 #include "formats/dot.hpp"
 #include "formats/import_error.hpp"
@@ -8,40 +9,12 @@
 #include "methods/loops_method.hpp"
 #include "methods/model_input.hpp"
 
-namespace cld::methods {
+namespace holon_cld::methods {
 namespace {
 
-constexpr const char *params_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "format": {"enum": ["dot", "svg", "graphml", "kumu"], "default": "svg"},
-    "name": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", "default": "cld",
-             "description": "The blob's file name without extension."},
-    "title": {"type": "string", "maxLength": 200, "description": "DOT/SVG: a title above the diagram."},
-    "highlight_loops": {
-      "description": "DOT/SVG: true to colour every loop (at most 10), or the ids of the loops to colour as cld.loops numbers them (L1, L2, ...).",
-      "oneOf": [
-        {"type": "boolean"},
-        {"type": "array", "items": {"type": "string", "pattern": "^L[1-9][0-9]*$"}, "maxItems": 50, "uniqueItems": true}
-      ]
-    }
-  }
-})";
+constexpr const char *params_schema = schemas::export_params.data();
 
-constexpr const char *result_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["blob", "media_type", "bytes", "highlighted_loops"],
-  "properties": {
-    "blob": {"type": "string", "description": "The name of the artefact put with the result."},
-    "media_type": {"type": "string"},
-    "bytes": {"type": "integer", "minimum": 0},
-    "highlighted_loops": {"type": "array", "items": {"type": "string"}}
-  }
-})";
+constexpr const char *result_schema = schemas::export_result.data();
 
 constexpr std::size_t max_all_highlighted = 10;
 
@@ -89,7 +62,7 @@ holon::MethodInfo ExportMethod::info() {
 }
 
 void ExportMethod::run(holon::Context &ctx) {
-    const nlohmann::json params = read_params(ctx);
+    const nlohmann::json params = holon::read_params(ctx);
     const CausalGraph graph = read_graph(ctx);
     const std::string format = params.value("format", std::string("svg"));
     const std::string name = params.value("name", std::string("cld"));
@@ -130,4 +103,4 @@ void ExportMethod::run(holon::Context &ctx) {
                      .dump());
 }
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

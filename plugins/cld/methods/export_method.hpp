@@ -3,11 +3,11 @@
 
 #include <holon/plugin.hpp>
 
-namespace cld::methods {
+namespace holon_cld::methods {
 
 struct ExportMethod {
     static holon::MethodInfo info();
     void run(holon::Context &ctx);
 };
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

@@ -1,4 +1,5 @@
 #include "methods/import_methods.hpp"
+#include "cld_schemas.hpp"
 
 #include "formats/graphml.hpp"
 #include "formats/kumu.hpp"
@@ -8,28 +9,12 @@
 
 #include <set>
 
-namespace cld::methods {
+namespace holon_cld::methods {
 namespace {
 
-constexpr const char *params_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {}
-})";
+constexpr const char *params_schema = schemas::import_params.data();
 
-constexpr const char *result_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "required": ["format", "id", "name", "variables", "links"],
-  "properties": {
-    "format": {"const": "holon-model/1"},
-    "id": {"type": "string"},
-    "name": {"type": "string"},
-    "variables": {"type": "array", "items": {"type": "object", "required": ["id", "name", "kind"]}},
-    "links": {"type": "array", "items": {"type": "object", "required": ["id", "from", "to", "polarity"]}}
-  }
-})";
+constexpr const char *result_schema = schemas::import_result.data();
 
 // Kinds the shared model knows; a foreign "type" outside them is not a kind.
 const std::set<std::string> &model_kinds() {
@@ -122,4 +107,4 @@ void ImportKumuMethod::run(holon::Context &ctx) {
     import_with(ctx, "kumu", [](std::string_view source) { return read_kumu(source); });
 }
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

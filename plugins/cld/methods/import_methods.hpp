@@ -3,7 +3,7 @@
 
 #include <holon/plugin.hpp>
 
-namespace cld::methods {
+namespace holon_cld::methods {
 
 struct ImportGraphmlMethod {
     static holon::MethodInfo info();
@@ -15,4 +15,4 @@ struct ImportKumuMethod {
     void run(holon::Context &ctx);
 };
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

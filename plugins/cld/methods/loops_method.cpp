@@ -1,68 +1,14 @@
 #include "methods/loops_method.hpp"
+#include "cld_schemas.hpp"
 
 #include "methods/model_input.hpp"
 
-namespace cld::methods {
+namespace holon_cld::methods {
 namespace {
 
-constexpr const char *params_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "through": {"type": "string", "minLength": 1,
-                "description": "Only loops through the variable with this id."},
-    "max_loops": {"type": "integer", "minimum": 1, "maximum": 1000000, "default": 100000,
-                  "description": "Stop after this many loops; the result is then truncated."},
-    "time_budget_ms": {"type": "integer", "minimum": 1, "maximum": 3600000, "default": 10000,
-                       "description": "Stop the search after this many milliseconds; the result is then truncated."},
-    "max_result_mb": {"type": "integer", "minimum": 1, "maximum": 200, "default": 64,
-                      "description": "Stop before the listed loops would take more than about this many megabytes of result JSON; the result is then truncated. Large models have long loops: World3's 10,000 first loops take ~39 MB."}
-  }
-})";
+constexpr const char *params_schema = schemas::loops_params.data();
 
-constexpr const char *result_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["count", "truncated", "loops", "partitions"],
-  "properties": {
-    "count": {"type": "integer", "minimum": 0, "description": "Loops found (all of them unless truncated)."},
-    "truncated": {"type": "boolean", "description": "True when max_loops, the time budget or a cancellation stopped the search."},
-    "loops": {
-      "type": "array",
-      "description": "Shortest first, then lexicographically by variable ids.",
-      "items": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["id", "variables", "links", "polarity", "length"],
-        "properties": {
-          "id": {"type": "string", "pattern": "^L[1-9][0-9]*$"},
-          "variables": {"type": "array", "minItems": 1, "items": {"type": "string"},
-                        "description": "In loop order, starting at the smallest variable id."},
-          "links": {"type": "array", "minItems": 1, "items": {"type": "string"},
-                    "description": "links[i] goes from variables[i] to the next variable."},
-          "polarity": {"enum": ["R", "B", "U"]},
-          "length": {"type": "integer", "minimum": 1}
-        }
-      }
-    },
-    "partitions": {
-      "type": "array",
-      "description": "Strongly connected components that hold at least one loop.",
-      "items": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["variables", "loops", "independent_loops"],
-        "properties": {
-          "variables": {"type": "array", "minItems": 1, "items": {"type": "string"}},
-          "loops": {"type": "integer", "minimum": 0},
-          "independent_loops": {"type": "integer", "minimum": 1, "description": "E - V + 1 of the component."}
-        }
-      }
-    }
-  }
-})";
+constexpr const char *result_schema = schemas::loops_result.data();
 
 const char *stop_text(StopReason reason) {
     switch (reason) {
@@ -138,7 +84,7 @@ holon::MethodInfo LoopsMethod::info() {
 }
 
 void LoopsMethod::run(holon::Context &ctx) {
-    const nlohmann::json params = read_params(ctx);
+    const nlohmann::json params = holon::read_params(ctx);
     const CausalGraph graph = read_graph(ctx);
     const LoopSearchOptions options = loop_options(ctx, graph, params);
     ctx.progress(0.0, "finding loops");
@@ -151,4 +97,4 @@ void LoopsMethod::run(holon::Context &ctx) {
     ctx.progress(1.0, "done");
 }
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace cld::methods {
+namespace holon_cld::methods {
 
 // Search options from the method's params (through, max_loops, time_budget_ms) and the run's
 // cancellation flag.
@@ -24,4 +24,4 @@ struct LoopsMethod {
     void run(holon::Context &ctx);
 };
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

@@ -1,4 +1,5 @@
 #include "methods/ltm_method.hpp"
+#include "cld_schemas.hpp"
 
 #include "graph/causal_graph.hpp"
 #include "loops/loop_finder.hpp"
@@ -9,93 +10,14 @@
 
 #include <map>
 
-namespace cld::methods {
+namespace holon_cld::methods {
 namespace {
 
 using nlohmann::json;
 
-constexpr const char *params_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "start": {"type": "number"},
-    "stop": {"type": "number"},
-    "dt": {"type": "number", "exclusiveMinimum": 0},
-    "method": {"type": "string", "enum": ["euler", "rk2", "rk4", "cvode"],
-               "description": "Loops That Matter is scored with Euler; euler overrides a model that asks for another method."},
-    "flow_to_stock": {"type": "string", "enum": ["2023", "2020"], "default": "2023",
-                      "description": "The flow-to-stock link score: 2023 correction (default) or the 2020 form."},
-    "max_loops": {"type": "integer", "minimum": 1, "maximum": 100000, "default": 10000,
-                  "description": "Stop the loop search after this many loops; the result is then truncated."},
-    "time_budget_ms": {"type": "integer", "minimum": 1, "maximum": 3600000, "default": 10000,
-                       "description": "Stop the loop search after this many milliseconds; the result is then truncated."},
-    "dominance_share": {"type": "number", "exclusiveMinimum": 0, "maximum": 1, "default": 0.5,
-                        "description": "A set of loops dominates when its relative scores explain at least this share."}
-  }
-})";
+constexpr const char *params_schema = schemas::ltm_params.data();
 
-constexpr const char *result_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["count", "truncated", "flow_to_stock", "time_convention", "times", "loops", "partitions", "dominance"],
-  "definitions": {
-    "series": {"type": "array", "items": {"type": ["number", "null"]}}
-  },
-  "properties": {
-    "count": {"type": "integer", "minimum": 0},
-    "truncated": {"type": "boolean", "description": "True when the loop search stopped early: relative scores then cover the loops found only."},
-    "flow_to_stock": {"enum": ["2023", "2020"]},
-    "time_convention": {"type": "string"},
-    "times": {"type": "array", "items": {"type": "number"}},
-    "loops": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["id", "name", "variables", "links", "polarity", "length", "partition", "score", "relative"],
-        "properties": {
-          "id": {"type": "string", "pattern": "^L[1-9][0-9]*$"},
-          "name": {"type": "string", "description": "R1, B1, U1, ... numbered per structural polarity in loop order."},
-          "variables": {"type": "array", "minItems": 1, "items": {"type": "string"}},
-          "links": {"type": "array", "minItems": 1, "items": {"type": "string"}},
-          "polarity": {"enum": ["R", "B", "U"], "description": "From the signs of the equations' structure."},
-          "length": {"type": "integer", "minimum": 1},
-          "partition": {"type": "integer", "minimum": 0},
-          "score": {"$ref": "#/definitions/series"},
-          "relative": {"$ref": "#/definitions/series"}
-        }
-      }
-    },
-    "partitions": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["variables", "loops", "independent_loops"],
-        "properties": {
-          "variables": {"type": "array", "minItems": 1, "items": {"type": "string"}},
-          "loops": {"type": "array", "items": {"type": "string"}},
-          "independent_loops": {"type": "integer", "minimum": 1}
-        }
-      }
-    },
-    "dominance": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["partition", "from", "to", "loops"],
-        "properties": {
-          "partition": {"type": "integer", "minimum": 0},
-          "from": {"type": "number"}, "to": {"type": "number"},
-          "loops": {"type": "array", "items": {"type": "string"}, "description": "Strongest first; empty at equilibrium."}
-        }
-      }
-    }
-  }
-})";
+constexpr const char *result_schema = schemas::ltm_result.data();
 
 // The nested run's failure as this run's: the same code where it means the same to the caller.
 [[noreturn]] void fail_from_nested(const holon::InvokeResult &nested) {
@@ -161,7 +83,7 @@ holon::MethodInfo LtmMethod::info() {
 }
 
 void LtmMethod::run(holon::Context &ctx) {
-    const json params = read_params(ctx);
+    const json params = holon::read_params(ctx);
     ctx.progress(0.0, "scoring links");
     const holon::InvokeResult nested = ctx.invoke("sd.link-scores", sd_params(params).dump());
     if (!nested.ok()) fail_from_nested(nested);
@@ -248,4 +170,4 @@ void LtmMethod::run(holon::Context &ctx) {
     ctx.progress(1.0, "done");
 }
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

@@ -4,11 +4,11 @@
 
 #include <holon/plugin.hpp>
 
-namespace cld::methods {
+namespace holon_cld::methods {
 
 struct LtmMethod {
     static holon::MethodInfo info();
     void run(holon::Context &ctx);
 };
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

@@ -2,16 +2,7 @@
 
 #include "graph/model_json.hpp"
 
-namespace cld::methods {
-
-nlohmann::json read_params(const holon::Context &ctx) {
-    const std::string_view text = ctx.params_json();
-    if (text.empty()) return nlohmann::json::object();
-    nlohmann::json params = nlohmann::json::parse(text.begin(), text.end(), nullptr, false);
-    if (params.is_discarded() || !params.is_object())
-        throw holon::Error(HOLON_ERR_INVALID_PARAMS, "params must be a JSON object");
-    return params;
-}
+namespace holon_cld::methods {
 
 CausalGraph read_graph(const holon::Context &ctx) {
     try {
@@ -32,4 +23,4 @@ std::size_t variable_param(const CausalGraph &graph, const nlohmann::json &param
 
 std::string json_string(const std::string &text) { return nlohmann::json(text).dump(); }
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

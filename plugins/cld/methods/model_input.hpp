@@ -4,15 +4,13 @@
 
 #include "graph/causal_graph.hpp"
 
+#include <holon/inputs.hpp>
 #include <holon/plugin.hpp>
 #include <nlohmann/json.hpp>
 
 #include <string>
 
-namespace cld::methods {
-
-// The params object (already validated by the host against the method's schema).
-nlohmann::json read_params(const holon::Context &ctx);
+namespace holon_cld::methods {
 
 // The model's causal map; HOLON_ERR_INVALID_MODEL with {"path": <JSON Pointer>} when unusable.
 CausalGraph read_graph(const holon::Context &ctx);
@@ -23,4 +21,4 @@ std::size_t variable_param(const CausalGraph &graph, const nlohmann::json &param
 // A JSON string literal, escaped.
 std::string json_string(const std::string &text);
 
-} // namespace cld::methods
+} // namespace holon_cld::methods

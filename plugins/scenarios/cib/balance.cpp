@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <limits>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 std::vector<std::vector<int64_t>> impact_balances(const Matrix &m, const Scenario &s) {
     std::vector<std::vector<int64_t>> balances(static_cast<size_t>(m.descriptor_count()));
@@ -42,4 +42,4 @@ Evaluation evaluate(const Matrix &m, const Scenario &s, const std::vector<bool> 
     return e;
 }
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

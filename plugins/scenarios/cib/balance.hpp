@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 // balances[j][b] = sum over i != j of C[(i, s_i), (j, b)].
 std::vector<std::vector<int64_t>> impact_balances(const Matrix &m, const Scenario &s);
@@ -26,4 +26,4 @@ struct Evaluation {
 // its variant is set from outside). Empty means none is exempt.
 Evaluation evaluate(const Matrix &m, const Scenario &s, const std::vector<bool> &exempt = {});
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

@@ -6,7 +6,7 @@
 #include <limits>
 #include <set>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 std::optional<EnsembleRule> ensemble_rule_from_name(std::string_view name) {
     if (name == "all") return EnsembleRule::all;
@@ -74,4 +74,4 @@ EnsembleResult ensemble_search(const std::vector<Matrix> &matrices, EnsembleRule
     return r;
 }
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

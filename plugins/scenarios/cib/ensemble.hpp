@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 enum class EnsembleRule {
     all,      // consistent (within tolerance) for every matrix
@@ -35,4 +35,4 @@ struct EnsembleResult {
 // results holds every candidate.
 EnsembleResult ensemble_search(const std::vector<Matrix> &matrices, EnsembleRule rule, const SearchOptions &options);
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

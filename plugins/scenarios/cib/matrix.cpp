@@ -3,7 +3,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 Matrix::Matrix(std::vector<int> variant_counts) : counts_(std::move(variant_counts)) {
     offsets_.reserve(counts_.size());
@@ -75,4 +75,4 @@ Scenario scenario_at(const std::vector<int> &counts, uint64_t index) {
     return s;
 }
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

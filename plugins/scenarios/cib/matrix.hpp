@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 // A scenario: one variant index per descriptor.
 using Scenario = std::vector<int>;
@@ -51,4 +51,4 @@ Matrix sum(const std::vector<Matrix> &matrices);
 uint64_t scenario_index(const std::vector<int> &counts, const Scenario &s);
 Scenario scenario_at(const std::vector<int> &counts, uint64_t index);
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

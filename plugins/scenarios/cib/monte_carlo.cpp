@@ -7,7 +7,7 @@
 #include <random>
 #include <set>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 SearchResult monte_carlo(const Matrix &m, const SearchOptions &options, const MonteCarloOptions &mc) {
     using Clock = std::chrono::steady_clock;
@@ -56,4 +56,4 @@ SearchResult monte_carlo(const Matrix &m, const SearchOptions &options, const Mo
     return r;
 }
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

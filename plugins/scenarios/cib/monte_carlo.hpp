@@ -6,7 +6,7 @@
 #include "cib/search.hpp"
 #include "cib/succession.hpp"
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 struct MonteCarloOptions {
     uint64_t samples = 100000;
@@ -18,4 +18,4 @@ struct MonteCarloOptions {
 // always false and `count` is the number of distinct accepted scenarios met.
 SearchResult monte_carlo(const Matrix &m, const SearchOptions &options, const MonteCarloOptions &mc);
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

@@ -10,7 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 bool ranks_before(const Found &a, const Found &b) {
     if (a.total_impact_score != b.total_impact_score) return a.total_impact_score > b.total_impact_score;
@@ -287,4 +287,4 @@ std::map<int64_t, uint64_t> inconsistency_histogram(const Matrix &m, const std::
     return h;
 }
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

@@ -15,7 +15,7 @@
 #include <map>
 #include <vector>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 struct SearchOptions {
     int64_t tolerance = 0;      // accept a scenario whose inconsistency is <= tolerance
@@ -62,4 +62,4 @@ void enumerate(const Matrix &m, const std::vector<int> &fixed, bool fixed_exempt
 std::map<int64_t, uint64_t> inconsistency_histogram(const Matrix &m, const std::vector<int> &fixed = {},
                                                     bool fixed_exempt = true);
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

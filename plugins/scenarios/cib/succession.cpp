@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 std::optional<TieRule> tie_rule_from_name(std::string_view name) {
     if (name == "keep-else-first") return TieRule::keep_else_first;
@@ -167,4 +167,4 @@ BasinResult basins(const Matrix &m, const SuccessionOptions &o, const BasinOptio
     return r;
 }
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

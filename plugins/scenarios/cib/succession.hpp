@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace scenarios::cib {
+namespace holon_scenarios::cib {
 
 // Which variant a descriptor takes when several share the highest balance.
 enum class TieRule {
@@ -65,4 +65,4 @@ struct BasinResult {
 };
 BasinResult basins(const Matrix &m, const SuccessionOptions &o, const BasinOptions &b = {});
 
-} // namespace scenarios::cib
+} // namespace holon_scenarios::cib

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-namespace scenarios::formats {
+namespace holon_scenarios::formats {
 namespace {
 
 std::vector<std::string> split_lines(std::string_view text) {
@@ -175,4 +175,4 @@ SolutionList read_sl(std::string_view text) {
     return sl;
 }
 
-} // namespace scenarios::formats
+} // namespace holon_scenarios::formats

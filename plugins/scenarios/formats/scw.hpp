@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace scenarios::formats {
+namespace holon_scenarios::formats {
 
 struct ScwVariant {
     std::string name, description;
@@ -50,4 +50,4 @@ struct SolutionList {
 // Column 5 of a row (numbers[3]) is the total impact score.
 SolutionList read_sl(std::string_view text);
 
-} // namespace scenarios::formats
+} // namespace holon_scenarios::formats

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstdlib>
 
-namespace scenarios::matrix2x2 {
+namespace holon_scenarios::matrix2x2 {
 
 std::vector<Driver> rank_drivers(std::vector<Driver> drivers) {
     std::stable_sort(drivers.begin(), drivers.end(), [](const Driver &a, const Driver &b) {
@@ -38,4 +38,4 @@ int32_t strongest_cross_impact(const cib::Matrix &m, int a, int b) {
     return strongest;
 }
 
-} // namespace scenarios::matrix2x2
+} // namespace holon_scenarios::matrix2x2

@@ -7,7 +7,7 @@
 #include <array>
 #include <vector>
 
-namespace scenarios::matrix2x2 {
+namespace holon_scenarios::matrix2x2 {
 
 struct Driver {
     int descriptor = 0;
@@ -39,4 +39,4 @@ std::array<cib::SearchResult, 4> plausibility(const cib::Matrix &m, const Axis &
 // cross-impacts mean the axes are not independent.
 int32_t strongest_cross_impact(const cib::Matrix &m, int a, int b);
 
-} // namespace scenarios::matrix2x2
+} // namespace holon_scenarios::matrix2x2

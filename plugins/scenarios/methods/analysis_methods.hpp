@@ -2,7 +2,7 @@
 
 #include <holon/plugin.hpp>
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 
 // scenarios.morphological: solution space of a morphological field under cross-consistency.
 struct MorphologicalMethod {
@@ -22,4 +22,4 @@ struct RunMethod {
     void run(holon::Context &ctx);
 };
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

@@ -1,6 +1,6 @@
 #include "methods/axes.hpp"
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 
 std::vector<matrix2x2::Driver> drivers_of(const model::ScenarioSet &set) {
     std::vector<matrix2x2::Driver> drivers;
@@ -45,4 +45,4 @@ std::array<matrix2x2::Axis, 2> axes_from(const model::ScenarioSet &set, const js
     return axes;
 }
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

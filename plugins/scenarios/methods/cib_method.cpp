@@ -1,4 +1,5 @@
 #include "methods/cib_method.hpp"
+#include "scenarios_schemas.hpp"
 
 #include "cib/balance.hpp"
 #include "cib/ensemble.hpp"
@@ -8,70 +9,12 @@
 #include "formats/scw.hpp"
 #include "methods/common.hpp"
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 namespace {
 
-constexpr const char *params_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "set": {"type": "string", "description": "Scenario set id (default: the first set with a cross-impact matrix)."},
-    "matrix": {"type": "string", "description": "Use only this cross-impact matrix (default: all; several make an ensemble)."},
-    "ensemble": {"enum": ["all", "majority", "sum"], "description": "With several matrices: consistent for every matrix, for a majority, or for the sum matrix. Default all."},
-    "tolerance": {"type": "integer", "minimum": 0, "description": "Accept scenarios whose inconsistency is at most this. Default 0."},
-    "fixed": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Descriptor id -> variant id held fixed (interventions, context scenarios)."},
-    "fixed_semantics": {"enum": ["intervention", "filter"], "description": "intervention (default): fixed descriptors need not be consistent themselves; filter: they must be."},
-    "search": {"enum": ["exhaustive", "monte-carlo"]},
-    "samples": {"type": "integer", "minimum": 1},
-    "seed": {"type": "integer", "minimum": 0},
-    "cap": {"type": "integer", "minimum": 0, "description": "Most scenarios listed (the best by total impact score). Default 10000."},
-    "time_budget": {"type": "number", "minimum": 0, "description": "Seconds; 0 = none. A search stopped by it returns truncated: true."},
-    "threads": {"type": "integer", "minimum": 1, "maximum": 64},
-    "histogram": {"type": "boolean", "description": "Add the inconsistency histogram over the whole space (at most 10 million scenarios)."},
-    "succession": {
-      "type": "object", "additionalProperties": false,
-      "properties": {
-        "mode": {"enum": ["global", "adiabatic-first", "adiabatic-max-gap"]},
-        "tie_rule": {"enum": ["keep-else-first", "first", "last"]},
-        "max_starts": {"type": "integer", "minimum": 1},
-        "seed": {"type": "integer", "minimum": 0}
-      }
-    },
-    "evaluate": {"type": "array", "items": {"type": "object", "additionalProperties": {"type": "string"}},
-                 "description": "Scenarios (descriptor id -> variant id) to report impact balances for."},
-    "solution_list": {"type": "string", "description": "Text of a ScenarioWizard .sl file to read against this set."}
-  }
-})";
+constexpr const char *params_schema = schemas::cib_params.data();
 
-constexpr const char *result_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "required": ["count", "truncated", "scenarios"],
-  "properties": {
-    "count": {"type": "integer"},
-    "truncated": {"type": "boolean"},
-    "scenarios": {"type": "array", "items": {
-      "type": "object",
-      "required": ["variants", "total_impact_score", "inconsistency"],
-      "properties": {
-        "variants": {"type": "object", "additionalProperties": {"type": "string"}},
-        "total_impact_score": {"type": "integer"},
-        "inconsistency": {"type": "integer"},
-        "margin": {"type": "integer"},
-        "weakly_consistent": {"type": "boolean"},
-        "matrices_agreeing": {"type": "integer"}
-      }}},
-    "tolerance": {"type": "integer"},
-    "consistency_rule": {"type": "string"},
-    "search": {"type": "object"},
-    "ensemble": {"type": "object"},
-    "histogram": {"type": "array"},
-    "succession": {"type": "object"},
-    "evaluated": {"type": "array"},
-    "solution_list": {"type": "object"}
-  }
-})";
+constexpr const char *result_schema = schemas::cib_result.data();
 
 json scenario_json(const model::ScenarioSet &set, const cib::Found &f) {
     return json{{"variants", variants_json(set, f.scenario)},
@@ -122,8 +65,8 @@ holon::MethodInfo CibMethod::info() {
 }
 
 void CibMethod::run(holon::Context &ctx) {
-    const json params = parse_params(ctx);
-    const json doc = parse_model(ctx);
+    const json params = holon::read_params(ctx);
+    const json doc = holon::read_model(ctx);
     const model::ScenarioSet set = read_set(ctx, doc, params, "cross-impact");
     std::vector<cib::Matrix> matrices;
     std::vector<std::string> matrix_ids;
@@ -291,4 +234,4 @@ void CibMethod::run(holon::Context &ctx) {
     ctx.put_json(out.dump());
 }
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

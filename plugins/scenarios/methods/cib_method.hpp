@@ -2,7 +2,7 @@
 
 #include <holon/plugin.hpp>
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 
 // scenarios.cib: Cross-Impact Balance analysis of a scenario set.
 struct CibMethod {
@@ -10,4 +10,4 @@ struct CibMethod {
     void run(holon::Context &ctx);
 };
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

@@ -1,22 +1,8 @@
 #include "methods/common.hpp"
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 
 void invalid_params(const std::string &message) { throw holon::Error(HOLON_ERR_INVALID_PARAMS, message); }
-
-json parse_params(const holon::Context &ctx) {
-    const std::string_view text = ctx.params_json();
-    if (text.empty()) return json::object();
-    json params = json::parse(text, nullptr, false);
-    if (!params.is_object()) invalid_params("params must be a JSON object");
-    return params;
-}
-
-json parse_model(const holon::Context &ctx) {
-    json model = json::parse(ctx.model_json(), nullptr, false);
-    if (!model.is_object()) throw holon::Error(HOLON_ERR_INVALID_MODEL, "the model is not a JSON object");
-    return model;
-}
 
 model::ScenarioSet read_set(const holon::Context &, const json &model, const json &params, const std::string &kind) {
     try {
@@ -80,4 +66,4 @@ std::string text_param(const json &params, const char *key, const std::string &f
     return it->get<std::string>();
 }
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

@@ -4,18 +4,17 @@
 #include "cib/matrix.hpp"
 #include "model/scenario_set.hpp"
 
+#include <holon/inputs.hpp>
 #include <holon/plugin.hpp>
 #include <nlohmann/json.hpp>
 
 #include <string>
 #include <vector>
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 
 using nlohmann::json;
 
-json parse_params(const holon::Context &ctx);
-json parse_model(const holon::Context &ctx);
 model::ScenarioSet read_set(const holon::Context &ctx, const json &model, const json &params, const std::string &kind);
 
 // {"descriptor id": "variant id", ...} -> one entry per descriptor (-1 where absent).
@@ -31,4 +30,4 @@ std::string text_param(const json &params, const char *key, const std::string &f
 
 [[noreturn]] void invalid_params(const std::string &message);
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

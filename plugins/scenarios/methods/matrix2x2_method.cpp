@@ -1,37 +1,14 @@
 #include "methods/analysis_methods.hpp"
+#include "scenarios_schemas.hpp"
 
 #include "methods/axes.hpp"
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 namespace {
 
-constexpr const char *params_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "set": {"type": "string"},
-    "axes": {"type": "array", "minItems": 2, "maxItems": 2, "items": {
-      "type": "object", "required": ["descriptor"], "additionalProperties": false,
-      "properties": {"descriptor": {"type": "string"}, "poles": {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}}}},
-    "semantics": {"enum": ["filter", "intervention"], "description": "filter (default): fully consistent scenarios with both poles; intervention: poles set from outside, the other descriptors must be consistent."},
-    "matrix": {"type": "string"},
-    "tolerance": {"type": "integer", "minimum": 0},
-    "cap": {"type": "integer", "minimum": 0, "description": "Completions listed per quadrant. Default 20."},
-    "time_budget": {"type": "number", "minimum": 0}
-  }
-})";
+constexpr const char *params_schema = schemas::matrix2x2_params.data();
 
-constexpr const char *result_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "required": ["drivers", "axes", "quadrants", "warnings"],
-  "properties": {
-    "drivers": {"type": "array"}, "axes": {"type": "array"}, "warnings": {"type": "array"},
-    "semantics": {"type": "string"},
-    "quadrants": {"type": "array", "minItems": 4, "maxItems": 4}
-  }
-})";
+constexpr const char *result_schema = schemas::matrix2x2_result.data();
 
 } // namespace
 
@@ -48,8 +25,8 @@ holon::MethodInfo Matrix2x2Method::info() {
 }
 
 void Matrix2x2Method::run(holon::Context &ctx) {
-    const json params = parse_params(ctx);
-    const json doc = parse_model(ctx);
+    const json params = holon::read_params(ctx);
+    const json doc = holon::read_model(ctx);
     const model::ScenarioSet set = read_set(ctx, doc, params, "");
     const auto axes = axes_from(set, params);
     json out{{"warnings", json::array()}};
@@ -133,4 +110,4 @@ void Matrix2x2Method::run(holon::Context &ctx) {
     ctx.put_json(out.dump());
 }
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

@@ -1,35 +1,15 @@
 #include "methods/analysis_methods.hpp"
+#include "scenarios_schemas.hpp"
 
 #include "methods/common.hpp"
 #include "morphological/field.hpp"
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 namespace {
 
-constexpr const char *params_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "set": {"type": "string"},
-    "fixed": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Inference query: parameter id -> value id."},
-    "cap": {"type": "integer", "minimum": 0, "description": "Most configurations listed. Default 1000."},
-    "time_budget": {"type": "number", "minimum": 0},
-    "top": {"type": "integer", "minimum": 0, "description": "Bundles ranked by consistency ratings (when the set has a consistency matrix). Default 10."},
-    "unrated": {"type": "integer", "minimum": 1, "maximum": 5, "description": "Rating of pairs without a consistency cell. Default 3."}
-  }
-})";
+constexpr const char *params_schema = schemas::morphological_params.data();
 
-constexpr const char *result_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "required": ["count", "truncated", "configurations", "survival", "dead_values"],
-  "properties": {
-    "count": {"type": "integer"}, "truncated": {"type": "boolean"}, "configurations": {"type": "array"},
-    "survival": {"type": "object"}, "dead_values": {"type": "array", "items": {"type": "string"}},
-    "exclusions": {"type": "integer"}, "ranking": {"type": "object"}
-  }
-})";
+constexpr const char *result_schema = schemas::morphological_result.data();
 
 } // namespace
 
@@ -46,8 +26,8 @@ holon::MethodInfo MorphologicalMethod::info() {
 }
 
 void MorphologicalMethod::run(holon::Context &ctx) {
-    const json params = parse_params(ctx);
-    const json doc = parse_model(ctx);
+    const json params = holon::read_params(ctx);
+    const json doc = holon::read_model(ctx);
     const model::ScenarioSet set = read_set(ctx, doc, params, "");
     morphological::SolveOptions o;
     o.fixed = fixed_from(set, params.value("fixed", json()));
@@ -95,4 +75,4 @@ void MorphologicalMethod::run(holon::Context &ctx) {
     ctx.put_json(out.dump());
 }
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

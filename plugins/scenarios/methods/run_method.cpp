@@ -1,4 +1,5 @@
 #include "methods/analysis_methods.hpp"
+#include "scenarios_schemas.hpp"
 
 #include "cib/search.hpp"
 #include "methods/axes.hpp"
@@ -6,37 +7,12 @@
 #include <algorithm>
 #include <limits>
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 namespace {
 
-constexpr const char *params_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "set": {"type": "string"},
-    "scenarios": {"enum": ["consistent", "named", "quadrants"], "description": "Which scenarios to run: the CIB-consistent ones (default), the set's named scenarios, or the four quadrants of axes."},
-    "axes": {"type": "array"},
-    "matrix": {"type": "string"},
-    "tolerance": {"type": "integer", "minimum": 0},
-    "fixed": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Descriptor id -> variant id held fixed as an intervention when searching consistent scenarios."},
-    "max_runs": {"type": "integer", "minimum": 1, "description": "Most runs (the best scenarios by total impact score). Default 20."},
-    "range": {"enum": ["mid", "min", "max"], "description": "Value used for a binding given as a range. Default mid."},
-    "outputs": {"type": "array", "items": {"type": "string"}, "description": "Variable names to report (default: every column of the run)."},
-    "start": {"type": "number"}, "stop": {"type": "number"}, "dt": {"type": "number", "exclusiveMinimum": 0}
-  }
-})";
+constexpr const char *params_schema = schemas::run_params.data();
 
-constexpr const char *result_schema = R"({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "required": ["runs", "comparison"],
-  "properties": {
-    "runs": {"type": "array", "items": {"type": "object", "required": ["label", "variants", "overrides"]}},
-    "comparison": {"type": "array"},
-    "truncated": {"type": "boolean"}
-  }
-})";
+constexpr const char *result_schema = schemas::run_result.data();
 
 struct Planned {
     std::string label;
@@ -59,8 +35,8 @@ holon::MethodInfo RunMethod::info() {
 }
 
 void RunMethod::run(holon::Context &ctx) {
-    const json params = parse_params(ctx);
-    const json doc = parse_model(ctx);
+    const json params = holon::read_params(ctx);
+    const json doc = holon::read_model(ctx);
     const model::ScenarioSet set = read_set(ctx, doc, params, "");
     const auto names = model::variable_names(doc);
     const std::string which = text_param(params, "scenarios", "consistent");
@@ -218,4 +194,4 @@ void RunMethod::run(holon::Context &ctx) {
                       {"scenario_source", which}, {"range", range}}.dump());
 }
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

@@ -1,4 +1,5 @@
 #include "methods/scw_methods.hpp"
+#include "scenarios_schemas.hpp"
 
 #include "formats/scw.hpp"
 #include "methods/common.hpp"
@@ -6,18 +7,13 @@
 #include <cctype>
 #include <set>
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 namespace {
 
-constexpr const char *import_params = R"({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-  "additionalProperties": false, "properties": {}})";
-constexpr const char *import_result = R"({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-  "required": ["format", "id", "name", "scenario_sets"], "properties": {"format": {"const": "holon-model/1"}}})";
-constexpr const char *export_params = R"({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-  "additionalProperties": false, "properties": {"set": {"type": "string"}, "matrix": {"type": "string"}}})";
-constexpr const char *export_result = R"({"$schema": "http://json-schema.org/draft-07/schema#", "type": "object",
-  "required": ["blob", "descriptors", "variants"],
-  "properties": {"blob": {"type": "string"}, "descriptors": {"type": "integer"}, "variants": {"type": "integer"}}})";
+constexpr const char *import_params = schemas::scw_import_params.data();
+constexpr const char *import_result = schemas::scw_import_result.data();
+constexpr const char *export_params = schemas::scw_export_params.data();
+constexpr const char *export_result = schemas::scw_export_result.data();
 
 // A model id (^[A-Za-z][A-Za-z0-9_.:-]*$) from free text, unique among `taken`.
 std::string make_id(const std::string &text, const std::string &prefix, std::set<std::string> &taken) {
@@ -122,8 +118,8 @@ holon::MethodInfo ExportScwMethod::info() {
 }
 
 void ExportScwMethod::run(holon::Context &ctx) {
-    const json params = parse_params(ctx);
-    const json doc = parse_model(ctx);
+    const json params = holon::read_params(ctx);
+    const json doc = holon::read_model(ctx);
     const model::ScenarioSet set = read_set(ctx, doc, params, "cross-impact");
     formats::ScwProject p;
     p.title = set.name;
@@ -149,4 +145,4 @@ void ExportScwMethod::run(holon::Context &ctx) {
     ctx.put_json(json{{"blob", name}, {"descriptors", set.descriptors.size()}, {"variants", variants}}.dump());
 }
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

@@ -2,7 +2,7 @@
 
 #include <holon/plugin.hpp>
 
-namespace scenarios::methods {
+namespace holon_scenarios::methods {
 
 // scenarios.import-scw: a ScenarioWizard .scw project -> a holon-model/1 document with one CIB set.
 struct ImportScwMethod {
@@ -16,4 +16,4 @@ struct ExportScwMethod {
     void run(holon::Context &ctx);
 };
 
-} // namespace scenarios::methods
+} // namespace holon_scenarios::methods

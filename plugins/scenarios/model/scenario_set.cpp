@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-namespace scenarios::model {
+namespace holon_scenarios::model {
 
 using nlohmann::json;
 
@@ -149,4 +149,4 @@ std::map<std::string, std::string> variable_names(const json &model) {
     return names;
 }
 
-} // namespace scenarios::model
+} // namespace holon_scenarios::model

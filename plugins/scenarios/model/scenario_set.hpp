@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace scenarios::model {
+namespace holon_scenarios::model {
 
 // A model that cannot be used; the methods turn it into HOLON_ERR_INVALID_MODEL.
 class ModelError : public std::runtime_error {
@@ -73,4 +73,4 @@ morphological::CrossConsistency to_cross_consistency(const ScenarioSet &set);
 // Variable id -> display name over /variables (sd.simulate addresses variables by name).
 std::map<std::string, std::string> variable_names(const nlohmann::json &model);
 
-} // namespace scenarios::model
+} // namespace holon_scenarios::model

@@ -5,7 +5,7 @@
 #include <chrono>
 #include <stdexcept>
 
-namespace scenarios::morphological {
+namespace holon_scenarios::morphological {
 namespace {
 
 void layout(const std::vector<int> &counts, std::vector<int> &offsets, int &size) {
@@ -213,4 +213,4 @@ RankResult rank_bundles(const ConsistencyRatings &ratings, uint64_t top, const S
     return r;
 }
 
-} // namespace scenarios::morphological
+} // namespace holon_scenarios::morphological

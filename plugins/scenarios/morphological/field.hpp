@@ -7,7 +7,7 @@
 #include <set>
 #include <vector>
 
-namespace scenarios::morphological {
+namespace holon_scenarios::morphological {
 
 using Configuration = std::vector<int>; // one value index per parameter
 
@@ -81,4 +81,4 @@ struct RankResult {
 };
 RankResult rank_bundles(const ConsistencyRatings &ratings, uint64_t top, const SolveOptions &options = {});
 
-} // namespace scenarios::morphological
+} // namespace holon_scenarios::morphological

@@ -8,10 +8,10 @@
 namespace {
 
 void all_loops_of_k8(benchmark::State &state) {
-    const cld::CausalGraph g = cld::testing::complete_digraph(8);
+    const holon_cld::CausalGraph g = holon_cld::testing::complete_digraph(8);
     std::uint64_t loops = 0;
     for (auto _ : state) {
-        const cld::LoopInventory inventory = cld::find_loops(g, {});
+        const holon_cld::LoopInventory inventory = holon_cld::find_loops(g, {});
         loops += inventory.summary.count;
         benchmark::DoNotOptimize(inventory.loops.data());
     }
@@ -20,14 +20,14 @@ void all_loops_of_k8(benchmark::State &state) {
 BENCHMARK(all_loops_of_k8)->Unit(benchmark::kMillisecond);
 
 void streamed_loops_of_k12(benchmark::State &state) {
-    const cld::CausalGraph g = cld::testing::complete_digraph(12);
-    cld::LoopSearchOptions options;
+    const holon_cld::CausalGraph g = holon_cld::testing::complete_digraph(12);
+    holon_cld::LoopSearchOptions options;
     options.max_loops = static_cast<std::uint64_t>(state.range(0));
     std::uint64_t loops = 0;
     for (auto _ : state) {
         std::size_t length = 0;
-        const cld::LoopSearchSummary summary =
-            cld::enumerate_loops(g, options, [&](const cld::Loop &loop) { length += loop.links.size(); });
+        const holon_cld::LoopSearchSummary summary =
+            holon_cld::enumerate_loops(g, options, [&](const holon_cld::Loop &loop) { length += loop.links.size(); });
         loops += summary.count;
         benchmark::DoNotOptimize(length);
     }

@@ -25,20 +25,20 @@ void ltm_of_bass(benchmark::State &state) {
     const holon::sd::Model model = bass_model();
     for (auto _ : state) {
         const holon::sd::ltm::LinkScores scores = holon::sd::ltm::link_scores(model, {});
-        cld::CausalGraph graph;
+        holon_cld::CausalGraph graph;
         std::vector<std::vector<double>> series;
         for (const holon::sd::ltm::ScoredLink &link : scores.links) {
             for (const std::string *name : {&link.from, &link.to})
                 if (!graph.find_variable(holon::sd::canonical_name(*name)))
-                    graph.add_variable(cld::Variable{holon::sd::canonical_name(*name), *name, ""});
+                    graph.add_variable(holon_cld::Variable{holon::sd::canonical_name(*name), *name, ""});
             graph.add_link(link.from + "->" + link.to, holon::sd::canonical_name(link.from),
                            holon::sd::canonical_name(link.to),
-                           link.polarity == '+' ? cld::Polarity::positive : cld::Polarity::negative);
+                           link.polarity == '+' ? holon_cld::Polarity::positive : holon_cld::Polarity::negative);
             series.push_back(link.scores);
         }
-        const cld::LoopInventory inventory = cld::find_loops(graph, {});
-        const cld::LoopScores loops = cld::loop_scores(graph, inventory.loops, inventory.summary.partitions, series);
-        const auto periods = cld::dominance(loops, inventory.summary.partitions.size());
+        const holon_cld::LoopInventory inventory = holon_cld::find_loops(graph, {});
+        const holon_cld::LoopScores loops = holon_cld::loop_scores(graph, inventory.loops, inventory.summary.partitions, series);
+        const auto periods = holon_cld::dominance(loops, inventory.summary.partitions.size());
         benchmark::DoNotOptimize(periods.data());
     }
 }

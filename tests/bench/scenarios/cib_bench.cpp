@@ -12,7 +12,7 @@
 
 namespace {
 
-using scenarios::cib::Matrix;
+using holon_scenarios::cib::Matrix;
 
 Matrix random_standardised(int descriptors, uint64_t seed) {
     std::vector<int> counts(static_cast<size_t>(descriptors), 3);
@@ -39,11 +39,11 @@ Matrix random_standardised(int descriptors, uint64_t seed) {
 
 void BM_BranchAndBound(benchmark::State &state) {
     const Matrix m = random_standardised(static_cast<int>(state.range(0)), 2024);
-    scenarios::cib::SearchOptions o;
+    holon_scenarios::cib::SearchOptions o;
     o.threads = static_cast<unsigned>(state.range(1));
     uint64_t found = 0, nodes = 0;
     for (auto _ : state) {
-        const auto r = scenarios::cib::search(m, o);
+        const auto r = holon_scenarios::cib::search(m, o);
         found = r.count;
         nodes = r.nodes;
         benchmark::DoNotOptimize(found);
@@ -59,7 +59,7 @@ void BM_Enumeration(benchmark::State &state) {
     uint64_t found = 0;
     for (auto _ : state) {
         found = 0;
-        scenarios::cib::enumerate(m, {}, true, [&](const scenarios::cib::Scenario &, int64_t ic, int64_t) { found += ic == 0; });
+        holon_scenarios::cib::enumerate(m, {}, true, [&](const holon_scenarios::cib::Scenario &, int64_t ic, int64_t) { found += ic == 0; });
         benchmark::DoNotOptimize(found);
     }
     state.counters["scenarios"] = static_cast<double>(m.scenario_count());

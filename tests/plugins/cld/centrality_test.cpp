@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cld {
+namespace holon_cld {
 namespace {
 
 struct Expected {
@@ -72,4 +72,4 @@ TEST(Centrality, DirectedChainFollowsNetworkxDiGraphConventions) {
 }
 
 } // namespace
-} // namespace cld
+} // namespace holon_cld

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cld {
+namespace holon_cld {
 namespace {
 
 CausalGraph weighted_yeast() {
@@ -211,4 +211,4 @@ TEST(ModelJson, RoundTripAndPreciseErrors) {
 }
 
 } // namespace
-} // namespace cld
+} // namespace holon_cld

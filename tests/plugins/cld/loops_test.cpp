@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <chrono>
 
-namespace cld {
+namespace holon_cld {
 namespace {
 
 std::vector<std::string> ids(const CausalGraph &g, const std::vector<std::size_t> &variables) {
@@ -281,4 +281,4 @@ TEST(Loops, CancellationStopsTheSearch) {
 }
 
 } // namespace
-} // namespace cld
+} // namespace holon_cld

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cld {
+namespace holon_cld {
 namespace {
 
 // Loops a<->b and b<->c share b (one partition); d has a self-link (its own partition).
@@ -94,4 +94,4 @@ TEST(LtmLoopScores, RefusesSeriesThatDoNotMatchTheGraph) {
 }
 
 } // namespace
-} // namespace cld
+} // namespace holon_cld

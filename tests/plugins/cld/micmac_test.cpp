@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-namespace cld {
+namespace holon_cld {
 namespace {
 
 TEST(Micmac, ChainHasAnInfluentialARelayBAndADependentC) {
@@ -74,4 +74,4 @@ TEST(Micmac, QuadrantNamesAreStable) {
 }
 
 } // namespace
-} // namespace cld
+} // namespace holon_cld

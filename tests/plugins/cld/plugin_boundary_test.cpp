@@ -170,7 +170,7 @@ TEST_F(CldPlugin, TheWorkedExampleModelIsAValidSharedModel) {
     std::stringstream text;
     text << in.rdbuf();
     expect_valid_model(text.str());
-    expect_valid_model(cld::testing::yeast_alcohol_model_json());
+    expect_valid_model(holon_cld::testing::yeast_alcohol_model_json());
     TestRun r(text.str(), "{}");
     ASSERT_EQ(run("cld.loops", r), HOLON_OK) << r.error_message;
     const json result = json::parse(r.result);
@@ -183,7 +183,7 @@ TEST_F(CldPlugin, TheWorkedExampleModelIsAValidSharedModel) {
 }
 
 TEST_F(CldPlugin, LoopsOfTheYeastModel) {
-    TestRun r(cld::testing::yeast_alcohol_model_json(), "{}");
+    TestRun r(holon_cld::testing::yeast_alcohol_model_json(), "{}");
     ASSERT_EQ(run("cld.loops", r), HOLON_OK) << r.error_message;
     expect_valid(descriptor("cld.loops")->result_schema, r.result);
     const json result = json::parse(r.result);
@@ -201,7 +201,7 @@ TEST_F(CldPlugin, LoopsOfTheYeastModel) {
 }
 
 TEST_F(CldPlugin, LoopsCappedOnK12AreTruncated) {
-    const cld::CausalGraph k12 = cld::testing::complete_digraph(12);
+    const holon_cld::CausalGraph k12 = holon_cld::testing::complete_digraph(12);
     json model = {{"variables", json::array()}, {"links", json::array()}};
     for (const auto &v : k12.variables()) model["variables"].push_back({{"id", v.id}, {"name", v.name}});
     for (const auto &l : k12.links())
@@ -223,7 +223,7 @@ TEST_F(CldPlugin, LoopsCappedOnK12AreTruncated) {
 }
 
 TEST_F(CldPlugin, LoopsThroughAnUnknownVariableIsAParamsError) {
-    TestRun r(cld::testing::yeast_alcohol_model_json(), R"({"through": "sunshine"})");
+    TestRun r(holon_cld::testing::yeast_alcohol_model_json(), R"({"through": "sunshine"})");
     EXPECT_EQ(run("cld.loops", r), HOLON_ERR_INVALID_PARAMS);
     EXPECT_NE(r.error_message.find("sunshine"), std::string::npos);
 }
@@ -235,7 +235,7 @@ TEST_F(CldPlugin, BrokenModelIsAModelErrorWithAPath) {
 }
 
 TEST_F(CldPlugin, CentralityStatesItsConventions) {
-    TestRun r(cld::testing::yeast_alcohol_model_json(), R"({"directed": true})");
+    TestRun r(holon_cld::testing::yeast_alcohol_model_json(), R"({"directed": true})");
     ASSERT_EQ(run("cld.centrality", r), HOLON_OK) << r.error_message;
     expect_valid(descriptor("cld.centrality")->result_schema, r.result);
     const json result = json::parse(r.result);
@@ -249,7 +249,7 @@ TEST_F(CldPlugin, CentralityStatesItsConventions) {
 }
 
 TEST_F(CldPlugin, ExportsSvgWithHighlightedLoops) {
-    TestRun r(cld::testing::yeast_alcohol_model_json(), R"({"format": "svg", "highlight_loops": ["L1", "L3"]})");
+    TestRun r(holon_cld::testing::yeast_alcohol_model_json(), R"({"format": "svg", "highlight_loops": ["L1", "L3"]})");
     ASSERT_EQ(run("cld.export", r), HOLON_OK) << r.error_message;
     expect_valid(descriptor("cld.export")->result_schema, r.result);
     ASSERT_EQ(r.blobs.count("cld.svg"), 1u);
@@ -258,18 +258,18 @@ TEST_F(CldPlugin, ExportsSvgWithHighlightedLoops) {
     EXPECT_NE(r.blobs["cld.svg"].second.find("L3 (B)"), std::string::npos);
     EXPECT_EQ(json::parse(r.result)["highlighted_loops"], json::parse(R"(["L1", "L3"])"));
 
-    TestRun missing(cld::testing::yeast_alcohol_model_json(), R"({"format": "dot", "highlight_loops": ["L9"]})");
+    TestRun missing(holon_cld::testing::yeast_alcohol_model_json(), R"({"format": "dot", "highlight_loops": ["L9"]})");
     EXPECT_EQ(run("cld.export", missing), HOLON_ERR_INVALID_PARAMS);
 }
 
 TEST_F(CldPlugin, GraphmlExportImportsBackIntoTheSameModel) {
-    TestRun exported(cld::testing::yeast_alcohol_model_json(), R"({"format": "graphml"})");
+    TestRun exported(holon_cld::testing::yeast_alcohol_model_json(), R"({"format": "graphml"})");
     ASSERT_EQ(run("cld.export", exported), HOLON_OK) << exported.error_message;
     TestRun imported("", "{}", exported.blobs.at("cld.graphml").second);
     ASSERT_EQ(run("cld.import-graphml", imported), HOLON_OK) << imported.error_message;
     expect_valid(descriptor("cld.import-graphml")->result_schema, imported.result);
     expect_valid_model(imported.result);
-    json original = json::parse(cld::testing::yeast_alcohol_model_json());
+    json original = json::parse(holon_cld::testing::yeast_alcohol_model_json());
     json back = json::parse(imported.result);
     for (auto &link : original["links"])
         if (!link.contains("delay")) link["delay"] = false;

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-namespace cld::testing {
+namespace holon_cld::testing {
 
 CausalGraph complete_digraph(std::size_t n) {
     CausalGraph g;
@@ -75,4 +75,4 @@ CausalGraph florentine_families() {
     return g;
 }
 
-} // namespace cld::testing
+} // namespace holon_cld::testing

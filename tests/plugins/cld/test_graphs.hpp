@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <string>
 
-namespace cld::testing {
+namespace holon_cld::testing {
 
 // The complete digraph K_n: variables v00..v(n-1), every ordered pair linked "+".
 CausalGraph complete_digraph(std::size_t n);
@@ -18,4 +18,4 @@ std::string yeast_alcohol_model_json();
 // Padgett & Ansell's Florentine marriage ties as shipped in networkx (15 families, 20 ties).
 CausalGraph florentine_families();
 
-} // namespace cld::testing
+} // namespace holon_cld::testing

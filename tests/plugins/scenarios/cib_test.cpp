@@ -13,7 +13,7 @@
 #include <random>
 #include <set>
 
-namespace scenarios {
+namespace holon_scenarios {
 namespace {
 
 using cib::Scenario;
@@ -291,4 +291,4 @@ TEST(CibMonteCarlo, FindsConsistentScenariosReproducibly) {
 }
 
 } // namespace
-} // namespace scenarios
+} // namespace holon_scenarios

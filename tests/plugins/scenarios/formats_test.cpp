@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-namespace scenarios {
+namespace holon_scenarios {
 namespace {
 
 // The layout ScenarioWizard 4.0 writes (the CIB_global sample), with its blank description lines.
@@ -86,4 +86,4 @@ TEST(Sl, ReadsTheSolutionListAndItsScoresMatchTheSearch) {
 }
 
 } // namespace
-} // namespace scenarios
+} // namespace holon_scenarios

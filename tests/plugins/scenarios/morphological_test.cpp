@@ -5,7 +5,7 @@
 
 #include <random>
 
-namespace scenarios {
+namespace holon_scenarios {
 namespace {
 
 using morphological::Configuration;
@@ -109,4 +109,4 @@ TEST(ConsistencyRatings, RankBundlesAndKeepTheLowestRating) {
 }
 
 } // namespace
-} // namespace scenarios
+} // namespace holon_scenarios

@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-namespace scenarios::test {
+namespace holon_scenarios::test {
 namespace {
 
 cib::Matrix from_rows(const std::vector<int> &counts, const std::vector<std::vector<int>> &rows) {
@@ -84,4 +84,4 @@ std::string cib_global_label(const cib::Scenario &s) {
     return out;
 }
 
-} // namespace scenarios::test
+} // namespace holon_scenarios::test

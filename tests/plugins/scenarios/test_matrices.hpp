@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-namespace scenarios::test {
+namespace holon_scenarios::test {
 
 cib::Matrix somewhereland();
 cib::Matrix cib_global();
@@ -16,4 +16,4 @@ std::string somewhereland_label(const cib::Scenario &s);
 // "Ntl/Alrt/Stag" style labels of CIB_global.
 std::string cib_global_label(const cib::Scenario &s);
 
-} // namespace scenarios::test
+} // namespace holon_scenarios::test
