@@ -4,7 +4,7 @@
 #include "batch/journal.hpp"
 #include "batch/references.hpp"
 #include "batch/run_state.hpp"
-#include "batch/sha256.hpp"
+#include "digest/sha256.hpp"
 #include "batch/warm_gnuplot.hpp"
 
 #include <holon/holon_plugin.h>
@@ -168,11 +168,11 @@ private:
             } catch (const std::exception &e) {
                 throw JobError("/inputs/" + input.name, e.what());
             }
-            inputs_digest += input.name + "=" + sha256_hex(text) + "\n";
+            inputs_digest += input.name + "=" + digest::sha256_hex(text) + "\n";
             models_[input.name] = std::move(text);
         }
         // The job's identity covers its inputs: a changed model file must not reuse old results.
-        job_hash_ = sha256_hex(spec_.hash + "\n" + inputs_digest);
+        job_hash_ = digest::sha256_hex(spec_.hash + "\n" + inputs_digest);
     }
 
     void open_output() {

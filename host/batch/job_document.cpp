@@ -3,7 +3,8 @@
 #include "batch/job_spec.hpp"
 #include "batch/references.hpp"
 #include "batch/sampling.hpp"
-#include "batch/sha256.hpp"
+#include "digest/sha256.hpp"
+#include "embedded_batch_schema.hpp"
 #include "jsonschema/json_schema.hpp"
 
 #include "yaml/yaml_json.hpp"
@@ -15,6 +16,12 @@
 #include <sstream>
 
 namespace holon::batch {
+
+const std::string &job_schema_text() {
+    static const std::string text(embedded::batch_job_schema);
+    return text;
+}
+
 namespace {
 
 constexpr uint64_t max_job_bytes = 16ull << 20;
@@ -144,7 +151,7 @@ void read_sweep(const nlohmann::json &sweep, const std::string &where, StepSpec 
     }
 }
 
-std::string canonical_hash(const nlohmann::json &doc) { return sha256_hex(doc.dump()); }
+std::string canonical_hash(const nlohmann::json &doc) { return digest::sha256_hex(doc.dump()); }
 
 std::shared_ptr<JobSpec> build_spec(nlohmann::json doc, const std::string &source_name, const std::filesystem::path &base_dir) {
     if (auto v = job_schema().validate(doc); !v.empty()) {

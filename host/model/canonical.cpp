@@ -2,10 +2,9 @@
 #include <sstream>
 #include <string>
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
 #include <nlohmann/json.hpp>
 
+#include "digest/sha256.hpp"
 #include "model/model.hpp"
 
 namespace holon::model {
@@ -94,9 +93,7 @@ std::string canonical(const nlohmann::json& doc) {
 
 std::string hash(const nlohmann::json& doc) {
     const std::string text = canonical(doc);
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-    engine.update(text);
-    return "sha256:" + Poco::DigestEngine::digestToHex(engine.digest());
+    return "sha256:" + digest::sha256_hex(text);
 }
 
 }  // namespace holon::model

@@ -84,12 +84,6 @@ std::optional<std::string> base64url_decode(std::string_view text) {
     return out;
 }
 
-std::string sha256_hex(std::string_view bytes) {
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
-    engine.update(bytes.data(), bytes.size());
-    return Poco::DigestEngine::digestToHex(engine.digest());
-}
-
 bool constant_time_equal(std::string_view a, std::string_view b) {
     if (a.size() != b.size()) return false;
     unsigned char difference = 0;

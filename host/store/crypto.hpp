@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "digest/sha256.hpp"
+
 namespace holon::store {
 
 // Bytes from the kernel's CSPRNG (getrandom); throws StoreError if it fails.
@@ -15,8 +17,8 @@ std::string random_bytes(std::size_t count);
 std::string base64url_encode(std::string_view bytes);
 std::optional<std::string> base64url_decode(std::string_view text);
 
-// Lower-case hex SHA-256 of the bytes.
-std::string sha256_hex(std::string_view bytes);
+// Lower-case hex SHA-256 of the bytes (the host's one implementation, in host/digest).
+using holon::digest::sha256_hex;
 
 // Compares without an early exit, so the time taken does not reveal where strings differ.
 bool constant_time_equal(std::string_view a, std::string_view b);

@@ -77,7 +77,8 @@ endfunction()
 #     namespace <ns> { inline constexpr std::string_view <file name without .json> = "..."; }
 # where the name has every character that is not a letter or digit turned into '_':
 # schemas/diagnose.params.json -> diagnose_params. The header's folder is added to the target's
-# private include path: #include "<name.hpp>".
+# private include path: #include "<name.hpp>". Files not ending in .json (the host embeds its
+# OpenAPI YAML the same way) are embedded as they are, unchecked: openapi.yaml -> openapi_yaml.
 function(holon_embed_json target)
   cmake_parse_arguments(ARG "" "HEADER;NAMESPACE" "FILES" ${ARGN})
   if(ARG_UNPARSED_ARGUMENTS OR NOT ARG_HEADER OR NOT ARG_NAMESPACE OR NOT ARG_FILES)
