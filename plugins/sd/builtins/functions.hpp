@@ -3,7 +3,7 @@
 // TREND, INIT, PREVIOUS) are expanded by the compiler into their own stocks or state slots.
 #pragma once
 
-#include "compile/program.hpp"
+#include "vm/program.hpp"
 
 #include <string_view>
 

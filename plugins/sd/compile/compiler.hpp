@@ -4,8 +4,8 @@
 // equation to instructions.
 #pragma once
 
-#include "compile/program.hpp"
 #include "ir/model.hpp"
+#include "vm/program.hpp"
 
 namespace holon::sd {
 

@@ -1,11 +1,11 @@
 #include "ltm/link_scores.hpp"
 
 #include "compile/compiler.hpp"
-#include "compile/dependencies.hpp"
 #include "equations/lexer.hpp"
 #include "ir/error.hpp"
 #include "ir/names.hpp"
 #include "ltm/expand_builtins.hpp"
+#include "structure/dependencies.hpp"
 
 #include <cmath>
 #include <set>

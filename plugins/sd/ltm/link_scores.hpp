@@ -15,8 +15,8 @@
 // T (2020 form).
 #pragma once
 
-#include "engine/simulator.hpp"
 #include "ir/model.hpp"
+#include "vm/simulator.hpp"
 
 #include <stdexcept>
 #include <string>

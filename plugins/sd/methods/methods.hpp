@@ -3,7 +3,7 @@
 
 #include <holon/plugin.hpp>
 
-#include "ltm/link_scores_method.hpp"
+#include "methods/link_scores.hpp"
 
 namespace holon::sd {
 

@@ -1,8 +1,8 @@
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "ir/names.hpp"
 #include "methods/methods.hpp"
 #include "methods/model_source.hpp"
+#include "vm/simulator.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,7 +1,7 @@
-#include "compile/dependencies.hpp"
 #include "methods/methods.hpp"
 #include "methods/model_source.hpp"
 #include "model_json/model_json.hpp"
+#include "structure/dependencies.hpp"
 
 #include <nlohmann/json.hpp>
 

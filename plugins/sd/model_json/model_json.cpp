@@ -1,9 +1,9 @@
 #include "model_json/model_json.hpp"
 
-#include "compile/dependencies.hpp"
 #include "ir/error.hpp"
 #include "ir/names.hpp"
-#include "mdl/sketch.hpp"
+#include "sketch/sketch.hpp"
+#include "structure/dependencies.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -140,10 +140,10 @@ int int_field(const json &j, const char *key) {
 // 11 (valve) or 12 (cloud or comment), half extents, and pipes as links. They are read through
 // the same conversion as a fresh .mdl sketch, the model's variables deciding the kinds.
 View legacy_view(const json &vj, const std::vector<Variable> &variables) {
-    std::vector<mdl::SketchObject> objects;
-    std::vector<mdl::SketchArrow> arrows;
+    std::vector<SketchObject> objects;
+    std::vector<SketchArrow> arrows;
     for (const json &e : vj.value("elements", json::array())) {
-        mdl::SketchObject o;
+        SketchObject o;
         o.type = int_field(e, "type");
         o.id = int_field(e, "id");
         o.name = e.value("name", std::string());
@@ -155,7 +155,7 @@ View legacy_view(const json &vj, const std::vector<Variable> &variables) {
         objects.push_back(std::move(o));
     }
     for (const json &l : vj.value("links", json::array()))
-        arrows.push_back(mdl::SketchArrow{int_field(l, "id"), int_field(l, "from"), int_field(l, "to"), 0, points_from(l)});
+        arrows.push_back(SketchArrow{int_field(l, "id"), int_field(l, "from"), int_field(l, "to"), 0, points_from(l)});
     std::map<std::string, VariableKind> kinds;
     for (const Variable &v : variables) kinds.emplace(canonical_name(v.name), v.kind);
     auto kind_of = [&kinds](const std::string &name) -> std::optional<VariableKind> {
@@ -163,7 +163,7 @@ View legacy_view(const json &vj, const std::vector<Variable> &variables) {
         if (it == kinds.end()) return std::nullopt;
         return it->second;
     };
-    return mdl::view_from_sketch(string_or_empty(vj, "name"), objects, arrows, kind_of);
+    return view_from_sketch(string_or_empty(vj, "name"), objects, arrows, kind_of);
 }
 
 std::vector<View> views_from(const json &views, const std::vector<Variable> &variables) {

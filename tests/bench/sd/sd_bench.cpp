@@ -1,8 +1,8 @@
 // Per-run time of the SD engine against hand-written C++ implementations of the same models
 // (the practical limit), and compile time. Both sides save every variable at every save step.
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "mdl/reader.hpp"
+#include "vm/simulator.hpp"
 #include "xmile/reader.hpp"
 
 #include <benchmark/benchmark.h>

@@ -10,9 +10,9 @@
 #include "reference.hpp"
 
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "ir/error.hpp"
 #include "mdl/reader.hpp"
+#include "vm/simulator.hpp"
 #include "xmile/reader.hpp"
 
 #include <algorithm>

@@ -2,9 +2,9 @@
 // graphical function, through the parser, the compiler and a 10-step run. Only ModelError may
 // escape.
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "equations/parser.hpp"
 #include "ir/error.hpp"
+#include "vm/simulator.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -3,9 +3,9 @@
 // exception, no sanitizer report), whatever the text. No data folder is given, so GET XLS/DIRECT
 // calls fail as ModelError without touching the file system.
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "ir/error.hpp"
 #include "mdl/reader.hpp"
+#include "vm/simulator.hpp"
 
 #include <cstddef>
 #include <cstdint>

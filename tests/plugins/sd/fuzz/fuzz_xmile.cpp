@@ -2,8 +2,8 @@
 // Properties checked: only ModelError escapes read_xmile, compile and run (no crash, no other
 // exception, no sanitizer report), whatever the document.
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "ir/error.hpp"
+#include "vm/simulator.hpp"
 #include "xmile/reader.hpp"
 
 #include <cstddef>

@@ -1,11 +1,11 @@
 // The explicit stock-and-flow forms of SMTH, DELAY1/3/N and INIT simulate exactly as the
 // compiler's own expansion of the builtins.
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "ir/error.hpp"
 #include "ir/names.hpp"
 #include "ltm/expand_builtins.hpp"
 #include "ltm/link_scores.hpp"
+#include "vm/simulator.hpp"
 
 #include <gtest/gtest.h>
 

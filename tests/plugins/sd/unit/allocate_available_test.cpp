@@ -1,10 +1,10 @@
 // Vensim's ALLOCATE AVAILABLE read from .mdl text: the clearing priority splits a scarce supply
 // among requests by their priority profiles (1 rectangular, 2 triangular, 3 normal, 4 exponential).
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "helpers.hpp"
 #include "ir/error.hpp"
 #include "mdl/reader.hpp"
+#include "vm/simulator.hpp"
 
 #include <cmath>
 #include <string>

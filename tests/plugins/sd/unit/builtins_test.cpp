@@ -1,5 +1,5 @@
-#include "engine/simulator.hpp"
 #include "helpers.hpp"
+#include "vm/simulator.hpp"
 
 #include <cmath>
 

@@ -2,9 +2,9 @@
 #pragma once
 
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "ir/names.hpp"
 #include "mdl/reader.hpp"
+#include "vm/simulator.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 // The Vensim .mdl reader: syntax, subscripts, lookups, macros, data files, the sketch, errors,
 // and export to XMILE and back.
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "helpers.hpp"
 #include "ir/error.hpp"
 #include "mdl/reader.hpp"
 #include "model_json/model_json.hpp"
+#include "vm/simulator.hpp"
 #include "xmile/reader.hpp"
 #include "xmile/writer.hpp"
 

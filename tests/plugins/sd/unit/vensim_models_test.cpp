@@ -2,8 +2,8 @@
 // Growth standard run (population peaks in the 2020s-2030s, then declines) and C-LEARN v77
 // simulates 1850-2100 without NaN.
 #include "compile/compiler.hpp"
-#include "engine/simulator.hpp"
 #include "mdl/reader.hpp"
+#include "vm/simulator.hpp"
 
 #include <gtest/gtest.h>
 

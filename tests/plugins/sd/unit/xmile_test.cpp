@@ -1,7 +1,7 @@
-#include "compile/dependencies.hpp"
 #include "helpers.hpp"
 #include "ir/error.hpp"
 #include "model_json/model_json.hpp"
+#include "structure/dependencies.hpp"
 #include "xmile/reader.hpp"
 #include "xmile/writer.hpp"
 

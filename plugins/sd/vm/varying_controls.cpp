@@ -3,8 +3,8 @@
 // from the stocks at that time), then the step's values; the step is saved when SAVEPER divides
 // the time since the start (every step when SAVEPER is not longer than the step); the run ends
 // when the time passes the final time of that moment; the stocks then advance by that step's dt.
-#include "engine/simulator.hpp"
 #include "ir/error.hpp"
+#include "vm/simulator.hpp"
 
 #include <cmath>
 #include <sstream>

@@ -1,4 +1,4 @@
-#include "compile/dependencies.hpp"
+#include "structure/dependencies.hpp"
 
 #include "equations/parser.hpp"
 #include "ir/error.hpp"

@@ -1,8 +1,8 @@
 // Simulator::run_cvode: the model's stocks integrated by SUNDIALS CVODE (BDF or Adams, dense
 // Newton), with output at the save times. Values at a save time are computed from the stocks
 // CVODE interpolates there, exactly as a fixed-step run computes them from its stocks.
-#include "engine/simulator.hpp"
 #include "ir/error.hpp"
+#include "vm/simulator.hpp"
 
 #include <cvode/cvode.h>
 #include <nvector/nvector_serial.h>

@@ -1,4 +1,4 @@
-#include "ltm/link_scores_method.hpp"
+#include "methods/link_scores.hpp"
 
 #include "ir/names.hpp"
 #include "ltm/link_scores.hpp"

@@ -1,11 +1,11 @@
 // Runs a compiled Program with fixed-step Euler, RK2 (Heun) or RK4, as XMILE and Stella define
 // them: values at a time are computed from the stocks at that time, saved, and then the stocks
-// advance by one dt. Or with SUNDIALS CVODE (engine/cvode.cpp), variable step, output at the
+// advance by one dt. Or with SUNDIALS CVODE (vm/cvode.cpp), variable step, output at the
 // save times, for models without per-dt builtins. A Simulator keeps its buffers between runs so
 // repeated runs do not allocate.
 #pragma once
 
-#include "compile/program.hpp"
+#include "vm/program.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -45,7 +45,7 @@ public:
     // Throws ModelError on invalid settings (e.g. dt <= 0).
     const Results &run(const RunSettings &settings = {});
     const Results &results() const { return results_; }
-    // CVODE's right-hand side: derivatives of `stocks` at time t (used by engine/cvode.cpp).
+    // CVODE's right-hand side: derivatives of `stocks` at time t (used by vm/cvode.cpp).
     void rhs(double t, const double *stocks, double *derivatives);
 
 private:
@@ -63,7 +63,7 @@ private:
     void run_cvode(const RunSettings &settings, double start, double stop, double save_step);
     void advance(IntegrationMethod method, double t, double dt);
     void clamp_non_negative();
-    // Which of the model's control variables change during this run (engine/varying_controls.cpp).
+    // Which of the model's control variables change during this run (vm/varying_controls.cpp).
     struct VaryingControls {
         bool dt, stop, save_step;
     };

@@ -1,4 +1,4 @@
-#include "engine/simulator.hpp"
+#include "vm/simulator.hpp"
 
 #include "ir/error.hpp"
 
