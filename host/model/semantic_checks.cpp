@@ -392,19 +392,35 @@ void check_unit_tree(Checker& c, const json& units, const Index& unit_ids, const
     }
 }
 
+// A factor of 0 would divide by zero (attenuation) or silence the regulator (amplification):
+// the schema admits 0 for older documents, the VSM cannot compute with it.
+void check_variety_factors(Checker& c, const json& variety, const std::string& path) {
+    for (const char* key : {"attenuation", "amplification"}) {
+        const json* factor = member(variety, key);
+        if (factor != nullptr && factor->is_number() && factor->get<double>() <= 0) {
+            c.report(at(path, key), std::string(key) + " must be a factor greater than 0");
+        }
+    }
+}
+
 void check_organisation(Checker& c, const json& doc, const Indexes& ix) {
     const json* organisation = member(doc, "organisation");
+    const json& units = organisation == nullptr ? empty_array : items(*organisation, "units");
+    const Index unit_ids = c.index(units, "/organisation/units");
+    const json& indicators = items(doc, "indicators");
+    for (std::size_t i = 0; i < indicators.size(); ++i) {
+        c.ref(indicators[i], "unit", unit_ids, at("/indicators", i), "unit");
+    }
     if (organisation == nullptr) {
         return;
     }
-    const json& units = items(*organisation, "units");
-    const Index unit_ids = c.index(units, "/organisation/units");
     check_unit_tree(c, units, unit_ids, "/organisation/units");
     for (std::size_t u = 0; u < units.size(); ++u) {
         const json& roles = items(units[u], "roles");
         for (std::size_t r = 0; r < roles.size(); ++r) {
             c.ref(roles[r], "actor", ix.actors, at(at(at("/organisation/units", u), "roles"), r), "actor");
         }
+        c.refs(units[u], "also_part_of", unit_ids, at("/organisation/units", u), "unit");
     }
     const json& channels = items(*organisation, "channels");
     c.index(channels, "/organisation/channels");
@@ -416,6 +432,7 @@ void check_organisation(Checker& c, const json& doc, const Indexes& ix) {
     c.index(varieties, "/organisation/varieties");
     for (std::size_t i = 0; i < varieties.size(); ++i) {
         c.ref(varieties[i], "unit", unit_ids, at("/organisation/varieties", i), "unit");
+        check_variety_factors(c, varieties[i], at("/organisation/varieties", i));
     }
 }
 

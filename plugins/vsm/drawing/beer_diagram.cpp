@@ -1,0 +1,396 @@
+#include "drawing/beer_diagram.hpp"
+
+#include "drawing/svg_png.hpp"
+
+#include <algorithm>
+#include <sstream>
+#include <vector>
+
+namespace holon_vsm {
+namespace {
+
+using holon_plugins::drawing::xml_escape;
+
+const char *const font = "font-family=\"DejaVu Sans\"";
+
+// Splits text into at most `lines` lines of about `width` characters, at spaces.
+std::vector<std::string> wrap(const std::string &text, std::size_t width, std::size_t lines = 2) {
+    std::vector<std::string> out;
+    std::istringstream words(text);
+    std::string word, line;
+    while (words >> word) {
+        if (!line.empty() && line.size() + 1 + word.size() > width) {
+            out.push_back(line);
+            line.clear();
+        }
+        line += (line.empty() ? "" : " ") + word;
+    }
+    if (!line.empty()) out.push_back(line);
+    if (out.size() > lines) {
+        out.resize(lines);
+        std::string &last = out.back();
+        if (last.size() > width - 1) last.resize(width - 1);
+        last += "…";
+    }
+    return out;
+}
+
+class Svg {
+public:
+    Svg(int width, int height) : width_(width), height_(height) {}
+    void raw(const std::string &s) { body_ << s << '\n'; }
+    void rect(double x, double y, double w, double h, const std::string &fill, const std::string &stroke, double rx = 6,
+              double stroke_width = 2) {
+        body_ << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << w << "\" height=\"" << h << "\" rx=\"" << rx
+              << "\" fill=\"" << fill << "\" stroke=\"" << stroke << "\" stroke-width=\"" << stroke_width << "\"/>\n";
+    }
+    void circle(double cx, double cy, double r, const std::string &fill, const std::string &stroke) {
+        body_ << "<circle cx=\"" << cx << "\" cy=\"" << cy << "\" r=\"" << r << "\" fill=\"" << fill << "\" stroke=\"" << stroke
+              << "\" stroke-width=\"2\"/>\n";
+    }
+    void ellipse(double cx, double cy, double rx, double ry, const std::string &fill, const std::string &stroke) {
+        body_ << "<ellipse cx=\"" << cx << "\" cy=\"" << cy << "\" rx=\"" << rx << "\" ry=\"" << ry << "\" fill=\"" << fill
+              << "\" stroke=\"" << stroke << "\" stroke-width=\"2\"/>\n";
+    }
+    void line(double x1, double y1, double x2, double y2, const std::string &style) {
+        body_ << "<line x1=\"" << x1 << "\" y1=\"" << y1 << "\" x2=\"" << x2 << "\" y2=\"" << y2 << "\" " << style << "/>\n";
+    }
+    void path(const std::string &d, const std::string &style) { body_ << "<path d=\"" << d << "\" fill=\"none\" " << style << "/>\n"; }
+    // Lines of text centred on (x, y).
+    void text(double x, double y, const std::vector<std::string> &lines, int size, const std::string &extra = "",
+              const char *anchor = "middle") {
+        const double first = y - (static_cast<double>(lines.size()) - 1) * size * 0.6 + size * 0.35;
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            body_ << "<text x=\"" << x << "\" y=\"" << first + static_cast<double>(i) * size * 1.2 << "\" " << font
+                  << " font-size=\"" << size << "\" text-anchor=\"" << anchor << "\" " << extra << ">" << xml_escape(lines[i])
+                  << "</text>\n";
+    }
+    std::string str() const {
+        std::ostringstream out;
+        out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width_ << "\" height=\"" << height_ << "\" viewBox=\"0 0 "
+            << width_ << ' ' << height_ << "\">\n"
+            << "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" "
+               "orient=\"auto-start-reverse\"><path d=\"M0,0 L10,5 L0,10 z\" fill=\"context-stroke\"/></marker></defs>\n"
+            << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
+            << body_.str() << "</svg>\n";
+        return out.str();
+    }
+
+private:
+    int width_, height_;
+    std::ostringstream body_;
+};
+
+// Line styles per channel type; "missing" is an expected channel that is not there.
+const std::string s_command = "stroke=\"#1f2937\" stroke-width=\"3\"";
+const std::string s_bargain = "stroke=\"#6b7280\" stroke-width=\"3\"";
+const std::string s_coordination = "stroke=\"#2563eb\" stroke-width=\"3\"";
+const std::string s_audit = "stroke=\"#059669\" stroke-width=\"2.5\" stroke-dasharray=\"8 4\"";
+const std::string s_algedonic = "stroke=\"#dc2626\" stroke-width=\"2\" stroke-dasharray=\"3 4\"";
+const std::string s_homeostat = "stroke=\"#7c3aed\" stroke-width=\"3\"";
+const std::string s_environment = "stroke=\"#0f766e\" stroke-width=\"2.5\"";
+const std::string s_missing = "stroke=\"#f97316\" stroke-width=\"2.5\" stroke-dasharray=\"2 5\" stroke-linecap=\"round\"";
+const std::string s_s1s1 = "stroke=\"#9333ea\" stroke-width=\"2\"";
+
+struct Level {
+    const Organisation &org;
+    int u;
+    const Unit &unit(int i) const { return org.units[static_cast<std::size_t>(i)]; }
+    bool linked(int a, int b, ChannelType t) const {
+        for (int c : unit(a).channels_out)
+            if (org.channels[static_cast<std::size_t>(c)].to == b && org.channels[static_cast<std::size_t>(c)].type == t) return true;
+        for (int c : unit(a).channels_in)
+            if (org.channels[static_cast<std::size_t>(c)].from == b && org.channels[static_cast<std::size_t>(c)].type == t) return true;
+        return false;
+    }
+    bool internal(ChannelType t, System x, System y) const {
+        for (int c : unit(u).channels_out) {
+            const Channel &ch = org.channels[static_cast<std::size_t>(c)];
+            if (ch.to == u && (ch.type == t || (ch.from_system == x && ch.to_system == y) || (ch.from_system == y && ch.to_system == x)))
+                return true;
+        }
+        return false;
+    }
+    bool out_of(int a, ChannelType t) const {
+        for (int c : unit(a).channels_out)
+            if (org.channels[static_cast<std::size_t>(c)].type == t) return true;
+        return false;
+    }
+    std::string actor_of(int a, System s) const {
+        for (const Role &r : unit(a).roles)
+            if (r.system == s && r.actor >= 0) return org.actors[static_cast<std::size_t>(r.actor)].name;
+        return "";
+    }
+};
+
+// The S2 bar's vertical label, cut to what fits its height (about 9 px per character at 15 px).
+std::string s2_label(const std::string &actor, double height) {
+    const std::size_t fits = static_cast<std::size_t>(std::max(4.0, height / 9.0));
+    std::string label = actor.empty() ? "S2 Coordination" : "S2 Coordination — " + actor;
+    if (label.size() > fits && !actor.empty()) label = "S2 — " + actor;
+    if (label.size() > fits) label = label.substr(0, fits - 1) + "…";
+    return label;
+}
+
+void badge(Svg &svg, double x, double y, int count) {
+    if (count <= 0) return;
+    svg.circle(x, y, 13, "#dc2626", "white");
+    svg.text(x, y, {std::to_string(count)}, 13, "fill=\"white\" font-weight=\"bold\"");
+}
+
+} // namespace
+
+std::string level_svg(const Organisation &org, int u, const FindingCounts &findings) {
+    const Level L{org, u};
+    const Unit &U = org.units.at(static_cast<std::size_t>(u));
+    constexpr std::size_t max_rows = 24;
+    const std::size_t shown = std::min(U.children.size(), max_rows);
+    const int width = 1200;
+    const double row_h = 140, top = 410;
+    const int height = static_cast<int>(top + static_cast<double>(std::max<std::size_t>(shown, 1)) * row_h + 120);
+    Svg svg(width, height);
+    auto count = [&](int unit) { const auto it = findings.find(unit); return it == findings.end() ? 0 : it->second; };
+
+    svg.text(30, 30, {U.name + " — recursion level " + std::to_string(U.level) + " (Beer's viable system diagram)"}, 22,
+             "font-weight=\"bold\"", "start");
+    if (U.parent >= 0) svg.text(30, 58, {"System 1 of " + org.units[static_cast<std::size_t>(U.parent)].name}, 15, "fill=\"#4b5563\"", "start");
+
+    // Metasystem: S5, S4, S3 stacked; S3* to the left of S3.
+    const double mx = 740, mw = 220, bh = 70;
+    const double y5 = 80, y4 = 180, y3 = 280;
+    auto system_box = [&](System s, double y, const char *title, const char *fill) {
+        const bool present = U.has(s);
+        svg.rect(mx, y, mw, bh, present ? fill : "#f3f4f6", present ? "#111827" : "#9ca3af", 4, present ? 2 : 1.5);
+        std::vector<std::string> lines{std::string(title)};
+        const std::string who = L.actor_of(u, s);
+        if (!present) lines.emplace_back("absent");
+        else if (!who.empty()) for (const std::string &w : wrap(who, 26, 1)) lines.push_back(w);
+        else lines.emplace_back("no actor");
+        svg.text(mx + mw / 2, y + bh / 2, lines, 15, present ? "" : "fill=\"#6b7280\"");
+    };
+    system_box(System::S5, y5, "S5 Policy / identity", "#fde68a");
+    system_box(System::S4, y4, "S4 Intelligence", "#bfdbfe");
+    system_box(System::S3, y3, "S3 Control (inside and now)", "#c7d2fe");
+    // S3* sits left of S3.
+    const double ax = 600, aw = 110;
+    {
+        const bool present = U.has(System::S3star);
+        svg.rect(ax, y3 + 5, aw, 60, present ? "#bbf7d0" : "#f3f4f6", present ? "#111827" : "#9ca3af", 4);
+        std::vector<std::string> lines{"S3* Audit"};
+        const std::string who = L.actor_of(u, System::S3star);
+        lines.push_back(!present ? "absent" : who.empty() ? "no actor" : wrap(who, 14, 1)[0]);
+        svg.text(ax + aw / 2, y3 + 35, lines, 13);
+    }
+    // Homeostats between the boxes.
+    const bool s4s5 = L.internal(ChannelType::s4_s5, System::S4, System::S5);
+    const bool s3s4 = L.internal(ChannelType::s3_s4, System::S3, System::S4);
+    // A homeostat works both ways: one arrow down, one up.
+    for (double dx : {-12.0, 12.0}) {
+        const std::string head = dx < 0 ? " marker-end=\"url(#arrow)\"" : " marker-start=\"url(#arrow)\"";
+        svg.line(mx + mw / 2 + dx, y5 + bh, mx + mw / 2 + dx, y4, (s4s5 ? s_homeostat : s_missing) + head);
+        svg.line(mx + mw / 2 + dx, y4 + bh, mx + mw / 2 + dx, y3, (s3s4 ? s_homeostat : s_missing) + head);
+    }
+    svg.line(ax + aw, y3 + 35, mx, y3 + 35, "stroke=\"#111827\" stroke-width=\"2\"");
+    // The outside-and-then environment of S4.
+    const double ex = 300;
+    svg.ellipse(ex, y4 + 35, 180, 62, "#ecfdf5", "#0f766e");
+    svg.text(ex, y4 + 35, wrap(U.environment.empty() ? "Environment: outside and then" : U.environment, 30, 3), 14);
+    bool s4env = false;
+    for (int c : U.channels_out) {
+        const Channel &ch = org.channels[static_cast<std::size_t>(c)];
+        if (ch.type == ChannelType::s4_environment || (ch.from_system == System::S4 && ch.to < 0)) s4env = true;
+    }
+    svg.line(ex + 180, y4 + 35, mx, y4 + 35, (s4env ? s_environment : s_missing) + " marker-start=\"url(#arrow)\" marker-end=\"url(#arrow)\"");
+    badge(svg, mx + mw, y5, count(u));
+    if (U.parent >= 0) {
+        bool represented = false;
+        for (int c : U.channels_out) {
+            const Channel &ch = org.channels[static_cast<std::size_t>(c)];
+            if (ch.to == U.parent && (ch.type == ChannelType::representation || ch.from_system == System::S5)) represented = true;
+        }
+        svg.line(mx + mw / 2, y5, mx + mw / 2, 62, (represented ? s_command : s_missing) + " marker-end=\"url(#arrow)\"");
+        svg.text(mx + mw / 2 + 10, 66, {"to " + org.units[static_cast<std::size_t>(U.parent)].name}, 12, "fill=\"#374151\"", "start");
+    }
+
+    // Operations: environment, operation circle, its management square; the command axis runs
+    // down from S3 through the management squares, S2 stands to their right.
+    const double ox = 560, mgx = 790, mgw = 130, trunk = mgx + mgw / 2, s2x = 1010, audit_x = 655, alg_x = 1150;
+    const double first_y = top + row_h / 2, last_y = top + (static_cast<double>(std::max<std::size_t>(shown, 1)) - 0.5) * row_h;
+    if (shown > 0) {
+        svg.line(trunk - 8, y3 + bh, trunk - 8, last_y - 35, s_command);
+        svg.line(trunk + 8, y3 + bh, trunk + 8, last_y - 35, s_bargain);
+        svg.line(ax + aw / 2, y3 + 65, ax + aw / 2, y3 + 95, s_audit);
+        svg.line(ax + aw / 2, y3 + 95, audit_x, y3 + 95, s_audit);
+        svg.line(audit_x, y3 + 95, audit_x, last_y - 20, s_audit);
+        const bool s2 = U.has(System::S2);
+        if (U.children.size() >= 2 || s2) {
+            svg.rect(s2x, first_y - 50, 46, last_y - first_y + 100, s2 ? "#dbeafe" : "#f3f4f6", s2 ? "#1e3a8a" : "#9ca3af", 4);
+            svg.raw("<text x=\"" + std::to_string(s2x + 28) + "\" y=\"" + std::to_string(first_y + (last_y - first_y) / 2) + "\" " +
+                    font + " font-size=\"15\" text-anchor=\"middle\" transform=\"rotate(-90 " + std::to_string(s2x + 28) + " " +
+                    std::to_string(first_y + (last_y - first_y) / 2) + ")\">" +
+                    xml_escape(s2_label(L.actor_of(u, System::S2), last_y - first_y + 80)) +
+                    "</text>");
+        }
+        svg.line(alg_x, last_y + 50, alg_x, y5 + 35, s_algedonic);
+        svg.line(alg_x, y5 + 35, mx + mw, y5 + 35, s_algedonic + " marker-end=\"url(#arrow)\"");
+    }
+    for (std::size_t i = 0; i < shown; ++i) {
+        const int c = U.children[i];
+        const Unit &C = org.units[static_cast<std::size_t>(c)];
+        const double y = top + (static_cast<double>(i) + 0.5) * row_h;
+        // environment
+        svg.ellipse(ex, y, 170, 48, "#f0fdf4", "#15803d");
+        svg.text(ex, y, wrap(C.environment.empty() ? "Environment of " + C.name : C.environment, 32, 2), 13);
+        bool s1env = false;
+        for (int k : C.channels_out)
+            if (org.channels[static_cast<std::size_t>(k)].type == ChannelType::s1_environment) s1env = true;
+        svg.line(ex + 170, y, ox - 52, y, (s1env ? s_environment : "stroke=\"#86efac\" stroke-width=\"2\"") +
+                                             " marker-start=\"url(#arrow)\" marker-end=\"url(#arrow)\"");
+        // operation and its management
+        svg.circle(ox, y, 52, C.expanded() ? "#fef3c7" : "#fff7ed", "#92400e");
+        svg.text(ox, y, wrap(C.name, 13, 3), 13, "font-weight=\"bold\"");
+        svg.rect(mgx, y - 35, mgw, 70, "#e0e7ff", "#111827", 4);
+        std::string manager = L.actor_of(c, System::S3);
+        if (manager.empty()) manager = L.actor_of(c, System::S1);
+        if (manager.empty()) manager = L.actor_of(c, System::S5);
+        std::vector<std::string> mlines{"Management"};
+        for (const std::string &w : wrap(manager.empty() ? std::string("(unnamed)") : manager, 17, 2)) mlines.push_back(w);
+        svg.text(mgx + mgw / 2, y, mlines, 12);
+        svg.line(ox + 52, y, mgx, y, "stroke=\"#92400e\" stroke-width=\"2\"");
+        badge(svg, ox + 40, y - 40, count(c));
+        // command and bargain arrive at the top of the square; missing ones are dotted
+        const bool command = L.linked(u, c, ChannelType::command), bargain = L.linked(u, c, ChannelType::resource_bargain);
+        if (!command) svg.line(trunk - 8, y - 35 - row_h + 70, trunk - 8, y - 35, s_missing);
+        if (!bargain) svg.line(trunk + 8, y - 35 - row_h + 70, trunk + 8, y - 35, s_missing);
+        const bool audit = L.linked(u, c, ChannelType::audit);
+        svg.line(audit_x, y - 20, ox + 45, y - 26, (audit ? s_audit : s_missing) + " marker-end=\"url(#arrow)\"");
+        if (U.children.size() >= 2) {
+            const bool coordinated = L.linked(u, c, ChannelType::coordination);
+            svg.line(mgx + mgw, y, s2x, y, coordinated ? s_coordination : s_missing);
+        }
+        const bool alarm = L.out_of(c, ChannelType::algedonic);
+        svg.path("M" + std::to_string(ox + 30) + "," + std::to_string(y + 42) + " L" + std::to_string(ox + 30) + "," +
+                     std::to_string(y + 56) + " L" + std::to_string(alg_x) + "," + std::to_string(y + 56),
+                 alarm ? s_algedonic : s_missing);
+        // S1-S1 links, bulging left of the circles
+        for (int k : C.channels_out) {
+            const Channel &ch = org.channels[static_cast<std::size_t>(k)];
+            if (ch.type != ChannelType::s1_s1 || ch.to < 0) continue;
+            const auto j = std::find(U.children.begin(), U.children.begin() + static_cast<std::ptrdiff_t>(shown), ch.to);
+            if (j == U.children.begin() + static_cast<std::ptrdiff_t>(shown)) continue;
+            const double y2 = top + (static_cast<double>(j - U.children.begin()) + 0.5) * row_h;
+            svg.path("M" + std::to_string(ox - 40) + "," + std::to_string(y + 30) + " C" + std::to_string(ox - 110) + "," +
+                         std::to_string(y + 50) + " " + std::to_string(ox - 110) + "," + std::to_string(y2 - 50) + " " +
+                         std::to_string(ox - 40) + "," + std::to_string(y2 - 30),
+                     s_s1s1);
+        }
+    }
+    if (U.children.size() > shown)
+        svg.text(ox, top + static_cast<double>(shown) * row_h + 10,
+                 {"… and " + std::to_string(U.children.size() - shown) + " more operations"}, 14, "fill=\"#4b5563\"");
+    // Legend
+    const double ly = height - 70;
+    struct Key { const std::string *style; const char *label; };
+    const Key keys[] = {{&s_command, "command"},       {&s_bargain, "resource bargain"}, {&s_coordination, "coordination (S2)"},
+                        {&s_audit, "audit (S3*)"},     {&s_algedonic, "algedonic"},      {&s_homeostat, "S3–S4 / S4–S5"},
+                        {&s_environment, "environment"}, {&s_missing, "expected but missing"}};
+    for (std::size_t k = 0; k < std::size(keys); ++k) {
+        const double x = 30 + static_cast<double>(k % 4) * 290, yy = ly + static_cast<double>(k / 4) * 30;
+        svg.line(x, yy, x + 50, yy, *keys[k].style);
+        svg.text(x + 60, yy, {keys[k].label}, 14, "", "start");
+    }
+    return svg.str();
+}
+
+namespace {
+
+struct Box {
+    double w = 0, h = 0;
+};
+
+class Nested {
+public:
+    Nested(const Organisation &org, const FindingCounts &findings, int max_units)
+        : org_(org), findings_(findings), budget_(max_units) {}
+
+    std::string draw() {
+        if (org_.root < 0) return Svg(400, 100).str();
+        const Box b = measure(org_.root);
+        const int width = static_cast<int>(b.w + 40), height = static_cast<int>(b.h + 110);
+        Svg svg(width, height);
+        svg.text(20, 28, {"Recursion levels of " + org_.units[static_cast<std::size_t>(org_.root)].name +
+                          " (unfolded units hold their System 1s; red badges count findings)"}, 18, "font-weight=\"bold\"", "start");
+        place(svg, org_.root, 20, 50);
+        if (hidden_ > 0)
+            svg.text(20, height - 20, {std::to_string(hidden_) + " more units not drawn"}, 14, "fill=\"#4b5563\"", "start");
+        return svg.str();
+    }
+
+private:
+    static constexpr double leaf_w = 150, leaf_h = 64, pad = 14, header = 40;
+    const char *fill(int level) const {
+        static const char *const fills[] = {"#fef9c3", "#e0f2fe", "#ede9fe", "#dcfce7", "#ffe4e6", "#f1f5f9"};
+        return fills[level % 6];
+    }
+    Box measure(int u) {
+        const Unit &U = org_.units[static_cast<std::size_t>(u)];
+        Box b;
+        if (!U.expanded() || budget_ <= 0) {
+            b = {leaf_w, leaf_h};
+        } else {
+            double w = 0, h = 0;
+            for (int c : U.children) {
+                if (--budget_ < 0) {
+                    ++hidden_;
+                    continue;
+                }
+                const Box cb = measure(c);
+                w += cb.w + pad;
+                h = std::max(h, cb.h);
+                drawn_.push_back(c);
+            }
+            b = {std::max(w + pad, leaf_w + 2 * pad), h + header + pad};
+        }
+        boxes_[u] = b;
+        return b;
+    }
+    void place(Svg &svg, int u, double x, double y) {
+        const Unit &U = org_.units[static_cast<std::size_t>(u)];
+        const Box b = boxes_[u];
+        const auto it = findings_.find(u);
+        const int count = it == findings_.end() ? 0 : it->second;
+        if (!U.expanded()) {
+            svg.rect(x, y, b.w, b.h, U.leaf ? "#ffffff" : "#fff7ed", U.leaf ? "#6b7280" : "#f97316", 30, U.leaf ? 1.5 : 2.5);
+            svg.text(x + b.w / 2, y + b.h / 2, wrap(U.name, 18, 2), 13);
+        } else {
+            svg.rect(x, y, b.w, b.h, fill(U.level), "#374151", 8);
+            svg.text(x + 10, y + 20, wrap(U.name + " · level " + std::to_string(U.level), static_cast<std::size_t>(b.w / 8), 1), 14,
+                     "font-weight=\"bold\"", "start");
+            double cx = x + pad;
+            for (int c : U.children) {
+                if (!boxes_.count(c)) continue;
+                place(svg, c, cx, y + header);
+                cx += boxes_[c].w + pad;
+            }
+        }
+        if (count > 0) {
+            svg.circle(x + b.w - 6, y + 6, 12, "#dc2626", "white");
+            svg.text(x + b.w - 6, y + 6, {std::to_string(count)}, 12, "fill=\"white\" font-weight=\"bold\"");
+        }
+    }
+
+    const Organisation &org_;
+    const FindingCounts &findings_;
+    int budget_;
+    int hidden_ = 0;
+    std::vector<int> drawn_;
+    std::map<int, Box> boxes_;
+};
+
+} // namespace
+
+std::string nested_svg(const Organisation &org, const FindingCounts &findings, int max_units) {
+    return Nested(org, findings, max_units).draw();
+}
+
+} // namespace holon_vsm

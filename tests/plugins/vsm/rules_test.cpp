@@ -1,0 +1,157 @@
+// vsm.diagnose rules on their fixtures: the clean organisation triggers nothing, and each
+// fixtures/<code>.model.json triggers exactly its rule on exactly the expected units
+// (fixtures/make_fixtures.py writes them; expected.json holds codes, units and params).
+#include "diagnose/result_json.hpp"
+#include "diagnose/rules.hpp"
+#include "org/organisation.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+using nlohmann::json;
+using namespace holon_vsm;
+
+json load(const std::string &name) {
+    std::ifstream in(std::string(VSM_FIXTURES) + "/" + name);
+    EXPECT_TRUE(in) << name;
+    return json::parse(in);
+}
+
+DiagnoseOptions options_from(const json &params) {
+    DiagnoseOptions o;
+    o.i1_min_operations = params.value("i1_min_operations", o.i1_min_operations);
+    o.i3_max_operations = params.value("i3_max_operations", o.i3_max_operations);
+    o.iii2_max_sources = params.value("iii2_max_sources", o.iii2_max_sources);
+    return o;
+}
+
+// [[code, [unit ids]], ...] in report order.
+json codes_and_units(const Organisation &org, const Diagnosis &d) {
+    json out = json::array();
+    for (const Finding &f : d.findings) {
+        json units = json::array();
+        for (int u : f.units) units.push_back(org.units[static_cast<std::size_t>(u)].id);
+        out.push_back({f.code, units});
+    }
+    return out;
+}
+
+class RuleFixture : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RuleFixture, TriggersExactlyItsRule) {
+    const json expected = load("expected.json").at(GetParam());
+    const std::string file = GetParam() + ".model.json";
+    const Organisation org = read_organisation(load(file));
+    const Diagnosis d = diagnose(org, options_from(expected["params"]));
+    EXPECT_EQ(codes_and_units(org, d), expected["findings"]) << file;
+}
+
+std::vector<std::string> fixture_names() {
+    std::vector<std::string> names;
+    const json expected = load("expected.json");
+    for (auto it = expected.begin(); it != expected.end(); ++it) names.push_back(it.key());
+    return names;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, RuleFixture, ::testing::ValuesIn(fixture_names()), [](const auto &info) {
+    std::string name = info.param;
+    for (char &c : name)
+        if (c == '-') c = '_';
+    return name;
+});
+
+TEST(RuleFixtures, EveryRuleHasAFixture) {
+    const json expected = load("expected.json");
+    for (const RuleInfo &r : rules()) EXPECT_TRUE(expected.contains(r.code)) << r.code;
+}
+
+TEST(Diagnose, CleanModelAssessesEverythingItCanAndSaysWhatIsMissing) {
+    const Organisation org = read_organisation(load("clean.model.json"));
+    const Diagnosis d = diagnose(org, {});
+    ASSERT_EQ(d.not_assessable.size(), 1u);
+    EXPECT_EQ(d.not_assessable[0].code, "III5"); // no channel has a capacity and a demand
+    EXPECT_EQ(d.not_assessable[0].channels, org.channels.size());
+    EXPECT_EQ(d.assessed.size(), rules().size() - 1);
+}
+
+TEST(Diagnose, NotAssessableNamesTheUnitsAndTheMissingData) {
+    const Organisation org = read_organisation(load("II1.model.json"));
+    const Diagnosis d = diagnose(org, {});
+    const auto ii2 = std::find_if(d.not_assessable.begin(), d.not_assessable.end(), [](const auto &n) { return n.code == "II2"; });
+    ASSERT_NE(ii2, d.not_assessable.end());
+    ASSERT_EQ(ii2->units.size(), 1u);
+    EXPECT_EQ(org.units[static_cast<std::size_t>(ii2->units[0])].id, "a");
+    EXPECT_NE(ii2->missing.find("identity_claims"), std::string::npos);
+    EXPECT_EQ(std::count(d.assessed.begin(), d.assessed.end(), "II2"), 0);
+}
+
+TEST(Diagnose, DisabledRulesAreNeitherAssessedNorReported) {
+    const Organisation org = read_organisation(load("II5.model.json"));
+    DiagnoseOptions o;
+    o.disabled = {"II5", "III5"};
+    const Diagnosis d = diagnose(org, o);
+    EXPECT_TRUE(d.findings.empty());
+    EXPECT_TRUE(d.not_assessable.empty());
+    EXPECT_EQ(d.assessed.size(), rules().size() - 2);
+    const json result = diagnosis_json(org, d, o);
+    EXPECT_EQ(result["params_used"]["disabled"], json::parse(R"(["II5", "III5"])"));
+}
+
+TEST(Diagnose, FindingsCarryIdsAndNames) {
+    const Organisation org = read_organisation(load("II11.model.json"));
+    const Diagnosis d = diagnose(org, {});
+    const json result = diagnosis_json(org, d, {});
+    ASSERT_EQ(result["findings"].size(), 1u);
+    const json &f = result["findings"][0];
+    EXPECT_EQ(f["name"], "Lack or insufficient development of System 3*");
+    EXPECT_EQ(f["severity"], "warning");
+    EXPECT_EQ(f["level"], 1);
+    EXPECT_EQ(f["unit_names"], json::parse(R"(["Acute care", "Ward 2"])"));
+    EXPECT_EQ(f["message"], "Ward 2 (a2) is never audited: no audit channel from System 3* of Acute care (a)");
+}
+
+// T-VSM-5 of the brief: root -> division -> team; the team's algedonic channel stops at the
+// division until the division passes it on to the root.
+TEST(Diagnose, AlgedonicPathsCrossRecursionLevels) {
+    json m = json::parse(R"({"organisation": {"units": [
+        {"id": "root", "name": "Root"}, {"id": "div", "name": "Division", "parent": "root"},
+        {"id": "team", "name": "Team", "parent": "div", "leaf": true}],
+      "channels": [{"id": "c1", "type": "algedonic", "from": "team", "to": "div", "to_system": "S5"}]}})");
+    DiagnoseOptions only;
+    for (const RuleInfo &r : rules())
+        if (std::string(r.code) != "III4") only.disabled.insert(r.code);
+    Organisation org = read_organisation(m);
+    Diagnosis d = diagnose(org, only);
+    ASSERT_EQ(d.findings.size(), 1u);
+    EXPECT_EQ(org.units[static_cast<std::size_t>(d.findings[0].units[0])].id, "team");
+    m["organisation"]["channels"].push_back({{"id", "c2"}, {"type", "algedonic"}, {"from", "div"}, {"to", "root"}});
+    org = read_organisation(m);
+    EXPECT_TRUE(diagnose(org, only).findings.empty());
+}
+
+TEST(Organisation, RefusesWhatTheValidatorRefusesWithAPointer) {
+    const auto pointer_of = [](const char *text) {
+        try {
+            read_organisation(json::parse(text));
+        } catch (const ModelError &e) {
+            return e.pointer + ": " + e.what();
+        }
+        return std::string("accepted");
+    };
+    EXPECT_EQ(pointer_of(R"({"organisation": {"units": [{"id": "r", "name": "R"}],
+                              "channels": [{"id": "c", "type": "command", "from": "r", "to": "ghost"}]}})"),
+              "/organisation/channels/0/to: unknown unit 'ghost'");
+    EXPECT_EQ(pointer_of(R"({"organisation": {"units": [{"id": "r", "name": "R"}],
+                              "varieties": [{"id": "v", "unit": "r", "of": "x", "states": -3}]}})"),
+              "/organisation/varieties/0/states: states must not be negative");
+    EXPECT_EQ(pointer_of(R"({"organisation": {"units": [{"id": "r", "name": "R"}, {"id": "a", "name": "A", "parent": "b"},
+                              {"id": "b", "name": "B", "parent": "a"}]}})"),
+              "/organisation/units/1/parent: unit 'a' is its own ancestor (a cycle of parents)");
+}
+
+} // namespace
