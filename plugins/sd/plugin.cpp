@@ -1,5 +1,12 @@
-#include "methods/methods.hpp"
+// The sd plugin: its methods, nothing else (each in methods/<name>.hpp/.cpp).
+#include "methods/check_units.hpp"
+#include "methods/export_xmile.hpp"
+#include "methods/import_mdl.hpp"
+#include "methods/import_xmile.hpp"
+#include "methods/link_scores.hpp"
+#include "methods/simulate.hpp"
+#include "methods/structure.hpp"
 
 HOLON_PLUGIN("sd", "0.1.0", holon::sd::SimulateMethod, holon::sd::ImportXmileMethod, holon::sd::ImportMdlMethod,
-             holon::sd::ExportXmileMethod,
-             holon::sd::StructureMethod, holon::sd::CheckUnitsMethod, holon::sd::LinkScoresMethod)
+             holon::sd::ExportXmileMethod, holon::sd::StructureMethod, holon::sd::CheckUnitsMethod,
+             holon::sd::LinkScoresMethod)

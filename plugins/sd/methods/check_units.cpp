@@ -1,5 +1,7 @@
-#include "methods/methods.hpp"
+#include "methods/check_units.hpp"
+
 #include "methods/model_source.hpp"
+#include "sd_schemas.hpp"
 #include "units/units.hpp"
 
 #include <nlohmann/json.hpp>
@@ -10,8 +12,7 @@ holon::MethodInfo CheckUnitsMethod::info() {
     holon::MethodInfo i{"sd.check-units", "Check units",
                         "Checks the dimensional consistency of every equation against the declared units: "
                         "findings (warnings) name the variable, the expected and the found units.",
-                        R"({"type":"object","additionalProperties":false})",
-                        R"({"type":"object","required":["findings"]})"};
+                        schemas::check_units_params.data(), schemas::check_units_result.data()};
     i.flags = HOLON_METHOD_FLAG_CONCURRENT;
     return i;
 }

@@ -1,5 +1,7 @@
-#include "methods/methods.hpp"
+#include "methods/export_xmile.hpp"
+
 #include "methods/model_source.hpp"
+#include "sd_schemas.hpp"
 #include "xmile/writer.hpp"
 
 #include <nlohmann/json.hpp>
@@ -10,8 +12,7 @@ holon::MethodInfo ExportXmileMethod::info() {
     holon::MethodInfo i{"sd.export-xmile", "Export XMILE",
                         "Writes the System Dynamics part of the shared model as an XMILE 1.0 document "
                         "(blob model.xmile) that Stella and other XMILE tools can open.",
-                        R"({"type":"object","additionalProperties":false})",
-                        R"({"type":"object","required":["blob","bytes"]})"};
+                        schemas::export_xmile_params.data(), schemas::export_xmile_result.data()};
     i.kind = HOLON_METHOD_KIND_EXPORTER;
     i.flags = HOLON_METHOD_FLAG_CONCURRENT;
     i.formats = "xmile";

@@ -1,7 +1,9 @@
+#include "methods/import_mdl.hpp"
+
 #include "mdl/reader.hpp"
-#include "methods/methods.hpp"
 #include "methods/model_source.hpp"
 #include "model_json/model_json.hpp"
+#include "sd_schemas.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -15,8 +17,7 @@ holon::MethodInfo ImportMdlMethod::info() {
                         "macros expanded, external data (GET XLS/DIRECT ...) read from the model's folder, and the "
                         "sketch kept as views, so the model can be simulated and exported to XMILE. Data variables "
                         "without an equation take their series from `data_files` (.tab/.csv in the model's folder).",
-                        R"({"type":"object","additionalProperties":false,"properties":{"data_files":{"type":"array","items":{"type":"string"}}}})",
-                        R"({"type":"object","required":["format","variables"]})"};
+                        schemas::import_mdl_params.data(), schemas::import_mdl_result.data()};
     i.kind = HOLON_METHOD_KIND_IMPORTER;
     i.flags = HOLON_METHOD_FLAG_CONCURRENT | HOLON_METHOD_FLAG_NO_MODEL;
     i.formats = "mdl";

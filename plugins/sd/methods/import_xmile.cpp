@@ -1,6 +1,8 @@
-#include "methods/methods.hpp"
+#include "methods/import_xmile.hpp"
+
 #include "methods/model_source.hpp"
 #include "model_json/model_json.hpp"
+#include "sd_schemas.hpp"
 #include "xmile/reader.hpp"
 
 namespace holon::sd {
@@ -11,8 +13,7 @@ holon::MethodInfo ImportXmileMethod::info() {
                         "auxiliary becomes a variable with its equation and units, every dependency a causal link "
                         "with its polarity, and the simulation settings, graphical functions and arrays are kept "
                         "under methods.sd so the model can be simulated again.",
-                        R"({"type":"object","additionalProperties":false})",
-                        R"({"type":"object","required":["format","variables"]})"};
+                        schemas::import_xmile_params.data(), schemas::import_xmile_result.data()};
     i.kind = HOLON_METHOD_KIND_IMPORTER;
     i.flags = HOLON_METHOD_FLAG_CONCURRENT | HOLON_METHOD_FLAG_NO_MODEL;
     i.formats = "xmile,stmx";

@@ -4,7 +4,9 @@
 #include "ltm/link_scores.hpp"
 #include "methods/model_source.hpp"
 #include "model_json/model_json.hpp"
+#include "sd_schemas.hpp"
 
+#include <holon/inputs.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -13,50 +15,6 @@
 namespace holon::sd {
 
 namespace {
-
-constexpr const char *params_schema = R"json({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "start": {"type": "number"},
-    "stop": {"type": "number"},
-    "dt": {"type": "number", "exclusiveMinimum": 0},
-    "method": {"type": "string", "enum": ["euler", "rk2", "rk4", "cvode"],
-               "description": "only euler is scored; euler overrides a model that asks for another method"},
-    "flow_to_stock": {"type": "string", "enum": ["2023", "2020"], "default": "2023",
-                      "description": "2023: |Δflow/Δnet flow| (Schoenberg, Hayward & Eberlein 2023); 2020: |flow/net flow|"}
-  }
-})json";
-
-constexpr const char *result_schema = R"json({
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "type": "object",
-  "additionalProperties": false,
-  "required": ["start", "dt", "steps", "flow_to_stock", "time_convention", "links"],
-  "properties": {
-    "start": {"type": "number"},
-    "dt": {"type": "number"},
-    "steps": {"type": "integer", "minimum": 0, "description": "rows of the table link_scores (start..stop by dt)"},
-    "flow_to_stock": {"enum": ["2023", "2020"]},
-    "time_convention": {"type": "string"},
-    "links": {
-      "type": "array",
-      "items": {
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["from", "to", "from_name", "to_name", "polarity", "kind", "column"],
-        "properties": {
-          "from": {"type": "string"}, "to": {"type": "string"},
-          "from_name": {"type": "string"}, "to_name": {"type": "string"},
-          "polarity": {"enum": ["+", "-", "?"]},
-          "kind": {"enum": ["auxiliary", "flow-to-stock"]},
-          "column": {"type": "string", "description": "the link's column in the table link_scores"}
-        }
-      }
-    }
-  }
-})json";
 
 // Variable ids as the shared model gives them (canonical name -> id); slug() when it gives none.
 std::unordered_map<std::string, std::string> model_ids(std::string_view model_json) {
@@ -79,7 +37,7 @@ holon::MethodInfo LinkScoresMethod::info() {
                         "correction (or the 2020 form). The score labelled T describes the change from T to T + dt (the model runs one dt past stop). "
                         "Returns the table 'link_scores' (time and one column per link). Arrayed models and "
                         "equations with stateful builtins are refused.",
-                        params_schema, result_schema};
+                        schemas::link_scores_params.data(), schemas::link_scores_result.data()};
     i.flags = HOLON_METHOD_FLAG_CONCURRENT;
     return i;
 }
@@ -91,8 +49,7 @@ void LinkScoresMethod::run(holon::Context &ctx) {
                      [](const Variable &v) { return v.kind == VariableKind::stock && !v.equation.empty(); }))
         throw holon::Error(HOLON_ERR_INVALID_MODEL,
                            "link scores need a stock-and-flow model: this model has no stock with equations");
-    const nlohmann::json params = nlohmann::json::parse(ctx.params_json(), nullptr, false);
-    if (!params.is_object()) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "params must be a JSON object");
+    const nlohmann::json params = holon::read_params(ctx);
     RunSettings settings;
     if (params.contains("start")) settings.start = params["start"].get<double>();
     if (params.contains("stop")) settings.stop = params["stop"].get<double>();

@@ -1,9 +1,12 @@
+#include "methods/simulate.hpp"
+
 #include "compile/compiler.hpp"
 #include "ir/names.hpp"
-#include "methods/methods.hpp"
 #include "methods/model_source.hpp"
+#include "sd_schemas.hpp"
 #include "vm/simulator.hpp"
 
+#include <holon/inputs.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -14,40 +17,6 @@
 namespace holon::sd {
 
 namespace {
-
-constexpr const char *params_schema = R"json({
-  "type": "object",
-  "additionalProperties": false,
-  "properties": {
-    "overrides": {"type": "object", "additionalProperties": {"type": "number"},
-                  "description": "constant (or stock initial value) by variable name"},
-    "start": {"type": "number"},
-    "stop": {"type": "number"},
-    "dt": {"type": "number", "exclusiveMinimum": 0},
-    "save_step": {"type": "number", "exclusiveMinimum": 0},
-    "method": {"type": "string", "enum": ["euler", "rk2", "rk4", "cvode"]},
-    "cvode_method": {"type": "string", "enum": ["bdf", "adams"], "description": "CVODE's multistep method (default bdf)"},
-    "rtol": {"type": "number", "exclusiveMinimum": 0, "description": "CVODE relative tolerance (default 1e-6)"},
-    "atol": {"type": "number", "exclusiveMinimum": 0, "description": "CVODE absolute tolerance (default 1e-8)"},
-    "max_steps": {"type": "integer", "minimum": 1, "description": "CVODE's budget of internal steps for the run"},
-    "seed": {"type": "integer", "minimum": 0, "description": "seed of the statistical functions' generator (default 1)"},
-    "variables": {"type": "array", "items": {"type": "string"}},
-    "bench": {"type": "integer", "minimum": 1, "maximum": 1000000,
-              "description": "run this many simulations after one warm-up and report timings instead of the series"}
-  }
-})json";
-
-constexpr const char *result_schema = R"({
-  "type": "object",
-  "oneOf": [{"required": ["steps", "rows", "columns", "method", "compile_ms", "run_ms"]}, {"required": ["bench"]}],
-  "properties": {
-    "steps": {"type": "integer"}, "rows": {"type": "integer"}, "columns": {"type": "array", "items": {"type": "string"}},
-    "method": {"type": "string"}, "start": {"type": "number"}, "stop": {"type": "number"}, "dt": {"type": "number"},
-    "save_step": {"type": "number"}, "compile_ms": {"type": "number"}, "run_ms": {"type": "number"},
-    "warnings": {"type": "array", "items": {"type": "string"},
-                 "description": "what the run survived but should be looked at, e.g. a computed subscript outside its dimension, whose value is then NaN"}
-  }
-})";
 
 std::string number_text(double v) {
     char buf[32];
@@ -102,15 +71,14 @@ holon::MethodInfo SimulateMethod::info() {
                         "'series' (a time column and one column per variable, array elements as name[e1,e2]). "
                         "Constants and initial values can be overridden by name; start, stop, dt and save_step "
                         "default to the model's settings.",
-                        params_schema, result_schema};
+                        schemas::simulate_params.data(), schemas::simulate_result.data()};
     i.flags = HOLON_METHOD_FLAG_CONCURRENT;
     return i;
 }
 
 void SimulateMethod::run(holon::Context &ctx) {
     Model model = model_from_context(ctx);
-    nlohmann::json params = nlohmann::json::parse(ctx.params_json(), nullptr, false);
-    if (!params.is_object()) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "params must be a JSON object");
+    const nlohmann::json params = holon::read_params(ctx);
     try {
         if (params.contains("overrides"))
             for (const auto &[name, value] : params["overrides"].items()) {

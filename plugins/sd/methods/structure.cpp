@@ -1,6 +1,8 @@
-#include "methods/methods.hpp"
+#include "methods/structure.hpp"
+
 #include "methods/model_source.hpp"
 #include "model_json/model_json.hpp"
+#include "sd_schemas.hpp"
 #include "structure/dependencies.hpp"
 
 #include <nlohmann/json.hpp>
@@ -14,8 +16,7 @@ holon::MethodInfo StructureMethod::info() {
                         "The causal graph of the stock-and-flow model: one node per variable (with its kind) and "
                         "one link per dependency with its polarity (+, - or ? where the equation does not "
                         "determine it).",
-                        R"({"type":"object","additionalProperties":false})",
-                        R"({"type":"object","required":["nodes","links"]})"};
+                        schemas::structure_params.data(), schemas::structure_result.data()};
     i.flags = HOLON_METHOD_FLAG_CONCURRENT;
     return i;
 }

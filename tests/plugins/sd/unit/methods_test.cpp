@@ -1,5 +1,10 @@
 // Runs the plugin's method classes against a fake host context.
-#include "methods/methods.hpp"
+#include "methods/check_units.hpp"
+#include "methods/export_xmile.hpp"
+#include "methods/import_mdl.hpp"
+#include "methods/import_xmile.hpp"
+#include "methods/simulate.hpp"
+#include "methods/structure.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,0 +1,13 @@
+// sd.export-xmile: the shared model's System Dynamics part as an XMILE 1.0 document.
+#pragma once
+
+#include <holon/plugin.hpp>
+
+namespace holon::sd {
+
+struct ExportXmileMethod {
+    static holon::MethodInfo info();
+    void run(holon::Context &ctx);
+};
+
+} // namespace holon::sd

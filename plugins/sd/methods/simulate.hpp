@@ -1,0 +1,13 @@
+// sd.simulate: simulates the stock-and-flow model and returns the table 'series'.
+#pragma once
+
+#include <holon/plugin.hpp>
+
+namespace holon::sd {
+
+struct SimulateMethod {
+    static holon::MethodInfo info();
+    void run(holon::Context &ctx);
+};
+
+} // namespace holon::sd
