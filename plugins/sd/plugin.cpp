@@ -7,6 +7,6 @@
 #include "methods/simulate.hpp"
 #include "methods/structure.hpp"
 
-HOLON_PLUGIN("sd", "0.1.0", holon::sd::SimulateMethod, holon::sd::ImportXmileMethod, holon::sd::ImportMdlMethod,
-             holon::sd::ExportXmileMethod, holon::sd::StructureMethod, holon::sd::CheckUnitsMethod,
-             holon::sd::LinkScoresMethod)
+HOLON_PLUGIN("sd", "0.1.0", holon_sd::SimulateMethod, holon_sd::ImportXmileMethod, holon_sd::ImportMdlMethod,
+             holon_sd::ExportXmileMethod, holon_sd::StructureMethod, holon_sd::CheckUnitsMethod,
+             holon_sd::LinkScoresMethod)

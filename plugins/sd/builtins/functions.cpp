@@ -2,7 +2,7 @@
 
 #include <array>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -67,4 +67,4 @@ const FunctionInfo *find_function(std::string_view canonical_name) {
     return nullptr;
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

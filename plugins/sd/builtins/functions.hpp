@@ -7,7 +7,7 @@
 
 #include <string_view>
 
-namespace holon::sd {
+namespace holon_sd {
 
 enum class FunctionKind {
     unary,      // one instruction, one argument (op)
@@ -45,4 +45,4 @@ struct FunctionInfo {
 // The builtin called `canonical_name`, or nullptr.
 const FunctionInfo *find_function(std::string_view canonical_name);
 
-} // namespace holon::sd
+} // namespace holon_sd

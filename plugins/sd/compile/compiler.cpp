@@ -13,7 +13,7 @@
 #include <numbers>
 #include <unordered_map>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -1457,4 +1457,4 @@ Program compile(const Model &model) {
     return c.run();
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -7,9 +7,9 @@
 #include "ir/model.hpp"
 #include "vm/program.hpp"
 
-namespace holon::sd {
+namespace holon_sd {
 
 // Throws ModelError naming the variable and the problem.
 Program compile(const Model &model);
 
-} // namespace holon::sd
+} // namespace holon_sd

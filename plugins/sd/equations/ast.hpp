@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 enum class ExprKind {
     number,    // value
@@ -35,4 +35,4 @@ using ExprPtr = std::unique_ptr<Expr>;
 // A deep copy (used when one equation body is instantiated for several array elements).
 ExprPtr clone(const Expr &e);
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -208,4 +208,4 @@ std::optional<CallArguments> call_arguments(const std::vector<Token> &tokens, si
     return std::nullopt;
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

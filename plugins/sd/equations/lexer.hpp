@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 enum class TokenKind {
     number, name, op, lparen, rparen, lbracket, rbracket, comma, colon, transpose, kw_if, kw_then, kw_else, end
@@ -34,4 +34,4 @@ struct CallArguments {
 };
 std::optional<CallArguments> call_arguments(const std::vector<Token> &tokens, size_t open, std::string_view equation);
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-namespace holon::sd {
+namespace holon_sd {
 
 ExprPtr clone(const Expr &e) {
     auto c = std::make_unique<Expr>();
@@ -260,4 +260,4 @@ ExprPtr parse_equation(std::string_view equation) {
     return p.parse_all();
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -7,9 +7,9 @@
 
 #include <string_view>
 
-namespace holon::sd {
+namespace holon_sd {
 
 // Parses one equation. Throws ModelError naming the offset and the problem.
 ExprPtr parse_equation(std::string_view equation);
 
-} // namespace holon::sd
+} // namespace holon_sd

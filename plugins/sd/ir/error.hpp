@@ -4,7 +4,7 @@
 #include <stdexcept>
 #include <string>
 
-namespace holon::sd {
+namespace holon_sd {
 
 class ModelError : public std::runtime_error {
 public:
@@ -20,4 +20,4 @@ private:
     int column_;
 };
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -2,7 +2,7 @@
 
 #include "ir/names.hpp"
 
-namespace holon::sd {
+namespace holon_sd {
 
 const char *to_string(VariableKind kind) {
     switch (kind) {
@@ -78,4 +78,4 @@ std::optional<ViewElementKind> view_element_kind_from_string(std::string_view te
     return std::nullopt;
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

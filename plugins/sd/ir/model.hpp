@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 enum class VariableKind { stock, flow, aux };
 
@@ -136,4 +136,4 @@ std::optional<GraphicalFunctionType> graphical_function_type_from_string(std::st
 std::optional<IntegrationMethod> integration_method_from_string(std::string_view text);
 std::optional<ViewElementKind> view_element_kind_from_string(std::string_view text);
 
-} // namespace holon::sd
+} // namespace holon_sd

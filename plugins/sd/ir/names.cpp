@@ -1,6 +1,6 @@
 #include "ir/names.hpp"
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -52,4 +52,4 @@ std::string canonical_name(std::string_view name) {
     return out;
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

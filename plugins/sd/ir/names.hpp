@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-namespace holon::sd {
+namespace holon_sd {
 
 // Lower-cases ASCII letters, strips surrounding quotes and whitespace, and turns every run of
 // spaces, underscores, tabs, newlines and XMILE's escaped newline (the two characters \n) into
@@ -15,4 +15,4 @@ std::string canonical_name(std::string_view name);
 // `s` without leading and trailing spaces, tabs, carriage returns and line feeds.
 std::string trim(std::string_view s);
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd::ltm {
+namespace holon_sd::ltm {
 
 namespace {
 
@@ -167,4 +167,4 @@ private:
 
 void expand_stateful_builtins(Model &model) { Expander(model).run(); }
 
-} // namespace holon::sd::ltm
+} // namespace holon_sd::ltm

@@ -7,11 +7,11 @@
 
 #include "ir/model.hpp"
 
-namespace holon::sd::ltm {
+namespace holon_sd::ltm {
 
 // Expands every such call in the equations of auxiliaries and flows, nested calls included.
 // Throws ModelError on an equation that does not tokenise or a call with the wrong number of
 // arguments, and Unsupported when the order of SMTHN/DELAYN is not a plain number.
 void expand_stateful_builtins(Model &model);
 
-} // namespace holon::sd::ltm
+} // namespace holon_sd::ltm

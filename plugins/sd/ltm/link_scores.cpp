@@ -11,7 +11,7 @@
 #include <set>
 #include <unordered_map>
 
-namespace holon::sd::ltm {
+namespace holon_sd::ltm {
 
 namespace {
 
@@ -209,4 +209,4 @@ LinkScores link_scores(const Model &original, RunSettings settings, FlowStockFor
     return out;
 }
 
-} // namespace holon::sd::ltm
+} // namespace holon_sd::ltm

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd::ltm {
+namespace holon_sd::ltm {
 
 // A model or a request that cannot be scored honestly (arrays, PREVIOUS, TREND, FORCST, pipeline
 // DELAY or random functions inside a scored equation, a non-Euler method).
@@ -60,4 +60,4 @@ double link_score(double partial_change, double total_change, double source_chan
 // does not compile and Unsupported for what cannot be scored.
 LinkScores link_scores(const Model &original, RunSettings settings, FlowStockForm form = FlowStockForm::corrected_2023);
 
-} // namespace holon::sd::ltm
+} // namespace holon_sd::ltm

@@ -21,7 +21,7 @@
 #include <limits>
 #include <sstream>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 namespace {
 
@@ -483,4 +483,4 @@ std::vector<std::string> DataFiles::subscript(const VExpr &call) {
     return out;
 }
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 // A constant, or a series (data: input TIME; lookups: input x) as a graphical function.
 struct DataValue {
@@ -63,4 +63,4 @@ private:
 // point's value just after it (a discrete function with a step right after every point).
 GraphicalFunction look_forward(const GraphicalFunction &gf);
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <limits>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 namespace {
 
@@ -467,4 +467,4 @@ VExprPtr VParser::reference(const VToken &t) {
     return e;
 }
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

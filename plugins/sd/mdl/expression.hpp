@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 enum class VTok { number, name, string, op, lparen, rparen, lbracket, rbracket, comma, semicolon, bang, keyword, end };
 
@@ -58,4 +58,4 @@ private:
     int depth_ = 0;
 };
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

@@ -4,7 +4,7 @@
 #include "ir/names.hpp"
 #include "mdl/expression.hpp"
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 std::string upper(std::string s) {
     for (char &c : s) c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
@@ -150,4 +150,4 @@ std::vector<std::string> numeric_range(const std::string &from, const std::strin
     return out;
 }
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

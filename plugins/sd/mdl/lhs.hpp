@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 std::string upper(std::string s);
 
@@ -37,4 +37,4 @@ bool is_range_definition(const std::string &text, std::string &name, std::string
 // "(a1-a5)" -> a1, a2, ..., a5. Throws ModelError when the ends do not match.
 std::vector<std::string> numeric_range(const std::string &from, const std::string &to);
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

@@ -15,7 +15,7 @@
 #include <functional>
 #include <set>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace mdl {
 namespace {
@@ -960,4 +960,4 @@ Model read_mdl(std::string_view text, const MdlOptions &options) {
     return r.run();
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

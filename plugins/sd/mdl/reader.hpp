@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 struct MdlOptions {
     std::string source_dir;  // where data files named by GET XLS/DIRECT ... are looked up
@@ -24,4 +24,4 @@ struct MdlOptions {
 // Throws ModelError whose message is one line "file:line: problem" (or names the variable).
 Model read_mdl(std::string_view text, const MdlOptions &options = {});
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -3,7 +3,7 @@
 #include "ir/error.hpp"
 #include "ir/names.hpp"
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 namespace {
 
@@ -147,4 +147,4 @@ MdlParts split_mdl(std::string_view text) {
     return parts;
 }
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 struct Record {
     std::string equation; // left and right side, comments removed
@@ -32,4 +32,4 @@ struct MdlParts {
 // Throws ModelError with a line number on an unterminated quote or comment, or an oversized file.
 MdlParts split_mdl(std::string_view text);
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

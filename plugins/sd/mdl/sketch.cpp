@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 namespace {
 
@@ -151,4 +151,4 @@ std::vector<View> parse_sketch(std::string_view sketch) {
     return out;
 }
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

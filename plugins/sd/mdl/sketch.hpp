@@ -8,10 +8,10 @@
 #include <string_view>
 #include <vector>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 // Lines it does not understand are skipped (the sketch is for diagrams, never for simulation);
 // sizes are bounded. Never throws on malformed input.
 std::vector<View> parse_sketch(std::string_view sketch);
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 struct Range {
     std::string name;                  // as written
@@ -50,4 +50,4 @@ struct Symbols {
     }
 };
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

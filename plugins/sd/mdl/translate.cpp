@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <set>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 namespace {
 
@@ -663,4 +663,4 @@ std::string Translator::call(const VExpr &e, const Bindings &b, const Scope *sco
     throw ModelError("unsupported Vensim function '" + upper + "'");
 }
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

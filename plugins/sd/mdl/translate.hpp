@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 // Inside a macro instance: its parameters (as translated argument text) and its own variables'
 // names in the IR.
@@ -56,4 +56,4 @@ private:
     DeriveTable derive_;
 };
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd::mdl {
+namespace holon_sd::mdl {
 
 // Vensim's :NA: is this number, not NaN: models compare against it and compute with it.
 inline constexpr double vensim_na = -1.298074214633707e33;
@@ -45,4 +45,4 @@ struct VExpr {
 
 using VExprPtr = std::unique_ptr<VExpr>;
 
-} // namespace holon::sd::mdl
+} // namespace holon_sd::mdl

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace holon::sd {
+namespace holon_sd {
 
 holon::MethodInfo CheckUnitsMethod::info() {
     holon::MethodInfo i{"sd.check-units", "Check units",
@@ -35,4 +35,4 @@ void CheckUnitsMethod::run(holon::Context &ctx) {
     }
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace holon::sd {
+namespace holon_sd {
 
 holon::MethodInfo ExportXmileMethod::info() {
     holon::MethodInfo i{"sd.export-xmile", "Export XMILE",
@@ -26,4 +26,4 @@ void ExportXmileMethod::run(holon::Context &ctx) {
     ctx.put_json(nlohmann::json{{"blob", "model.xmile"}, {"bytes", xml.size()}, {"variables", m.variables.size()}}.dump());
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

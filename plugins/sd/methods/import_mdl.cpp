@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace holon::sd {
+namespace holon_sd {
 
 holon::MethodInfo ImportMdlMethod::info() {
     holon::MethodInfo i{"sd.import-mdl", "Import Vensim",
@@ -44,4 +44,4 @@ void ImportMdlMethod::run(holon::Context &ctx) {
     }
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -5,7 +5,7 @@
 #include "sd_schemas.hpp"
 #include "xmile/reader.hpp"
 
-namespace holon::sd {
+namespace holon_sd {
 
 holon::MethodInfo ImportXmileMethod::info() {
     holon::MethodInfo i{"sd.import-xmile", "Import XMILE",
@@ -34,4 +34,4 @@ void ImportXmileMethod::run(holon::Context &ctx) {
     }
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <unordered_map>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -107,4 +107,4 @@ void LinkScoresMethod::run(holon::Context &ctx) {
     ctx.progress(1.0, "done");
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

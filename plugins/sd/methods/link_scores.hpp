@@ -3,11 +3,11 @@
 
 #include <holon/plugin.hpp>
 
-namespace holon::sd {
+namespace holon_sd {
 
 struct LinkScoresMethod {
     static holon::MethodInfo info();
     void run(holon::Context &ctx);
 };
 
-} // namespace holon::sd
+} // namespace holon_sd

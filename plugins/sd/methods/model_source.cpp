@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace holon::sd {
+namespace holon_sd {
 
 holon::Error to_holon_error(const ModelError &e, int32_t code) {
     nlohmann::json details = nlohmann::json::object();
@@ -25,4 +25,4 @@ Model model_from_context(const holon::Context &ctx) {
     }
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -14,7 +14,7 @@
 #include <cmath>
 #include <cstdio>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -158,4 +158,4 @@ void SimulateMethod::run(holon::Context &ctx) {
     }
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

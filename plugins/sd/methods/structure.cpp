@@ -9,7 +9,7 @@
 
 #include <map>
 
-namespace holon::sd {
+namespace holon_sd {
 
 holon::MethodInfo StructureMethod::info() {
     holon::MethodInfo i{"sd.structure", "Causal structure",
@@ -35,4 +35,4 @@ void StructureMethod::run(holon::Context &ctx) {
     }
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

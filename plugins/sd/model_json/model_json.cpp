@@ -14,7 +14,7 @@
 #include <map>
 #include <set>
 
-namespace holon::sd {
+namespace holon_sd {
 
 using nlohmann::json;
 
@@ -364,4 +364,4 @@ Model from_model_json(std::string_view text) {
     }
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

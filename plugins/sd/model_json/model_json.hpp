@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-namespace holon::sd {
+namespace holon_sd {
 
 // A holon-model/1 document (JSON text) for the model, with a link for every dependency.
 std::string to_model_json(const Model &model, std::string_view source_format = "xmile");
@@ -22,4 +22,4 @@ Model from_model_json(std::string_view json);
 // A stable identifier for a name: lower case, runs of other characters as '_'.
 std::string slug(std::string_view name);
 
-} // namespace holon::sd
+} // namespace holon_sd

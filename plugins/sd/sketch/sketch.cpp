@@ -8,7 +8,7 @@
 #include <set>
 #include <string>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -119,4 +119,4 @@ View view_from_sketch(std::string name, const std::vector<SketchObject> &objects
     return view;
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

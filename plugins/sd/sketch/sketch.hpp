@@ -11,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 // One sketch object as Vensim writes it: type 10 variable, 11 valve, 12 cloud or comment.
 // Vensim's sizes are half extents around the centre x, y.
@@ -42,4 +42,4 @@ using KindOf = std::function<std::optional<VariableKind>(const std::string &)>;
 View view_from_sketch(std::string name, const std::vector<SketchObject> &objects, const std::vector<SketchArrow> &arrows,
                       const KindOf &kind_of = {});
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -8,7 +8,7 @@
 #include <set>
 #include <unordered_map>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -152,4 +152,4 @@ std::vector<Dependency> dependencies(const Model &model) {
     return out;
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 struct Dependency {
     std::string from; // the model's own variable names
@@ -21,4 +21,4 @@ struct Dependency {
 // values are not causal links and are left out. Throws ModelError on unparsable equations.
 std::vector<Dependency> dependencies(const Model &model);
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -9,7 +9,7 @@
 #include <set>
 #include <unordered_map>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -423,4 +423,4 @@ std::vector<UnitFinding> check_units(const Model &model) {
     return findings;
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 // Base unit (canonical name) -> exponent; never holds a zero exponent.
 using Units = std::map<std::string, int>;
@@ -64,4 +64,4 @@ struct UnitFinding {
 // problems; throws ModelError only for equations that do not parse.
 std::vector<UnitFinding> check_units(const Model &model);
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -14,7 +14,7 @@
 #include <memory>
 #include <string>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -125,4 +125,4 @@ void Simulator::run_cvode(const RunSettings &settings, double start, double stop
     results_.steps = static_cast<size_t>(used);
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

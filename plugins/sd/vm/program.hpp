@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 enum class Op : uint8_t {
     copy,      // d = a
@@ -151,4 +151,4 @@ struct Program {
     size_t variable_count = 0;         // model-level variables (before array expansion)
 };
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -7,7 +7,7 @@
 #include <limits>
 #include <sstream>
 
-namespace holon::sd {
+namespace holon_sd {
 
 double lookup_value(const Lookup &t, double x) {
     const std::vector<double> &xs = t.xs;
@@ -541,4 +541,4 @@ const Results &Simulator::run(const RunSettings &settings) {
     return results_;
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

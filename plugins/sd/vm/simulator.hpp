@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 struct RunSettings {
     std::optional<double> start, stop, dt, save_step;
@@ -92,4 +92,4 @@ private:
 // Evaluates a graphical function (exposed for tests).
 double lookup_value(const Lookup &table, double x);
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -73,4 +73,4 @@ void Simulator::run_varying_controls(VaryingControls varying, IntegrationMethod 
     results_.steps = step_index_;
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -2,7 +2,7 @@
 
 #include "equations/lexer.hpp"
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -76,4 +76,4 @@ bool is_reserved_name(std::string_view canonical) {
            canonical == "pi" || canonical == "self";
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 struct NameReference {
     std::string name;  // as the lexer reads it (quotes removed, bare words joined)
@@ -32,4 +32,4 @@ std::string quoted_name(std::string_view name);
 // Names that the compiler knows without a variable (TIME, DT, ...), canonical.
 bool is_reserved_name(std::string_view canonical);
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -4,9 +4,9 @@
 
 #include <cstddef>
 
-namespace holon::sd {
+namespace holon_sd {
 
 // Far above real models (the largest in the conformance suite have a few thousand variables).
 inline constexpr size_t max_model_variables = 1'000'000;
 
-} // namespace holon::sd
+} // namespace holon_sd

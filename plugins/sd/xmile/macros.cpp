@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -440,4 +440,4 @@ void expand_macros(const std::vector<MacroDefinition> &macros, Model &m) {
     expander.run();
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

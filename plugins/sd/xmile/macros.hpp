@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 struct MacroParameter {
     std::string name;
@@ -42,4 +42,4 @@ inline constexpr int max_macro_calls_per_variable = 10000;
 // and calls that would take the model past max_model_variables (xmile/limits.hpp).
 void expand_macros(const std::vector<MacroDefinition> &macros, Model &m);
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -259,4 +259,4 @@ void flatten_modules(const std::vector<ModelDefinition> &models, size_t root, Mo
                              v.name);
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd {
+namespace holon_sd {
 
 struct ModuleConnection {
     std::string to;   // the input inside the module: "input" or "A.input"
@@ -43,4 +43,4 @@ inline constexpr int max_module_instances = 1000;
 // a module that contains itself, an arrayed variable in a module, or too many instances.
 void flatten_modules(const std::vector<ModelDefinition> &models, size_t root, Model &out);
 
-} // namespace holon::sd
+} // namespace holon_sd

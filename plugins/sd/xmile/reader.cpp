@@ -10,7 +10,7 @@
 #include <cmath>
 #include <cstdlib>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -328,4 +328,4 @@ Model read_xmile(std::string_view document) {
     return model;
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -5,10 +5,10 @@
 
 #include <string_view>
 
-namespace holon::sd {
+namespace holon_sd {
 
 // Throws ModelError with line and column on malformed XML, and naming the variable for
 // structural problems (e.g. a stock without an initial value).
 Model read_xmile(std::string_view document);
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -7,7 +7,7 @@
 #include <map>
 #include <optional>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -264,4 +264,4 @@ void read_views_and_units(const Element &root, Model &model) {
     }
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

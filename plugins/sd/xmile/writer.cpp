@@ -9,7 +9,7 @@
 #include <map>
 #include <sstream>
 
-namespace holon::sd {
+namespace holon_sd {
 
 namespace {
 
@@ -249,4 +249,4 @@ std::string write_xmile(const Model &m) {
     return o.str();
 }
 
-} // namespace holon::sd
+} // namespace holon_sd

@@ -5,8 +5,8 @@
 
 #include <string>
 
-namespace holon::sd {
+namespace holon_sd {
 
 std::string write_xmile(const Model &model);
 
-} // namespace holon::sd
+} // namespace holon_sd

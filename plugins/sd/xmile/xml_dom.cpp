@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <memory>
 
-namespace holon::sd::xml {
+namespace holon_sd::xml {
 
 namespace {
 
@@ -195,4 +195,4 @@ Document parse_repairing(std::string_view document, const Limits &limits) {
     }
 }
 
-} // namespace holon::sd::xml
+} // namespace holon_sd::xml

@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-namespace holon::sd::xml {
+namespace holon_sd::xml {
 
 struct Element {
     std::string name;       // as written, e.g. "isee:prefs"
@@ -49,4 +49,4 @@ Element parse(std::string_view document, const Limits &limits = {});
 // As parse(), and supplies up to limits.max_repairs missing end tags, reporting each.
 Document parse_repairing(std::string_view document, const Limits &limits);
 
-} // namespace holon::sd::xml
+} // namespace holon_sd::xml

@@ -15,7 +15,7 @@
 
 #include <vector>
 
-using namespace holon::sd;
+using namespace holon_sd;
 
 namespace {
 

@@ -26,6 +26,7 @@
 
 namespace fs = std::filesystem;
 using namespace holon;
+namespace sd = holon_sd;
 
 namespace {
 

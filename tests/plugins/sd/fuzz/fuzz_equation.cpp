@@ -10,7 +10,7 @@
 #include <cstdint>
 #include <string>
 
-using namespace holon::sd;
+using namespace holon_sd;
 
 namespace {
 

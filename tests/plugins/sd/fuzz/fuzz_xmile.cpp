@@ -13,16 +13,16 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char *>(data), size);
     try {
-        holon::sd::Model model = holon::sd::read_xmile(text);
-        holon::sd::Program program = holon::sd::compile(model);
-        holon::sd::RunSettings settings;
+        holon_sd::Model model = holon_sd::read_xmile(text);
+        holon_sd::Program program = holon_sd::compile(model);
+        holon_sd::RunSettings settings;
         // Keep runs short: the point is the program, not long simulations.
         double span = (program.sim_specs.stop - program.sim_specs.start) / program.sim_specs.dt;
         if (span >= 0 && span <= 200 && program.initial_slots.size() < 100000) {
-            holon::sd::Simulator sim(program);
+            holon_sd::Simulator sim(program);
             sim.run(settings);
         }
-    } catch (const holon::sd::ModelError &) {
+    } catch (const holon_sd::ModelError &) {
     }
     return 0;
 }

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd::ltm {
+namespace holon_sd::ltm {
 namespace {
 
 std::vector<double> series_of(const Model &m, const std::string &name) {
@@ -83,4 +83,4 @@ TEST(LtmBuiltins, WrongArgumentCountIsAModelError) {
 }
 
 } // namespace
-} // namespace holon::sd::ltm
+} // namespace holon_sd::ltm

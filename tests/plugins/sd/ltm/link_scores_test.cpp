@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::sd::ltm {
+namespace holon_sd::ltm {
 namespace {
 
 Variable var(std::string name, VariableKind kind, std::string equation, std::vector<std::string> in = {},
@@ -208,4 +208,4 @@ TEST(LtmLinkScores, LinksThroughASmoothAreScoredThroughItsStage) {
 }
 
 } // namespace
-} // namespace holon::sd::ltm
+} // namespace holon_sd::ltm

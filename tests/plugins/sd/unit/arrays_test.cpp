@@ -14,7 +14,7 @@
 #include <limits>
 #include <map>
 
-namespace holon::sd::test {
+namespace holon_sd::test {
 
 namespace {
 
@@ -404,15 +404,15 @@ TEST(SdArraysConformance, SubscriptTranspositionInXmileMatchesVensimsOutput) {
     Program p = compile(read_xmile(xml));
     Simulator sim(p);
     const Results &res = sim.run();
-    conformance::Series simulated;
+    holon::conformance::Series simulated;
     simulated.names = res.names;
     simulated.times = res.times;
     simulated.columns.assign(res.names.size(), {});
     for (size_t c = 0; c < res.names.size(); ++c)
         for (size_t row = 0; row < res.times.size(); ++row) simulated.columns[c].push_back(res.value(row, c));
 
-    conformance::Series reference = conformance::read_reference(folder + "/output.tab");
-    conformance::Series wanted; // the reference's output columns only (the rest are the inputs)
+    holon::conformance::Series reference = holon::conformance::read_reference(folder + "/output.tab");
+    holon::conformance::Series wanted; // the reference's output columns only (the rest are the inputs)
     wanted.times = reference.times;
     for (size_t c = 0; c < reference.names.size(); ++c)
         if (reference.names[c].rfind("output", 0) == 0) {
@@ -420,7 +420,7 @@ TEST(SdArraysConformance, SubscriptTranspositionInXmileMatchesVensimsOutput) {
             wanted.columns.push_back(reference.columns[c]);
         }
     ASSERT_EQ(wanted.names.size(), 10u);
-    conformance::Comparison cmp = conformance::compare(wanted, simulated);
+    holon::conformance::Comparison cmp = holon::conformance::compare(wanted, simulated);
     EXPECT_TRUE(cmp.passed) << (cmp.problems.empty() ? std::string() : cmp.problems[0]);
     EXPECT_EQ(cmp.columns_compared, 10u);
 
@@ -442,4 +442,4 @@ TEST(SdArraysConformance, SubscriptTranspositionInXmileMatchesVensimsOutput) {
     EXPECT_NE(column("output_by_position[d2]"), column("output2[industry]"));
 }
 
-} // namespace holon::sd::test
+} // namespace holon_sd::test

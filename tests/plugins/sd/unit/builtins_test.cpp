@@ -3,8 +3,8 @@
 
 #include <cmath>
 
-using namespace holon::sd;
-using namespace holon::sd::test;
+using namespace holon_sd;
+using namespace holon_sd::test;
 
 namespace {
 std::vector<double> run(const std::string &eqn, double stop = 4, double dt = 1, std::vector<Variable> extra = {}) {

@@ -1,8 +1,8 @@
 #include "helpers.hpp"
 #include "ir/error.hpp"
 
-using namespace holon::sd;
-using namespace holon::sd::test;
+using namespace holon_sd;
+using namespace holon_sd::test;
 
 TEST(SdCompile, AlgebraicLoopNamesItsMembers) {
     Model m = model({aux("a", "b + 1"), aux("b", "c * 2"), aux("c", "a"), aux("d", "1")});

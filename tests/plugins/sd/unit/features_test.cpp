@@ -5,8 +5,8 @@
 
 #include <cmath>
 
-using namespace holon::sd;
-using namespace holon::sd::test;
+using namespace holon_sd;
+using namespace holon_sd::test;
 
 namespace {
 

@@ -10,7 +10,7 @@
 
 #include <string>
 
-namespace holon::sd::test {
+namespace holon_sd::test {
 
 // Vensim control equations for .mdl test text: months 0..4, one-month steps.
 inline const char *mdl_controls = R"(
@@ -80,4 +80,4 @@ inline double value_of(std::vector<Variable> vars, const std::string &name) {
     return series(model(std::move(vars), 0, 0, 1), name).at(0);
 }
 
-} // namespace holon::sd::test
+} // namespace holon_sd::test

@@ -13,8 +13,8 @@
 #include <filesystem>
 #include <fstream>
 
-using namespace holon::sd;
-using namespace holon::sd::test;
+using namespace holon_sd;
+using namespace holon_sd::test;
 
 namespace {
 

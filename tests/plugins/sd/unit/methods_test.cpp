@@ -13,7 +13,7 @@
 #include <fstream>
 #include <map>
 
-using namespace holon::sd;
+using namespace holon_sd;
 
 namespace {
 

@@ -2,8 +2,8 @@
 #include "helpers.hpp"
 #include "ir/error.hpp"
 
-using namespace holon::sd;
-using namespace holon::sd::test;
+using namespace holon_sd;
+using namespace holon_sd::test;
 
 namespace {
 double eval(const std::string &eqn) { return value_of({aux("x", eqn)}, "x"); }

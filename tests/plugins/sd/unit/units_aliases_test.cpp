@@ -6,8 +6,8 @@
 
 #include <algorithm>
 
-using namespace holon::sd;
-using namespace holon::sd::test;
+using namespace holon_sd;
+using namespace holon_sd::test;
 
 namespace {
 

@@ -1,8 +1,8 @@
 #include "helpers.hpp"
 #include "units/units.hpp"
 
-using namespace holon::sd;
-using namespace holon::sd::test;
+using namespace holon_sd;
+using namespace holon_sd::test;
 
 TEST(SdUnits, ParsesProductsQuotientsPowersAndDimensionless) {
     EXPECT_EQ(format_units(*parse_units("people/Month")), "people/month");

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-using namespace holon::sd;
+using namespace holon_sd;
 
 namespace {
 

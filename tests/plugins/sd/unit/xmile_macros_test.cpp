@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-using namespace holon::sd;
-using namespace holon::sd::test;
+using namespace holon_sd;
+using namespace holon_sd::test;
 
 namespace {
 

@@ -8,8 +8,8 @@
 #include <cmath>
 #include <map>
 
-using namespace holon::sd;
-using namespace holon::sd::test;
+using namespace holon_sd;
+using namespace holon_sd::test;
 
 namespace {
 

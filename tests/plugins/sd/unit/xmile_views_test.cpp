@@ -12,8 +12,8 @@
 #include <map>
 #include <sstream>
 
-using namespace holon::sd;
-using namespace holon::sd::test;
+using namespace holon_sd;
+using namespace holon_sd::test;
 
 namespace {
 
