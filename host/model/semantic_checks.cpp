@@ -440,6 +440,35 @@ void check_parties(Checker& c, const json& catwoe, const char* key, const std::s
     const json& parties = items(catwoe, key);
     for (std::size_t p = 0; p < parties.size(); ++p) {
         c.ref(parties[p], "actor", ix.actors, at(at(path, key), p), "actor");
+        // Only x- extension data (which satisfies the schema's minProperties) names nobody.
+        if (parties[p].is_object() && member(parties[p], "actor") == nullptr && member(parties[p], "name") == nullptr) {
+            c.report(at(at(path, key), p), "a CATWOE party needs an actor id or a name");
+        }
+    }
+}
+
+// The SSM plugin's structure fields: T's input/output variables, the activities a monitor
+// watches, and the comparison rows a change is traced to.
+void check_ssm_structure(Checker& c, const json& model, const std::string& path, const Index& activities,
+                         const Indexes& ix) {
+    if (const json* catwoe = member(model, "catwoe")) {
+        if (const json* t = member(*catwoe, "transformation")) {
+            const std::string tpath = at(at(path, "catwoe"), "transformation");
+            for (const char* side : {"input_detail", "output_detail"}) {
+                if (const json* detail = member(*t, side)) {
+                    c.ref(*detail, "variable", ix.variables, at(tpath, side), "variable");
+                }
+            }
+        }
+    }
+    const json& list = items(model, "activities");
+    for (std::size_t a = 0; a < list.size(); ++a) {
+        c.refs(list[a], "monitors", activities, at(at(path, "activities"), a), "activity");
+    }
+    const json& changes = items(model, "changes");
+    c.index(changes, at(path, "changes"));
+    for (std::size_t k = 0; k < changes.size(); ++k) {
+        c.refs(changes[k], "rows", activities, at(at(path, "changes"), k), "activity");
     }
 }
 
@@ -474,6 +503,7 @@ void check_activity_models(Checker& c, const json& doc, const Indexes& ix) {
         for (std::size_t r = 0; r < comparison.size(); ++r) {
             c.ref(comparison[r], "activity", activities, at(at(path, "comparison"), r), "activity");
         }
+        check_ssm_structure(c, model, path, activities, ix);
     }
 }
 
