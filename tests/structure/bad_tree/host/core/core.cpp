@@ -1,0 +1,1 @@
+#include "plugins/demo/a/a.hpp"
