@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git
-  libboost-dev libboost-graph-dev libsundials-dev libpoco-dev nlohmann-json3-dev
+  libboost-dev libboost-graph-dev libsundials-dev libpoco-dev libssl-dev openssl nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev libseccomp-dev libcli11-dev
   libyaml-cpp-dev libexpat1-dev libsqlite3-dev libfreexl-dev libgraphviz-dev graphviz librsvg2-dev fonts-dejavu-core gnuplot-nox jq curl wrk
   clang-14 libclang-rt-14-dev libomp-14-dev

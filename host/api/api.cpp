@@ -1,9 +1,13 @@
 #include "api/api.hpp"
 
 #include "api/openapi.hpp"
+#include "api/request_json.hpp"
 #include "api/routes.hpp"
 #include "jobs/job_engine.hpp"
 
+#include <algorithm>
+#include <atomic>
+#include <cctype>
 #include <chrono>
 #include <ctime>
 #include <set>
@@ -30,7 +34,32 @@ struct CompiledRoute {
     std::string method;
     std::vector<std::string> segments;  // "{name}" segments capture
     const RouteDef* def = nullptr;
+    std::vector<std::string> media_types;  // accepted request Content-Types (none: no body)
 };
+
+// "Application/JSON; charset=utf-8" -> "application/json".
+std::string media_type_of(const std::string& content_type) {
+    std::string out = content_type.substr(0, content_type.find(';'));
+    while (!out.empty() && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
+    while (!out.empty() && (out.front() == ' ' || out.front() == '\t')) out.erase(out.begin());
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
+// A body must be sent with one of the media types openapi.yaml documents for the operation.
+// createModel's ?format= names the body's format itself (e.g. ?format=mdl): any type goes then.
+void check_media_type(const CompiledRoute& route, const Request& request) {
+    if (route.media_types.empty()) return;
+    if (route.def->operation_id == "createModel" && request.query_param("format")) return;
+    const std::string type = media_type_of(request.header("Content-Type"));
+    for (const auto& accepted : route.media_types)
+        if (type == accepted) return;
+    std::string list;
+    for (const auto& accepted : route.media_types) list += (list.empty() ? "" : ", ") + accepted;
+    throw problems::unsupported_media_type(
+        (type.empty() ? std::string("the request has no Content-Type") : "Content-Type " + type + " is not accepted") +
+        "; send one of: " + list);
+}
 
 bool is_parameter(const std::string& segment) {
     return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
@@ -95,13 +124,63 @@ void authorize(Access access, const store::Principal& who) {
 
 }  // namespace
 
+struct ResolvedRequest {
+    const RouteDef* def = nullptr;
+    std::map<std::string, std::string> params;
+    std::optional<store::Principal> principal;
+    bool heavy = false;
+};
+
+namespace {
+
+// Operations that parse and validate a whole document in the server (CPU and memory bound).
+bool is_heavy(const std::string& operation_id) {
+    return operation_id == "createModel" || operation_id == "replaceModel" || operation_id == "patchModel" ||
+           operation_id == "createBatch";
+}
+
+// The problem+json answer for the exception being handled.
+Response current_problem() {
+    try {
+        throw;
+    } catch (const ApiError& e) {
+        return problem_response(e);
+    } catch (const store::NotFound& e) {
+        return problem_response(problems::not_found(e.what()));
+    } catch (const store::Conflict& e) {
+        return problem_response(problems::precondition_failed(e.what()));
+    } catch (const store::InvalidArgument& e) {
+        return problem_response(problems::invalid_request(e.what()));
+    } catch (const std::exception& e) {
+        return problem_response(problems::internal(e.what()));
+    } catch (...) {
+        return problem_response(problems::internal("unknown error"));
+    }
+}
+
+// Headers every answer carries: no MIME sniffing, and documents a browser could render (HTML
+// reports, SVG plots, a plugin's files) get a policy that runs no script and loads nothing else.
+void add_security_headers(Response& response) {
+    response.header("X-Content-Type-Options", "nosniff");
+    const auto& type = response.content_type;
+    if (type.rfind("text/html", 0) == 0 || type.rfind("image/svg", 0) == 0 || type.rfind("application/xhtml", 0) == 0 ||
+        type.rfind("text/xml", 0) == 0 || type.rfind("application/xml", 0) == 0)
+        response.header("Content-Security-Policy",
+                        "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox");
+}
+
+}  // namespace
+
 struct Api::Impl {
     ApiServices services;
     std::vector<RouteDef> defs;
     std::vector<CompiledRoute> routes;
-    std::set<std::string> known_paths;  // templates, for 405 vs 404
+    mutable std::atomic<int> heavy_in_use{0};
 
-    Response dispatch(const Request& request, RequestLog& log) const;
+    ResolvedRequest resolve(const Request& request, RequestLog& log) const;
+    Response dispatch(const Request& request, RequestLog& log, const ResolvedRequest& resolved) const;
+    std::shared_ptr<void> take_heavy_slot() const;
+    void record(const RequestLog& log, const Response& response, std::chrono::steady_clock::time_point started) const;
 };
 
 Api::Api(ApiServices services) : impl_(std::make_unique<Impl>()) {
@@ -121,7 +200,7 @@ Api::Api(ApiServices services) : impl_(std::make_unique<Impl>()) {
             if (d.operation_id == op.operation_id) def = &d;
         if (!def) throw std::logic_error("openapi.yaml operation " + op.operation_id + " has no handler");
         used.insert(op.operation_id);
-        impl_->routes.push_back({op.method, split_path(op.path), def});
+        impl_->routes.push_back({op.method, split_path(op.path), def, op.request_media_types});
     }
     for (const auto& d : impl_->defs)
         if (!used.count(d.operation_id)) throw std::logic_error("handler " + d.operation_id + " is not in openapi.yaml");
@@ -131,40 +210,84 @@ Api::~Api() = default;
 
 const ApiServices& Api::services() const { return impl_->services; }
 
+void Api::Impl::record(const RequestLog& log, const Response& response,
+                       std::chrono::steady_clock::time_point started) const {
+    if (!services.metrics) return;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    services.metrics->record(log.operation, response.status, seconds);
+}
+
 Response Api::handle(const Request& request, RequestLog& log) const {
     const auto started = std::chrono::steady_clock::now();
     Response response;
     try {
-        response = impl_->dispatch(request, log);
-    } catch (const ApiError& e) {
-        response = problem_response(e);
-    } catch (const store::NotFound& e) {
-        response = problem_response(problems::not_found(e.what()));
-    } catch (const store::Conflict& e) {
-        response = problem_response(problems::precondition_failed(e.what()));
-    } catch (const store::InvalidArgument& e) {
-        response = problem_response(problems::invalid_request(e.what()));
-    } catch (const std::exception& e) {
-        response = problem_response(problems::internal(e.what()));
+        const auto resolved = impl_->resolve(request, log);
+        std::shared_ptr<void> slot;
+        if (resolved.heavy) slot = impl_->take_heavy_slot();
+        response = impl_->dispatch(request, log, resolved);
+    } catch (...) {
+        response = current_problem();
     }
-    if (impl_->services.metrics) {
-        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        impl_->services.metrics->record(log.operation, response.status, seconds);
-    }
+    add_security_headers(response);
+    impl_->record(log, response, started);
     return response;
 }
 
-Response Api::Impl::dispatch(const Request& request, RequestLog& log) const {
+Admission Api::admit(const Request& head, RequestLog& log) const {
+    const auto started = std::chrono::steady_clock::now();
+    Admission admission;
+    try {
+        auto resolved = std::make_shared<ResolvedRequest>(impl_->resolve(head, log));
+        if (resolved->heavy) admission.slot_ = impl_->take_heavy_slot();
+        admission.resolved_ = std::move(resolved);
+    } catch (...) {
+        admission.refusal = current_problem();
+        add_security_headers(*admission.refusal);
+        impl_->record(log, *admission.refusal, started);
+    }
+    return admission;
+}
+
+Response Api::handle(const Request& request, RequestLog& log, const Admission& admission) const {
+    if (admission.refusal) return *admission.refusal;
+    if (!admission.resolved_) return handle(request, log);
+    const auto started = std::chrono::steady_clock::now();
+    Response response;
+    try {
+        response = impl_->dispatch(request, log, *admission.resolved_);
+    } catch (...) {
+        response = current_problem();
+    }
+    add_security_headers(response);
+    impl_->record(log, response, started);
+    return response;
+}
+
+std::shared_ptr<void> Api::Impl::take_heavy_slot() const {
+    const int limit = std::max(1, services.limits.heavy_requests);
+    if (heavy_in_use.fetch_add(1) >= limit) {
+        heavy_in_use.fetch_sub(1);
+        auto e = ApiError(503, "/problems/server-busy", "The server is busy",
+                          "the server is already validating " + std::to_string(limit) +
+                              " models or batch documents; retry shortly");
+        e.retry_after_seconds = 1;
+        throw e;
+    }
+    // A shared_ptr with a null pointer still runs its deleter: the slot is freed with the last copy.
+    return std::shared_ptr<void>(nullptr, [this](void*) { heavy_in_use.fetch_sub(1); });
+}
+
+ResolvedRequest Api::Impl::resolve(const Request& request, RequestLog& log) const {
     const auto segments = split_path(request.path);
     const CompiledRoute* found = nullptr;
     bool path_known = false;
-    std::map<std::string, std::string> params;
+    ResolvedRequest resolved;
     for (const auto& route : routes) {
         if (!matches(route, segments)) continue;
         path_known = true;
         if (route.method == request.method || (request.method == "HEAD" && route.method == "GET")) {
             found = &route;
-            params = capture(route, segments);
+            resolved.params = capture(route, segments);
             break;
         }
     }
@@ -173,36 +296,45 @@ Response Api::Impl::dispatch(const Request& request, RequestLog& log) const {
         throw problems::not_found("no resource at " + request.path);
     }
     const RouteDef& def = *found->def;
+    resolved.def = &def;
+    resolved.heavy = is_heavy(def.operation_id);
     log.operation = def.operation_id;
-    Call call{request, log, services, def.operation_id, std::move(params), std::nullopt};
-    if (auto it = call.params.find("ws"); it != call.params.end()) log.workspace = it->second;
-    if (auto it = call.params.find("run"); it != call.params.end()) log.run = it->second;
+    if (auto it = resolved.params.find("ws"); it != resolved.params.end()) log.workspace = it->second;
+    if (auto it = resolved.params.find("run"); it != resolved.params.end()) log.run = it->second;
 
     if (def.access != Access::open) {
         const auto secret = bearer_secret(request);
         if (!secret) throw problems::unauthorized("send Authorization: Bearer TOKEN");
-        call.principal = services.store->authenticate(*secret);
-        if (!call.principal) throw problems::unauthorized("the token is unknown, revoked or expired");
-        log.token_id = call.principal->token_id;
+        resolved.principal = services.store->authenticate(*secret);
+        if (!resolved.principal) throw problems::unauthorized("the token is unknown, revoked or expired");
+        log.token_id = resolved.principal->token_id;
         // Tenancy before roles: another workspace's resources do not exist for this token.
-        if (auto it = call.params.find("ws"); it != call.params.end()) {
-            if (!call.principal->workspace_id.empty() && call.principal->workspace_id != it->second)
+        if (auto it = resolved.params.find("ws"); it != resolved.params.end()) {
+            if (!resolved.principal->workspace_id.empty() && resolved.principal->workspace_id != it->second)
                 throw problems::not_found("no workspace " + it->second);
         }
-        authorize(def.access, *call.principal);
+        authorize(def.access, *resolved.principal);
     }
+    check_media_type(*found, request);
+    return resolved;
+}
+
+Response Api::Impl::dispatch(const Request& request, RequestLog& log, const ResolvedRequest& resolved) const {
     if (request.body.size() > services.limits.max_body_bytes)
         throw problems::body_too_large("the body has " + std::to_string(request.body.size()) +
                                        " bytes; the limit is " + std::to_string(services.limits.max_body_bytes));
-    return def.handler(call);
+    Call call{request, log, services, resolved.def->operation_id, resolved.params, resolved.principal};
+    return resolved.def->handler(call);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Helpers for the handlers (routes.hpp)
 
 nlohmann::json Call::json_body(ApiError (*reject)(const std::string&, std::vector<FieldError>)) const {
-    auto doc = nlohmann::json::parse(request.body, nullptr, false);
-    if (doc.is_discarded()) throw reject("the body is not JSON", {{"", "malformed JSON"}});
+    JsonLimits limits;
+    limits.max_bytes = services.limits.max_body_bytes;
+    limits.max_depth = services.limits.max_json_depth;
+    auto doc = read_request_json(request.body, limits, reject);
     if (const auto* schema = OpenApi::embedded().request_schema(operation_id)) {
         const auto violations = schema->validate(doc);
         if (!violations.empty()) {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace holon::store {
@@ -29,11 +30,15 @@ namespace holon::api {
 struct ApiLimits {
     std::size_t max_body_bytes = std::size_t{32} << 20;   // any request body (413 body-too-large)
     std::size_t max_model_bytes = std::size_t{16} << 20;  // a model document (413 model-too-large)
+    std::size_t max_json_depth = 64;                      // nesting of JSON request bodies (400)
     std::int64_t max_runs_in_flight = 16;                 // queued + running per workspace (429)
     int retry_after_seconds = 2;                          // Retry-After of a 429
     std::size_t default_page_size = 50;
     std::size_t max_page_size = 1000;                     // larger `limit` values are clamped
     double max_wait_seconds = 60;                         // POST runs ?wait=
+    // Model uploads and batch documents parsed and validated at once; more answer 503
+    // /problems/server-busy with Retry-After.
+    int heavy_requests = 4;
 };
 
 struct ApiServices {
@@ -50,6 +55,19 @@ struct ApiServices {
     const std::atomic<bool>* stopping = nullptr;
 };
 
+struct ResolvedRequest;
+
+// What Api::admit decided from the request head alone, before the server reads the body.
+class Admission {
+public:
+    std::optional<Response> refusal;  // answer this and do not read the body
+
+private:
+    friend class Api;
+    std::shared_ptr<const ResolvedRequest> resolved_;  // route and principal, reused by handle
+    std::shared_ptr<void> slot_;                       // a heavy request's slot, freed with this
+};
+
 class Api {
 public:
     explicit Api(ApiServices services);
@@ -59,6 +77,13 @@ public:
 
     // Thread-safe. Never throws: every failure is a problem+json response. Fills `log`.
     Response handle(const Request& request, RequestLog& log) const;
+
+    // Checks made before the body is read (`head` has no body yet): the route exists, the token
+    // is valid for it, the Content-Type is accepted, and a heavy request (model upload, batch)
+    // has a free slot. Unauthenticated clients thus never make the server buffer a body.
+    Admission admit(const Request& head, RequestLog& log) const;
+    // handle() for a request admit() let through; keep `admission` alive until it is answered.
+    Response handle(const Request& request, RequestLog& log, const Admission& admission) const;
 
     const ApiServices& services() const;
 

@@ -1,6 +1,7 @@
 // Batches: a holon-batch/1 job document (YAML or JSON) posted to a workspace runs durably as a
 // run of the host method "holon.batch" (see host/batches). Status with point counts, cancellation,
 // and the output folder (summary tables, per-point tables, plots, index.html) file by file.
+#include "api/request_json.hpp"
 #include "api/routes.hpp"
 #include "batches/batch_outputs.hpp"
 #include "batches/batch_runs.hpp"
@@ -50,6 +51,14 @@ nlohmann::json batch_view(const Call& call, const store::Run& run) {
 
 Response create(Call& call) {
     const auto& ws = call.param("ws");
+    if (call.request.header("Content-Type").rfind("application/json", 0) == 0) {
+        // JSON goes through the shared reader first: duplicate keys and over-deep nesting are
+        // refused the same way as in every other JSON body.
+        JsonLimits limits;
+        limits.max_bytes = call.services.limits.max_body_bytes;
+        limits.max_depth = call.services.limits.max_json_depth;
+        read_request_json(call.request.body, limits);
+    }
     batches::AcceptedJob job;
     try {
         job = batches::accept_job(call.request.body, ws, call.store(), call.services.executor->registry());

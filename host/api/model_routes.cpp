@@ -52,8 +52,9 @@ nlohmann::json checked_model(const ApiServices& services, const std::string& tex
     }
     const auto issues = model::validate(doc);
     if (!issues.empty()) {
+        // The first 100 are listed: a model wrong everywhere must not make a megabyte answer.
         std::vector<FieldError> errors;
-        for (const auto& i : issues) errors.push_back({i.path, i.message});
+        for (std::size_t k = 0; k < issues.size() && k < 100; ++k) errors.push_back({issues[k].path, issues[k].message});
         const auto& first = issues.front();
         throw problems::invalid_model((first.path.empty() ? std::string("model") : first.path) + ": " + first.message +
                                           (issues.size() > 1 ? " (and " + std::to_string(issues.size() - 1) + " more)"

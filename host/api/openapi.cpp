@@ -59,6 +59,7 @@ OpenApi::OpenApi(std::string_view yaml_text) : impl_(std::make_unique<Impl>()) {
             operation.has_request_body = op.contains("requestBody");
             if (operation.has_request_body) {
                 const auto& content = op["requestBody"]["content"];
+                for (const auto& [media_type, ignored] : content.items()) operation.request_media_types.push_back(media_type);
                 if (content.contains("application/json"))
                     impl_->request_schemas.emplace(operation.operation_id,
                                                    jsonschema::Schema::from_json(

@@ -29,6 +29,7 @@ struct Operation {
     std::string path;    // template: "/v1/workspaces/{ws}"
     std::string operation_id;
     bool has_request_body = false;
+    std::vector<std::string> request_media_types;  // the requestBody's content types, lower case
 };
 
 class OpenApi {

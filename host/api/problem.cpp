@@ -25,6 +25,8 @@ Response problem_response(const ApiError& error) {
     r.content_type = "application/problem+json";
     r.body = problem_json(error);
     if (error.retry_after_seconds) r.header("Retry-After", std::to_string(*error.retry_after_seconds));
+    // RFC 6750: a 401 names the scheme the client should use.
+    if (error.status() == 401) r.header("WWW-Authenticate", "Bearer realm=\"holon\"");
     return r;
 }
 
@@ -54,6 +56,9 @@ ApiError invalid_model(const std::string& d, std::vector<FieldError> errors) {
 }
 ApiError unsupported_format(const std::string& d) {
     return make(415, "unsupported-format", "No importer or exporter for this format", d);
+}
+ApiError unsupported_media_type(const std::string& d) {
+    return make(415, "unsupported-media-type", "The request's Content-Type is not accepted here", d);
 }
 ApiError precondition_required(const std::string& d) {
     return make(428, "precondition-required", "If-Match is required", d);

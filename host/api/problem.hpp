@@ -44,6 +44,7 @@ ApiError method_not_allowed(const std::string& detail);
 ApiError invalid_request(const std::string& detail, std::vector<FieldError> errors = {});
 ApiError invalid_model(const std::string& detail, std::vector<FieldError> errors = {});
 ApiError unsupported_format(const std::string& detail);
+ApiError unsupported_media_type(const std::string& detail);
 ApiError precondition_required(const std::string& detail);
 ApiError precondition_failed(const std::string& detail);
 ApiError body_too_large(const std::string& detail);

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <set>
+#include <string>
 #include <string_view>
+#include <utility>
 
 namespace holon::jsonschema::detail {
 namespace {
@@ -124,11 +127,6 @@ Violation describe(const RawError& error, const nlohmann::json& document) {
     return {path, one_line(error.description)};
 }
 
-bool is_same_or_below(std::string_view path, std::string_view ancestor) {
-    return starts_with(path, ancestor) &&
-           (path.size() == ancestor.size() || path[ancestor.size()] == '/');
-}
-
 bool all_digits(std::string_view token) {
     return !token.empty() && std::all_of(token.begin(), token.end(),
                                          [](char c) { return c >= '0' && c <= '9'; });
@@ -180,23 +178,30 @@ std::vector<Violation> to_violations(const std::vector<RawError>& errors,
         (is_wrapper(error.description) ? wrappers : specific).push_back(std::move(v));
     }
     // A wrapper survives only when nothing deeper explains it (e.g. a oneOf whose branches
-    // reported nothing specific).
+    // reported nothing specific). Sorted path sets keep this n log n: a model with an error on
+    // every one of 100,000 variables must not cost n^2 comparisons.
+    std::set<std::string, std::less<>> specific_paths;
+    for (const Violation& s : specific) specific_paths.insert(s.path);
+    std::set<std::string, std::less<>> wrapper_paths;
+    for (const Violation& w : wrappers) wrapper_paths.insert(w.path);
+    const auto has_below = [](const std::set<std::string, std::less<>>& paths, const std::string& ancestor) {
+        const std::string prefix = ancestor + "/";
+        const auto it = paths.lower_bound(prefix);
+        return it != paths.end() && starts_with(*it, prefix);
+    };
     std::vector<Violation> unexplained;
     for (const Violation& wrapper : wrappers) {
-        const bool explained =
-            std::any_of(specific.begin(), specific.end(),
-                        [&](const Violation& s) { return is_same_or_below(s.path, wrapper.path); }) ||
-            std::any_of(wrappers.begin(), wrappers.end(), [&](const Violation& w) {
-                return w.path != wrapper.path && is_same_or_below(w.path, wrapper.path);
-            });
+        const bool explained = specific_paths.count(wrapper.path) > 0 || has_below(specific_paths, wrapper.path) ||
+                               has_below(wrapper_paths, wrapper.path);
         if (!explained) {
             unexplained.push_back(wrapper);
         }
     }
     specific.insert(specific.end(), unexplained.begin(), unexplained.end());
     std::vector<Violation> unique;
+    std::set<std::pair<std::string, std::string>> seen;
     for (Violation& v : specific) {
-        if (std::find(unique.begin(), unique.end(), v) == unique.end()) {
+        if (seen.emplace(v.path, v.message).second) {
             unique.push_back(std::move(v));
         }
     }

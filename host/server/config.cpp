@@ -81,6 +81,16 @@ Key double_key(std::string name, double ServerConfig::Limits::*field) {
             [field](const ServerConfig& c) { return number(c.limits.*field); }};
 }
 
+Key seconds_key(std::string name, double ServerConfig::*field) {
+    return {name,
+            [field, name](ServerConfig& c, const std::string& v) {
+                const auto n = to_double(v);
+                if (!(n > 0) || n > 86400) throw ConfigError(name + " must be more than 0 and at most 86400");
+                c.*field = n;
+            },
+            [field](const ServerConfig& c) { return number(c.*field); }};
+}
+
 const std::vector<Key>& keys() {
     static const std::vector<Key> all = {
         {"listen", [](ServerConfig& c, const std::string& v) { c.listen = v; c.port(); },
@@ -136,6 +146,19 @@ const std::vector<Key>& keys() {
          [](const ServerConfig& c) { return number(c.drain_seconds); }},
         {"log_requests", [](ServerConfig& c, const std::string& v) { c.log_requests = to_bool(v); },
          [](const ServerConfig& c) { return std::string(c.log_requests ? "true" : "false"); }},
+        seconds_key("http_header_seconds", &ServerConfig::http_header_seconds),
+        seconds_key("http_body_seconds", &ServerConfig::http_body_seconds),
+        seconds_key("http_keep_alive_seconds", &ServerConfig::http_keep_alive_seconds),
+        {"http_connections_per_client",
+         [](ServerConfig& c, const std::string& v) {
+             c.http_connections_per_client = static_cast<int>(to_int(v));
+             if (c.http_connections_per_client < 1) throw ConfigError("http_connections_per_client must be at least 1");
+         },
+         [](const ServerConfig& c) { return std::to_string(c.http_connections_per_client); }},
+        {"tls.certificate", [](ServerConfig& c, const std::string& v) { c.tls.certificate = v; },
+         [](const ServerConfig& c) { return c.tls.certificate; }},
+        {"tls.key", [](ServerConfig& c, const std::string& v) { c.tls.key = v; },
+         [](const ServerConfig& c) { return c.tls.key; }},
         int_key("limits.body_bytes", &ServerConfig::Limits::body_bytes, 1024),
         int_key("limits.model_bytes", &ServerConfig::Limits::model_bytes, 1024),
         int_key("limits.runs_in_flight", &ServerConfig::Limits::runs_in_flight, 1),
@@ -144,6 +167,7 @@ const std::vector<Key>& keys() {
         int_key("limits.page_size", &ServerConfig::Limits::page_size, 1),
         int_key("limits.max_page_size", &ServerConfig::Limits::max_page_size, 1),
         double_key("limits.max_wait_seconds", &ServerConfig::Limits::max_wait_seconds),
+        int_key("limits.heavy_requests", &ServerConfig::Limits::heavy_requests, 1),
     };
     return all;
 }

@@ -30,6 +30,15 @@ struct ServerConfig {
     double lease_seconds = 30;
     double drain_seconds = 10;              // SIGTERM: how long in-flight requests and runs may finish
     bool log_requests = true;
+    double http_header_seconds = 10;        // a request head must be complete within this
+    double http_body_seconds = 60;          // a request body must be read within this
+    double http_keep_alive_seconds = 15;    // idle connections are closed after this
+    int http_connections_per_client = 64;   // open connections of one client address
+
+    struct Tls {
+        std::string certificate;  // PEM certificate (chain) file; with key: serve HTTPS only
+        std::string key;          // PEM private key file (unencrypted)
+    } tls;
 
     struct Limits {
         std::int64_t body_bytes = std::int64_t{32} << 20;
@@ -40,6 +49,7 @@ struct ServerConfig {
         std::int64_t page_size = 50;       // default `limit`
         std::int64_t max_page_size = 1000;
         double max_wait_seconds = 60;
+        std::int64_t heavy_requests = 4;   // model uploads and batch documents validated at once
     } limits;
 
     std::string host() const;

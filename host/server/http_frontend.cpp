@@ -2,27 +2,48 @@
 
 #include "api/problem.hpp"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/HTTPServerResponseImpl.h>
+#include <Poco/Net/HTTPServerSession.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
-#include <Poco/ThreadPool.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/URI.h>
 
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
-#include <future>
+#include <condition_variable>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <stdexcept>
 #include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 namespace holon::server {
 
 namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A request head larger than this is refused (431) before a worker sees it.
+constexpr std::size_t max_head_bytes = 16384;
 
 std::atomic<std::uint64_t> g_request_counter{0};
 
@@ -36,32 +57,103 @@ std::string new_request_id() {
     return prefix + std::to_string(++g_request_counter);
 }
 
-class Handler : public Poco::Net::HTTPRequestHandler {
-public:
-    Handler(const api::Api& api, JsonLog& log, const FrontendOptions& options)
-        : api_(api), log_(log), options_(options) {}
+Clock::duration seconds(double s) { return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s)); }
 
-    void handleRequest(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) override {
-        const auto started = std::chrono::steady_clock::now();
+// Poco's server session, with the one question the front needs answered: did the client send
+// more than the request just served (pipelining)? Those bytes sit in the session's buffer, where
+// the front cannot see whether they form a complete head.
+class Session : public Poco::Net::HTTPServerSession {
+public:
+    using HTTPServerSession::HTTPServerSession;
+    bool has_buffered_input() const { return buffered() > 0; }
+};
+
+struct Connection {
+    Poco::Net::StreamSocket socket;
+    int fd = -1;
+    std::string client;  // the address without the port
+    std::unique_ptr<Session> session;
+    Clock::time_point deadline;
+    bool receiving = false;  // part of a request head arrived (header deadline, not idle)
+    bool keep = false;       // the worker served a request and the connection may be reused
+};
+
+// A minimal answer written by the front itself (over plain TCP only), then the connection closes.
+void send_raw(int fd, int status, const char* reason, const std::string& type, const std::string& detail,
+              int retry_after) {
+    api::ApiError error(status, "/problems/" + type, reason, detail);
+    const std::string body = api::problem_json(error);
+    std::string text = "HTTP/1.1 " + std::to_string(status) + " " + reason +
+                       "\r\nContent-Type: application/problem+json\r\nConnection: close\r\n"
+                       "X-Content-Type-Options: nosniff\r\n";
+    if (retry_after > 0) text += "Retry-After: " + std::to_string(retry_after) + "\r\n";
+    text += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+    // Best effort, never blocking the front: a client that does not read just loses the answer.
+    [[maybe_unused]] const auto sent = ::send(fd, text.data(), text.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+}
+
+// One request on a connection whose head is (at least partly) waiting in the socket.
+class RequestServer {
+public:
+    RequestServer(const api::Api& api, JsonLog& log, const FrontendOptions& options, bool tls)
+        : api_(api), log_(log), options_(options), tls_(tls) {}
+
+    void serve(Poco::Net::HTTPServerRequest& in, Poco::Net::HTTPServerResponse& out) {
+        const auto started = Clock::now();
         api::Request request;
         api::RequestLog entry;
         api::Response response;
         request.method = in.getMethod();
         request.request_id = in.get("X-Request-Id", "");
         if (request.request_id.empty() || request.request_id.size() > 100) request.request_id = new_request_id();
+        bool body_pending = in.getChunkedTransferEncoding() || (in.hasContentLength() && in.getContentLength64() > 0);
         try {
             Poco::URI uri(in.getURI());
             request.path = uri.getPath();
             request.query = api::parse_query(uri.getRawQuery());
             for (const auto& [name, value] : in) request.headers[name] = value;
-            response = read_body(in, request) ? api_.handle(request, entry) : too_large();
+            const auto admission = api_.admit(request, entry);
+            if (admission.refusal) {
+                response = *admission.refusal;
+                // A small body is read and dropped so that the client, still sending, sees the
+                // answer rather than a reset; a large one is never read (the connection closes).
+                if (body_pending && !in.getChunkedTransferEncoding() && in.getContentLength64() <= 65536 &&
+                    !in.getExpectContinue()) {
+                    api::Request ignored;
+                    body_pending = read_body(in, ignored) != BodyRead::complete;
+                }
+            } else if (in.hasContentLength() &&
+                       in.getContentLength64() > static_cast<Poco::Int64>(options_.max_body_bytes)) {
+                response = too_large();
+                // An authenticated client's moderately oversized body is read and dropped (not
+                // kept) so that it sees the 413 rather than a reset; a huge one is never read.
+                if (in.getContentLength64() <= 4 * static_cast<Poco::Int64>(options_.max_body_bytes) &&
+                    !in.getExpectContinue())
+                    discard(in.stream());
+            } else {
+                if (body_pending && in.getExpectContinue()) out.sendContinue();
+                switch (read_body(in, request)) {
+                case BodyRead::complete:
+                    body_pending = false;
+                    response = api_.handle(request, entry, admission);
+                    break;
+                case BodyRead::too_large: response = too_large(); break;
+                case BodyRead::too_slow:
+                    response = api::problem_response(api::ApiError(
+                        408, "/problems/request-timeout", "The request body was not sent in time",
+                        "the body must arrive within " + std::to_string(static_cast<int>(options_.body_seconds)) +
+                            " seconds"));
+                    break;
+                }
+            }
         } catch (const Poco::SyntaxException&) {
             response = api::problem_response(api::problems::invalid_request("the request URI is malformed"));
         }
+        // An unread body would be taken for the next request: such a connection is closed.
+        if (body_pending) out.setKeepAlive(false);
         send(out, response);
         if (options_.log_requests) {
-            const double ms =
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            const double ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
             nlohmann::json fields{{"request_id", request.request_id},
                                   {"method", request.method},
                                   {"path", request.path},
@@ -76,34 +168,41 @@ public:
     }
 
 private:
-    // False when the body is over the limit (the connection is then closed, not drained).
-    bool read_body(Poco::Net::HTTPServerRequest& in, api::Request& request) {
-        const auto limit = options_.max_body_bytes;
-        if (in.hasContentLength() && in.getContentLength64() > static_cast<Poco::Int64>(limit)) {
-            // Read (and drop) a moderately oversized body so that the client, still sending, sees
-            // the 413 instead of a connection reset; a huge one just gets the connection closed.
-            if (in.getContentLength64() <= static_cast<Poco::Int64>(4 * limit)) discard(in.stream());
-            return false;
-        }
-        if (!in.hasContentLength() && !in.getChunkedTransferEncoding()) return true;
+    enum class BodyRead { complete, too_large, too_slow };
+
+    BodyRead read_body(Poco::Net::HTTPServerRequest& in, api::Request& request) {
+        if (!in.hasContentLength() && !in.getChunkedTransferEncoding()) return BodyRead::complete;
+        const auto deadline = Clock::now() + seconds(options_.body_seconds);
         auto& stream = in.stream();
         char buffer[16384];
-        while (stream) {
-            stream.read(buffer, sizeof buffer);
-            request.body.append(buffer, static_cast<std::size_t>(stream.gcount()));
-            if (request.body.size() > limit) return false;
+        try {
+            while (stream) {
+                // Each read waits at most the socket's receive timeout; the whole body a deadline.
+                stream.read(buffer, sizeof buffer);
+                request.body.append(buffer, static_cast<std::size_t>(stream.gcount()));
+                if (request.body.size() > options_.max_body_bytes) return BodyRead::too_large;
+                if (stream && Clock::now() > deadline) return BodyRead::too_slow;
+            }
+        } catch (const Poco::TimeoutException&) {
+            return BodyRead::too_slow;
         }
-        return true;
+        // A read that timed out leaves the stream bad with the body incomplete.
+        if (in.hasContentLength() && static_cast<Poco::Int64>(request.body.size()) < in.getContentLength64())
+            return BodyRead::too_slow;
+        return BodyRead::complete;
     }
 
-    static void discard(std::istream& stream) {
+    void discard(std::istream& stream) {
+        const auto deadline = Clock::now() + seconds(options_.body_seconds);
         char buffer[16384];
-        while (stream.read(buffer, sizeof buffer) || stream.gcount() > 0) {
+        try {
+            while ((stream.read(buffer, sizeof buffer) || stream.gcount() > 0) && Clock::now() < deadline) {
+            }
+        } catch (const Poco::Exception&) {
         }
     }
 
     api::Response too_large() {
-        too_large_ = true;
         return api::problem_response(api::problems::body_too_large(
             "the body is larger than the limit of " + std::to_string(options_.max_body_bytes) + " bytes"));
     }
@@ -111,8 +210,8 @@ private:
     void send(Poco::Net::HTTPServerResponse& out, api::Response& response) {
         const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(response.status);
         out.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
-        if (too_large_) out.setKeepAlive(false);
         for (const auto& [name, value] : response.headers) out.add(name, value);
+        if (tls_) out.set("Strict-Transport-Security", "max-age=31536000");
         if (!response.content_type.empty()) out.setContentType(response.content_type);
         try {
             if (response.stream) {
@@ -125,86 +224,374 @@ private:
             out.setContentLength64(static_cast<Poco::Int64>(response.body.size()));
             auto& body = out.send();
             if (!response.body.empty()) body.write(response.body.data(), static_cast<std::streamsize>(response.body.size()));
+            body.flush();
         } catch (const Poco::Exception&) {
             // The client went away mid-response: nothing left to tell it.
+            out.setKeepAlive(false);
         }
     }
 
     const api::Api& api_;
     JsonLog& log_;
     const FrontendOptions& options_;
-    bool too_large_ = false;
-};
-
-class Factory : public Poco::Net::HTTPRequestHandlerFactory {
-public:
-    Factory(const api::Api& api, JsonLog& log, const FrontendOptions& options) : api_(api), log_(log), options_(options) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(api_, log_, options_);
-    }
-
-private:
-    const api::Api& api_;
-    JsonLog& log_;
-    const FrontendOptions& options_;
+    bool tls_;
 };
 
 }  // namespace
 
 struct HttpFrontend::Impl {
-    const api::Api& api;
     JsonLog& log;
     FrontendOptions options;
-    std::unique_ptr<Poco::ThreadPool> pool;
-    std::unique_ptr<Poco::Net::HTTPServer> server;
+    const api::Api* api = nullptr;
+    std::unique_ptr<Poco::Net::ServerSocket> listener;
+    Poco::Net::HTTPServerParams::Ptr params;
+    bool tls = false;
     int port = 0;
+
+    // Front thread state (touched by the front thread only, except `returned` under `mutex`).
+    int epoll_fd = -1;
+    int wake_fd = -1;
+    std::unordered_map<int, std::shared_ptr<Connection>> waiting;  // fd -> connection in epoll
+    std::map<std::string, int> per_client;
+    int open_connections = 0;
+    char peek_buffer[max_head_bytes];
+
+    std::mutex mutex;
+    std::condition_variable ready_cv;
+    std::deque<std::shared_ptr<Connection>> ready;     // complete heads waiting for a worker
+    std::vector<std::shared_ptr<Connection>> returned; // served by a worker, back to the front
+    std::set<Connection*> in_workers;
+    bool stop_workers = false;
+    std::atomic<bool> draining{false};
+    std::atomic<bool> stop_front{false};
+
+    std::thread front;
+    std::vector<std::thread> workers;
+
+    explicit Impl(JsonLog& l, FrontendOptions o) : log(l), options(std::move(o)) {}
+
+    void run_front();
+    void accept_all();
+    void readable(std::shared_ptr<Connection> c);
+    void watch(std::shared_ptr<Connection> c, Clock::time_point deadline, bool receiving);
+    void dispatch(std::shared_ptr<Connection> c);
+    void close(std::shared_ptr<Connection> c);
+    void take_returned();
+    void wake();
+    void run_worker();
+    void serve(Connection& c);
 };
 
-HttpFrontend::HttpFrontend(const api::Api& api, JsonLog& log, FrontendOptions options)
-    : impl_(std::make_unique<Impl>(Impl{api, log, std::move(options), nullptr, nullptr, 0})) {}
+HttpFrontend::HttpFrontend(JsonLog& log, FrontendOptions options)
+    : impl_(std::make_unique<Impl>(log, std::move(options))) {}
 
 HttpFrontend::~HttpFrontend() {
-    if (impl_->server) stop(0);
+    if (impl_->front.joinable()) stop(0);
+    if (impl_->epoll_fd >= 0) ::close(impl_->epoll_fd);
+    if (impl_->wake_fd >= 0) ::close(impl_->wake_fd);
 }
 
-void HttpFrontend::start() {
+void HttpFrontend::listen() {
     auto& o = impl_->options;
-    Poco::Net::ServerSocket socket;
-    socket.bind(Poco::Net::SocketAddress(o.host, static_cast<Poco::UInt16>(o.port)), true);
-    socket.listen(o.queue);
-    impl_->port = socket.address().port();
+    const std::string where = o.host + ":" + std::to_string(o.port);
+    impl_->tls = !o.tls_certificate.empty() || !o.tls_key.empty();
+    try {
+        if (impl_->tls) {
+            if (o.tls_certificate.empty() || o.tls_key.empty())
+                throw std::runtime_error("TLS needs both tls.certificate and tls.key");
+            Poco::Net::initializeSSL();
+            Poco::Net::Context::Ptr context = new Poco::Net::Context(
+                Poco::Net::Context::TLS_SERVER_USE, o.tls_key, o.tls_certificate, "", Poco::Net::Context::VERIFY_NONE,
+                9, false, "HIGH:!aNULL:!MD5:!RC4");
+            context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+            context->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                                      Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+            impl_->listener = std::make_unique<Poco::Net::SecureServerSocket>(context);
+        } else {
+            impl_->listener = std::make_unique<Poco::Net::ServerSocket>();
+        }
+    } catch (const Poco::Exception& e) {
+        throw std::runtime_error("cannot set up TLS with certificate " + o.tls_certificate + " and key " + o.tls_key +
+                                 ": " + e.displayText());
+    }
+    try {
+        // SO_REUSEADDR only (restart while old connections linger); never SO_REUSEPORT, which
+        // would let a second server silently take a share of the connections.
+        impl_->listener->bind(Poco::Net::SocketAddress(o.host, static_cast<Poco::UInt16>(o.port)), true, false);
+        impl_->listener->listen(std::max(64, o.queue));
+    } catch (const Poco::Exception& e) {
+        const bool in_use = dynamic_cast<const Poco::Net::NetException*>(&e) &&
+                            e.displayText().find("in use") != std::string::npos;
+        throw std::runtime_error("cannot listen on " + where + ": " +
+                                 (in_use ? std::string("the address is already in use (another holon serve?)")
+                                         : e.displayText()));
+    }
+    impl_->port = impl_->listener->address().port();
+}
+
+void HttpFrontend::start(const api::Api& api) {
+    auto& impl = *impl_;
+    impl.api = &api;
+    if (!impl.listener) listen();
     auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(o.threads);
-    params->setMaxQueued(o.queue);
     params->setKeepAlive(true);
-    params->setMaxKeepAliveRequests(0);  // unlimited
-    params->setKeepAliveTimeout(Poco::Timespan(15, 0));
-    params->setTimeout(Poco::Timespan(60, 0));
-    impl_->pool = std::make_unique<Poco::ThreadPool>(std::min(8, o.threads), o.threads);
-    impl_->server = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->api, impl_->log, impl_->options),
-                                                            *impl_->pool, socket, params);
-    impl_->server->start();
+    params->setMaxKeepAliveRequests(0);
+    params->setKeepAliveTimeout(Poco::Timespan(0, 0));  // the front waits for the next request
+    // A worker's single read waits at most this (the head is normally complete before dispatch).
+    params->setTimeout(Poco::Timespan(static_cast<long>(std::max(1.0, impl.options.header_seconds)), 0));
+    impl.params = params;
+    const int listen_fd = impl.listener->impl()->sockfd();
+    ::fcntl(listen_fd, F_SETFL, ::fcntl(listen_fd, F_GETFL) | O_NONBLOCK);
+    impl.epoll_fd = ::epoll_create1(EPOLL_CLOEXEC);
+    impl.wake_fd = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (impl.epoll_fd < 0 || impl.wake_fd < 0) throw std::runtime_error("epoll/eventfd failed");
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.fd = listen_fd;
+    ::epoll_ctl(impl.epoll_fd, EPOLL_CTL_ADD, listen_fd, &ev);
+    ev.data.fd = impl.wake_fd;
+    ::epoll_ctl(impl.epoll_fd, EPOLL_CTL_ADD, impl.wake_fd, &ev);
+    for (int i = 0; i < std::max(1, impl.options.threads); ++i) impl.workers.emplace_back([&impl] { impl.run_worker(); });
+    impl.front = std::thread([&impl] { impl.run_front(); });
 }
 
 void HttpFrontend::stop(double drain_seconds) {
-    if (!impl_->server) return;
-    auto* server = impl_->server.get();
-    // stopAll(false) closes idle keep-alive connections at once and the busy ones after their
-    // current request; it blocks until then. Past the drain time the rest are aborted.
-    std::promise<void> drained;
-    auto done = drained.get_future();
-    std::thread graceful([server, &drained] {
-        server->stopAll(false);
-        drained.set_value();
-    });
-    if (done.wait_for(std::chrono::duration<double>(drain_seconds)) != std::future_status::ready)
-        server->stopAll(true);
-    graceful.join();
-    impl_->pool->joinAll();
-    impl_->server.reset();
-    impl_->pool.reset();
+    auto& impl = *impl_;
+    if (!impl.front.joinable()) return;
+    impl.draining = true;  // the front stops accepting and closes idle connections
+    impl.wake();
+    {
+        std::unique_lock lock(impl.mutex);
+        impl.ready_cv.wait_for(lock, std::chrono::duration<double>(drain_seconds),
+                               [&] { return impl.in_workers.empty() && impl.ready.empty(); });
+        // Past the drain time: cut the connections still being served (event streams end too).
+        for (auto* c : impl.in_workers) ::shutdown(c->fd, SHUT_RDWR);
+        impl.stop_workers = true;
+        impl.ready_cv.notify_all();
+    }
+    for (auto& t : impl.workers) t.join();
+    impl.workers.clear();
+    impl.stop_front = true;
+    impl.wake();
+    impl.front.join();
+    for (auto& [fd, c] : impl.waiting) c->socket.close();
+    impl.waiting.clear();
+    for (auto& c : impl.ready) c->socket.close();
+    impl.ready.clear();
+    for (auto& c : impl.returned) c->socket.close();
+    impl.returned.clear();
+    impl.listener->close();
 }
 
 int HttpFrontend::port() const { return impl_->port; }
+bool HttpFrontend::tls() const { return impl_->tls; }
+
+void HttpFrontend::Impl::wake() {
+    const std::uint64_t one = 1;
+    [[maybe_unused]] const auto n = ::write(wake_fd, &one, sizeof one);
+}
+
+void HttpFrontend::Impl::run_front() {
+    const int listen_fd = listener->impl()->sockfd();
+    bool accepting = true;
+    epoll_event events[128];
+    auto next_sweep = Clock::now();
+    while (!stop_front) {
+        if (draining && accepting) {
+            ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, listen_fd, nullptr);
+            accepting = false;
+            std::vector<std::shared_ptr<Connection>> idle;
+            for (auto& [fd, c] : waiting) idle.push_back(c);
+            for (auto& c : idle) close(c);
+        }
+        const int n = ::epoll_wait(epoll_fd, events, 128, 100);
+        for (int i = 0; i < n; ++i) {
+            const int fd = events[i].data.fd;
+            if (fd == listen_fd) {
+                if (accepting) accept_all();
+            } else if (fd == wake_fd) {
+                std::uint64_t count = 0;
+                [[maybe_unused]] const auto r = ::read(wake_fd, &count, sizeof count);
+                take_returned();
+            } else if (auto it = waiting.find(fd); it != waiting.end()) {
+                readable(it->second);
+            }
+        }
+        const auto now = Clock::now();
+        if (now >= next_sweep) {
+            next_sweep = now + std::chrono::milliseconds(100);
+            std::vector<std::shared_ptr<Connection>> expired;
+            for (auto& [fd, c] : waiting)
+                if (now >= c->deadline) expired.push_back(c);
+            for (auto& c : expired) {
+                if (c->receiving && !tls)
+                    send_raw(c->fd, 408, "Request Timeout", "request-timeout",
+                             "the request head must arrive within " +
+                                 std::to_string(static_cast<int>(options.header_seconds)) + " seconds",
+                             0);
+                close(c);
+            }
+        }
+    }
+}
+
+void HttpFrontend::Impl::accept_all() {
+    for (;;) {
+        Poco::Net::SocketAddress address;
+        Poco::Net::StreamSocket socket;
+        try {
+            socket = listener->acceptConnection(address);
+        } catch (const Poco::Exception&) {
+            return;  // nothing more to accept now (EAGAIN), or the client already left
+        }
+        auto c = std::make_shared<Connection>();
+        c->socket = socket;
+        c->fd = socket.impl()->sockfd();
+        c->client = address.host().toString();
+        auto& count = per_client[c->client];
+        if (count >= options.connections_per_client || open_connections >= options.max_connections) {
+            if (!tls)
+                send_raw(c->fd, 503, "Service Unavailable", "too-many-connections",
+                         "this client address has too many open connections", 1);
+            if (count == 0) per_client.erase(c->client);
+            c->socket.close();
+            continue;
+        }
+        ++count;
+        ++open_connections;
+        watch(c, Clock::now() + seconds(options.header_seconds), true);
+    }
+}
+
+void HttpFrontend::Impl::watch(std::shared_ptr<Connection> c, Clock::time_point deadline, bool receiving) {
+    c->deadline = deadline;
+    c->receiving = receiving;
+    waiting[c->fd] = c;
+    epoll_event ev{};
+    // Edge-triggered: the bytes stay in the socket (only peeked), so a level-triggered watch
+    // would report the same half-sent head again and again.
+    ev.events = EPOLLIN | EPOLLRDHUP | EPOLLET;
+    ev.data.fd = c->fd;
+    if (::epoll_ctl(epoll_fd, EPOLL_CTL_ADD, c->fd, &ev) != 0) close(c);
+}
+
+void HttpFrontend::Impl::readable(std::shared_ptr<Connection> c) {
+    if (tls) {
+        // The bytes are encrypted: the worker does the handshake and reads the head under the
+        // socket's receive timeout.
+        dispatch(c);
+        return;
+    }
+    const ssize_t n = ::recv(c->fd, peek_buffer, sizeof peek_buffer, MSG_PEEK | MSG_DONTWAIT);
+    if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+        close(c);
+        return;
+    }
+    if (n < 0) return;
+    const std::string_view head(peek_buffer, static_cast<std::size_t>(n));
+    if (head.find("\r\n\r\n") != std::string_view::npos || head.find("\n\n") != std::string_view::npos) {
+        dispatch(c);
+    } else if (static_cast<std::size_t>(n) >= sizeof peek_buffer) {
+        send_raw(c->fd, 431, "Request Header Fields Too Large", "header-too-large",
+                 "the request head is larger than " + std::to_string(max_head_bytes) + " bytes", 0);
+        close(c);
+    } else if (!c->receiving) {
+        c->receiving = true;
+        c->deadline = Clock::now() + seconds(options.header_seconds);
+    }
+}
+
+void HttpFrontend::Impl::dispatch(std::shared_ptr<Connection> c) {
+    ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c->fd, nullptr);
+    waiting.erase(c->fd);
+    {
+        std::lock_guard lock(mutex);
+        if (ready.size() < static_cast<std::size_t>(std::max(1, options.queue))) {
+            ready.push_back(c);
+            ready_cv.notify_one();
+            return;
+        }
+    }
+    if (!tls) send_raw(c->fd, 503, "Service Unavailable", "server-busy", "every worker is busy; retry shortly", 1);
+    close(c);
+}
+
+void HttpFrontend::Impl::close(std::shared_ptr<Connection> c) {
+    if (waiting.erase(c->fd)) ::epoll_ctl(epoll_fd, EPOLL_CTL_DEL, c->fd, nullptr);
+    if (auto it = per_client.find(c->client); it != per_client.end() && --it->second <= 0) per_client.erase(it);
+    --open_connections;
+    c->session.reset();
+    try {
+        c->socket.close();
+    } catch (const Poco::Exception&) {
+    }
+}
+
+void HttpFrontend::Impl::take_returned() {
+    std::vector<std::shared_ptr<Connection>> back;
+    {
+        std::lock_guard lock(mutex);
+        back.swap(returned);
+    }
+    for (auto& c : back) {
+        // Bytes already buffered by the session would be invisible to the front: a pipelining
+        // client is answered one request and then closed (it retries on a new connection).
+        if (!c->keep || draining || stop_front || (c->session && c->session->has_buffered_input()))
+            close(c);
+        else
+            watch(c, Clock::now() + seconds(options.keep_alive_seconds), false);
+    }
+}
+
+void HttpFrontend::Impl::run_worker() {
+    for (;;) {
+        std::shared_ptr<Connection> c;
+        {
+            std::unique_lock lock(mutex);
+            ready_cv.wait(lock, [&] { return stop_workers || !ready.empty(); });
+            if (stop_workers) return;
+            c = std::move(ready.front());
+            ready.pop_front();
+            in_workers.insert(c.get());
+        }
+        serve(*c);
+        {
+            std::lock_guard lock(mutex);
+            in_workers.erase(c.get());
+            returned.push_back(std::move(c));
+            ready_cv.notify_all();  // stop() waits for in_workers to empty
+        }
+        wake();
+    }
+}
+
+void HttpFrontend::Impl::serve(Connection& c) {
+    c.keep = false;
+    try {
+        if (!c.session) {
+            const long receive = static_cast<long>(std::max(1.0, std::min(options.header_seconds, options.body_seconds)));
+            c.socket.setReceiveTimeout(Poco::Timespan(receive, 0));
+            c.socket.setSendTimeout(Poco::Timespan(60, 0));
+            c.socket.setNoDelay(true);
+            c.session = std::make_unique<Session>(c.socket, params);
+        }
+        Poco::Net::HTTPServerResponseImpl response(*c.session);
+        Poco::Net::HTTPServerRequestImpl request(response, *c.session, params.get());
+        response.setDate(Poco::Timestamp());
+        response.setVersion(request.getVersion());
+        response.setKeepAlive(request.getKeepAlive() && !draining);
+        RequestServer server(*api, log, options, tls);
+        server.serve(request, response);
+        c.keep = response.getKeepAlive() && response.sent();
+    } catch (const Poco::Net::NoMessageException&) {
+        // The client closed the connection (or the TLS handshake failed).
+    } catch (const Poco::Net::MessageException&) {
+        if (!tls) send_raw(c.fd, 400, "Bad Request", "invalid-request", "the request is not valid HTTP/1.1", 0);
+    } catch (const Poco::Exception&) {
+        // Timeouts and resets: the connection is closed.
+    } catch (const std::exception& e) {
+        log.error("serving a request failed", {{"error", e.what()}});
+    }
+}
 
 }  // namespace holon::server

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <iostream>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -54,6 +55,29 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
     block_stop_signals();
     JsonLog log(log_out);
     const std::filesystem::path data_dir(config.data);
+
+    // The port first: a second server on a taken port stops here, before it touches the data.
+    FrontendOptions frontend_options;
+    frontend_options.host = config.host();
+    frontend_options.port = config.port();
+    frontend_options.threads = config.http_threads;
+    frontend_options.queue = config.http_queue;
+    frontend_options.max_body_bytes = static_cast<std::size_t>(config.limits.body_bytes);
+    frontend_options.log_requests = config.log_requests;
+    frontend_options.header_seconds = config.http_header_seconds;
+    frontend_options.body_seconds = config.http_body_seconds;
+    frontend_options.keep_alive_seconds = config.http_keep_alive_seconds;
+    frontend_options.connections_per_client = config.http_connections_per_client;
+    frontend_options.tls_certificate = config.tls.certificate;
+    frontend_options.tls_key = config.tls.key;
+    HttpFrontend frontend(log, frontend_options);
+    try {
+        frontend.listen();
+    } catch (const std::exception& e) {
+        log.error("cannot start", {{"error", e.what()}});
+        std::cerr << "holon serve: " << e.what() << '\n';
+        return 1;
+    }
 
     store::StoreOptions store_options;
     store_options.max_page_size = static_cast<std::size_t>(config.limits.max_page_size);
@@ -118,6 +142,7 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
     services.limits.default_page_size = static_cast<std::size_t>(config.limits.page_size);
     services.limits.max_page_size = static_cast<std::size_t>(config.limits.max_page_size);
     services.limits.max_wait_seconds = config.limits.max_wait_seconds;
+    services.limits.heavy_requests = static_cast<int>(config.limits.heavy_requests);
     const std::string runner_executable = pool_options.runner_executable;
     services.readiness = [&store, &stopping, runner_executable]() -> std::string {
         if (stopping) return "the server is stopping";
@@ -131,16 +156,9 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
     };
     api::Api api(services);
 
-    FrontendOptions frontend_options;
-    frontend_options.host = config.host();
-    frontend_options.port = config.port();
-    frontend_options.threads = config.http_threads;
-    frontend_options.queue = config.http_queue;
-    frontend_options.max_body_bytes = static_cast<std::size_t>(config.limits.body_bytes);
-    frontend_options.log_requests = config.log_requests;
-    HttpFrontend frontend(api, log, frontend_options);
-    frontend.start();
-    log.info("listening", {{"url", "http://" + config.host() + ":" + std::to_string(frontend.port())},
+    frontend.start(api);
+    log.info("listening", {{"url", std::string(frontend.tls() ? "https" : "http") + "://" + config.host() + ":" +
+                                       std::to_string(frontend.port())},
                            {"port", frontend.port()},
                            {"admin_token", admin.origin}});
 

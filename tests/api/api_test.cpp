@@ -207,7 +207,7 @@ TEST_F(Api, InvalidModelsAreRejectedWithPaths) {
     ASSERT_FALSE(r.json()["errors"].empty());
     EXPECT_EQ(r.json()["errors"][0]["path"], "/links/0/from") << r.body;
     expect_problem(http().post(base, admin(), "{\"format\": "), 422, "/problems/invalid-model");
-    expect_problem(http().post(base, admin(), "plain text", "text/csv"), 415, "/problems/unsupported-format");
+    expect_problem(http().post(base, admin(), "plain text", "text/csv"), 415, "/problems/unsupported-media-type");
     expect_problem(http().post(base + "?format=no-such-format", admin(), "x"), 415, "/problems/unsupported-format");
     // Model size limit (256 KiB here) and body size limit (1 MiB here).
     doc = nlohmann::json::parse(example_model());

@@ -130,6 +130,10 @@ TEST_F(Batches, ABatchRunsEveryPointAndItsOutputsCanBeDownloaded) {
     const auto report = http().get(batches_path() + "/" + id + "/file?path=index.html", admin());
     EXPECT_EQ(report.content_type().rfind("text/html", 0), 0u);
     EXPECT_NE(report.body.find("echo sweep"), std::string::npos);
+    // Issue 14, finding 12: served HTML runs no script and loads nothing from elsewhere.
+    EXPECT_EQ(report.header("content-security-policy"),
+              "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox");
+    EXPECT_EQ(report.header("x-content-type-options"), "nosniff");
 
     // Nothing outside the folder, no hidden or made-up files.
     for (const char* bad : {"../holon.db", "/etc/passwd", "steps/../../holon.db", ".hidden", "nope.csv", "steps"}) {

@@ -20,10 +20,10 @@ trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$DATA"' EXIT
 URL=http://127.0.0.1:$PORT
 for _ in $(seq 100); do curl -sf $URL/livez >/dev/null && break; sleep 0.1; done
 H="Authorization: Bearer $ADMIN"
-WS=$(curl -sf -X POST $URL/v1/workspaces -H "$H" -d '{"name":"load"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
+WS=$(curl -sf -X POST $URL/v1/workspaces -H "$H" -H 'Content-Type: application/json' -d '{"name":"load"}' | sed 's/.*"id":"\([^"]*\)".*/\1/')
 MODEL=$(curl -sf -X POST $URL/v1/workspaces/$WS/models -H "$H" -H 'Content-Type: application/json' \
     --data-binary @"$(dirname "$0")/../../../schemas/examples/sir-epidemic.model.json" | sed 's/.*"id":"\([^"]*\)".*/\1/')
-RUN=$(curl -sf -X POST "$URL/v1/workspaces/$WS/runs?wait=30" -H "$H" \
+RUN=$(curl -sf -X POST "$URL/v1/workspaces/$WS/runs?wait=30" -H "$H" -H 'Content-Type: application/json' \
     -d "{\"method\":\"fixture.echo.run\",\"model\":\"$MODEL\"}" | sed 's/.*"id":"\(run_[^"]*\)".*/\1/')
 STATUS=0
 for target in "/livez" "/v1/workspaces/$WS/models/$MODEL" "/v1/workspaces/$WS/runs/$RUN"; do
