@@ -12,6 +12,9 @@ namespace holon::jobs {
 struct JobEngine::Active {
     store::Run run;
     std::atomic<bool> cancel{false};
+    // Set before the outcome is stored: from then on the run's lease ends by design, and the
+    // supervisor, which may renew it concurrently, must not call that a lost lease.
+    std::atomic<bool> ending{false};
 };
 
 namespace {
@@ -175,7 +178,9 @@ void JobEngine::supervise() {
         }
         for (auto& a : running) {
             try {
+                if (a->ending) continue;
                 if (!store_.renew_lease(a->run.id, options_.owner, options_.lease_ms)) {
+                    if (a->ending) continue;  // finished (or released) between the two checks
                     report_error(a->run.id, "lease lost; stopping the run here");
                     a->cancel = true;
                     continue;
@@ -207,6 +212,7 @@ void JobEngine::execute(const store::Run& run) {
         request.method_id = run.method;
         request.params_json = run.params_json.empty() ? "{}" : run.params_json;
         request.limits = limits_from_json(run.limits_json);
+        request.workspace = run.workspace_id;
         bool have_model = true;
         if (run.model_id && !options_.host_methods.count(run.method)) {
             try {
@@ -255,6 +261,7 @@ void JobEngine::execute(const store::Run& run) {
     auto stored = to_store_outcome(std::move(outcome));
     const bool abandoned = abandon_ && stored.state == store::RunState::cancelled;
     bool released = false;
+    active->ending = true;
     if (abandoned) {
         // Stopped by the server, not failed: back to the queue without counting the attempt.
         try {
