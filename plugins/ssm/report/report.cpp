@@ -30,6 +30,18 @@ std::string lower_first(std::string s) {
     return s;
 }
 
+// "A" or "An" before the owner's name: by the first letter, and for an initialism (HM, NHS) by how
+// its first letter is said.
+std::string article(const std::string &next) {
+    if (next.empty()) return "A";
+    const char c = static_cast<char>(std::toupper(static_cast<unsigned char>(next[0])));
+    const bool initialism = next.size() > 1 && std::isupper(static_cast<unsigned char>(next[0])) &&
+                            std::isupper(static_cast<unsigned char>(next[1]));
+    const bool vowel_sound = std::string("AEIOU").find(c) != std::string::npos ||
+                             (initialism && std::string("FHLMNRSX").find(c) != std::string::npos);
+    return vowel_sound ? "An" : "A";
+}
+
 std::string strip_period(std::string s) {
     while (!s.empty() && (s.back() == '.' || s.back() == ' ')) s.pop_back();
     return s;
@@ -122,8 +134,14 @@ std::vector<Block> blocks(const Inputs &in) {
         else table({"Code", "Severity", "Finding"}, findings);
         for (const checks::Assessment &a : in.checks->assessed)
             if (a.model == m->id && !a.not_assessed.empty()) {
+                std::vector<std::pair<std::string, std::vector<std::string>>> by_reason; // in first-seen order
+                for (const auto &[code, why] : a.not_assessed) {
+                    auto it = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto &x) { return x.first == why; });
+                    if (it == by_reason.end()) by_reason.push_back({why, {code}});
+                    else it->second.push_back(code);
+                }
                 std::vector<std::string> skipped;
-                for (const auto &[code, why] : a.not_assessed) skipped.push_back(code + " (" + why + ")");
+                for (const auto &[why, codes] : by_reason) skipped.push_back(join(codes, ", ") + ": " + why);
                 para("Not assessed", join(skipped, "; "));
             }
 
@@ -172,7 +190,7 @@ std::string full_sentence(const model::ActivityModel &m) {
     for (const model::Activity &a : m.activities)
         if (a.operational()) activities.push_back(lower_first(a.name));
     const std::string owners = join(party_names(m.owners), " and ");
-    std::string s = "A " + (owners.empty() ? std::string("(owner not stated)") : owners) + "-owned system which, under the following "
+    std::string s = article(owners) + " " + (owners.empty() ? std::string("(owner not stated)") : owners) + "-owned system which, under the following "
                     "environmental constraints which it takes as given: (" + or_not_stated(join(env, "; ")) + "), transforms this input (" +
                     (m.t.present ? m.t.input : "not stated") + ") into this output (" + (m.t.present ? m.t.output : "not stated") +
                     ") by means of the following major activities among others: (" + or_not_stated(join(activities, "; ")) +
@@ -187,9 +205,10 @@ std::string full_sentence(const model::ActivityModel &m) {
 std::string pqr_line(const model::ActivityModel &m) {
     const auto part = [](const std::string &s, const char *missing) { return s.empty() ? std::string(missing) : strip_period(s); };
     std::string q = part(m.q, "(Q not stated)");
-    if (q.rfind("by ", 0) == 0) q = q.substr(3);
+    if (!m.q.empty() && q.rfind("by ", 0) != 0) q = "by " + q;
     std::string r = part(m.r, "(R not stated)");
-    return "Do " + part(m.p, "(P not stated)") + ", by " + q + ", in order to help achieve " + r + ".";
+    if (r.rfind("in order to ", 0) == 0) r = r.substr(12);
+    return "A system to " + part(m.p, "(P not stated)") + ", " + q + ", in order to " + r + ".";
 }
 
 std::string markdown(const Inputs &in) {

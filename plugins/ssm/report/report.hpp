@@ -19,7 +19,7 @@ namespace holon_ssm::report {
 // model does not state read "(not stated)".
 std::string full_sentence(const model::ActivityModel &m);
 
-// "Do P, by Q, in order to help achieve R."
+// The PQR line in the OR Society teaching form: "A system to P, by Q, in order to R."
 std::string pqr_line(const model::ActivityModel &m);
 
 struct Inputs {

@@ -56,7 +56,7 @@ TEST(SsmReport, ChecklandFullSentenceFromCatwoe) {
               "and/or victims (Householder). The world-image which makes the transformation meaningful contains at least the "
               "following elements among others: (A well-kept fence protects the wood and shows care for the home).");
     EXPECT_EQ(report::pqr_line(inquiry.models[0]),
-              "Do paint the fence, by hand in dry weather within the household budget, in order to help achieve enhance the "
+              "A system to paint the fence, by hand in dry weather within the household budget, in order to enhance the "
               "property's appearance.");
 }
 
@@ -65,7 +65,13 @@ TEST(SsmReport, MissingElementsSayNotStated) {
     const std::string s = report::full_sentence(inquiry.models[0]);
     EXPECT_NE(s.find("constraints which it takes as given: (not stated)"), std::string::npos) << s;
     EXPECT_NE(s.find("contains at least the following elements among others: (not stated)."), std::string::npos) << s;
-    EXPECT_NE(report::pqr_line(inquiry.models[0]).find("in order to help achieve (R not stated)."), std::string::npos);
+    EXPECT_NE(report::pqr_line(inquiry.models[0]).find("in order to (R not stated)."), std::string::npos);
+}
+
+TEST(SsmReport, ArticleFollowsTheOwnersName) {
+    const model::Inquiry inquiry = model::read_inquiry(ssm_test::example("prison-inquiry.model.json"));
+    EXPECT_EQ(report::full_sentence(inquiry.models[0]).rfind("An HM Prison and Probation Service-owned system which", 0), 0u);
+    EXPECT_EQ(report::full_sentence(inquiry.models[2]).rfind("An Established prisoners' networks-owned system", 0), 0u);
 }
 
 TEST(SsmReport, DocumentsHoldEverySection) {
@@ -81,7 +87,7 @@ TEST(SsmReport, DocumentsHoldEverySection) {
     in.svg["am-fence"] = diagram::pam_svg(inquiry, inquiry.models[0]);
     in.png_name["am-fence"] = "am-fence.png";
     const std::string md = report::markdown(in);
-    for (const char *s : {"# Fence", "### CATWOE", "**PQR:** Do paint the fence", "In Checkland's full form", "![Purposeful activity model](am-fence.png)",
+    for (const char *s : {"# Fence", "### CATWOE", "**PQR:** A system to paint the fence", "In Checkland's full form", "![Purposeful activity model](am-fence.png)",
                           "No findings", "| 4 | Prepare the fence surface | no | Skipped |", "| Sand and prime before painting | Prepare the fence surface | yes | yes | agreed | desirable and feasible |"})
         EXPECT_NE(md.find(s), std::string::npos) << s << "\n" << md;
     const std::string html = report::html(in);
