@@ -4,6 +4,7 @@
 #include "execution/executor.hpp"
 #include "jobs/job_engine.hpp"
 #include "jsonschema/json_schema.hpp"
+#include "tables/csv.hpp"
 
 #include <charconv>
 #include <chrono>
@@ -158,24 +159,6 @@ Response tables(Call& call) {
     return json_response(200, {{"tables", list}, {"files", files}});
 }
 
-std::string csv_field(const std::string& s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
-}
-
-std::string number_text(double v) {
-    if (std::isnan(v)) return "NaN";
-    if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    return std::string(buf, ec == std::errc() ? end : buf);
-}
-
 bool wants_csv(const Request& request) {
     if (auto f = request.query_param("format")) return *f == "csv";
     return request.header("Accept").find("text/csv") != std::string::npos;
@@ -187,13 +170,7 @@ Response table(Call& call) {
     const std::size_t rows = t.values.empty() ? 0 : t.values.front().size();
     Response r;
     if (wants_csv(call.request)) {
-        std::string out;
-        for (std::size_t c = 0; c < t.columns.size(); ++c) out += (c ? "," : "") + csv_field(t.columns[c]);
-        out += "\r\n";
-        for (std::size_t row = 0; row < rows; ++row) {
-            for (std::size_t c = 0; c < t.values.size(); ++c) out += (c ? "," : "") + number_text(t.values[c][row]);
-            out += "\r\n";
-        }
+        std::string out = tables::csv(t.columns, t.values, "\r\n");
         r.content_type = "text/csv; charset=utf-8";
         r.body = std::move(out);
         r.header("Content-Disposition", "attachment; filename=\"" + t.name + ".csv\"");

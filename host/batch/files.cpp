@@ -1,4 +1,5 @@
 #include "batch/files.hpp"
+#include "tables/csv.hpp"
 
 #include <cctype>
 #include <cerrno>
@@ -50,37 +51,14 @@ void write_file(const std::filesystem::path &file, const std::string &content) {
     if (::close(fd) != 0) throw std::runtime_error(file.string() + ": write failed (" + std::strerror(errno) + ")");
 }
 
-std::string csv_field(const std::string &text) {
-    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-    std::string out = "\"";
-    for (char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + '"';
-}
+std::string csv_field(const std::string &text) { return tables::csv_field(text); }
 
 std::string number_text(double value, bool empty_for_nan) {
-    if (std::isnan(value)) return empty_for_nan ? std::string() : std::string("NaN");
-    char buf[32];
-    auto res = std::to_chars(buf, buf + sizeof buf, value);
-    return std::string(buf, res.ptr);
+    if (empty_for_nan && std::isnan(value)) return std::string();
+    return tables::number_text(value);
 }
 
-std::string table_csv(const runner::TableData &table) {
-    std::string out;
-    for (size_t c = 0; c < table.columns.size(); ++c) out += (c ? "," : "") + csv_field(table.columns[c]);
-    out += '\n';
-    const size_t rows = table.row_count();
-    for (size_t r = 0; r < rows; ++r) {
-        for (size_t c = 0; c < table.values.size(); ++c) {
-            if (c) out += ',';
-            out += number_text(r < table.values[c].size() ? table.values[c][r] : std::nan(""));
-        }
-        out += '\n';
-    }
-    return out;
-}
+std::string table_csv(const runner::TableData &table) { return tables::csv(table.columns, table.values); }
 
 namespace {
 
@@ -113,15 +91,10 @@ std::vector<std::string> split_csv_line(const std::string &line) {
 }
 
 double parse_number(const std::string &s) {
-    if (s == "NaN" || s.empty()) return std::numeric_limits<double>::quiet_NaN();
-    double v = 0;
-    auto res = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (res.ec != std::errc() || res.ptr != s.data() + s.size()) {
-        if (s == "inf") return std::numeric_limits<double>::infinity();
-        if (s == "-inf") return -std::numeric_limits<double>::infinity();
-        throw std::runtime_error("'" + s + "' is not a number");
-    }
-    return v;
+    if (s.empty()) return std::numeric_limits<double>::quiet_NaN();
+    const std::optional<double> value = tables::parse_number(s);
+    if (!value) throw std::runtime_error("'" + s + "' is not a number");
+    return *value;
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 #include "cli/run_output.hpp"
 
 #include "cli/cli_error.hpp"
+#include "tables/csv.hpp"
 
 #include <charconv>
 #include <cmath>
@@ -9,46 +10,9 @@
 namespace holon::cli {
 namespace {
 
-void write_field(std::ostream &out, const std::string &s) {
-    if (s.find_first_of(",\"\r\n") == std::string::npos) {
-        out << s;
-        return;
-    }
-    out << '"';
-    for (char c : s) {
-        if (c == '"') out << '"';
-        out << c;
-    }
-    out << '"';
-}
-
-void write_number(std::ostream &out, double v) {
-    if (std::isnan(v)) {
-        out << "NaN";
-        return;
-    }
-    char buf[32];
-    auto res = std::to_chars(buf, buf + sizeof buf, v);
-    out.write(buf, res.ptr - buf);
-}
-
 } // namespace
 
-void write_csv(std::ostream &out, const runner::TableData &table) {
-    for (size_t c = 0; c < table.columns.size(); ++c) {
-        if (c) out << ',';
-        write_field(out, table.columns[c]);
-    }
-    out << '\n';
-    const size_t rows = table.values.empty() ? 0 : table.values.front().size();
-    for (size_t r = 0; r < rows; ++r) {
-        for (size_t c = 0; c < table.values.size(); ++c) {
-            if (c) out << ',';
-            write_number(out, table.values[c][r]);
-        }
-        out << '\n';
-    }
-}
+void write_csv(std::ostream &out, const runner::TableData &table) { out << tables::csv(table.columns, table.values); }
 
 std::string safe_file_name(const std::string &name) {
     std::string s;
