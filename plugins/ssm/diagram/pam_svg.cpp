@@ -341,9 +341,14 @@ std::string pam_svg(const model::Inquiry &inquiry, const model::ActivityModel &m
     const double gap_top = op_y + op_h + 4, gap_bottom = mc_y - 4;
     const auto first_monitor = std::find_if(mc.begin(), mc.end(), [](const Node &n) { return n.activity->monitor(); });
     const auto last_control = std::find_if(mc.rbegin(), mc.rend(), [](const Node &n) { return n.activity->control(); });
-    if (first_monitor != mc.end()) wide(first_monitor->x, gap_top, first_monitor->x, gap_bottom, "monitor the operations");
+    double monitor_x = -1e9;
+    if (first_monitor != mc.end()) {
+        monitor_x = first_monitor->x;
+        wide(monitor_x, gap_top, monitor_x, gap_bottom, "monitor the operations");
+    }
     if (last_control != mc.rend()) {
-        const double x = last_control->x + (last_control->activity->monitor() ? 60 : 0);
+        // Far enough from the monitoring arrow for both labels (one activity may do both).
+        const double x = std::max(last_control->x, monitor_x + 260);
         wide(x, gap_bottom, x, gap_top, "take control action");
     }
     svg.raw("</svg>");

@@ -38,7 +38,7 @@ def main():
     ap.add_argument("--models", type=int, default=1000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--holon", default=os.path.join(root, "build/release/bin/holon"))
-    ap.add_argument("--core", default=os.path.join(root, "build/release/tests/plugins/ssm/bench/ssm_bench"))
+    ap.add_argument("--core", default=os.path.join(root, "build/release/bin/ssm_bench"))
     args = ap.parse_args()
     work = tempfile.mkdtemp(prefix="ssm-bench-")
     model = os.path.join(work, "inquiry.model.json")
@@ -48,7 +48,7 @@ def main():
     for r in range(args.repeats):
         out = os.path.join(work, "out%d" % r)
         t0 = time.perf_counter()
-        subprocess.run([args.holon, "run", "ssm.check", "--quiet", "--model", model, "--out", out], check=True)
+        subprocess.run([args.holon, "run", "ssm.check", "--quiet", "--model", model, "--out", out], check=True, stdout=subprocess.DEVNULL)
         elapsed = time.perf_counter() - t0
         best = elapsed if best is None else min(best, elapsed)
         result = json.load(open(os.path.join(out, "result.json")))
