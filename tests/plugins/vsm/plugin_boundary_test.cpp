@@ -224,4 +224,35 @@ TEST_F(VsmPlugin, VarietyReproducesBeersTripleIndex) {
     EXPECT_NEAR(v["varieties"][0]["outcome_bits"].get<double>(), 1.585, 0.0005);
 }
 
+TEST_F(VsmPlugin, AlarmsFromActualsWithoutTheHost) {
+    TestRun r(slurp(std::string(VSM_EXAMPLES) + "/riverside-integrated-care.model.json"), R"({"source": "actuals"})");
+    ASSERT_EQ(run("vsm.alarms", r), HOLON_OK) << r.error_message;
+    expect_valid(descriptor("vsm.alarms")->result_schema, r.result);
+    const json a = json::parse(r.result)["alarms"];
+    ASSERT_EQ(a.size(), 1u); // the ED's four-hour performance; the week-5 dip of 60% is a transient
+    EXPECT_EQ(a[0]["indicator"], "i-ed-4h");
+    EXPECT_EQ(a[0]["raised"]["at"], "2026-W10");
+    EXPECT_EQ(a[0]["escalations"][0]["unit"], "u-hospital");
+    // An SD-bound indicator needs holon.invoke/1, which this minimal host does not offer.
+    TestRun sd(r.model, R"({"source": "sd", "indicators": ["i-dn-waiting"]})");
+    EXPECT_EQ(run("vsm.alarms", sd), HOLON_ERR_UNSUPPORTED);
+}
+
+TEST_F(VsmPlugin, DiagramWritesSvgAndPngPerLevel) {
+    TestRun r(slurp(std::string(VSM_EXAMPLES) + "/riverside-integrated-care.model.json"), "{}");
+    ASSERT_EQ(run("vsm.diagram", r), HOLON_OK) << r.error_message;
+    expect_valid(descriptor("vsm.diagram")->result_schema, r.result);
+    const json d = json::parse(r.result)["diagrams"];
+    ASSERT_EQ(d.size(), 6u); // trust, hospital, community, social care, intermediate care, nested
+    EXPECT_EQ(d[0]["unit"], "u-trust");
+    EXPECT_EQ(d[5]["view"], "nested");
+    const auto &svg = r.blobs.at("vsm-level-u-hospital.svg");
+    EXPECT_EQ(svg.first, "image/svg+xml");
+    EXPECT_NE(svg.second.find("S4 Intelligence"), std::string::npos);
+    EXPECT_NE(svg.second.find("absent"), std::string::npos); // the hospital has no System 4
+    const auto &png = r.blobs.at("vsm-level-u-hospital.png");
+    EXPECT_EQ(png.first, "image/png");
+    EXPECT_EQ(png.second.substr(1, 3), "PNG");
+}
+
 } // namespace
