@@ -177,6 +177,11 @@ void check_entity_refs(Checker& c, const json& refs, const std::string& path, co
 }
 
 void check_boundary(Checker& c, const json& doc, const Indexes& ix) {
+    // CSH's "affected by model outcomes": the variables that bear on each actor.
+    const json& actors = items(doc, "actors");
+    for (std::size_t i = 0; i < actors.size(); ++i) {
+        c.refs(actors[i], "affected_by", ix.variables, at("/actors", i), "variable");
+    }
     const json& records = items(doc, "boundary");
     for (std::size_t i = 0; i < records.size(); ++i) {
         const std::string path = at("/boundary", i);
