@@ -28,7 +28,8 @@ void ReportMethod::run(holon::Context &ctx) {
     const checks::Report findings = checks::check(in.inquiry, check_options(in.params), in.only);
     const std::vector<compare::Comparison> comparisons = compare::compare(in.inquiry, in.only);
     report::Inputs doc;
-    doc.title = in.params.value("title", in.models.size() == 1 ? in.models.front()->name : std::string("SSM inquiry"));
+    const std::string fallback = in.models.size() == 1 ? in.models.front()->name : in.inquiry.name.empty() ? "SSM inquiry" : in.inquiry.name;
+    doc.title = in.params.value("title", fallback);
     doc.inquiry = &in.inquiry;
     doc.models = in.models;
     doc.checks = &findings;

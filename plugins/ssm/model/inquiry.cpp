@@ -187,6 +187,7 @@ std::string Inquiry::indicator_name(const std::string &id) const {
 
 Inquiry read_inquiry(const json &document) {
     Inquiry inquiry;
+    inquiry.name = text(document, "name");
     for (const json &a : array_of(document, "actors")) {
         Actor actor{text(a, "id"), text(a, "name"), rating(a, "power")};
         inquiry.actors[actor.id] = actor;

@@ -105,6 +105,7 @@ struct BoundaryRecord {
 };
 
 struct Inquiry {
+    std::string name; // the shared model's name
     std::vector<ActivityModel> models;
     std::map<std::string, Actor> actors;
     std::map<std::string, Variable> variables;

@@ -94,6 +94,11 @@ TEST(SsmHolon, CompareDiagramAndReportWriteTheirFiles) {
     EXPECT_NE(html.find("<svg"), std::string::npos);
     EXPECT_NE(slurp(reported.out / "report.md").find("![Purposeful activity model](am-rehabilitate.png)"), std::string::npos);
     EXPECT_TRUE(fs::exists(reported.out / "am-rehabilitate.png"));
+
+    // Without a title: the shared model's name (the inquiry has three activity models).
+    const Outcome untitled = holon_run("ssm.report", prison);
+    ASSERT_EQ(untitled.exit_code, 0) << untitled.err;
+    EXPECT_NE(slurp(untitled.out / "report.md").rfind("# HMP Northfield: what is the prison for?\n", 0), std::string::npos);
 }
 
 TEST(SsmHolon, DependencyOnAMissingActivityIsRefusedWithItsPath) {
