@@ -172,14 +172,16 @@ std::string level_svg(const Organisation &org, int u, const FindingCounts &findi
     system_box(System::S4, y4, "S4 Intelligence", "#bfdbfe");
     system_box(System::S3, y3, "S3 Control (inside and now)", "#c7d2fe");
     // S3* sits left of S3.
-    const double ax = 600, aw = 110;
+    const double ax = 580, aw = 140;
     {
         const bool present = U.has(System::S3star);
-        svg.rect(ax, y3 + 5, aw, 60, present ? "#bbf7d0" : "#f3f4f6", present ? "#111827" : "#9ca3af", 4);
+        svg.rect(ax, y3 + 2, aw, 66, present ? "#bbf7d0" : "#f3f4f6", present ? "#111827" : "#9ca3af", 4);
         std::vector<std::string> lines{"S3* Audit"};
         const std::string who = L.actor_of(u, System::S3star);
-        lines.push_back(!present ? "absent" : who.empty() ? "no actor" : wrap(who, 14, 1)[0]);
-        svg.text(ax + aw / 2, y3 + 35, lines, 13);
+        if (!present) lines.emplace_back("absent");
+        else if (who.empty()) lines.emplace_back("no actor");
+        else for (const std::string &w : wrap(who, 19, 2)) lines.push_back(w);
+        svg.text(ax + aw / 2, y3 + 35, lines, 12);
     }
     // Homeostats between the boxes.
     const bool s4s5 = L.internal(ChannelType::s4_s5, System::S4, System::S5);
@@ -201,7 +203,7 @@ std::string level_svg(const Organisation &org, int u, const FindingCounts &findi
         if (ch.type == ChannelType::s4_environment || (ch.from_system == System::S4 && ch.to < 0)) s4env = true;
     }
     svg.line(ex + 180, y4 + 35, mx, y4 + 35, (s4env ? s_environment : s_missing) + " marker-start=\"url(#arrow)\" marker-end=\"url(#arrow)\"");
-    badge(svg, mx + mw, y5, count(u));
+    badge(svg, mx, y5, count(u));
     if (U.parent >= 0) {
         bool represented = false;
         for (int c : U.channels_out) {
@@ -316,11 +318,12 @@ public:
     std::string draw() {
         if (org_.root < 0) return Svg(400, 100).str();
         const Box b = measure(org_.root);
-        const int width = static_cast<int>(b.w + 40), height = static_cast<int>(b.h + 110);
+        const int width = static_cast<int>(std::max(b.w + 40, 720.0)), height = static_cast<int>(b.h + 120);
         Svg svg(width, height);
-        svg.text(20, 28, {"Recursion levels of " + org_.units[static_cast<std::size_t>(org_.root)].name +
-                          " (unfolded units hold their System 1s; red badges count findings)"}, 18, "font-weight=\"bold\"", "start");
-        place(svg, org_.root, 20, 50);
+        svg.text(20, 28, {"Recursion levels of " + org_.units[static_cast<std::size_t>(org_.root)].name}, 18, "font-weight=\"bold\"", "start");
+        svg.text(20, 52, {"Each unfolded unit holds its System 1s; orange outline: neither unfolded nor marked leaf; red: findings"}, 13,
+                 "fill=\"#4b5563\"", "start");
+        place(svg, org_.root, 20, 70);
         if (hidden_ > 0)
             svg.text(20, height - 20, {std::to_string(hidden_) + " more units not drawn"}, 14, "fill=\"#4b5563\"", "start");
         return svg.str();

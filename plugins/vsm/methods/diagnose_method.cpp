@@ -2,6 +2,9 @@
 
 #include "diagnose/result_json.hpp"
 #include "methods/common.hpp"
+#include "methods/diagrams.hpp"
+#include "report/report.hpp"
+#include "variety/variety.hpp"
 #include "vsm_schemas.hpp"
 
 namespace holon_vsm::methods {
@@ -40,6 +43,23 @@ void DiagnoseMethod::run(holon::Context &ctx) {
     if (org.units.empty()) holon::fail_model("/organisation/units", "the model has no organisation units to diagnose");
     const Diagnosis diagnosis = diagnose(org, options);
     nlohmann::json result = diagnosis_json(org, diagnosis, options);
+    if (params.value("report", false)) {
+        FindingCounts counts;
+        for (const Finding &f : diagnosis.findings)
+            if (!f.units.empty()) ++counts[f.units[0]];
+        int omitted = 0;
+        const std::vector<DrawnDiagram> drawn = draw_diagrams(ctx, org, counts, DiagramOptions{}, omitted);
+        std::vector<ReportPicture> pictures;
+        for (const DrawnDiagram &d : drawn)
+            pictures.push_back({d.view == "nested" ? std::string("All recursion levels, nested")
+                                                   : "Level " + std::to_string(org.units[static_cast<std::size_t>(d.unit)].level) +
+                                                         ": " + org.units[static_cast<std::size_t>(d.unit)].name,
+                                d.svg, d.png_name});
+        const nlohmann::json variety = variety_report(org);
+        ctx.put_blob("report.html", "text/html", report_html(org, result, variety, pictures));
+        ctx.put_blob("report.md", "text/markdown", report_markdown(org, result, variety, pictures));
+        result["report"] = {{"html", "report.html"}, {"markdown", "report.md"}, {"diagrams", diagrams_json(org, drawn)}};
+    }
     ctx.put_json(result.dump());
 }
 

@@ -238,6 +238,24 @@ TEST_F(VsmPlugin, AlarmsFromActualsWithoutTheHost) {
     EXPECT_EQ(run("vsm.alarms", sd), HOLON_ERR_UNSUPPORTED);
 }
 
+TEST_F(VsmPlugin, DiagnoseWritesTheReport) {
+    TestRun r(slurp(std::string(VSM_EXAMPLES) + "/riverside-integrated-care.model.json"), R"({"report": true})");
+    ASSERT_EQ(run("vsm.diagnose", r), HOLON_OK) << r.error_message;
+    expect_valid(descriptor("vsm.diagnose")->result_schema, r.result);
+    EXPECT_EQ(json::parse(r.result)["report"]["html"], "report.html");
+    const std::string &html = r.blobs.at("report.html").second;
+    EXPECT_EQ(r.blobs.at("report.html").first, "text/html");
+    EXPECT_NE(html.find("<svg"), std::string::npos); // diagrams inline: the page stands alone
+    EXPECT_NE(html.find("Headless chicken"), std::string::npos);
+    EXPECT_NE(html.find("<h3>Level 1</h3>"), std::string::npos);
+    const std::string &md = r.blobs.at("report.md").second;
+    EXPECT_NE(md.find("| II5 | Headless chicken | error | Riverside General Hospital |"), std::string::npos);
+    EXPECT_NE(md.find("![Level 0: Riverside Integrated Care Trust](vsm-level-u-trust.png)"), std::string::npos);
+    EXPECT_NE(md.find("| District nursing | care needs at home | 60 → 30 | 6 → 6 | 5 | 2 | 1.322 |"), std::string::npos);
+    EXPECT_NE(md.find("0.667 (2/3)"), std::string::npos);
+    EXPECT_EQ(r.blobs.count("vsm-level-u-trust.png"), 1u);
+}
+
 TEST_F(VsmPlugin, DiagramWritesSvgAndPngPerLevel) {
     TestRun r(slurp(std::string(VSM_EXAMPLES) + "/riverside-integrated-care.model.json"), "{}");
     ASSERT_EQ(run("vsm.diagram", r), HOLON_OK) << r.error_message;
