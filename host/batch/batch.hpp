@@ -42,6 +42,7 @@ struct BatchOptions {
     std::function<std::string(const InputRef &)> load_model;
     bool plots = true;
     std::string gnuplot = "gnuplot"; // program name or path
+    std::string workspace;           // the tenant the runs are for (server); "" from the CLI
 };
 
 struct BatchProgress {

@@ -123,6 +123,7 @@ jobs::HostMethod make_batch_method(store::Store& store, const execution::Executo
             bo.jobs = options.jobs;
             bo.plots = options.plots;
             bo.cancel = context.cancel;
+            bo.workspace = run.workspace_id;
             bo.load_model = [&](const batch::InputRef& input) -> std::string {
                 if (input.model_id.empty()) throw std::runtime_error("only stored models (model_id) can be used");
                 std::optional<std::int64_t> revision;

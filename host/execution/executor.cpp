@@ -47,10 +47,11 @@ runner::JobOutcome host_failure(int32_t status, std::string problem, std::string
 Executor::Executor(const registry::Registry &registry, runner::RunnerPool &pool, ExecutorOptions options)
     : registry_(registry), pool_(pool), options_(std::move(options)) {}
 
-void Executor::prestart(const std::string &method_id, const registry::LimitOverrides &limits, size_t count) const {
+void Executor::prestart(const std::string &method_id, const registry::LimitOverrides &limits, size_t count,
+                        const std::string &workspace) const {
     const registry::MethodEntry *method = registry_.find_method(method_id);
     if (!method || !method->plugin) return;
-    pool_.prestart(method->plugin->target(), limits_for(*method, limits), count);
+    pool_.prestart(method->plugin->target(), limits_for(*method, limits), count, workspace);
 }
 
 runner::Limits Executor::limits_for(const registry::MethodEntry &method, const registry::LimitOverrides &call) const {
@@ -138,6 +139,7 @@ runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runne
     job.source = request.source;
     job.source_name = request.source_name;
     job.source_dir = request.source_dir;
+    job.workspace = request.workspace;
     job.limits = limits_for(*method, request.limits);
 
     runner::JobCallbacks cb = callbacks;
@@ -152,6 +154,7 @@ runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runne
         child.source = nested.source;
         child.source_name = nested.source_name;
         child.source_dir = request.source_dir;
+        child.workspace = request.workspace;
         runner::JobCallbacks child_cb;
         // The pool's flag covers both a cancelled parent and a parent that died or hit a limit.
         child_cb.cancel = nested.cancel ? nested.cancel : callbacks.cancel;

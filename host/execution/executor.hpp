@@ -22,6 +22,7 @@ struct RunRequest {
     std::string source_name;
     std::string source_dir;
     registry::LimitOverrides limits; // per-call limits, clamped to the host maxima
+    std::string workspace;           // the tenant: warm runners are never shared between workspaces
 };
 
 struct ExecutorOptions {
@@ -41,7 +42,8 @@ public:
 
     // Has the pool start runners for `count` runs of `method_id` at once (see RunnerPool::prestart);
     // an unknown method is ignored (its runs fail with unknown-method). Returns at once.
-    void prestart(const std::string &method_id, const registry::LimitOverrides &limits, size_t count) const;
+    void prestart(const std::string &method_id, const registry::LimitOverrides &limits, size_t count,
+                  const std::string &workspace = "") const;
     // The limits a run of `method` gets with the given per-call overrides.
     runner::Limits limits_for(const registry::MethodEntry &method, const registry::LimitOverrides &call) const;
 

@@ -18,8 +18,8 @@ struct Limits {
     uint64_t output_bytes = 256ull << 20; // total bytes of result json + tables + blobs
     uint64_t file_bytes = 64ull << 20;    // RLIMIT_FSIZE
     uint32_t open_files = 256;            // RLIMIT_NOFILE
-    // RLIMIT_NPROC counts every process and thread of the runner's user (nobody) machine-wide, so
-    // it must leave room for all runners at once; fork itself is refused by seccomp.
+    // RLIMIT_NPROC: processes and threads of the runner's user. Each runner of a root host has its
+    // own uid (and without namespaces all share nobody's count); fork itself is refused by seccomp.
     uint32_t processes = 4096;
 };
 
@@ -64,6 +64,9 @@ struct PluginDescription {
 
 struct JobRequest {
     PluginTarget plugin;
+    // The tenant the job runs for. A warm runner serves only jobs of the workspace it first ran
+    // for, so that nothing a plugin kept in memory reaches another workspace. "" for the CLI.
+    std::string workspace;
     std::string method_id;
     std::string model_json;
     std::string params_json = "{}";

@@ -2,8 +2,11 @@
 //   holon-runner --fd 3 --plugin /path/x.so --plugin-dir /path [--plugin-id ID] [--plugin-version V]
 //                [--parent-pid PID] [--scratch DIR] [--memory-bytes N] [--file-bytes N]
 //                [--open-files N] [--processes N] [--cpu-seconds N]
-// It confines itself (see sandbox.hpp), loads the plugin and serves requests on the socket.
+//                [--isolation namespaces|userns|none] [--uid N] [--ro PATH]...
+// It confines itself (see sandbox.hpp), loads the plugin and serves requests on the socket. Its
+// stdout and stderr are a pipe that the host relays into its own log.
 #include "plugin_loader.hpp"
+#include "protocol.hpp"
 #include "runner_service.hpp"
 #include "sandbox.hpp"
 
@@ -15,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <unistd.h>
+#include <vector>
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)
@@ -32,6 +36,7 @@ namespace {
 
 struct Arguments {
     std::map<std::string, std::string> values;
+    std::vector<std::string> readonly_paths; // every --ro
 
     std::string text(const std::string &name, const std::string &fallback = "") const {
         auto it = values.find(name);
@@ -51,11 +56,40 @@ Arguments parse(int argc, char **argv) {
     for (int i = 1; i < argc; i += 2) {
         std::string flag = argv[i];
         if (flag.rfind("--", 0) != 0 || i + 1 >= argc) throw std::invalid_argument("bad argument '" + flag + "'");
-        args.values[flag.substr(2)] = argv[i + 1];
+        if (flag == "--ro")
+            args.readonly_paths.emplace_back(argv[i + 1]);
+        else
+            args.values[flag.substr(2)] = argv[i + 1];
     }
     if (args.text("fd").empty() || args.text("plugin").empty())
         throw std::invalid_argument("--fd and --plugin are required");
     return args;
+}
+
+// In its own pid namespace the runner is that namespace's init, and the kernel ignores a signal an
+// init sends itself without a handler: abort() would end as SIGSEGV (its last resort) instead of
+// SIGABRT. So SIGABRT gets a handler that tells the host, with a frame built in advance (nothing
+// else is safe in a handler), and ends the runner.
+int g_abort_fd = -1;
+std::string g_abort_frame;
+
+extern "C" void report_abort(int) {
+    if (g_abort_fd >= 0) {
+        [[maybe_unused]] ssize_t n = ::write(g_abort_fd, g_abort_frame.data(), g_abort_frame.size());
+    }
+    _exit(128 + SIGABRT);
+}
+
+void handle_abort_as_init(int fd) {
+    if (getpid() != 1) return;
+    holon::runner::protocol::ErrorMessage error;
+    error.status = HOLON_ERR_FAILED;
+    error.problem = "crashed";
+    error.message = "runner crashed with signal SIGABRT";
+    const std::string payload = holon::runner::protocol::encode(error);
+    g_abort_frame = holon::runner::protocol::frame_header(holon::runner::protocol::MessageType::Error, payload.size()) + payload;
+    g_abort_fd = fd;
+    std::signal(SIGABRT, report_abort);
 }
 
 } // namespace
@@ -83,18 +117,13 @@ int main(int argc, char **argv) {
         sandbox.processes = static_cast<uint32_t>(args.number("processes"));
         sandbox.cpu_backstop_seconds = args.number("cpu-seconds");
         sandbox.scratch_dir = args.text("scratch");
+        sandbox.isolation = args.text("isolation", "none");
+        sandbox.uid = args.values.count("uid") ? static_cast<long>(args.number("uid")) : -1;
+        sandbox.readonly_paths = args.readonly_paths;
         enter_sandbox(sandbox);
-        // From here on everything worth knowing travels over the socket; a plugin's or the C++
-        // runtime's own stderr chatter must not reach the user's terminal, where the host
-        // promises one-line messages. HOLON_RUNNER_STDERR=1 keeps it, for debugging plugins.
-        const char *keep = std::getenv("HOLON_RUNNER_STDERR");
-        if (!(keep && std::string(keep) == "1")) {
-            int null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-            if (null_fd >= 0) {
-                dup2(null_fd, 2);
-                close(null_fd);
-            }
-        }
+        handle_abort_as_init(fd);
+        // Temporary files belong in the scratch folder, the only writable one.
+        if (!sandbox.scratch_dir.empty()) setenv("TMPDIR", sandbox.scratch_dir.c_str(), 1);
     } catch (const std::exception &e) {
         report_fatal(fd, "plugin-load-failed", std::string("runner could not confine itself: ") + e.what());
         return 3;

@@ -54,12 +54,58 @@ bool has_cpu_for_another_job(RunnerProcess &runner, const Limits &limits) {
     return used && *used + limits.cpu_seconds + 1 < static_cast<double>(cpu_backstop_seconds(limits));
 }
 
-std::string pool_key(const PluginTarget &p, const Limits &l) {
+// What a runner is bound to at its start: the plugin, its rlimits, the workspace it serves and
+// the source folder its mount view shows.
+struct RunnerKey {
+    const PluginTarget &plugin;
+    const Limits &limits;
+    const std::string &workspace;
+    const std::string &source_dir;
+};
+
+std::string pool_key(const RunnerKey &k) {
+    const PluginTarget &p = k.plugin;
+    const Limits &l = k.limits;
     std::ostringstream key;
     key << p.library_path << '\n' << p.plugin_dir << '\n' << p.plugin_id << '\n' << p.plugin_version << '\n'
         << l.memory_bytes << ' ' << l.file_bytes << ' ' << l.open_files << ' ' << l.processes << ' '
-        << cpu_backstop_seconds(l);
+        << cpu_backstop_seconds(l) << '\n' << k.workspace << '\n' << k.source_dir;
     return key.str();
+}
+
+// Printable text for a log field: valid UTF-8 is kept, anything else becomes '?'. (JSON escaping
+// of quotes, newlines and control characters is the log writer's.)
+std::string printable(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size());
+    for (size_t i = 0; i < bytes.size();) {
+        const auto c = static_cast<unsigned char>(bytes[i]);
+        size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+        bool ok = n > 0 && i + n <= bytes.size() && !(c == 0xC0 || c == 0xC1 || c > 0xF4);
+        for (size_t k = 1; ok && k < n; ++k) ok = (static_cast<unsigned char>(bytes[i + k]) >> 6) == 0x2;
+        if (ok) {
+            out.append(bytes.substr(i, n));
+            i += n;
+        } else {
+            out += '?';
+            ++i;
+        }
+    }
+    return out;
+}
+
+// Reads what the runner printed so far: the first kMaxRelayedOutput bytes are kept, the rest only
+// counted, so that a plugin flooding stdout neither blocks on a full pipe nor fills the host.
+void drain_output(int fd, std::string &kept, uint64_t &total) {
+    char buffer[16384];
+    while (true) {
+        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return;
+        total += static_cast<uint64_t>(n);
+        if (kept.size() < kMaxRelayedOutput)
+            kept.append(buffer, std::min(static_cast<size_t>(n), kMaxRelayedOutput - kept.size()));
+    }
 }
 
 std::string seconds_text(double s) {
@@ -173,13 +219,15 @@ int poll_timeout_ms(Clock::time_point deadline) {
 // Supervises one job in one runner: sends it, relays what comes back, enforces the limits.
 class JobSupervisor {
 public:
-    JobSupervisor(RunnerProcess &runner, const JobRequest &request, const JobCallbacks &callbacks, JobOutcome &out)
+    JobSupervisor(RunnerProcess &runner, const JobRequest &request, const JobCallbacks &callbacks, JobOutcome &out,
+                  const std::function<void(const RunnerOutput &)> &on_output)
         : runner_(runner), request_(request), callbacks_(callbacks), out_(out),
-          decoder_(request.limits.output_bytes + kFrameSlack) {}
+          decoder_(request.limits.output_bytes + kFrameSlack), on_output_(on_output) {}
 
     ~JobSupervisor() {
         stop_nested_ = true;
         for (auto &t : invoke_threads_) t.join();
+        relay_output();
     }
 
     // Returns true when the runner finished the job in a state fit for another one.
@@ -198,11 +246,30 @@ private:
         }
     }
 
+    void relay_output() {
+        drain_output(runner_.output_fd(), output_, output_bytes_);
+        if (output_bytes_ == 0 || !on_output_) return;
+        RunnerOutput relayed;
+        relayed.plugin_id = request_.plugin.plugin_id;
+        relayed.method_id = request_.method_id;
+        relayed.workspace = request_.workspace;
+        relayed.text = printable(output_);
+        relayed.bytes = output_bytes_;
+        try {
+            on_output_(relayed);
+        } catch (...) {
+            // The log is not worth failing a finished job for.
+        }
+    }
+
     RunnerProcess &runner_;
     const JobRequest &request_;
     const JobCallbacks &callbacks_;
     JobOutcome &out_;
     protocol::FrameDecoder decoder_;
+    const std::function<void(const RunnerOutput &)> &on_output_;
+    std::string output_;
+    uint64_t output_bytes_ = 0;
     std::optional<protocol::DoneMessage> done_;
     std::optional<protocol::ErrorMessage> error_;
     std::string stop_problem_, stop_message_;
@@ -269,9 +336,11 @@ bool JobSupervisor::supervise(const std::string &job_dir) {
         }
         send_finished_invokes(wall_deadline);
 
-        pollfd p{runner_.fd(), POLLIN, 0};
-        if (poll(&p, 1, poll_timeout_ms(std::min(wall_deadline, cancel_sent ? cancel_deadline : wall_deadline))) <= 0)
+        pollfd p[2] = {{runner_.fd(), POLLIN, 0}, {runner_.output_fd(), POLLIN, 0}};
+        if (poll(p, 2, poll_timeout_ms(std::min(wall_deadline, cancel_sent ? cancel_deadline : wall_deadline))) <= 0)
             continue;
+        if (p[1].revents) drain_output(runner_.output_fd(), output_, output_bytes_);
+        if (!p[0].revents) continue;
         eof = !read_available(runner_.fd(), decoder_);
         try {
             while (!done_ && stop_problem_.empty()) {
@@ -428,7 +497,7 @@ void JobSupervisor::send_finished_invokes(Clock::time_point deadline) {
 
 std::string default_scratch_root() {
     const char *tmp = std::getenv("TMPDIR");
-    return std::string(tmp && *tmp ? tmp : "/tmp") + "/holon-scratch";
+    return std::string(tmp && *tmp ? tmp : "/tmp") + "/holon-scratch-" + std::to_string(geteuid());
 }
 
 } // namespace
@@ -439,28 +508,47 @@ struct RunnerPool::Impl {
     std::map<std::string, std::vector<std::unique_ptr<RunnerProcess>>> idle;
     std::map<std::string, size_t> starting; // prestarted runners not yet idle, per key
     size_t spawned = 0;
+    UidRange uids;
+    std::optional<Isolation> isolation; // of the last runner started
     // Last, so that it is destroyed first: prestart tasks still queued finish while the members
     // they use are alive.
     SpawnThread spawner;
 
-    SpawnSpec spawn_spec(const PluginTarget &plugin, const Limits &limits, uint64_t number) const;
-    std::unique_ptr<RunnerProcess> acquire(const PluginTarget &plugin, const Limits &limits);
-    void release(std::unique_ptr<RunnerProcess> runner, const PluginTarget &plugin, const Limits &limits);
+    SpawnSpec spawn_spec(const RunnerKey &key, uint64_t number) const;
+    std::unique_ptr<RunnerProcess> acquire(const RunnerKey &key);
+    void release(std::unique_ptr<RunnerProcess> runner, const RunnerKey &key);
+    void started(const RunnerProcess &runner) {
+        std::lock_guard lock(mutex);
+        isolation = runner.isolation();
+    }
 };
 
-SpawnSpec RunnerPool::Impl::spawn_spec(const PluginTarget &plugin, const Limits &limits, uint64_t number) const {
+SpawnSpec RunnerPool::Impl::spawn_spec(const RunnerKey &key, uint64_t number) const {
     SpawnSpec spec;
     spec.runner_executable = options.runner_executable;
-    spec.plugin = plugin;
-    spec.limits = limits;
-    spec.cpu_backstop_seconds = cpu_backstop_seconds(limits);
+    spec.plugin = key.plugin;
+    spec.limits = key.limits;
+    spec.cpu_backstop_seconds = cpu_backstop_seconds(key.limits);
+    spec.isolation = geteuid() == 0 ? Isolation::RootUids : Isolation::UserNamespace;
+    spec.uids = uids;
+    auto add_readonly = [&spec](const std::string &path) {
+        if (path.empty()) return;
+        std::error_code ec;
+        std::string absolute = std::filesystem::absolute(path, ec).lexically_normal().string();
+        while (absolute.size() > 1 && absolute.back() == '/') absolute.pop_back();
+        if (!ec && std::find(spec.readonly_paths.begin(), spec.readonly_paths.end(), absolute) == spec.readonly_paths.end())
+            spec.readonly_paths.push_back(absolute);
+    };
+    add_readonly(key.plugin.plugin_dir);
+    add_readonly(std::filesystem::path(key.plugin.library_path).parent_path().string());
+    add_readonly(key.source_dir);
     spec.scratch_dir = options.scratch_root + "/runner-" + std::to_string(getpid()) + "-" +
                        std::to_string(reinterpret_cast<uintptr_t>(this)) + "-" + std::to_string(number);
     return spec;
 }
 
-std::unique_ptr<RunnerProcess> RunnerPool::Impl::acquire(const PluginTarget &plugin, const Limits &limits) {
-    const std::string key = pool_key(plugin, limits);
+std::unique_ptr<RunnerProcess> RunnerPool::Impl::acquire(const RunnerKey &runner_key) {
+    const std::string key = pool_key(runner_key);
     std::vector<std::unique_ptr<RunnerProcess>> dead; // destroyed (reaped) outside the lock
     uint64_t number = 0;
     {
@@ -474,21 +562,22 @@ std::unique_ptr<RunnerProcess> RunnerPool::Impl::acquire(const PluginTarget &plu
         }
         number = ++spawned;
     }
-    const SpawnSpec spec = spawn_spec(plugin, limits, number);
+    const SpawnSpec spec = spawn_spec(runner_key, number);
     std::unique_ptr<RunnerProcess> runner;
     try {
         spawner.run([&] { runner = RunnerProcess::spawn(spec); });
     } catch (const std::exception &e) {
         throw RunnerError("runner-unavailable", std::string("cannot start a runner: ") + e.what());
     }
+    started(*runner);
     return runner;
 }
 
-void RunnerPool::Impl::release(std::unique_ptr<RunnerProcess> runner, const PluginTarget &plugin, const Limits &limits) {
-    if (runner->has_exited() || !has_cpu_for_another_job(*runner, limits)) return;
+void RunnerPool::Impl::release(std::unique_ptr<RunnerProcess> runner, const RunnerKey &key) {
+    if (runner->has_exited() || !has_cpu_for_another_job(*runner, key.limits)) return;
     {
         std::lock_guard lock(mutex);
-        auto &runners = idle[pool_key(plugin, limits)];
+        auto &runners = idle[pool_key(key)];
         if (runners.size() < options.max_idle_per_plugin) {
             runners.push_back(std::move(runner));
             return;
@@ -523,10 +612,12 @@ void remove_folders_of_dead_hosts(const std::string &scratch_root) {
 RunnerPool::RunnerPool(PoolOptions options) : impl_(std::make_unique<Impl>()) {
     if (options.runner_executable.empty()) options.runner_executable = default_runner_executable();
     if (options.scratch_root.empty()) options.scratch_root = default_scratch_root();
+    impl_->uids = options.runner_uids ? *options.runner_uids : uid_range_from_environment();
     impl_->options = std::move(options);
     try {
-        // Traversable but not listable by the runner user, who owns only its own folder inside.
-        make_runner_dir(impl_->options.scratch_root, 0711, false);
+        // Traversable but not listable by the runner users, each of whom owns only its own folder
+        // inside (and, in a mount view, sees nothing of the others).
+        make_runner_dir(impl_->options.scratch_root, 0711);
         remove_folders_of_dead_hosts(impl_->options.scratch_root);
     } catch (const std::exception &) {
         // Reported by the first spawn, which needs the folder.
@@ -541,23 +632,26 @@ RunnerPool::~RunnerPool() {
 JobOutcome RunnerPool::run(const JobRequest &request, const JobCallbacks &callbacks) {
     JobOutcome out;
     std::unique_ptr<RunnerProcess> runner;
+    const RunnerKey key{request.plugin, request.limits, request.workspace, request.source_dir};
     try {
-        runner = impl_->acquire(request.plugin, request.limits);
+        runner = impl_->acquire(key);
     } catch (const RunnerError &e) {
         fail(out, e.problem(), e.what());
         return out;
     }
     bool reusable = false;
     {
-        JobSupervisor supervisor(*runner, request, callbacks, out);
+        JobSupervisor supervisor(*runner, request, callbacks, out, impl_->options.on_output);
         reusable = supervisor.supervise(runner->scratch_dir());
     }
-    if (reusable && runner->empty_scratch_dir()) impl_->release(std::move(runner), request.plugin, request.limits);
+    if (reusable && runner->empty_scratch_dir()) impl_->release(std::move(runner), key);
     return out;
 }
 
 PluginDescription RunnerPool::describe(const PluginTarget &plugin, const Limits &limits) {
-    std::unique_ptr<RunnerProcess> runner = impl_->acquire(plugin, limits);
+    const std::string none;
+    const RunnerKey key{plugin, limits, none, none};
+    std::unique_ptr<RunnerProcess> runner = impl_->acquire(key);
     const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                              std::chrono::duration<double>(limits.wall_seconds));
     protocol::FrameDecoder decoder(kFrameSlack);
@@ -576,7 +670,7 @@ PluginDescription RunnerPool::describe(const PluginTarget &plugin, const Limits 
             while (auto frame = decoder.next()) {
                 if (frame->type == MessageType::Description) {
                     PluginDescription description = protocol::decode_description(frame->payload);
-                    impl_->release(std::move(runner), plugin, limits);
+                    impl_->release(std::move(runner), key);
                     return description;
                 }
                 if (frame->type == MessageType::Error)
@@ -593,14 +687,16 @@ PluginDescription RunnerPool::describe(const PluginTarget &plugin, const Limits 
     throw RunnerError(f.problem, f.message);
 }
 
-void RunnerPool::prestart(const PluginTarget &plugin, const Limits &limits, size_t count) {
-    const std::string key = pool_key(plugin, limits);
+void RunnerPool::prestart(const PluginTarget &plugin, const Limits &limits, size_t count, const std::string &workspace) {
+    const std::string none;
+    const RunnerKey runner_key{plugin, limits, workspace, none};
+    const std::string key = pool_key(runner_key);
     count = std::min(count, impl_->options.max_idle_per_plugin);
     std::vector<SpawnSpec> specs;
     {
         std::lock_guard lock(impl_->mutex);
         const size_t have = impl_->idle[key].size() + impl_->starting[key];
-        for (size_t i = have; i < count; ++i) specs.push_back(impl_->spawn_spec(plugin, limits, ++impl_->spawned));
+        for (size_t i = have; i < count; ++i) specs.push_back(impl_->spawn_spec(runner_key, ++impl_->spawned));
         impl_->starting[key] += specs.size();
     }
     for (auto &spec : specs) {
@@ -612,6 +708,7 @@ void RunnerPool::prestart(const PluginTarget &plugin, const Limits &limits, size
                 // Nothing is lost: a job that needs a runner starts its own and reports why not.
             }
             std::lock_guard lock(impl->mutex);
+            if (runner) impl->isolation = runner->isolation();
             --impl->starting[key];
             auto &runners = impl->idle[key];
             if (runner && runners.size() < impl->options.max_idle_per_plugin) runners.push_back(std::move(runner));
@@ -625,6 +722,19 @@ size_t RunnerPool::idle_count() const {
     size_t n = 0;
     for (const auto &[key, runners] : impl_->idle) n += runners.size();
     return n;
+}
+
+std::string RunnerPool::isolation() const {
+    std::lock_guard lock(impl_->mutex);
+    if (!impl_->isolation) return "not known yet (no runner started)";
+    switch (*impl_->isolation) {
+    case Isolation::RootUids: return "one uid per runner, private mount, pid, network and IPC namespaces";
+    case Isolation::UserNamespace: return "user namespaces: private mount, pid, network and IPC namespaces";
+    case Isolation::None: break;
+    }
+    return geteuid() == 0 ? "one uid per runner, no namespaces (not permitted here): the host's file system is visible"
+                          : "none beyond rlimits and seccomp: user namespaces are not permitted, so runners can read "
+                            "what the host's user can read";
 }
 
 size_t RunnerPool::spawned_count() const {

@@ -2,7 +2,7 @@
 //
 // A RunnerPool spawns one runner per plugin library and limits, sends it jobs over a socketpair,
 // enforces the wall-clock, CPU and output limits from the host side, and keeps a few idle runners
-// per (plugin, limits) warm for the next job. A runner whose job ended in a crash, a limit, a
+// per (plugin, limits, workspace) warm for the next job. A runner whose job ended in a crash, a limit, a
 // cancellation or a protocol error is killed and reaped, never reused.
 //
 // Problem ids of a failed JobOutcome (stable; clients match on them):
@@ -22,11 +22,13 @@
 #pragma once
 
 #include "job_types.hpp"
+#include "runner_uids.hpp"
 
 #include <atomic>
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -55,10 +57,28 @@ struct JobCallbacks {
     std::function<JobOutcome(const InvokeRequest &)> on_invoke;
 };
 
+// What a runner wrote to its stdout or stderr during one job (or while idle before it), for the
+// host's log: a plugin's output is data, never a line of the host's log.
+struct RunnerOutput {
+    std::string plugin_id, method_id, workspace;
+    std::string text;         // the first kMaxRelayedOutput bytes, invalid UTF-8 replaced by '?'
+    uint64_t bytes = 0;       // everything the runner wrote, including what was dropped
+    bool truncated() const { return bytes > text.size(); }
+};
+
+constexpr size_t kMaxRelayedOutput = 8192;
+
 struct PoolOptions {
     std::string runner_executable;   // path to holon-runner; empty: default_runner_executable()
-    size_t max_idle_per_plugin = 2;  // idle runners kept per (plugin library, limits)
-    std::string scratch_root;        // default: $TMPDIR/holon-scratch (or /tmp/holon-scratch)
+    size_t max_idle_per_plugin = 2;  // idle runners kept per (plugin library, limits, workspace)
+    // Default: $TMPDIR/holon-scratch-<uid> (or /tmp/...): one per host user, so that a non-root
+    // `holon run` works after a root host left its own folder behind.
+    std::string scratch_root;
+    // The uids of a root host's runners; default uid_range_from_environment().
+    std::optional<UidRange> runner_uids;
+    // Called (on the job's thread) with what a runner printed; the server logs it as one escaped
+    // field. Empty: the output is dropped.
+    std::function<void(const RunnerOutput &)> on_output;
 };
 
 class RunnerPool {
@@ -80,7 +100,11 @@ public:
     // max_idle_per_plugin) are idle or starting, and returns at once. A caller about to run
     // `count` jobs at the same time calls it first, so that the runners start while it prepares
     // the jobs instead of one after the other when the jobs ask for them. Thread-safe.
-    void prestart(const PluginTarget &plugin, const Limits &limits, size_t count);
+    void prestart(const PluginTarget &plugin, const Limits &limits, size_t count, const std::string &workspace = "");
+
+    // How runners are isolated on this host, in words for the log ("per-runner uids and private
+    // namespaces", "user namespaces", or what is missing). Known after the first runner started.
+    std::string isolation() const;
 
     // Idle runners currently kept warm, over all plugins.
     size_t idle_count() const;

@@ -1,5 +1,6 @@
 #include "runner_process.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cmath>
 #include <condition_variable>
@@ -12,7 +13,10 @@
 #include <filesystem>
 #include <mutex>
 #include <stdexcept>
+#include <sched.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <thread>
@@ -24,12 +28,41 @@ extern char **environ;
 namespace holon::runner {
 namespace {
 
-constexpr uid_t kRunnerUid = 65534;
-constexpr gid_t kRunnerGid = 65534;
+constexpr uid_t kNobodyUid = 65534;
 constexpr int kRunnerSocketFd = 3;
+
+// Cleared at the first spawn that finds namespaces refused (a non-root host where user namespaces
+// are disabled, a root host in a container without CAP_SYS_ADMIN); later runners skip the attempt.
+std::atomic<bool> g_namespaces_work{true};
 
 std::runtime_error system_error(const std::string &what) {
     return std::runtime_error(what + ": " + std::strerror(errno));
+}
+
+// A fork that puts the child into new namespaces (SIGCHLD and no stack: fork semantics). Raw,
+// because glibc has no fork with namespace flags; the child only calls async-signal-safe functions.
+pid_t clone_process(unsigned long flags) {
+    return static_cast<pid_t>(syscall(SYS_clone, flags | SIGCHLD, nullptr, nullptr, nullptr, nullptr));
+}
+
+// In the child of a CLONE_NEWUSER clone, before exec: maps uid and gid 0 of the new namespace to
+// the host's user, so that the runner keeps its capabilities across exec (only inside its own
+// namespaces) to build its mount view. Async-signal-safe: the texts are prepared before the fork.
+bool write_proc_file(const char *path, const std::string &text) {
+    const int fd = ::open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    const bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+    ::close(fd);
+    return ok;
+}
+
+std::string isolation_argument(Isolation isolation) {
+    switch (isolation) {
+    case Isolation::RootUids: return "namespaces";
+    case Isolation::UserNamespace: return "userns";
+    case Isolation::None: break;
+    }
+    return "none";
 }
 
 } // namespace
@@ -39,56 +72,102 @@ std::string signal_name(int signal) {
     return "signal " + std::to_string(signal);
 }
 
-void make_runner_dir(const std::string &path, unsigned mode, bool owned_by_runner) {
+void make_runner_dir(const std::string &path, unsigned mode, long owner) {
     std::error_code ec;
     std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-    if (mkdir(path.c_str(), static_cast<mode_t>(mode)) != 0 && errno != EEXIST)
-        throw system_error("cannot create " + path);
+    if (mkdir(path.c_str(), static_cast<mode_t>(mode)) != 0) {
+        if (errno != EEXIST) throw system_error("cannot create " + path);
+        struct stat st{};
+        if (lstat(path.c_str(), &st) != 0) throw system_error("cannot inspect " + path);
+        if (!S_ISDIR(st.st_mode)) throw std::runtime_error(path + " is not a folder");
+        if (st.st_uid != geteuid() && (owner < 0 || st.st_uid != static_cast<uid_t>(owner)))
+            throw std::runtime_error(path + " belongs to uid " + std::to_string(st.st_uid) + ", not to this user (uid " +
+                                     std::to_string(geteuid()) + "); remove it or set TMPDIR to another folder");
+    }
     if (chmod(path.c_str(), static_cast<mode_t>(mode)) != 0) throw system_error("cannot chmod " + path);
-    if (owned_by_runner && chown(path.c_str(), kRunnerUid, kRunnerGid) != 0) throw system_error("cannot chown " + path);
+    if (owner >= 0 && chown(path.c_str(), static_cast<uid_t>(owner), static_cast<gid_t>(owner)) != 0)
+        throw system_error("cannot chown " + path);
 }
 
 std::unique_ptr<RunnerProcess> RunnerProcess::spawn(const SpawnSpec &spec) {
-    make_runner_dir(spec.scratch_dir, 0700, geteuid() == 0);
+    const bool root = geteuid() == 0;
+    Isolation isolation = spec.isolation;
+    if (!g_namespaces_work) isolation = Isolation::None;
+    // As root every runner gets its own uid, namespaces or not.
+    std::unique_ptr<RunnerUid> uid;
+    if (root && spec.isolation == Isolation::RootUids) uid = RunnerUid::claim(spec.uids);
+    const long owner = uid ? static_cast<long>(uid->uid()) : (root ? static_cast<long>(kNobodyUid) : -1);
+    make_runner_dir(spec.scratch_dir, 0700, owner);
 
     // Everything the child needs is prepared before fork: after fork in a threaded process only
     // async-signal-safe calls are allowed.
-    std::vector<std::string> args = {spec.runner_executable,
-                                     "--fd", std::to_string(kRunnerSocketFd),
-                                     "--plugin", spec.plugin.library_path,
-                                     "--plugin-dir", spec.plugin.plugin_dir,
-                                     "--plugin-id", spec.plugin.plugin_id,
-                                     "--plugin-version", spec.plugin.plugin_version,
-                                     "--parent-pid", std::to_string(getpid()),
-                                     "--scratch", spec.scratch_dir,
-                                     "--memory-bytes", std::to_string(spec.limits.memory_bytes),
-                                     "--file-bytes", std::to_string(spec.limits.file_bytes),
-                                     "--open-files", std::to_string(spec.limits.open_files),
-                                     "--processes", std::to_string(spec.limits.processes),
-                                     "--cpu-seconds", std::to_string(spec.cpu_backstop_seconds)};
-    std::vector<char *> argv;
-    for (auto &a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
+    auto arguments = [&](Isolation mode) {
+        std::vector<std::string> args = {spec.runner_executable,
+                                         "--fd", std::to_string(kRunnerSocketFd),
+                                         "--plugin", spec.plugin.library_path,
+                                         "--plugin-dir", spec.plugin.plugin_dir,
+                                         "--plugin-id", spec.plugin.plugin_id,
+                                         "--plugin-version", spec.plugin.plugin_version,
+                                         "--parent-pid", std::to_string(getpid()),
+                                         "--scratch", spec.scratch_dir,
+                                         "--memory-bytes", std::to_string(spec.limits.memory_bytes),
+                                         "--file-bytes", std::to_string(spec.limits.file_bytes),
+                                         "--open-files", std::to_string(spec.limits.open_files),
+                                         "--processes", std::to_string(spec.limits.processes),
+                                         "--cpu-seconds", std::to_string(spec.cpu_backstop_seconds),
+                                         "--isolation", isolation_argument(mode)};
+        if (owner >= 0) args.insert(args.end(), {"--uid", std::to_string(owner)});
+        for (const auto &path : spec.readonly_paths) args.insert(args.end(), {"--ro", path});
+        return args;
+    };
+    std::vector<std::string> args = arguments(isolation), plain_args = arguments(Isolation::None);
+    auto argv_of = [](std::vector<std::string> &strings) {
+        std::vector<char *> argv;
+        for (auto &a : strings) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        return argv;
+    };
+    std::vector<char *> argv = argv_of(args), plain_argv = argv_of(plain_args);
+    const std::string uid_map = "0 " + std::to_string(geteuid()) + " 1\n";
+    const std::string gid_map = "0 " + std::to_string(getegid()) + " 1\n";
 
-    int fds[2];
+    int fds[2] = {-1, -1}, out[2] = {-1, -1};
     auto give_up = [&](const std::string &what) {
         auto error = system_error(what);
+        for (int fd : {fds[0], fds[1], out[0], out[1]})
+            if (fd >= 0) close(fd);
         std::error_code ec;
         std::filesystem::remove_all(spec.scratch_dir, ec);
         return error;
     };
     if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) throw give_up("socketpair");
+    if (pipe2(out, O_CLOEXEC) != 0) throw give_up("pipe2");
     int host_fd = fds[0], child_fd = fds[1];
 
-    pid_t pid = fork();
-    if (pid < 0) {
-        int saved = errno;
-        close(host_fd);
-        close(child_fd);
-        errno = saved;
-        throw give_up("fork");
+    unsigned long flags = 0;
+    if (isolation == Isolation::RootUids) flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC;
+    if (isolation == Isolation::UserNamespace)
+        flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC;
+    pid_t pid = flags ? clone_process(flags) : fork();
+    if (pid < 0 && flags && (errno == EPERM || errno == EINVAL || errno == ENOSPC || errno == EUSERS)) {
+        g_namespaces_work = false;
+        isolation = Isolation::None;
+        flags = 0;
+        argv = plain_argv;
+        pid = fork();
     }
+    if (pid < 0) throw give_up("fork");
     if (pid == 0) {
+        if (flags & CLONE_NEWUSER) {
+            // A host that changed its credentials is not dumpable, which makes /proc/self/*_map
+            // root's; the runner makes itself undumpable again once confined.
+            prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+            if (!write_proc_file("/proc/self/setgroups", "deny") || !write_proc_file("/proc/self/uid_map", uid_map) ||
+                !write_proc_file("/proc/self/gid_map", gid_map))
+                _exit(125);
+        }
+        // stdout and stderr are the output pipe, relayed by the host; never the host's own.
+        if (dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0) _exit(126);
         // dup2 onto the same number would keep FD_CLOEXEC, so clear it explicitly in that case.
         if (child_fd == kRunnerSocketFd) {
             if (fcntl(child_fd, F_SETFD, 0) != 0) _exit(126);
@@ -99,15 +178,20 @@ std::unique_ptr<RunnerProcess> RunnerProcess::spawn(const SpawnSpec &spec) {
         _exit(127);
     }
     close(child_fd);
+    close(out[1]);
     // Owned from here on, so that any failure below still kills and reaps the child.
-    std::unique_ptr<RunnerProcess> runner(new RunnerProcess(pid, host_fd, spec.scratch_dir));
-    int flags = fcntl(host_fd, F_GETFL);
-    if (flags < 0 || fcntl(host_fd, F_SETFL, flags | O_NONBLOCK) != 0) throw system_error("fcntl(O_NONBLOCK)");
+    std::unique_ptr<RunnerProcess> runner(new RunnerProcess(pid, host_fd, out[0], spec.scratch_dir));
+    runner->isolation_ = isolation;
+    runner->uid_ = std::move(uid);
+    for (int fd : {host_fd, out[0]}) {
+        int fl = fcntl(fd, F_GETFL);
+        if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) != 0) throw system_error("fcntl(O_NONBLOCK)");
+    }
     return runner;
 }
 
-RunnerProcess::RunnerProcess(pid_t pid, int fd, std::string scratch_dir)
-    : pid_(pid), fd_(fd), scratch_dir_(std::move(scratch_dir)) {
+RunnerProcess::RunnerProcess(pid_t pid, int fd, int output_fd, std::string scratch_dir)
+    : pid_(pid), fd_(fd), output_fd_(output_fd), scratch_dir_(std::move(scratch_dir)) {
     // Opened while the child cannot have been reaped, so the file is this process's; when it
     // is gone, reads fail instead of describing another process that reused the pid.
     stat_fd_ = ::open(("/proc/" + std::to_string(pid_) + "/stat").c_str(), O_RDONLY | O_CLOEXEC);
@@ -119,6 +203,7 @@ RunnerProcess::~RunnerProcess() {
         wait_exit(std::chrono::milliseconds(0));
     }
     if (fd_ >= 0) close(fd_);
+    if (output_fd_ >= 0) close(output_fd_);
     if (stat_fd_ >= 0) close(stat_fd_);
     std::error_code ec;
     std::filesystem::remove_all(scratch_dir_, ec);

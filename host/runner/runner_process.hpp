@@ -3,6 +3,7 @@
 #pragma once
 
 #include "job_types.hpp"
+#include "runner_uids.hpp"
 
 #include <chrono>
 #include <functional>
@@ -10,8 +11,22 @@
 #include <optional>
 #include <string>
 #include <sys/types.h>
+#include <vector>
 
 namespace holon::runner {
+
+// How a runner is kept apart from the host's data and from the other runners.
+enum class Isolation {
+    // Root host: each runner under its own claimed uid (see runner_uids.hpp), in new mount, pid,
+    // network and IPC namespaces with a mount view of only what it needs.
+    RootUids,
+    // Non-root host: the same namespaces inside a new user namespace (the runner is the host's user,
+    // mapped to uid 0 inside, without capabilities once its view is built).
+    UserNamespace,
+    // Neither is possible (a non-root host where user namespaces are disabled): only rlimits,
+    // seccomp and, as root, the nobody user.
+    None,
+};
 
 struct SpawnSpec {
     std::string runner_executable;
@@ -19,6 +34,11 @@ struct SpawnSpec {
     Limits limits;
     uint64_t cpu_backstop_seconds = 0;
     std::string scratch_dir; // the runner's own folder; created here, removed with the process
+    Isolation isolation = Isolation::None;
+    UidRange uids;           // where a RootUids runner's uid comes from
+    // Folders the runner sees read-only besides the system's (the plugin's folder, an importer's
+    // source folder); everything else of the host's file system is absent from its view.
+    std::vector<std::string> readonly_paths;
 };
 
 // How a runner process ended.
@@ -41,6 +61,11 @@ public:
 
     pid_t pid() const { return pid_; }
     int fd() const { return fd_; }
+    // The read end of the pipe that is the runner's stdout and stderr (non-blocking): what a plugin
+    // prints is relayed by the pool as a field of the host's log, never written raw.
+    int output_fd() const { return output_fd_; }
+    // How this runner was actually isolated (None when namespaces turned out to be unavailable).
+    Isolation isolation() const { return isolation_; }
 
     // CPU time (user + system, all threads, dead ones included) the process has used so far, or
     // nullopt once it is gone.
@@ -67,18 +92,22 @@ public:
     bool empty_scratch_dir();
 
 private:
-    RunnerProcess(pid_t pid, int fd, std::string scratch_dir);
+    RunnerProcess(pid_t pid, int fd, int output_fd, std::string scratch_dir);
     pid_t pid_;
     int fd_;
+    int output_fd_;
+    Isolation isolation_ = Isolation::None;
+    std::unique_ptr<RunnerUid> uid_; // released after the runner is reaped
     int stat_fd_ = -1; // /proc/<pid>/stat, kept open: re-read with pread for every CPU reading
     std::string scratch_dir_;
     bool reaped_ = false;
     ExitStatus exit_{};
 };
 
-// Creates a directory (and its parents) that the runner user can use: owned by nobody when the
-// host runs as root. `mode` applies to the last component.
-void make_runner_dir(const std::string &path, unsigned mode, bool owned_by_runner);
+// Creates a directory (and its parents) with `mode` on the last component, owned by `owner` (uid
+// and gid of the same number) unless owner is -1. Throws when an existing folder belongs to someone
+// else than the owner asked for (or this process' user), so that no other user can prepare it.
+void make_runner_dir(const std::string &path, unsigned mode, long owner = -1);
 
 // "SIGSEGV" for SIGSEGV, "signal 77" when the number has no name.
 std::string signal_name(int signal);

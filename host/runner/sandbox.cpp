@@ -1,5 +1,7 @@
 #include "sandbox.hpp"
 
+#include "mount_view.hpp"
+
 #include <seccomp.h>
 
 #include <cerrno>
@@ -7,10 +9,13 @@
 #include <cstring>
 #include <fcntl.h>
 #include <grp.h>
+#include <linux/capability.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdexcept>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 namespace holon::runner {
@@ -28,8 +33,7 @@ constexpr bool kSanitized = false;
 constexpr bool kSanitized = false;
 #endif
 
-constexpr uid_t kNobodyUid = 65534;
-constexpr gid_t kNobodyGid = 65534;
+constexpr long kNobody = 65534;
 
 [[noreturn]] void fail(const std::string &step) {
     throw std::runtime_error(step + ": " + std::strerror(errno));
@@ -41,10 +45,14 @@ void set_limit(int resource, rlim_t value, const char *name) {
 }
 
 // The parent-death signal is cleared when credentials change, so it is set again after dropping
-// root; the getppid() check closes the race with a host that died before the prctl.
-void die_with_parent(pid_t parent_pid) {
+// root. The checks close the race with a host that died before the prctl: its end of the socket is
+// then closed, and outside a pid namespace the parent changed (inside one getppid() is 0).
+void die_with_parent(pid_t parent_pid, int socket_fd) {
     if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail("prctl(PR_SET_PDEATHSIG)");
-    if (parent_pid > 0 && getppid() != parent_pid) _exit(0);
+    const pid_t parent = getppid();
+    if (parent_pid > 0 && parent != 0 && parent != parent_pid) _exit(0);
+    pollfd p{socket_fd, POLLRDHUP, 0};
+    if (socket_fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLRDHUP))) _exit(0);
 }
 
 void close_other_descriptors(int keep) {
@@ -61,11 +69,22 @@ void stdin_from_dev_null() {
 }
 
 void drop_root(const SandboxOptions &options) {
+    const long id = options.uid >= 0 ? options.uid : kNobody;
     if (setgroups(0, nullptr) != 0) fail("setgroups");
-    if (setgid(kNobodyGid) != 0) fail("setgid");
-    if (setuid(kNobodyUid) != 0) fail("setuid");
+    if (setresgid(static_cast<gid_t>(id), static_cast<gid_t>(id), static_cast<gid_t>(id)) != 0) fail("setresgid");
+    if (setresuid(static_cast<uid_t>(id), static_cast<uid_t>(id), static_cast<uid_t>(id)) != 0) fail("setresuid");
     if (setuid(0) == 0) throw std::runtime_error("regained root after dropping it");
     if (options.processes > 0) set_limit(RLIMIT_NPROC, options.processes, "RLIMIT_NPROC");
+}
+
+// In a user namespace the runner is uid 0 of it with every capability (over its own namespaces
+// only); after building its view it keeps none, in any set.
+void drop_capabilities() {
+    for (int cap = 0; cap <= 63; ++cap) prctl(PR_CAPBSET_DROP, cap, 0, 0, 0); // past the last: EINVAL, ignored
+    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+    __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
+    __user_cap_data_struct data[2] = {};
+    if (syscall(SYS_capset, &header, data) != 0) fail("capset");
 }
 
 void add_rule(scmp_filter_ctx ctx, uint32_t action, int syscall) {
@@ -77,7 +96,24 @@ void add_rule(scmp_filter_ctx ctx, uint32_t action, int syscall) {
 void install_seccomp_filter() {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
     if (!ctx) throw std::runtime_error("seccomp_init failed");
+    const auto self = static_cast<scmp_datum_t>(getpid());
     try {
+        // io_uring runs socket and connect operations without those system calls.
+        for (int syscall : {SCMP_SYS(io_uring_setup), SCMP_SYS(io_uring_enter), SCMP_SYS(io_uring_register)})
+            add_rule(ctx, SCMP_ACT_ERRNO(ENOSYS), syscall);
+        // Signals only to the runner itself: raise() and pthread_kill() use tgkill(own pid, tid).
+        for (int syscall : {SCMP_SYS(kill), SCMP_SYS(tkill), SCMP_SYS(pidfd_open), SCMP_SYS(pidfd_send_signal),
+                            SCMP_SYS(pidfd_getfd), SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev),
+                            SCMP_SYS(unshare), SCMP_SYS(setns), SCMP_SYS(mount), SCMP_SYS(umount2),
+                            SCMP_SYS(pivot_root), SCMP_SYS(open_tree), SCMP_SYS(move_mount), SCMP_SYS(fsopen),
+                            SCMP_SYS(fsconfig), SCMP_SYS(fsmount), SCMP_SYS(fspick), SCMP_SYS(mount_setattr),
+                            SCMP_SYS(bpf), SCMP_SYS(perf_event_open), SCMP_SYS(userfaultfd), SCMP_SYS(keyctl),
+                            SCMP_SYS(add_key), SCMP_SYS(request_key)})
+            add_rule(ctx, SCMP_ACT_ERRNO(EPERM), syscall);
+        const scmp_arg_cmp not_self{0, SCMP_CMP_NE, self, 0};
+        for (int syscall : {SCMP_SYS(tgkill), SCMP_SYS(rt_sigqueueinfo), SCMP_SYS(rt_tgsigqueueinfo)})
+            if (seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM), syscall, 1, &not_self) != 0)
+                throw std::runtime_error("seccomp_rule_add(signals) failed");
         for (int syscall : {SCMP_SYS(socket), SCMP_SYS(socketpair), SCMP_SYS(connect), SCMP_SYS(bind),
                             SCMP_SYS(listen), SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(execve),
                             SCMP_SYS(execveat), SCMP_SYS(ptrace), SCMP_SYS(fork), SCMP_SYS(vfork)})
@@ -101,8 +137,9 @@ void install_seccomp_filter() {
 
 SandboxReport enter_sandbox(const SandboxOptions &options) {
     SandboxReport report;
+    const bool namespaces = options.isolation == "namespaces" || options.isolation == "userns";
     if (setpgid(0, 0) != 0 && errno != EPERM) fail("setpgid");
-    die_with_parent(options.parent_pid);
+    die_with_parent(options.parent_pid, options.socket_fd);
     close_other_descriptors(options.socket_fd);
     stdin_from_dev_null();
 
@@ -118,13 +155,28 @@ SandboxReport enter_sandbox(const SandboxOptions &options) {
     if (options.open_files > 0) set_limit(RLIMIT_NOFILE, options.open_files, "RLIMIT_NOFILE");
     if (options.cpu_backstop_seconds > 0) set_limit(RLIMIT_CPU, options.cpu_backstop_seconds, "RLIMIT_CPU");
 
-    report.network_isolated = unshare(CLONE_NEWNET) == 0;
+    if (namespaces) {
+        MountViewOptions view;
+        view.scratch_dir = options.scratch_dir;
+        view.readonly_paths = options.readonly_paths;
+        view.user_namespace = options.isolation == "userns";
+        build_mount_view(view);
+        report.mount_view = true;
+        report.network_isolated = true; // the host cloned it into a new network namespace
+    } else {
+        report.network_isolated = unshare(CLONE_NEWNET) == 0;
+    }
 
-    if (geteuid() == 0) {
+    if (options.isolation == "userns") {
+        drop_capabilities();
+        report.dropped_privileges = true;
+    } else if (geteuid() == 0) {
         drop_root(options);
         report.dropped_privileges = true;
+    }
+    if (report.dropped_privileges) {
         if (prctl(PR_SET_DUMPABLE, 0) != 0) fail("prctl(PR_SET_DUMPABLE)");
-        die_with_parent(options.parent_pid);
+        die_with_parent(options.parent_pid, options.socket_fd);
     }
     if (!options.scratch_dir.empty() && chdir(options.scratch_dir.c_str()) != 0) fail("chdir(" + options.scratch_dir + ")");
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail("prctl(PR_SET_NO_NEW_PRIVS)");

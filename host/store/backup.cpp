@@ -36,6 +36,10 @@ void remove_if_exists(const std::filesystem::path& path) {
 void copy_database(Connection& source, const std::filesystem::path& target) {
     remove_if_exists(target);
     try {
+        // Created private first (0600) so that SQLite keeps the mode: a backup holds every tenant's data.
+        const int fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0) throw StoreError("cannot create " + target.string() + ": " + std::strerror(errno));
+        ::close(fd);
         {
             Connection destination(target, Connection::Mode::read_write_create, 5000);
             sqlite3_backup* backup = sqlite3_backup_init(destination.handle(), "main", source.handle(), "main");
@@ -92,6 +96,7 @@ void restore(const std::filesystem::path& backup_file, const std::filesystem::pa
     std::error_code error;
     std::filesystem::create_directories(data_dir, error);
     if (error) throw StoreError("cannot create data directory " + data_dir.string() + ": " + error.message());
+    std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all, error);
 
     const std::filesystem::path target = database_path(data_dir);
     std::filesystem::path staged = target;
