@@ -133,7 +133,8 @@ private:
     void prestart_runners() {
         const unsigned jobs = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
         for (const auto &step : spec_.steps)
-            options_.executor->prestart(step.method, point_limits(), std::min<size_t>(jobs, step.points.size()));
+            options_.executor->prestart(step.method, point_limits(), std::min<size_t>(jobs, step.points.size()),
+                                        options_.workspace);
     }
 
     registry::LimitOverrides point_limits() const {
@@ -337,6 +338,7 @@ private:
         req.model_json = model;
         req.params_json = params.dump();
         req.limits = point_limits();
+        req.workspace = options_.workspace;
         runner::JobCallbacks cb;
         cb.cancel = options_.cancel;
         runner::JobOutcome outcome = options_.executor->run(req, cb);

@@ -16,6 +16,7 @@
 #include <csignal>
 #include <iostream>
 #include <pthread.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace holon::server {
@@ -53,6 +54,7 @@ void block_stop_signals() {
 
 int run_server(const ServerConfig& config, const std::string& admin_token, std::ostream& log_out) {
     block_stop_signals();
+    ::umask(077);  // everything the server creates (database, batch outputs, backups) is its user's only
     JsonLog log(log_out);
     const std::filesystem::path data_dir(config.data);
 
@@ -91,6 +93,11 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
 
     runner::PoolOptions pool_options;
     pool_options.runner_executable = runner::default_runner_executable();
+    // What a plugin prints is one escaped field of the server's own line, never a raw line.
+    pool_options.on_output = [&log](const runner::RunnerOutput& o) {
+        log.warning("runner output", {{"plugin", o.plugin_id}, {"method", o.method_id}, {"workspace", o.workspace},
+                                      {"bytes", o.bytes}, {"truncated", o.truncated()}, {"output", o.text}});
+    };
     runner::RunnerPool pool(pool_options);
     registry::SearchOptions search;
     for (const auto& p : config.plugin_paths) search.explicit_paths.emplace_back(p);
@@ -101,6 +108,7 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
         else
             log.warning("plugin unusable", {{"dir", p->manifest.dir.string()}, {"error", p->error}});
     }
+    log.info("runner isolation", {{"isolation", pool.isolation()}});
     execution::Executor executor(registry, pool, executor_options(config));
 
     jobs::EngineOptions engine_options;
