@@ -39,6 +39,9 @@ struct ApiLimits {
     // Model uploads and batch documents parsed and validated at once; more answer 503
     // /problems/server-busy with Retry-After.
     int heavy_requests = 4;
+    // Storage per workspace (database rows and batch folders); 0: no quota. At the quota, new
+    // models, revisions, runs and batches answer 507 /problems/quota-exceeded.
+    std::int64_t workspace_bytes = 0;
 };
 
 struct ApiServices {

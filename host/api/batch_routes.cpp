@@ -3,6 +3,7 @@
 // and the output folder (summary tables, per-point tables, plots, index.html) file by file.
 #include "api/request_json.hpp"
 #include "api/routes.hpp"
+#include "api/usage.hpp"
 #include "batches/batch_outputs.hpp"
 #include "batches/batch_runs.hpp"
 #include "execution/executor.hpp"
@@ -67,6 +68,7 @@ Response create(Call& call) {
         error.errors.push_back({e.problem().path, e.problem().message});
         throw error;
     }
+    check_quota(call.services, ws);
     if (call.store().count_in_flight(ws) >= call.services.limits.max_runs_in_flight)
         throw problems::too_many_runs("the workspace has " + std::to_string(call.services.limits.max_runs_in_flight) +
                                           " runs queued or running; retry later",
@@ -89,6 +91,21 @@ Response cancel(Call& call) {
     const auto run = call.store().request_cancel(call.param("ws"), batch.id);
     call.services.jobs->cancel(run.id);
     return json_response(202, batch_view(call, run));
+}
+
+// A finished batch: its run, events and output folder. 409 while it runs.
+Response remove(Call& call) {
+    const auto batch = load_batch(call);
+    if (!store::is_terminal(batch.state))
+        throw problems::run_not_finished("batch " + batch.id + " is " + std::string(store::to_string(batch.state)) +
+                                         "; cancel it and wait for it to end before deleting it");
+    try {
+        call.store().delete_run(batch.workspace_id, batch.id);
+    } catch (const store::Conflict& e) {
+        throw problems::run_not_finished(e.what());
+    }
+    if (!call.services.batch_root.empty()) batches::remove_batch_dirs(call.services.batch_root, {batch.id});
+    return no_content();
 }
 
 Response files(Call& call) {
@@ -123,6 +140,7 @@ void add_batch_routes(std::vector<RouteDef>& routes) {
     routes.push_back({"createBatch", Access::edit, create});
     routes.push_back({"getBatch", Access::read, get});
     routes.push_back({"cancelBatch", Access::edit, cancel});
+    routes.push_back({"deleteBatch", Access::edit, remove});
     routes.push_back({"listBatchFiles", Access::read, files});
     routes.push_back({"getBatchFile", Access::read, file});
 }

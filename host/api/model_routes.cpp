@@ -1,6 +1,7 @@
 // Models: holon-model/1 documents with immutable revisions. Other formats are imported (and
 // exported) by the importer/exporter method a plugin declares for the format, run in a runner.
 #include "api/routes.hpp"
+#include "api/usage.hpp"
 #include "execution/executor.hpp"
 #include "model/model.hpp"
 
@@ -97,6 +98,7 @@ Response created(const std::string& ws, const store::ModelRef& ref, int status, 
 
 Response create(Call& call) {
     const auto& ws = call.param("ws");
+    check_quota(call.services, ws);
     const std::string format = body_format(call.request);
     std::string text = call.request.body;
     std::string imported_from;
@@ -167,6 +169,7 @@ Response replace(Call& call) {
     const auto& ws = call.param("ws");
     call.store().get_model(ws, call.param("model"));  // 404 before 428 for a model that does not exist
     const std::string etag = required_if_match(call.request);
+    check_quota(call.services, ws);
     const auto doc = checked_model(call.services, call.request.body);
     const auto ref = call.store().update_model(ws, call.param("model"), etag, write_of(doc, call.request.body));
     return created(ws, ref, 200, "");
@@ -177,6 +180,7 @@ Response patch(Call& call) {
     const auto current = call.store().get_model(ws, call.param("model"));
     const std::string etag = required_if_match(call.request);
     if (etag != current.etag) throw problems::precondition_failed("If-Match " + etag + " is not the latest revision");
+    check_quota(call.services, ws);
     const auto patch_doc = call.json_body();
     auto doc = nlohmann::json::parse(current.body, nullptr, false);
     if (doc.is_discarded()) throw problems::internal("the stored revision is not JSON");

@@ -1,6 +1,9 @@
 // Runs: durable jobs executed by the job engine. Progress by polling or server-sent events,
 // cancellation, results as JSON and tables as JSON or CSV.
 #include "api/routes.hpp"
+#include "api/usage.hpp"
+#include "batches/batch_outputs.hpp"
+#include "batches/batch_runs.hpp"
 #include "execution/executor.hpp"
 #include "jobs/job_engine.hpp"
 #include "jsonschema/json_schema.hpp"
@@ -81,6 +84,7 @@ Response create(Call& call) {
             throw e;
         }
     }
+    check_quota(call.services, ws);
     if (call.store().count_in_flight(ws) >= call.services.limits.max_runs_in_flight)
         throw problems::too_many_runs("the workspace has " + std::to_string(call.services.limits.max_runs_in_flight) +
                                           " runs queued or running; retry later",
@@ -126,6 +130,22 @@ Response cancel(Call& call) {
     const auto run = call.store().request_cancel(call.param("ws"), call.param("run"));
     call.services.jobs->cancel(run.id);
     return json_response(202, view(run));
+}
+
+// A finished run with its events and outputs (a batch's output folder too); 409 while it runs.
+Response remove(Call& call) {
+    const auto run = call.store().get_run(call.param("ws"), call.param("run"));
+    if (!store::is_terminal(run.state))
+        throw problems::run_not_finished("run " + run.id + " is " + std::string(store::to_string(run.state)) +
+                                         "; cancel it and wait for it to end before deleting it");
+    try {
+        call.store().delete_run(run.workspace_id, run.id);
+    } catch (const store::Conflict& e) {
+        throw problems::run_not_finished(e.what());
+    }
+    if (run.method == batches::batch_method && !call.services.batch_root.empty())
+        batches::remove_batch_dirs(call.services.batch_root, {run.id});
+    return no_content();
 }
 
 // The run must have succeeded for its outputs to be read.
@@ -251,6 +271,7 @@ void add_run_routes(std::vector<RouteDef>& routes) {
     routes.push_back({"getRun", Access::read, get});
     routes.push_back({"streamRunEvents", Access::read, events});
     routes.push_back({"cancelRun", Access::edit, cancel});
+    routes.push_back({"deleteRun", Access::edit, remove});
     routes.push_back({"getRunResult", Access::read, result});
     routes.push_back({"listRunTables", Access::read, tables});
     routes.push_back({"getRunTable", Access::read, table});

@@ -1,5 +1,6 @@
 // Workspaces: the tenant boundary. Only the server admin creates and deletes them.
 #include "api/routes.hpp"
+#include "api/usage.hpp"
 #include "batches/batch_outputs.hpp"
 #include "batches/batch_runs.hpp"
 
@@ -33,7 +34,14 @@ Response create(Call& call) {
     return r;
 }
 
-Response get(Call& call) { return json_response(200, view(call.store().get_workspace(call.param("ws")))); }
+// With the storage it uses against its quota (null: no quota).
+Response get(Call& call) {
+    auto doc = view(call.store().get_workspace(call.param("ws")));
+    const auto quota = call.services.limits.workspace_bytes;
+    doc["storage"] = {{"used_bytes", workspace_usage(call.services, call.param("ws"))},
+                      {"quota_bytes", quota > 0 ? nlohmann::json(quota) : nlohmann::json(nullptr)}};
+    return json_response(200, doc);
+}
 
 Response rename(Call& call) {
     const auto body = call.json_body();

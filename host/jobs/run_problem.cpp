@@ -38,6 +38,7 @@ constexpr RunProblem run_problems[] = {
     {"invalid-batch", "invalid-batch", "The batch job cannot run", 422},
     {"batch-output", "batch-output", "The batch output folder cannot be used", 500},
     {"batch-failed", "batch-failed", "The batch stopped with an error", 500},
+    {"quota-exceeded", "quota-exceeded", "The workspace's storage quota is used up", 507},
 };
 
 const RunProblem* find_run_problem(const std::string& id) {

@@ -168,6 +168,7 @@ const std::vector<Key>& keys() {
         int_key("limits.max_page_size", &ServerConfig::Limits::max_page_size, 1),
         double_key("limits.max_wait_seconds", &ServerConfig::Limits::max_wait_seconds),
         int_key("limits.heavy_requests", &ServerConfig::Limits::heavy_requests, 1),
+        int_key("limits.workspace_bytes", &ServerConfig::Limits::workspace_bytes, 0),
     };
     return all;
 }

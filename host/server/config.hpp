@@ -50,6 +50,7 @@ struct ServerConfig {
         std::int64_t max_page_size = 1000;
         double max_wait_seconds = 60;
         std::int64_t heavy_requests = 4;   // model uploads and batch documents validated at once
+        std::int64_t workspace_bytes = 0;  // storage quota per workspace; 0 = none
     } limits;
 
     std::string host() const;

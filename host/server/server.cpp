@@ -6,7 +6,9 @@
 #include "jobs/job_engine.hpp"
 #include "registry/registry.hpp"
 #include "runner/runner_pool.hpp"
+#include "api/usage.hpp"
 #include "server/admin_token.hpp"
+#include "server/batch_quota.hpp"
 #include "server/http_frontend.hpp"
 #include "server/json_log.hpp"
 #include "store/store.hpp"
@@ -126,7 +128,13 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
     batches::BatchServiceOptions batch_options;
     batch_options.root = data_dir / "batches";
     batch_options.jobs = static_cast<unsigned>(config.batch_jobs);
-    engine_options.host_methods[batches::batch_method] = batches::make_batch_method(*store, executor, batch_options);
+    api::ApiServices usage_services;  // what the quota watcher needs to measure a workspace
+    usage_services.store = store.get();
+    usage_services.batch_root = batch_options.root;
+    engine_options.host_methods[batches::batch_method] = with_storage_quota(
+        batches::make_batch_method(*store, executor, batch_options), config.limits.workspace_bytes,
+        [usage_services](const std::string& ws) { return api::workspace_usage(usage_services, ws); },
+        batch_options.root);
     jobs::JobEngine engine(*store, executor, engine_options);
     const auto recovered = engine.recover();
     if (!recovered.requeued.empty() || !recovered.failed.empty() || !recovered.cancelled.empty())
@@ -151,6 +159,7 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
     services.limits.max_page_size = static_cast<std::size_t>(config.limits.max_page_size);
     services.limits.max_wait_seconds = config.limits.max_wait_seconds;
     services.limits.heavy_requests = static_cast<int>(config.limits.heavy_requests);
+    services.limits.workspace_bytes = config.limits.workspace_bytes;
     const std::string runner_executable = pool_options.runner_executable;
     services.readiness = [&store, &stopping, runner_executable]() -> std::string {
         if (stopping) return "the server is stopping";

@@ -48,6 +48,8 @@ public:
                         std::optional<RunState> state) override;
     Run request_cancel(const std::string& workspace_id, const std::string& run_id) override;
     std::int64_t count_in_flight(const std::string& workspace_id) override;
+    void delete_run(const std::string& workspace_id, const std::string& run_id) override;
+    std::int64_t stored_bytes(const std::string& workspace_id) override;
     std::map<RunState, std::int64_t> count_runs_by_state() override;
     std::optional<Run> claim(const std::string& owner, std::int64_t lease_ms) override;
     bool renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) override;

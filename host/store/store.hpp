@@ -299,6 +299,12 @@ public:
     virtual Run request_cancel(const std::string& workspace_id, const std::string& run_id) = 0;
     // Queued plus running runs of the workspace (for the per-workspace limit).
     virtual std::int64_t count_in_flight(const std::string& workspace_id) = 0;
+    // Deletes a finished (succeeded, failed or cancelled) run with its events and outputs.
+    // NotFound for an unknown run; Conflict while it is queued or running.
+    virtual void delete_run(const std::string& workspace_id, const std::string& run_id) = 0;
+    // Bytes the workspace holds in the database: model revisions and run outputs (results,
+    // tables, files). For the storage quota; files outside the database are not counted here.
+    virtual std::int64_t stored_bytes(const std::string& workspace_id) = 0;
 
     // Runs per state over all workspaces (for /metrics); every state is present, zero or not.
     virtual std::map<RunState, std::int64_t> count_runs_by_state() = 0;
