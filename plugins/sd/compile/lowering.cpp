@@ -229,7 +229,7 @@ uint32_t Lowering::lower_call(Ctx &c, const Expr &e, uint32_t want) {
                          " arguments, not " + std::to_string(n));
     for (std::span<const CallRule> rules : {stateless_calls(), stateful_calls()})
         for (const CallRule &rule : rules)
-            if (rule.kind == f->kind) return (this->*rule.lower)(c, e, f, want);
+            if (rule.kind == f->kind) return rule.lower(*this, c, e, f, want);
     fail_node(c, "unknown function '" + e.name + "'");
 }
 

@@ -20,10 +20,6 @@ class Lowering {
 public:
     explicit Lowering(CompileState &s) : s_(s) {}
 
-    // Lowers node n (a hidden flow node, filled when its owner was lowered, is skipped).
-    void lower_node(uint32_t n);
-
-private:
     // Where lowered code goes: the node, its code (start-only or every evaluation) and the
     // dependencies that code records.
     struct Ctx {
@@ -33,6 +29,26 @@ private:
         bool init_phase;
     };
 
+    // Lowers node n (a hidden flow node, filled when its owner was lowered, is skipped).
+    void lower_node(uint32_t n);
+
+    // What the built-in handlers (compile/calls.cpp, compile/stateful.cpp) lower with.
+    CompileState &state() { return s_; }
+    [[noreturn]] void fail_node(const Ctx &c, const std::string &what) const;
+    uint32_t emit(Ctx &c, Op op, uint32_t a, uint32_t b = 0, uint32_t cc = 0, uint32_t want = none);
+    // Records that the model cannot be integrated by CVODE exactly (see Program::fixed_step_only).
+    void fixed_step(const Ctx &c, const std::string &what);
+    void note_discrete(const Ctx &c, const GraphicalFunction &gf);
+    uint32_t lower(Ctx &c, const Expr &e, uint32_t want = none);
+    uint32_t fold(Ctx &c, Op op, const std::vector<uint32_t> &slots);
+    double constant_argument(Ctx &c, const Expr &e, const char *what);
+    // The value of the call's i-th argument.
+    uint32_t arg(Ctx &c, const Expr &e, int i);
+    // The element slots an array function argument selects: a reference (with subscripts,
+    // ranges, transposition), or an expression computed element by element.
+    std::vector<uint32_t> array_slots(Ctx &c, const Expr &arg);
+
+private:
     // How a reference selects along one dimension of the variable it reads.
     struct DimChoice {
         std::vector<uint32_t> elements; // the element indexes it may select
@@ -56,29 +72,10 @@ private:
         std::vector<uint32_t> slots;
     };
 
-    // A built-in's handler: lowers the call `e` (its arity already checked) into `c`.
-    using CallLowering = uint32_t (Lowering::*)(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    struct CallRule {
-        FunctionKind kind;
-        CallLowering lower;
-    };
-    static std::span<const CallRule> stateless_calls(); // compile/calls.cpp
-    static std::span<const CallRule> stateful_calls();  // compile/stateful.cpp
-
     // ---- expressions (compile/lowering.cpp) ---------------------------------------------------
-    [[noreturn]] void fail_node(const Ctx &c, const std::string &what) const;
-    uint32_t emit(Ctx &c, Op op, uint32_t a, uint32_t b = 0, uint32_t cc = 0, uint32_t want = none);
     void read_node(Ctx &c, uint32_t n);
     const Binding &binding(const Ctx &c) const;
-    // Records that the model cannot be integrated by CVODE exactly (see Program::fixed_step_only).
-    void fixed_step(const Ctx &c, const std::string &what);
-    void note_discrete(const Ctx &c, const GraphicalFunction &gf);
-    uint32_t lower(Ctx &c, const Expr &e, uint32_t want = none);
     Op binary_op(const Ctx &c, char op) const;
-    uint32_t fold(Ctx &c, Op op, const std::vector<uint32_t> &slots);
-    double constant_argument(Ctx &c, const Expr &e, const char *what);
-    // The value of the call's i-th argument.
-    uint32_t arg(Ctx &c, const Expr &e, int i);
     uint32_t lower_call(Ctx &c, const Expr &e, uint32_t want);
 
     // ---- references (compile/references.cpp) --------------------------------------------------
@@ -125,55 +122,20 @@ private:
     ArrayValue aligned(Ctx &c, const ArrayValue &shape, const ArrayValue &v) const;
     static uint32_t element(const ArrayValue &v, size_t i);
     ArrayValue array_value(Ctx &c, const Expr &e);
-    // The element slots an array function argument selects: a reference (with subscripts,
-    // ranges, transposition), or an expression computed element by element.
-    std::vector<uint32_t> array_slots(Ctx &c, const Expr &arg);
 
-    // ---- stateless built-ins (compile/calls.cpp) ----------------------------------------------
-    uint32_t lower_unary(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_binary(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_min_max(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_safediv(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_step(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_ramp(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_pulse(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_pi(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_if_then_else(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_lookup(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_sum(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_prod(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_size(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_mean(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_stddev(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_rank(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_active_initial(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_array_function(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-
-    // ---- stateful built-ins (compile/stateful.cpp) --------------------------------------------
-    uint32_t new_stock(std::vector<uint32_t> inflows, std::vector<uint32_t> outflows = {});
-    // A hidden node of the current variable and element that computes the flows of a builtin's
-    // stocks. It has no equation of its own (lower_node skips it); it runs after the stocks are
-    // initialised (it depends on the owner at the start).
-    Ctx flow_node(Ctx &c, const char *what);
-    // Lowers `e` in the start-only code of the current node (for initial values of builtin states).
-    uint32_t lower_initial(Ctx &c, const Expr &e);
-    // A material delay's chain of `order` stages, each starting at `init`: the input (computed in
-    // the flow node `fc`) enters stage 0; stage k holds what left stage k-1 and not yet itself,
-    // and flows out at content / stage_time(k). Returns the last stage's outflow.
-    template <class StageTime>
-    uint32_t delay_stages(Ctx &c, Ctx &fc, uint32_t input, uint32_t init, int order, StageTime stage_time);
-    uint32_t lower_init(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_previous(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_smooth(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_material_delay(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_vensim_delay_n(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_vensim_npv(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_pipeline_delay(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_random(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
-    uint32_t lower_trend(Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
 
     CompileState &s_;
     size_t indexed_candidates_ = 0;
 };
+
+// A built-in's handler: lowers the call `e` of `f` (its arity already checked) into `c`.
+using CallLowering = uint32_t (*)(Lowering &low, Lowering::Ctx &c, const Expr &e, const FunctionInfo *f, uint32_t want);
+struct CallRule {
+    FunctionKind kind;
+    CallLowering lower;
+};
+// The handlers by kind of built-in: stateless ones, and those that add stocks or state.
+std::span<const CallRule> stateless_calls(); // compile/calls.cpp
+std::span<const CallRule> stateful_calls();  // compile/stateful.cpp
 
 } // namespace holon_sd::compiler
