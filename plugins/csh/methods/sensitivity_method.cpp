@@ -1,8 +1,12 @@
 #include "methods/sensitivity_method.hpp"
 
 #include "csh_schemas.hpp"
+#include "drawing/svg_png.hpp"
 #include "methods/common.hpp"
+#include "report/sensitivity_chart.hpp"
 #include "sensitivity/variants.hpp"
+
+#include <algorithm>
 
 #include <cstdio>
 #include <set>
@@ -45,6 +49,14 @@ std::optional<std::set<std::vector<std::string>>> loops(const holon::Context &ct
     }
     std::set<std::vector<std::string>> out;
     for (const auto &[id, vars] : loop_sets(json::parse(r.json()))) out.insert(vars);
+    return out;
+}
+
+json perspective_names(const Model &m, const std::vector<std::string> &keys) {
+    json out = json::array();
+    for (const std::string &key : keys)
+        for (const Perspective &p : m.perspectives)
+            if (p.key == key) out.push_back(p.name);
     return out;
 }
 
@@ -114,10 +126,17 @@ void SensitivityMethod::run(holon::Context &ctx) {
                       {"entity", {{"type", j.entity.type}, {"id", j.entity.id}, {"name", model.name_of(j.entity)}}},
                       {"records", j.records},
                       {"perspectives", j.perspectives},
+                      {"perspective_names", perspective_names(model, j.perspectives)},
                       {"statements", j.statements},
                       {"simulated", false}};
         if (!j.simulable) {
             entry["reason"] = "an actor has no equation and no causal links, so the model has no variant for this judgement";
+            out.push_back(std::move(entry));
+            continue;
+        }
+        if (j.type == "exclude" && std::find(measures.begin(), measures.end(), j.entity.id) != measures.end()) {
+            entry["reason"] = "it is itself an outcome measure: holding it outside the boundary would only hide it; its "
+                              "baseline values are under baseline.measures";
             out.push_back(std::move(entry));
             continue;
         }
@@ -186,6 +205,10 @@ void SensitivityMethod::run(holon::Context &ctx) {
     }
     result["judgements"] = out;
     result["changed"] = changed;
+    if (const std::string svg = sensitivity_chart_svg(result); !svg.empty()) {
+        ctx.put_blob("csh-sensitivity.svg", "image/svg+xml", svg);
+        ctx.put_blob("csh-sensitivity.png", "image/png", holon_plugins::drawing::svg_to_png(svg, 2.0));
+    }
     ctx.put_json(result.dump());
     ctx.progress(1.0, "done");
 }

@@ -45,6 +45,13 @@ std::string escape_xml(const std::string &text) { return html_escape(text); }
 
 } // namespace
 
+std::string shorten(const std::string &text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    std::size_t n = max_bytes - 3;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n; // not inside a UTF-8 character
+    return text.substr(0, n) + "\u2026";
+}
+
 std::string md_cell(const std::string &text) {
     std::string out;
     for (char c : text) {
@@ -74,7 +81,7 @@ std::string divergence_heatmap_svg(const json &result) {
     const json &perspectives = result["perspectives"];
     const json &mean = result["divergence"]["mean"];
     const std::size_t rows = perspectives.size();
-    const int label_w = 230, cell_w = 30, cell_h = 24, top = 92, left = 10;
+    const int label_w = 320, cell_w = 30, cell_h = 24, top = 92, left = 10;
     const int grid_x = left + label_w;
     const int width = grid_x + 24 * cell_w + 20;
     const int height = top + static_cast<int>(rows) * cell_h + 80;
@@ -100,7 +107,7 @@ std::string divergence_heatmap_svg(const json &result) {
     for (std::size_t p = 0; p < rows; ++p) {
         const int y = top + static_cast<int>(p) * cell_h;
         std::string name = perspectives[p]["name"].get<std::string>();
-        if (name.size() > 34) name = name.substr(0, 32) + "\u2026";
+        name = shorten(name, 46);
         s << "<text x=\"" << grid_x - 8 << "\" y=\"" << y + cell_h / 2 + 4 << "\" font-size=\"12\" text-anchor=\"end\">"
           << escape_xml(name) << "</text>\n";
         for (std::size_t k = 0; k < 24; ++k) {
@@ -113,7 +120,7 @@ std::string divergence_heatmap_svg(const json &result) {
             }
             const double d = v.get<double>();
             s << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << cell_w << "\" height=\"" << cell_h << "\" fill=\""
-              << heat_colour(d) << "\" stroke=\"#ffffff\"/>\n";
+              << heat_colour(d) << "\" stroke=\"#d8d8d8\" stroke-width=\"0.5\"/>\n";
             if (rows <= 20)
                 s << "<text x=\"" << x + cell_w / 2 << "\" y=\"" << y + cell_h / 2 + 4 << "\" font-size=\"9\" text-anchor=\"middle\" fill=\""
                   << (d > 0.55 ? "#ffffff" : "#222222") << "\">" << fixed(d, 1) << "</text>\n";

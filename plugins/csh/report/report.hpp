@@ -24,6 +24,8 @@ Report render_report(const std::string &model_name, const nlohmann::json &critiq
 
 // Escapes | and newlines for a Markdown table cell; & < > for HTML.
 std::string md_cell(const std::string &text);
+// At most about max_bytes of `text`, cut at a UTF-8 character boundary, with an ellipsis.
+std::string shorten(const std::string &text, std::size_t max_bytes);
 std::string html_escape(const std::string &text);
 
 } // namespace holon_csh
