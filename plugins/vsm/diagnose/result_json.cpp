@@ -31,12 +31,18 @@ json completeness(const Organisation &org, const Unit &u) {
         if (present) systems[system_name(s)] = actors;
         else if (s != System::S2 || u.children.size() >= 2) missing.push_back(system_name(s));
     }
-    json ops = json::array();
+    // Operations by state; "open" ones (neither unfolded nor leaf) by id, as I2 names them too.
+    int unfolded = 0, leaves = 0;
+    json open = json::array();
     for (int c : u.children) {
         const Unit &child = org.units[static_cast<std::size_t>(c)];
-        ops.push_back({{"id", child.id}, {"name", child.name}, {"state", child.expanded() ? "unfolded" : child.leaf ? "leaf" : "open"}});
+        if (child.expanded()) ++unfolded;
+        else if (child.leaf) ++leaves;
+        else open.push_back(child.id);
     }
-    return {{"id", u.id}, {"name", u.name}, {"operations", ops}, {"systems", systems}, {"missing_systems", missing}};
+    return {{"id", u.id}, {"name", u.name},
+            {"operations", {{"count", u.children.size()}, {"unfolded", unfolded}, {"leaves", leaves}, {"open", open}}},
+            {"systems", systems}, {"missing_systems", missing}};
 }
 
 } // namespace
