@@ -110,6 +110,16 @@ TEST(SsmCheck, PrisonInquiryTriggersNone) {
     for (const auto &a : r.assessed) EXPECT_TRUE(a.failed.empty()) << a.model;
 }
 
+// The shared model's own example (schemas/examples): the six warnings docs/methods/ssm.md lists.
+TEST(SsmCheck, CommunityCareExampleWarnings) {
+    const Report r = run(ssm_test::read_json_file(std::string(SSM_SCHEMA_EXAMPLES) + "/community-care-boundaries.model.json"));
+    std::vector<std::string> got;
+    for (const auto &f : r.findings) got.push_back(f.code + ":" + (f.entities.empty() ? std::string("-") : f.entities[0].id));
+    EXPECT_EQ(got, (std::vector<std::string>{"SSM-PAM-001:-", "SSM-PAM-003:e2", "SSM-PAM-003:e3", "SSM-CMP-001:act-assess",
+                                             "SSM-CMP-001:act-fund", "SSM-JOIN-001:actors/0"}))
+        << dump(r);
+}
+
 TEST(SsmCheck, ContentWordsMatchAcrossForms) {
     EXPECT_EQ(holon_ssm::checks::content_words("Paint the fence, by hand!"), (std::vector<std::string>{"paint", "fence", "hand"}));
 }
