@@ -7,7 +7,8 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <set>
+#include <map>
+#include <string_view>
 
 namespace holon_sd::mdl {
 
@@ -37,12 +38,44 @@ std::string upper_name(std::string name) {
     return name;
 }
 
-// Function names Vensim and the IR share (same arguments, same meaning).
-const std::set<std::string> &same_functions() {
-    static const std::set<std::string> names{"abs", "sqrt", "exp", "ln", "sin", "cos", "tan", "arcsin",
-                                             "arccos", "arctan", "step", "ramp"};
-    return names;
-}
+// Vensim functions the equation language has under the same or another name, with the same
+// arguments: the equation language's name and how many arguments Vensim allows.
+struct Rename {
+    std::string_view vensim, ir;
+    size_t min_args, max_args;
+};
+constexpr Rename renames[] = {
+    {"abs", "abs", 1, 3},
+    {"sqrt", "sqrt", 1, 3},
+    {"exp", "exp", 1, 3},
+    {"ln", "ln", 1, 3},
+    {"sin", "sin", 1, 3},
+    {"cos", "cos", 1, 3},
+    {"tan", "tan", 1, 3},
+    {"arcsin", "arcsin", 1, 3},
+    {"arccos", "arccos", 1, 3},
+    {"arctan", "arctan", 1, 3},
+    {"step", "STEP", 1, 3},
+    {"ramp", "RAMP", 1, 3},
+    {"min", "min", 2, 2},
+    {"max", "max", 2, 2},
+    {"integer", "INT", 1, 1},
+    {"xidz", "SAFEDIV", 3, 3},
+    {"smooth", "SMTH1", 2, 2},
+    {"smoothi", "SMTH1", 3, 3},
+    {"smooth3", "SMTH3", 2, 2},
+    {"smooth3i", "SMTH3", 3, 3},
+    {"delay1", "DELAY1", 2, 2},
+    {"delay1i", "DELAY1", 3, 3},
+    {"delay3", "DELAY3", 2, 2},
+    {"delay3i", "DELAY3", 3, 3},
+    {"npv", "NPV", 4, 4},
+    {"trend", "TREND", 3, 3},
+    {"forecast", "FORCST", 3, 3},
+    {"initial", "INIT", 1, 1},
+    {"active initial", "ACTIVE_INITIAL", 2, 2},
+    {"random uniform", "RANDOM", 3, 3},
+};
 
 } // namespace
 
@@ -308,24 +341,365 @@ std::string Translator::fold(const std::vector<std::string> &items, const std::s
     return level[0];
 }
 
-std::string Translator::call(const VExpr &e, const Bindings &b, const Scope *scope) {
-    const std::string &f = e.name;
-    size_t n = e.args.size();
-    auto arg = [&](size_t i) { return paren(text(*e.args[i], b, scope)); };
-    auto need = [&](size_t lo, size_t hi) {
+// One call of a Vensim function being translated: the call, the bindings and macro scope its
+// arguments are read under, and what the rewrites share. Translator::call picks the rewrite by
+// the function's name.
+struct Translator::Call {
+    Translator &t;
+    const VExpr &e;
+    const Bindings &b;
+    const Scope *scope;
+    const std::string &f; // the function's name, lower case
+    size_t n;             // how many arguments the call has
+
+    std::string arg(size_t i) const { return paren(t.text(*e.args[i], b, scope)); }
+    void need(size_t lo, size_t hi) const {
         if (n < lo || n > hi) {
             std::string upper = f;
-            for (char &c : upper) c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+            for (char &ch : upper) ch = ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch;
             throw ModelError(upper + " takes " + std::to_string(lo) + (hi != lo ? " to " + std::to_string(hi) : "") +
                              " arguments, not " + std::to_string(n));
         }
-    };
-    auto simple = [&](const std::string &ir, size_t lo, size_t hi) {
+    }
+    // The same call under the equation language's name `ir`.
+    std::string simple(const std::string &ir, size_t lo, size_t hi) const {
         need(lo, hi);
         std::string out = ir + "(";
         for (size_t i = 0; i < n; ++i) out += (i ? ", " : "") + arg(i);
         return out + ")";
+    }
+
+    // The rewrites of the functions the equation language lacks (or has with other arguments).
+    std::string if_then_else() const; // IF THEN ELSE
+    std::string modulo() const; // MODULO
+    std::string power() const; // POWER
+    std::string log() const; // LOG
+    std::string hyperbolic() const; // SINH, COSH, TANH
+    std::string quantum() const; // QUANTUM
+    std::string zidz() const; // ZIDZ
+    std::string get_time_value() const; // GET TIME VALUE
+    std::string game() const; // GAME
+    std::string pulse() const; // PULSE
+    std::string pulse_train() const; // PULSE TRAIN
+    std::string smooth_or_delay_n() const; // SMOOTH N, DELAY N
+    std::string delay_fixed() const; // DELAY FIXED
+    std::string sample_if_true() const; // SAMPLE IF TRUE
+    std::string random_normal() const; // RANDOM NORMAL
+    std::string random_exponential() const; // RANDOM EXPONENTIAL
+    std::string random_poisson() const; // RANDOM POISSON
+    std::string reduce() const; // SUM, PROD, VMIN, VMAX
+    std::string elmcount() const; // ELMCOUNT
+    std::string vector_select() const; // VECTOR SELECT
+    std::string vector_reordering() const; // VECTOR ELM MAP, VECTOR SORT ORDER, VECTOR RANK, VECTOR REORDER
+    std::string allocation() const; // ALLOCATE BY PRIORITY, ALLOCATE AVAILABLE, INVERT MATRIX
+    std::string lookup_variant() const; // LOOKUP EXTRAPOLATE, LOOKUP FORWARD, LOOKUP BACKWARD, LOOKUP INVERT
+};
+
+std::string Translator::Call::if_then_else() const {
+    need(3, 3);
+    return "(IF " + arg(0) + " THEN " + arg(1) + " ELSE " + arg(2) + ")";
+}
+
+std::string Translator::Call::modulo() const {
+    need(2, 2);
+    return paren(arg(0) + " MOD " + arg(1));
+}
+
+std::string Translator::Call::power() const {
+    need(2, 2);
+    return paren(arg(0) + " ^ " + arg(1));
+}
+
+std::string Translator::Call::log() const {
+    need(2, 2);
+    return paren("LN" + arg(0) + " / LN" + arg(1));
+}
+
+std::string Translator::Call::hyperbolic() const {
+    need(1, 1);
+    std::string x = arg(0);
+    std::string ep = "EXP" + x, em = "EXP(-" + x + ")";
+    if (f == "sinh") return paren(paren(ep + " - " + em) + " / 2");
+    if (f == "cosh") return paren(paren(ep + " + " + em) + " / 2");
+    return paren(paren(ep + " - " + em) + " / " + paren(ep + " + " + em));
+}
+
+std::string Translator::Call::quantum() const {
+    need(2, 2);
+    std::string x = arg(0), q = arg(1);
+    return "(IF " + q + " <= 0 THEN " + x + " ELSE " + q + " * INT(" + x + " / " + q + "))";
+}
+
+std::string Translator::Call::zidz() const {
+    need(2, 2);
+    return "SAFEDIV(" + arg(0) + ", " + arg(1) + ", 0)";
+}
+
+std::string Translator::Call::get_time_value() const {
+    // Only the simulation's own time is deterministic: relative to the current time (0), in
+    // the model's time units (0). The initial time (1) and the computer's clock (2) are refused.
+    need(3, 3);
+    double relative_to = t.initial_(*e.args[0]), measure = t.initial_(*e.args[2]);
+    if (relative_to != 0 || measure != 0)
+        throw ModelError("GET TIME VALUE: only relative to the current time (0) in the model's time units (0) is "
+                         "supported, not " + number(relative_to) + " and " + number(measure));
+    return paren("TIME + " + arg(1));
+}
+
+std::string Translator::Call::game() const {
+    need(1, 1);
+    return arg(0);
+}
+
+std::string Translator::Call::pulse() const {
+    need(2, 2);
+    std::string start = arg(0), width = arg(1);
+    return "(IF TIME >= " + start + " AND TIME < " + start + " + MAX(DT, " + width + ") THEN 1 ELSE 0)";
+}
+
+std::string Translator::Call::pulse_train() const {
+    need(4, 4);
+    std::string start = arg(0), width = arg(1), between = arg(2), end = arg(3);
+    return "(IF TIME >= " + start + " AND TIME <= " + end + " AND ((TIME - " + start + ") MOD " + between + ") < MAX(DT, " +
+           width + ") THEN 1 ELSE 0)";
+}
+
+std::string Translator::Call::smooth_or_delay_n() const {
+    need(4, 4);
+    // Vensim fixes the order at the initial time.
+    double order = t.initial_(*e.args[3]);
+    if (f == "smooth n") return "SMTHN(" + arg(0) + ", " + arg(1) + ", " + number(order) + ", " + arg(2) + ")";
+    // Not XMILE's DELAYN: Vensim's stages react to a changing delay time differently.
+    return "DELAY_N(" + arg(0) + ", " + arg(1) + ", " + arg(2) + ", " + number(order) + ")";
+}
+
+std::string Translator::Call::delay_fixed() const {
+    // Vensim fixes the delay at the initial time, as a whole number of steps (at least one).
+    need(3, 3);
+    return "DELAY(" + arg(0) + ", DT * MAX(1, INT(INIT(" + arg(1) + ") / DT + 0.5)), " + arg(2) + ")";
+}
+
+std::string Translator::Call::sample_if_true() const {
+    need(3, 3);
+    return "(IF " + arg(0) + " THEN " + arg(1) + " ELSE PREVIOUS(SELF, " + arg(2) + "))";
+}
+
+std::string Translator::Call::random_normal() const {
+    need(5, 5);
+    return "NORMAL(" + arg(2) + ", " + arg(3) + ", " + arg(4) + ", " + arg(0) + ", " + arg(1) + ")";
+}
+
+std::string Translator::Call::random_exponential() const {
+    need(5, 5);
+    return "(" + arg(2) + " + " + arg(3) + " * EXPRND(1, " + arg(4) + "))";
+}
+
+std::string Translator::Call::random_poisson() const {
+    need(6, 6);
+    return "(" + arg(3) + " + " + arg(4) + " * POISSON(" + arg(2) + ", " + arg(5) + "))";
+}
+
+std::string Translator::Call::reduce() const {
+    need(1, 1);
+    std::vector<std::string> items = t.expand(*e.args[0], b, scope);
+    for (std::string &i : items) i = paren(i);
+    if (f == "sum") return fold(items, "+", false);
+    if (f == "prod") return fold(items, "*", false);
+    return fold(items, f == "vmin" ? "MIN" : "MAX", true);
+}
+
+std::string Translator::Call::elmcount() const {
+    need(1, 1);
+    const Range *r = e.args[0]->kind == VKind::name ? t.s_.range(canonical_name(e.args[0]->name)) : nullptr;
+    if (!r) throw ModelError("ELMCOUNT needs a subscript range");
+    return number(static_cast<double>(r->elements.size()));
+}
+
+std::string Translator::Call::vector_select() const {
+    need(5, 5);
+    std::vector<std::string> sel, val;
+    for (const Bindings &c : t.bang_bindings({e.args[0].get(), e.args[1].get()}, b)) {
+        sel.push_back(t.text(*e.args[0], c, scope));
+        val.push_back(t.text(*e.args[1], c, scope));
+    }
+    if (sel.size() != val.size()) throw ModelError("VECTOR SELECT: selection and values differ in size");
+    std::string missing = arg(2);
+    // Vensim's numerical actions: 0-4 sum, product, min, max, mean of selection * value;
+    // 5 product of value ^ selection; 6-10 sum, product, min, max, mean of the values.
+    std::vector<std::string> chosen, count;
+    for (size_t i = 0; i < sel.size(); ++i) {
+        chosen.push_back(paren(paren(sel[i]) + " <> 0"));
+        count.push_back("(IF " + chosen.back() + " THEN 1 ELSE 0)");
+    }
+    std::string selected = fold(count, "+", false);
+    auto result_for = [&](int action) {
+        std::vector<std::string> items;
+        int kind = action == 5 ? 1 : action < 5 ? action : action - 6; // sum, product, min, max, mean
+        std::string neutral = kind == 1 ? "1" : kind == 2 ? "(1/0)" : kind == 3 ? "(-1/0)" : "0";
+        for (size_t i = 0; i < sel.size(); ++i) {
+            std::string v = action < 5 ? paren(paren(sel[i]) + " * " + paren(val[i]))
+                            : action == 5 ? paren(paren(val[i]) + " ^ " + paren(sel[i]))
+                                          : paren(val[i]);
+            items.push_back("(IF " + chosen[i] + " THEN " + v + " ELSE " + neutral + ")");
+        }
+        if (kind == 0) return fold(items, "+", false);
+        if (kind == 1) return fold(items, "*", false);
+        if (kind == 2) return fold(items, "MIN", true);
+        if (kind == 3) return fold(items, "MAX", true);
+        return paren(fold(items, "+", false) + " / " + paren(selected));
     };
+    std::string result;
+    double action = 0;
+    bool fixed = true;
+    try {
+        action = t.initial_(*e.args[3]);
+        // Only a number or one of Vensim's named actions is known to stay put; anything else
+        // may change during the run, so every action is prepared.
+        fixed = e.args[3]->kind == VKind::number ||
+                (e.args[3]->kind == VKind::name && canonical_name(e.args[3]->name).rfind("vs", 0) == 0 &&
+                 !t.s_.var_names.count(canonical_name(e.args[3]->name)));
+    } catch (const ModelError &) {
+        fixed = false;
+    }
+    if (fixed) {
+        if (action < 0 || action > 10 || action != std::floor(action))
+            throw ModelError("VECTOR SELECT: numerical action " + number(action) + " is not one of 0 to 10");
+        result = result_for(static_cast<int>(action));
+    } else {
+        std::string a = "INT(" + arg(3) + " + 0.5)";
+        result = "(0/0)";
+        for (int k = 10; k >= 0; --k) result = "(IF " + a + " = " + std::to_string(k) + " THEN " + result_for(k) + " ELSE " + result + ")";
+    }
+    return "(IF " + selected + " = 0 THEN " + missing + " ELSE " + result + ")";
+}
+
+std::string Translator::Call::vector_reordering() const {
+    need(2, 2);
+    const VExpr &v = *e.args[0];
+    std::string vc = canonical_name(v.name);
+    if (v.kind != VKind::name || v.subscripts.empty() || !t.s_.var_names.count(vc))
+        throw ModelError(upper_name(f) + " needs a subscripted variable as its first argument");
+    const std::vector<std::string> &dims = t.s_.var_dims.at(vc);
+    if (dims.size() != v.subscripts.size()) throw ModelError("'" + v.name + "' is given the wrong number of subscripts");
+    std::vector<std::string> elements;
+    for (size_t k = 0; k < dims.size(); ++k) elements.push_back(t.element_of(v, k, dims[k], b)[0]);
+    const Range *last = t.s_.range(dims.back());
+    size_t at = 0;
+    while (at < last->elements.size() && canonical_name(last->elements[at]) != canonical_name(elements.back())) ++at;
+    auto ref = [&](const std::string &final_element) {
+        std::string out = quote(t.s_.var_names.at(vc)) + "[";
+        for (size_t k = 0; k + 1 < elements.size(); ++k) out += quote(elements[k]) + ",";
+        return out + final_element + "]";
+    };
+    if (f == "vector rank") {
+        // The 1-based place of our element in the sorted vector: ascending, ties in element
+        // order (1 + how many are smaller + how many equal ones come before us); descending
+        // is the ascending order reversed, as VECTOR SORT ORDER reverses it.
+        bool descending = e.args[1]->kind == VKind::name ? canonical_name(e.args[1]->name) == "descending"
+                                                         : t.initial_(*e.args[1]) < 0;
+        std::string ours = ref(quote(last->elements[at]));
+        std::vector<std::string> before{"1"};
+        for (size_t k = 0; k < last->elements.size(); ++k) {
+            if (k == at) continue;
+            before.push_back("(IF " + ref(quote(last->elements[k])) + (k < at ? " <= " : " < ") + ours + " THEN 1 ELSE 0)");
+        }
+        std::string ascending = fold(before, "+", false);
+        if (!descending) return ascending;
+        return paren(number(static_cast<double>(last->elements.size() + 1)) + " - " + ascending);
+    }
+    if (f == "vector reorder") {
+        // Our element takes the value of the element the order vector names (0-based), like
+        // the output of VECTOR SORT ORDER.
+        std::string index = "INT(" + arg(1) + " + 0.5)";
+        std::string chain = "(0/0)";
+        for (size_t k = last->elements.size(); k-- > 0;)
+            chain = "(IF " + index + " = " + number(static_cast<double>(k)) + " THEN " + ref(quote(last->elements[k])) +
+                    " ELSE " + chain + ")";
+        return chain;
+    }
+    if (f == "vector sort order") {
+        // 0-based position of the element ranked at our position (ascending unless DESCENDING).
+        bool descending = e.args[1]->kind == VKind::name ? canonical_name(e.args[1]->name) == "descending"
+                                                         : t.initial_(*e.args[1]) < 0;
+        size_t ith = descending ? last->elements.size() - at : at + 1;
+        return "(RANK(" + ref("*") + ", " + number(static_cast<double>(ith)) + ") - 1)";
+    }
+    // The element `offset` places after the one given (offsets are whole numbers).
+    std::string offset = "INT(" + arg(1) + " + 0.5)";
+    std::string chain = "(0/0)";
+    for (size_t k = last->elements.size(); k-- > at;)
+        chain = "(IF " + offset + " = " + number(static_cast<double>(k - at)) + " THEN " + ref(quote(last->elements[k])) +
+                " ELSE " + chain + ")";
+    return chain;
+}
+
+std::string Translator::Call::allocation() const {
+    // The last subscript (the last two for a matrix or priority profiles) spans the array; the
+    // element computed is where the equation's own subscripts stand on it.
+    std::string upper_f = f == "allocate by priority" ? "ALLOCATE BY PRIORITY"
+                          : f == "allocate available" ? "ALLOCATE AVAILABLE"
+                                                      : "INVERT MATRIX";
+    if (f == "allocate by priority") need(5, 5);
+    else if (f == "allocate available") need(3, 3);
+    else need(2, 2);
+    size_t element = 0, side = 0;
+    auto whole = [&](const VExpr &v, size_t spans, bool count) {
+        std::string vc = canonical_name(v.name);
+        if (v.kind != VKind::name || v.subscripts.size() < spans || !t.s_.var_names.count(vc))
+            throw ModelError(upper_f + " needs subscripted variables as its array arguments");
+        const std::vector<std::string> &dims = t.s_.var_dims.at(vc);
+        if (dims.size() != v.subscripts.size()) throw ModelError("'" + v.name + "' is given the wrong number of subscripts");
+        std::string out = quote(t.s_.var_names.at(vc)) + "[";
+        size_t first_span = dims.size() - spans;
+        if (count) element = 0;
+        for (size_t k = 0; k < dims.size(); ++k) {
+            if (k < first_span) {
+                out += quote(t.element_of(v, k, dims[k], b)[0]) + ",";
+                continue;
+            }
+            out += std::string("*") + (k + 1 < dims.size() ? "," : "");
+            if (!count) continue;
+            std::string at = t.element_of(v, k, dims[k], b)[0];
+            const Range *r = t.s_.range(dims[k]);
+            size_t i = 0;
+            while (i < r->elements.size() && canonical_name(r->elements[i]) != canonical_name(at)) ++i;
+            side = r->elements.size();
+            element = element * side + i;
+        }
+        return out + "]";
+    };
+    if (f == "allocate by priority") {
+        std::string request = whole(*e.args[0], 1, true);
+        std::string priority = whole(*e.args[1], 1, false);
+        return "ALLOCATE_BY_PRIORITY(" + request + ", " + priority + ", " + number(static_cast<double>(element + 1)) + ", " +
+               arg(3) + ", " + arg(4) + ")";
+    }
+    if (f == "allocate available") {
+        // The profiles' second-last subscript runs with the requests; their last one holds
+        // (type, priority, width, extra).
+        std::string request = whole(*e.args[0], 1, true);
+        std::string profiles = whole(*e.args[1], 2, false);
+        return "ALLOCATE_AVAILABLE(" + request + ", " + profiles + ", " + number(static_cast<double>(element + 1)) + ", " +
+               arg(2) + ")";
+    }
+    std::string matrix = whole(*e.args[0], 2, true);
+    return "INVERT_MATRIX(" + matrix + ", " + number(static_cast<double>(element + 1)) + ")";
+}
+
+std::string Translator::Call::lookup_variant() const {
+    need(2, 2);
+    const VExpr &table = *e.args[0];
+    if (table.kind != VKind::name || !table.subscripts.empty() || !t.s_.lookups.count(canonical_name(table.name))) {
+        std::string upper = f;
+        for (char &ch : upper) ch = ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch;
+        throw ModelError("the first argument of " + upper + " must be the name of a lookup without subscripts");
+    }
+    return quote(t.derive_(canonical_name(table.name), f.substr(7))) + "(" + arg(1) + ")";
+}
+
+std::string Translator::call(const VExpr &e, const Bindings &b, const Scope *scope) {
+    const std::string &f = e.name;
+    const Call c{*this, e, b, scope, f, e.args.size()};
     std::string canon = canonical_name(f);
     if (!e.subscripts.empty()) {
         // table[elements](x): one element's table of a subscripted lookup.
@@ -339,327 +713,71 @@ std::string Translator::call(const VExpr &e, const Bindings &b, const Scope *sco
         for (size_t k = 0; k < dims.size(); ++k) table += (k ? "," : "") + element_of(e, k, dims[k], b)[0];
         table += "]";
         if (!s_.lookups.count(canonical_name(table))) throw ModelError("'" + table + "' is not a lookup");
-        need(1, 1);
-        return quote(table) + "(" + arg(0) + ")";
+        c.need(1, 1);
+        return quote(table) + "(" + c.arg(0) + ")";
     }
     if (scope) {
         if (auto r = scope->renames.find(canon); r != scope->renames.end() && s_.lookups.count(canonical_name(r->second))) {
-            need(1, 1);
-            return quote(r->second) + "(" + arg(0) + ")";
+            c.need(1, 1);
+            return quote(r->second) + "(" + c.arg(0) + ")";
         }
     }
     if (auto m = s_.macros.find(canon); m != s_.macros.end()) {
         std::vector<std::string> args;
-        for (size_t i = 0; i < n; ++i) args.push_back(text(*e.args[i], b, scope));
+        for (size_t i = 0; i < c.n; ++i) args.push_back(text(*e.args[i], b, scope));
         return quote(expand_(m->second, args));
     }
     if (s_.lookups.count(canon)) {
-        need(1, 1);
-        return quote(s_.var_names.at(canon)) + "(" + arg(0) + ")";
+        c.need(1, 1);
+        return quote(s_.var_names.at(canon)) + "(" + c.arg(0) + ")";
     }
-    if (same_functions().count(f)) return simple(f == "step" || f == "ramp" ? (f == "step" ? "STEP" : "RAMP") : f, 1, 3);
-    if (f == "if then else") {
-        need(3, 3);
-        return "(IF " + arg(0) + " THEN " + arg(1) + " ELSE " + arg(2) + ")";
-    }
-    if (f == "min" || f == "max") return simple(f, 2, 2);
-    if (f == "integer") return simple("INT", 1, 1);
-    if (f == "modulo") {
-        need(2, 2);
-        return paren(arg(0) + " MOD " + arg(1));
-    }
-    if (f == "power") {
-        need(2, 2);
-        return paren(arg(0) + " ^ " + arg(1));
-    }
-    if (f == "log") {
-        need(2, 2);
-        return paren("LN" + arg(0) + " / LN" + arg(1));
-    }
-    if (f == "sinh" || f == "cosh" || f == "tanh") {
-        need(1, 1);
-        std::string x = arg(0);
-        std::string ep = "EXP" + x, em = "EXP(-" + x + ")";
-        if (f == "sinh") return paren(paren(ep + " - " + em) + " / 2");
-        if (f == "cosh") return paren(paren(ep + " + " + em) + " / 2");
-        return paren(paren(ep + " - " + em) + " / " + paren(ep + " + " + em));
-    }
-    if (f == "quantum") {
-        need(2, 2);
-        std::string x = arg(0), q = arg(1);
-        return "(IF " + q + " <= 0 THEN " + x + " ELSE " + q + " * INT(" + x + " / " + q + "))";
-    }
-    if (f == "xidz") return simple("SAFEDIV", 3, 3);
-    if (f == "zidz") {
-        need(2, 2);
-        return "SAFEDIV(" + arg(0) + ", " + arg(1) + ", 0)";
-    }
-    if (f == "get time value") {
-        // Only the simulation's own time is deterministic: relative to the current time (0), in
-        // the model's time units (0). The initial time (1) and the computer's clock (2) are refused.
-        need(3, 3);
-        double relative_to = initial_(*e.args[0]), measure = initial_(*e.args[2]);
-        if (relative_to != 0 || measure != 0)
-            throw ModelError("GET TIME VALUE: only relative to the current time (0) in the model's time units (0) is "
-                             "supported, not " + number(relative_to) + " and " + number(measure));
-        return paren("TIME + " + arg(1));
-    }
-    if (f == "game") {
-        need(1, 1);
-        return arg(0);
-    }
-    if (f == "pulse") {
-        need(2, 2);
-        std::string start = arg(0), width = arg(1);
-        return "(IF TIME >= " + start + " AND TIME < " + start + " + MAX(DT, " + width + ") THEN 1 ELSE 0)";
-    }
-    if (f == "pulse train") {
-        need(4, 4);
-        std::string start = arg(0), width = arg(1), between = arg(2), end = arg(3);
-        return "(IF TIME >= " + start + " AND TIME <= " + end + " AND ((TIME - " + start + ") MOD " + between + ") < MAX(DT, " +
-               width + ") THEN 1 ELSE 0)";
-    }
-    if (f == "smooth") return simple("SMTH1", 2, 2);
-    if (f == "smoothi") return simple("SMTH1", 3, 3);
-    if (f == "smooth3") return simple("SMTH3", 2, 2);
-    if (f == "smooth3i") return simple("SMTH3", 3, 3);
-    if (f == "delay1") return simple("DELAY1", 2, 2);
-    if (f == "delay1i") return simple("DELAY1", 3, 3);
-    if (f == "delay3") return simple("DELAY3", 2, 2);
-    if (f == "delay3i") return simple("DELAY3", 3, 3);
-    if (f == "smooth n" || f == "delay n") {
-        need(4, 4);
-        // Vensim fixes the order at the initial time.
-        double order = initial_(*e.args[3]);
-        if (f == "smooth n") return "SMTHN(" + arg(0) + ", " + arg(1) + ", " + number(order) + ", " + arg(2) + ")";
-        // Not XMILE's DELAYN: Vensim's stages react to a changing delay time differently.
-        return "DELAY_N(" + arg(0) + ", " + arg(1) + ", " + arg(2) + ", " + number(order) + ")";
-    }
-    if (f == "delay fixed") {
-        // Vensim fixes the delay at the initial time, as a whole number of steps (at least one).
-        need(3, 3);
-        return "DELAY(" + arg(0) + ", DT * MAX(1, INT(INIT(" + arg(1) + ") / DT + 0.5)), " + arg(2) + ")";
-    }
-    if (f == "npv") return simple("NPV", 4, 4);
-    if (f == "trend") return simple("TREND", 3, 3);
-    if (f == "forecast") return simple("FORCST", 3, 3);
-    if (f == "initial") return simple("INIT", 1, 1);
-    if (f == "active initial") return simple("ACTIVE_INITIAL", 2, 2);
-    if (f == "sample if true") {
-        need(3, 3);
-        return "(IF " + arg(0) + " THEN " + arg(1) + " ELSE PREVIOUS(SELF, " + arg(2) + "))";
-    }
-    if (f == "random uniform") return simple("RANDOM", 3, 3);
-    if (f == "random normal") {
-        need(5, 5);
-        return "NORMAL(" + arg(2) + ", " + arg(3) + ", " + arg(4) + ", " + arg(0) + ", " + arg(1) + ")";
-    }
-    if (f == "random exponential") {
-        need(5, 5);
-        return "(" + arg(2) + " + " + arg(3) + " * EXPRND(1, " + arg(4) + "))";
-    }
-    if (f == "random poisson") {
-        need(6, 6);
-        return "(" + arg(3) + " + " + arg(4) + " * POISSON(" + arg(2) + ", " + arg(5) + "))";
-    }
-    if (f == "sum" || f == "prod" || f == "vmin" || f == "vmax") {
-        need(1, 1);
-        std::vector<std::string> items = expand(*e.args[0], b, scope);
-        for (std::string &i : items) i = paren(i);
-        if (f == "sum") return fold(items, "+", false);
-        if (f == "prod") return fold(items, "*", false);
-        return fold(items, f == "vmin" ? "MIN" : "MAX", true);
-    }
-    if (f == "elmcount") {
-        need(1, 1);
-        const Range *r = e.args[0]->kind == VKind::name ? s_.range(canonical_name(e.args[0]->name)) : nullptr;
-        if (!r) throw ModelError("ELMCOUNT needs a subscript range");
-        return number(static_cast<double>(r->elements.size()));
-    }
-    if (f == "vector select") {
-        need(5, 5);
-        std::vector<std::string> sel, val;
-        for (const Bindings &c : bang_bindings({e.args[0].get(), e.args[1].get()}, b)) {
-            sel.push_back(text(*e.args[0], c, scope));
-            val.push_back(text(*e.args[1], c, scope));
-        }
-        if (sel.size() != val.size()) throw ModelError("VECTOR SELECT: selection and values differ in size");
-        std::string missing = arg(2);
-        // Vensim's numerical actions: 0-4 sum, product, min, max, mean of selection * value;
-        // 5 product of value ^ selection; 6-10 sum, product, min, max, mean of the values.
-        std::vector<std::string> chosen, count;
-        for (size_t i = 0; i < sel.size(); ++i) {
-            chosen.push_back(paren(paren(sel[i]) + " <> 0"));
-            count.push_back("(IF " + chosen.back() + " THEN 1 ELSE 0)");
-        }
-        std::string selected = fold(count, "+", false);
-        auto result_for = [&](int action) {
-            std::vector<std::string> items;
-            int kind = action == 5 ? 1 : action < 5 ? action : action - 6; // sum, product, min, max, mean
-            std::string neutral = kind == 1 ? "1" : kind == 2 ? "(1/0)" : kind == 3 ? "(-1/0)" : "0";
-            for (size_t i = 0; i < sel.size(); ++i) {
-                std::string v = action < 5 ? paren(paren(sel[i]) + " * " + paren(val[i]))
-                                : action == 5 ? paren(paren(val[i]) + " ^ " + paren(sel[i]))
-                                              : paren(val[i]);
-                items.push_back("(IF " + chosen[i] + " THEN " + v + " ELSE " + neutral + ")");
-            }
-            if (kind == 0) return fold(items, "+", false);
-            if (kind == 1) return fold(items, "*", false);
-            if (kind == 2) return fold(items, "MIN", true);
-            if (kind == 3) return fold(items, "MAX", true);
-            return paren(fold(items, "+", false) + " / " + paren(selected));
-        };
-        std::string result;
-        double action = 0;
-        bool fixed = true;
-        try {
-            action = initial_(*e.args[3]);
-            // Only a number or one of Vensim's named actions is known to stay put; anything else
-            // may change during the run, so every action is prepared.
-            fixed = e.args[3]->kind == VKind::number ||
-                    (e.args[3]->kind == VKind::name && canonical_name(e.args[3]->name).rfind("vs", 0) == 0 &&
-                     !s_.var_names.count(canonical_name(e.args[3]->name)));
-        } catch (const ModelError &) {
-            fixed = false;
-        }
-        if (fixed) {
-            if (action < 0 || action > 10 || action != std::floor(action))
-                throw ModelError("VECTOR SELECT: numerical action " + number(action) + " is not one of 0 to 10");
-            result = result_for(static_cast<int>(action));
-        } else {
-            std::string a = "INT(" + arg(3) + " + 0.5)";
-            result = "(0/0)";
-            for (int k = 10; k >= 0; --k) result = "(IF " + a + " = " + std::to_string(k) + " THEN " + result_for(k) + " ELSE " + result + ")";
-        }
-        return "(IF " + selected + " = 0 THEN " + missing + " ELSE " + result + ")";
-    }
-    if (f == "vector elm map" || f == "vector sort order" || f == "vector rank" || f == "vector reorder") {
-        need(2, 2);
-        const VExpr &v = *e.args[0];
-        std::string vc = canonical_name(v.name);
-        if (v.kind != VKind::name || v.subscripts.empty() || !s_.var_names.count(vc))
-            throw ModelError(upper_name(f) + " needs a subscripted variable as its first argument");
-        const std::vector<std::string> &dims = s_.var_dims.at(vc);
-        if (dims.size() != v.subscripts.size()) throw ModelError("'" + v.name + "' is given the wrong number of subscripts");
-        std::vector<std::string> elements;
-        for (size_t k = 0; k < dims.size(); ++k) elements.push_back(element_of(v, k, dims[k], b)[0]);
-        const Range *last = s_.range(dims.back());
-        size_t at = 0;
-        while (at < last->elements.size() && canonical_name(last->elements[at]) != canonical_name(elements.back())) ++at;
-        auto ref = [&](const std::string &final_element) {
-            std::string out = quote(s_.var_names.at(vc)) + "[";
-            for (size_t k = 0; k + 1 < elements.size(); ++k) out += quote(elements[k]) + ",";
-            return out + final_element + "]";
-        };
-        if (f == "vector rank") {
-            // The 1-based place of our element in the sorted vector: ascending, ties in element
-            // order (1 + how many are smaller + how many equal ones come before us); descending
-            // is the ascending order reversed, as VECTOR SORT ORDER reverses it.
-            bool descending = e.args[1]->kind == VKind::name ? canonical_name(e.args[1]->name) == "descending"
-                                                             : initial_(*e.args[1]) < 0;
-            std::string ours = ref(quote(last->elements[at]));
-            std::vector<std::string> before{"1"};
-            for (size_t k = 0; k < last->elements.size(); ++k) {
-                if (k == at) continue;
-                before.push_back("(IF " + ref(quote(last->elements[k])) + (k < at ? " <= " : " < ") + ours + " THEN 1 ELSE 0)");
-            }
-            std::string ascending = fold(before, "+", false);
-            if (!descending) return ascending;
-            return paren(number(static_cast<double>(last->elements.size() + 1)) + " - " + ascending);
-        }
-        if (f == "vector reorder") {
-            // Our element takes the value of the element the order vector names (0-based), like
-            // the output of VECTOR SORT ORDER.
-            std::string index = "INT(" + arg(1) + " + 0.5)";
-            std::string chain = "(0/0)";
-            for (size_t k = last->elements.size(); k-- > 0;)
-                chain = "(IF " + index + " = " + number(static_cast<double>(k)) + " THEN " + ref(quote(last->elements[k])) +
-                        " ELSE " + chain + ")";
-            return chain;
-        }
-        if (f == "vector sort order") {
-            // 0-based position of the element ranked at our position (ascending unless DESCENDING).
-            bool descending = e.args[1]->kind == VKind::name ? canonical_name(e.args[1]->name) == "descending"
-                                                             : initial_(*e.args[1]) < 0;
-            size_t ith = descending ? last->elements.size() - at : at + 1;
-            return "(RANK(" + ref("*") + ", " + number(static_cast<double>(ith)) + ") - 1)";
-        }
-        // The element `offset` places after the one given (offsets are whole numbers).
-        std::string offset = "INT(" + arg(1) + " + 0.5)";
-        std::string chain = "(0/0)";
-        for (size_t k = last->elements.size(); k-- > at;)
-            chain = "(IF " + offset + " = " + number(static_cast<double>(k - at)) + " THEN " + ref(quote(last->elements[k])) +
-                    " ELSE " + chain + ")";
-        return chain;
-    }
-    if (f == "allocate by priority" || f == "allocate available" || f == "invert matrix") {
-        // The last subscript (the last two for a matrix or priority profiles) spans the array; the
-        // element computed is where the equation's own subscripts stand on it.
-        std::string upper_f = f == "allocate by priority" ? "ALLOCATE BY PRIORITY"
-                              : f == "allocate available" ? "ALLOCATE AVAILABLE"
-                                                          : "INVERT MATRIX";
-        if (f == "allocate by priority") need(5, 5);
-        else if (f == "allocate available") need(3, 3);
-        else need(2, 2);
-        size_t element = 0, side = 0;
-        auto whole = [&](const VExpr &v, size_t spans, bool count) {
-            std::string vc = canonical_name(v.name);
-            if (v.kind != VKind::name || v.subscripts.size() < spans || !s_.var_names.count(vc))
-                throw ModelError(upper_f + " needs subscripted variables as its array arguments");
-            const std::vector<std::string> &dims = s_.var_dims.at(vc);
-            if (dims.size() != v.subscripts.size()) throw ModelError("'" + v.name + "' is given the wrong number of subscripts");
-            std::string out = quote(s_.var_names.at(vc)) + "[";
-            size_t first_span = dims.size() - spans;
-            if (count) element = 0;
-            for (size_t k = 0; k < dims.size(); ++k) {
-                if (k < first_span) {
-                    out += quote(element_of(v, k, dims[k], b)[0]) + ",";
-                    continue;
-                }
-                out += std::string("*") + (k + 1 < dims.size() ? "," : "");
-                if (!count) continue;
-                std::string at = element_of(v, k, dims[k], b)[0];
-                const Range *r = s_.range(dims[k]);
-                size_t i = 0;
-                while (i < r->elements.size() && canonical_name(r->elements[i]) != canonical_name(at)) ++i;
-                side = r->elements.size();
-                element = element * side + i;
-            }
-            return out + "]";
-        };
-        if (f == "allocate by priority") {
-            std::string request = whole(*e.args[0], 1, true);
-            std::string priority = whole(*e.args[1], 1, false);
-            return "ALLOCATE_BY_PRIORITY(" + request + ", " + priority + ", " + number(static_cast<double>(element + 1)) + ", " +
-                   arg(3) + ", " + arg(4) + ")";
-        }
-        if (f == "allocate available") {
-            // The profiles' second-last subscript runs with the requests; their last one holds
-            // (type, priority, width, extra).
-            std::string request = whole(*e.args[0], 1, true);
-            std::string profiles = whole(*e.args[1], 2, false);
-            return "ALLOCATE_AVAILABLE(" + request + ", " + profiles + ", " + number(static_cast<double>(element + 1)) + ", " +
-                   arg(2) + ")";
-        }
-        std::string matrix = whole(*e.args[0], 2, true);
-        return "INVERT_MATRIX(" + matrix + ", " + number(static_cast<double>(element + 1)) + ")";
-    }
-    if (f == "lookup extrapolate" || f == "lookup forward" || f == "lookup backward" || f == "lookup invert") {
-        need(2, 2);
-        const VExpr &t = *e.args[0];
-        if (t.kind != VKind::name || !t.subscripts.empty() || !s_.lookups.count(canonical_name(t.name)))
-        {
-            std::string upper = f;
-            for (char &ch : upper) ch = ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch;
-            throw ModelError("the first argument of " + upper + " must be the name of a lookup without subscripts");
-        }
-        return quote(derive_(canonical_name(t.name), f.substr(7))) + "(" + arg(1) + ")";
-    }
+    for (const Rename &r : renames)
+        if (r.vensim == f) return c.simple(std::string(r.ir), r.min_args, r.max_args);
+    static const std::map<std::string_view, std::string (Call::*)() const> rewrites{
+        {"if then else", &Call::if_then_else},
+        {"modulo", &Call::modulo},
+        {"power", &Call::power},
+        {"log", &Call::log},
+        {"sinh", &Call::hyperbolic},
+        {"cosh", &Call::hyperbolic},
+        {"tanh", &Call::hyperbolic},
+        {"quantum", &Call::quantum},
+        {"zidz", &Call::zidz},
+        {"get time value", &Call::get_time_value},
+        {"game", &Call::game},
+        {"pulse", &Call::pulse},
+        {"pulse train", &Call::pulse_train},
+        {"smooth n", &Call::smooth_or_delay_n},
+        {"delay n", &Call::smooth_or_delay_n},
+        {"delay fixed", &Call::delay_fixed},
+        {"sample if true", &Call::sample_if_true},
+        {"random normal", &Call::random_normal},
+        {"random exponential", &Call::random_exponential},
+        {"random poisson", &Call::random_poisson},
+        {"sum", &Call::reduce},
+        {"prod", &Call::reduce},
+        {"vmin", &Call::reduce},
+        {"vmax", &Call::reduce},
+        {"elmcount", &Call::elmcount},
+        {"vector select", &Call::vector_select},
+        {"vector elm map", &Call::vector_reordering},
+        {"vector sort order", &Call::vector_reordering},
+        {"vector rank", &Call::vector_reordering},
+        {"vector reorder", &Call::vector_reordering},
+        {"allocate by priority", &Call::allocation},
+        {"allocate available", &Call::allocation},
+        {"invert matrix", &Call::allocation},
+        {"lookup extrapolate", &Call::lookup_variant},
+        {"lookup forward", &Call::lookup_variant},
+        {"lookup backward", &Call::lookup_variant},
+        {"lookup invert", &Call::lookup_variant},
+    };
+    if (auto r = rewrites.find(f); r != rewrites.end()) return (c.*(r->second))();
     if (f == "integ") throw ModelError("INTEG must be the whole equation");
     if (f == "with lookup") throw ModelError("WITH LOOKUP must be the whole equation");
     if (f.rfind("get ", 0) == 0) throw ModelError(std::string("function '") + f + "' must be the whole equation");
     std::string upper = f;
-    for (char &c : upper) c = c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    for (char &ch : upper) ch = ch >= 'a' && ch <= 'z' ? static_cast<char>(ch - 'a' + 'A') : ch;
     throw ModelError("unsupported Vensim function '" + upper + "'");
 }
 

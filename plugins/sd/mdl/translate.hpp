@@ -41,6 +41,7 @@ public:
     static std::string number(double v);
 
 private:
+    struct Call; // one call of a Vensim function being translated (translate.cpp)
     std::string call(const VExpr &e, const Bindings &b, const Scope *scope);
     std::string reference(const VExpr &e, const Bindings &b, const Scope *scope);
     std::vector<std::string> element_of(const VExpr &e, size_t k,
@@ -48,7 +49,7 @@ private:
     // Every instance of `e` over the `!` ranges it uses (for SUM, VMIN, VECTOR SELECT, ...).
     std::vector<std::string> expand(const VExpr &e, const Bindings &b, const Scope *scope);
     std::vector<Bindings> bang_bindings(const std::vector<const VExpr *> &exprs, const Bindings &b);
-    std::string fold(const std::vector<std::string> &items, const std::string &op, bool as_call);
+    static std::string fold(const std::vector<std::string> &items, const std::string &op, bool as_call);
 
     const Symbols &s_;
     MacroExpander expand_;
