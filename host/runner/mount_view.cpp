@@ -110,6 +110,9 @@ HeldPath hold(const std::string &path) {
 
 std::string fd_path(int fd) { return "/proc/self/fd/" + std::to_string(fd); }
 
+// Everything under the new root, before the roots are swapped.
+void fill_new_root(const MountViewOptions &options, const HeldPath &scratch, std::vector<HeldPath> &readonly);
+
 } // namespace
 
 void build_mount_view(const MountViewOptions &options) {
@@ -127,6 +130,36 @@ void build_mount_view(const MountViewOptions &options) {
 
     if (::mount("holon-runner", kNewRoot, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755,size=1m") != 0)
         fail("tmpfs root");
+    try {
+        fill_new_root(options, scratch, readonly);
+    } catch (...) {
+        // Back to the host's view (the caller may run on without one), with the folders closed.
+        ::umount2(kNewRoot, MNT_DETACH);
+        for (const auto &held : readonly) ::close(held.fd);
+        ::close(scratch.fd);
+        throw;
+    }
+    for (const auto &held : readonly) ::close(held.fd);
+    ::close(scratch.fd);
+    // Swap roots: the old root is stacked under the new one and then detached.
+    if (::chdir(kNewRoot) != 0) fail("chdir to the new root");
+    if (::syscall(SYS_pivot_root, ".", ".") != 0) {
+        const int error = errno;
+        [[maybe_unused]] const int back = ::chdir("/");
+        ::umount2(kNewRoot, MNT_DETACH);
+        errno = error;
+        fail("pivot_root");
+    }
+    if (::umount2(".", MNT_DETACH) != 0) fail("detach the old root");
+    if (::chdir("/") != 0) fail("chdir /");
+    // Best effort: the root is a 1 MB tmpfs of the runner's own.
+    ::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr);
+    ::umask(077);
+}
+
+namespace {
+
+void fill_new_root(const MountViewOptions &options, const HeldPath &scratch, std::vector<HeldPath> &readonly) {
     for (const char *path : {"/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"}) system_folder(path);
     for (const char *path : {"/etc/fonts", "/etc/ld.so.cache", "/etc/localtime", "/var/cache/fontconfig"})
         bind_if_present(path);
@@ -154,17 +187,8 @@ void build_mount_view(const MountViewOptions &options) {
     if (::mount("proc", (std::string(kNewRoot) + "/proc").c_str(), "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0 &&
         !options.user_namespace)
         fail("mount /proc");
-
-    for (const auto &held : readonly) ::close(held.fd);
-    ::close(scratch.fd);
-    // Swap roots: the old root is stacked under the new one and then detached.
-    if (::chdir(kNewRoot) != 0) fail("chdir to the new root");
-    if (::syscall(SYS_pivot_root, ".", ".") != 0) fail("pivot_root");
-    if (::umount2(".", MNT_DETACH) != 0) fail("detach the old root");
-    if (::chdir("/") != 0) fail("chdir /");
-    if (::mount(nullptr, "/", nullptr, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr) != 0)
-        fail("make the root read-only");
-    ::umask(077);
 }
+
+} // namespace
 
 } // namespace holon::runner

@@ -158,13 +158,15 @@ std::unique_ptr<RunnerProcess> RunnerProcess::spawn(const SpawnSpec &spec) {
     }
     if (pid < 0) throw give_up("fork");
     if (pid == 0) {
+        char **exec_argv = argv.data();
         if (flags & CLONE_NEWUSER) {
             // A host that changed its credentials is not dumpable, which makes /proc/self/*_map
             // root's; the runner makes itself undumpable again once confined.
             prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+            // Refused (an LSM that restricts user namespaces): run on as a plain runner.
             if (!write_proc_file("/proc/self/setgroups", "deny") || !write_proc_file("/proc/self/uid_map", uid_map) ||
                 !write_proc_file("/proc/self/gid_map", gid_map))
-                _exit(125);
+                exec_argv = plain_argv.data();
         }
         // stdout and stderr are the output pipe, relayed by the host; never the host's own.
         if (dup2(out[1], 1) < 0 || dup2(out[1], 2) < 0) _exit(126);
@@ -174,7 +176,7 @@ std::unique_ptr<RunnerProcess> RunnerProcess::spawn(const SpawnSpec &spec) {
         } else if (dup2(child_fd, kRunnerSocketFd) < 0) {
             _exit(126);
         }
-        execve(argv[0], argv.data(), environ);
+        execve(exec_argv[0], exec_argv, environ);
         _exit(127);
     }
     close(child_fd);
