@@ -291,6 +291,30 @@ private:
                 entity(f, actor(conflict->actor).id, actor(conflict->actor).name);
             }
         }
+        // III1 / III2: the information system of this recursion.
+        std::vector<std::size_t> bound;
+        for (std::size_t k = 0; k < org_.indicators.size(); ++k) {
+            const int iu = org_.indicators[k].unit;
+            if (iu == u || (iu >= 0 && unit(iu).parent == u)) bound.push_back(k);
+        }
+        if (on("III1") && bound.empty())
+            add("III1", {u}, "no indicator is bound to " + name + " or to any of its operations (no information system)");
+        if (on("III2") && !bound.empty()) {
+            std::vector<std::string> sources;
+            bool unknown = false;
+            for (std::size_t k : bound) {
+                const std::string &s = org_.indicators[k].source;
+                if (s.empty()) unknown = true;
+                else if (std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(s);
+            }
+            if (static_cast<int>(sources.size()) > options_.iii2_max_sources) {
+                Finding &f = add("III2", {u}, "the indicators of " + name + " come from " + std::to_string(sources.size()) +
+                                                  " separate sources");
+                f.evidence = {{"sources", sources}, {"threshold", options_.iii2_max_sources}};
+            } else if (unknown) {
+                cannot("III2", u, "the source of the unit's indicators (indicators[].source)");
+            }
+        }
         // II16: a metasystem busy with itself, reaching none of its operations.
         bool internal_any = false, reaches = false;
         for (int c : U.channels_out) {
@@ -364,30 +388,6 @@ private:
                 for (const std::string &l : lacking) list += (list.empty() ? "" : ", ") + l;
                 Finding &f = add("III3", {u, c}, op + " lacks key channels with the metasystem of " + name + ": " + list);
                 f.evidence = {{"missing", lacking}};
-            }
-        }
-        // III1 / III2: the information system of this recursion.
-        std::vector<std::size_t> bound;
-        for (std::size_t k = 0; k < org_.indicators.size(); ++k) {
-            const int iu = org_.indicators[k].unit;
-            if (iu == u || (iu >= 0 && unit(iu).parent == u)) bound.push_back(k);
-        }
-        if (on("III1") && bound.empty())
-            add("III1", {u}, "no indicator is bound to " + name + " or to any of its operations (no information system)");
-        if (on("III2") && !bound.empty()) {
-            std::vector<std::string> sources;
-            bool unknown = false;
-            for (std::size_t k : bound) {
-                const std::string &s = org_.indicators[k].source;
-                if (s.empty()) unknown = true;
-                else if (std::find(sources.begin(), sources.end(), s) == sources.end()) sources.push_back(s);
-            }
-            if (static_cast<int>(sources.size()) > options_.iii2_max_sources) {
-                Finding &f = add("III2", {u}, "the indicators of " + name + " come from " + std::to_string(sources.size()) +
-                                                  " separate sources");
-                f.evidence = {{"sources", sources}, {"threshold", options_.iii2_max_sources}};
-            } else if (unknown) {
-                cannot("III2", u, "the source of the unit's indicators (indicators[].source)");
             }
         }
     }
