@@ -170,6 +170,37 @@ TEST_F(Isolation, APluginCannotKillASiblingRunner) {
     EXPECT_TRUE(victim.ok()) << "the sibling's job: " << victim.problem << ": " << victim.message;
 }
 
+// An importer run from the CLI sees the folder of the file it imports. Even when that folder holds
+// the scratch root (a model in /tmp), the other runners' folders stay out of view.
+TEST_F(Isolation, AnImportersSourceFolderIsReadOnlyAndShowsNoOtherScratchFolder) {
+    RunnerPool pool(options_);
+    const std::string how = isolation(pool);
+    if (!has_namespaces(how)) GTEST_SKIP() << "no mount namespace on this machine: " << how;
+    std::atomic<bool> stop{false};
+    JobCallbacks callbacks;
+    callbacks.cancel = &stop;
+    JobOutcome victim;
+    std::thread other([&] { victim = pool.run(intruder({{"write", "secret.txt"}, {"sleep_ms", 15000}}, "a"), callbacks); });
+    const std::string folder = folder_with("secret.txt");
+    ASSERT_FALSE(folder.empty());
+    const fs::path data_file = root_ / "model-data.csv";
+    std::ofstream(data_file) << "time,value\n0,1\n";
+    JobRequest importer = intruder({{"read", data_file.string()}, {"list", options_.scratch_root}});
+    importer.source_dir = root_.string(); // holds the scratch root
+    const json seen = result_of(pool.run(importer));
+    importer.params_json = json{{"read", folder + "/secret.txt"}}.dump();
+    const json other_scratch = result_of(pool.run(importer));
+    importer.params_json = json{{"write", "../escape.txt"}}.dump();
+    const JobOutcome escape = pool.run(importer);
+    stop = true;
+    other.join();
+    EXPECT_GT(seen["read_bytes"].get<long>(), 0) << "the source folder's files are readable";
+    EXPECT_EQ(seen["list_count"], 1) << "only its own folder is in the scratch root";
+    EXPECT_EQ(other_scratch["read_bytes"], -1) << "read another run's file: " << other_scratch["read_text"];
+    EXPECT_FALSE(escape.ok()) << "wrote next to its scratch folder";
+    EXPECT_FALSE(fs::exists(fs::path(options_.scratch_root) / "escape.txt"));
+}
+
 TEST_F(Isolation, IoUringIsRefused) {
     RunnerPool pool(options_);
     const json r = result_of(pool.run(intruder({{"io_uring", true}})));
