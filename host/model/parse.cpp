@@ -77,52 +77,68 @@ std::string escape_token(const std::string& token) {
     return out;
 }
 
-// Tracks where the parser is so that a duplicate key can be reported with its JSON pointer.
+// A SAX pass that only looks for duplicate keys, reporting the first with its JSON pointer. A
+// separate pass because nlohmann's callback parser scans the whole parent container at every
+// end of an object (quadratic: 100,000 variables took most of a minute); both passes are linear.
 class DuplicateKeyGuard {
 public:
+    using number_integer_t = nlohmann::json::number_integer_t;
+    using number_unsigned_t = nlohmann::json::number_unsigned_t;
+    using number_float_t = nlohmann::json::number_float_t;
+    using string_t = nlohmann::json::string_t;
+    using binary_t = nlohmann::json::binary_t;
+
     explicit DuplicateKeyGuard(const std::string& source) : source_(source) {}
 
-    bool operator()(int /*depth*/, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
-        using Event = nlohmann::json::parse_event_t;
-        switch (event) {
-            case Event::object_start:
-            case Event::array_start:
-                enter_value();
-                frames_.push_back(Frame{event == Event::object_start, {}, {}, 0});
-                break;
-            case Event::object_end:
-            case Event::array_end:
-                frames_.pop_back();
-                break;
-            case Event::key: {
-                Frame& top = frames_.back();
-                const std::string key = parsed.get<std::string>();
-                if (!top.keys.insert(key).second) {
-                    throw ModelError(source_, 0, 0, path() + "/" + escape_token(key),
-                                     "duplicate key '" + key + "'");
-                }
-                top.key = key;
-                break;
-            }
-            case Event::value:
-                enter_value();
-                break;
-        }
+    bool null() { return value(); }
+    bool boolean(bool) { return value(); }
+    bool number_integer(number_integer_t) { return value(); }
+    bool number_unsigned(number_unsigned_t) { return value(); }
+    bool number_float(number_float_t, const string_t&) { return value(); }
+    bool string(string_t&) { return value(); }
+    bool binary(binary_t&) { return value(); }
+    bool start_object(std::size_t) {
+        value();
+        frames_.push_back(Frame{true, {}, {}, 0});
         return true;
     }
+    bool start_array(std::size_t) {
+        value();
+        frames_.push_back(Frame{false, {}, {}, 0});
+        return true;
+    }
+    bool end_object() {
+        frames_.pop_back();
+        return true;
+    }
+    bool end_array() {
+        frames_.pop_back();
+        return true;
+    }
+    bool key(string_t& key) {
+        Frame& top = frames_.back();
+        if (!top.keys.insert(key).second) {
+            throw ModelError(source_, 0, 0, path() + "/" + escape_token(key), "duplicate key '" + key + "'");
+        }
+        top.key = key;
+        return true;
+    }
+    // Syntax errors are reported by the parse that builds the document, with their position.
+    bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) { return false; }
 
 private:
     struct Frame {
         bool is_object;
         std::set<std::string> keys;
-        std::string key;         // last key seen (objects)
-        std::size_t count;       // elements started so far (arrays)
+        std::string key;    // last key seen (objects)
+        std::size_t count;  // elements started so far (arrays)
     };
 
-    void enter_value() {
+    bool value() {
         if (!frames_.empty() && !frames_.back().is_object) {
             ++frames_.back().count;
         }
+        return true;
     }
 
     std::string path() const {
@@ -159,7 +175,8 @@ nlohmann::json parse(std::string_view text, const std::string& source_name, cons
     check_depth(text, source_name, limits.max_depth);
     DuplicateKeyGuard guard(source_name);
     try {
-        return nlohmann::json::parse(text, std::ref(guard));
+        nlohmann::json::sax_parse(text, &guard);
+        return nlohmann::json::parse(text);
     } catch (const nlohmann::json::parse_error& e) {
         const Position p = position_of(text, e.byte == 0 ? 0 : e.byte - 1);
         std::string reason = e.what();
