@@ -505,9 +505,15 @@ std::string default_scratch_root() {
 struct RunnerPool::Impl {
     PoolOptions options;
     mutable std::mutex mutex;
-    std::map<std::string, std::vector<std::unique_ptr<RunnerProcess>>> idle;
+    struct Idle {
+        std::unique_ptr<RunnerProcess> runner;
+        uint64_t since = 0; // order of becoming idle, for evicting the longest idle first
+    };
+    std::map<std::string, std::vector<Idle>> idle;
     std::map<std::string, size_t> starting; // prestarted runners not yet idle, per key
     size_t spawned = 0;
+    size_t idle_total = 0;
+    uint64_t idle_counter = 0;
     UidRange uids;
     std::optional<Isolation> isolation; // of the last runner started
     // Last, so that it is destroyed first: prestart tasks still queued finish while the members
@@ -517,6 +523,39 @@ struct RunnerPool::Impl {
     SpawnSpec spawn_spec(const RunnerKey &key, uint64_t number) const;
     std::unique_ptr<RunnerProcess> acquire(const RunnerKey &key);
     void release(std::unique_ptr<RunnerProcess> runner, const RunnerKey &key);
+    // Under the lock: keeps `runner` idle under `key` unless that key has max_idle_per_plugin
+    // already. Keys include the workspace, so the total is capped too (max_idle): the runner idle
+    // the longest, of any key, makes room. Returns the runner to kill, if any, for the caller to
+    // destroy outside the lock.
+    std::unique_ptr<RunnerProcess> add_idle(const std::string &key, std::unique_ptr<RunnerProcess> runner) {
+        auto &runners = idle[key];
+        if (runners.size() >= options.max_idle_per_plugin) {
+            if (runners.empty()) idle.erase(key);
+            return runner;
+        }
+        runners.push_back({std::move(runner), ++idle_counter});
+        ++idle_total;
+        if (idle_total <= options.max_idle) return nullptr;
+        auto oldest = idle.end();
+        for (auto it = idle.begin(); it != idle.end(); ++it)
+            if (!it->second.empty() && (oldest == idle.end() || it->second.front().since < oldest->second.front().since))
+                oldest = it;
+        std::unique_ptr<RunnerProcess> evicted = std::move(oldest->second.front().runner);
+        oldest->second.erase(oldest->second.begin());
+        if (oldest->second.empty()) idle.erase(oldest);
+        --idle_total;
+        return evicted;
+    }
+    // Under the lock: the most recently idle runner of `key`, or null.
+    std::unique_ptr<RunnerProcess> take_idle(const std::string &key) {
+        auto it = idle.find(key);
+        if (it == idle.end()) return nullptr;
+        std::unique_ptr<RunnerProcess> runner = std::move(it->second.back().runner);
+        it->second.pop_back();
+        --idle_total;
+        if (it->second.empty()) idle.erase(it);
+        return runner;
+    }
     void started(const RunnerProcess &runner) {
         std::lock_guard lock(mutex);
         isolation = runner.isolation();
@@ -553,10 +592,7 @@ std::unique_ptr<RunnerProcess> RunnerPool::Impl::acquire(const RunnerKey &runner
     uint64_t number = 0;
     {
         std::lock_guard lock(mutex);
-        auto &runners = idle[key];
-        while (!runners.empty()) {
-            std::unique_ptr<RunnerProcess> runner = std::move(runners.back());
-            runners.pop_back();
+        while (std::unique_ptr<RunnerProcess> runner = take_idle(key)) {
             if (!runner->has_exited()) return runner;
             dead.push_back(std::move(runner));
         }
@@ -575,15 +611,12 @@ std::unique_ptr<RunnerProcess> RunnerPool::Impl::acquire(const RunnerKey &runner
 
 void RunnerPool::Impl::release(std::unique_ptr<RunnerProcess> runner, const RunnerKey &key) {
     if (runner->has_exited() || !has_cpu_for_another_job(*runner, key.limits)) return;
+    std::unique_ptr<RunnerProcess> surplus;
     {
         std::lock_guard lock(mutex);
-        auto &runners = idle[pool_key(key)];
-        if (runners.size() < options.max_idle_per_plugin) {
-            runners.push_back(std::move(runner));
-            return;
-        }
+        surplus = add_idle(pool_key(key), std::move(runner));
     }
-    // Over the idle cap: the runner is killed and reaped here, outside the lock.
+    // Over a cap: that runner is killed and reaped here, outside the lock.
 }
 
 namespace {
@@ -627,6 +660,7 @@ RunnerPool::RunnerPool(PoolOptions options) : impl_(std::make_unique<Impl>()) {
 RunnerPool::~RunnerPool() {
     std::lock_guard lock(impl_->mutex);
     impl_->idle.clear();
+    impl_->idle_total = 0;
 }
 
 JobOutcome RunnerPool::run(const JobRequest &request, const JobCallbacks &callbacks) {
@@ -695,7 +729,8 @@ void RunnerPool::prestart(const PluginTarget &plugin, const Limits &limits, size
     std::vector<SpawnSpec> specs;
     {
         std::lock_guard lock(impl_->mutex);
-        const size_t have = impl_->idle[key].size() + impl_->starting[key];
+        const auto idle = impl_->idle.find(key);
+        const size_t have = (idle == impl_->idle.end() ? 0 : idle->second.size()) + impl_->starting[key];
         for (size_t i = have; i < count; ++i) specs.push_back(impl_->spawn_spec(runner_key, ++impl_->spawned));
         impl_->starting[key] += specs.size();
     }
@@ -707,21 +742,19 @@ void RunnerPool::prestart(const PluginTarget &plugin, const Limits &limits, size
             } catch (const std::exception &) {
                 // Nothing is lost: a job that needs a runner starts its own and reports why not.
             }
+            std::unique_ptr<RunnerProcess> surplus;
             std::lock_guard lock(impl->mutex);
             if (runner) impl->isolation = runner->isolation();
-            --impl->starting[key];
-            auto &runners = impl->idle[key];
-            if (runner && runners.size() < impl->options.max_idle_per_plugin) runners.push_back(std::move(runner));
-            // Else killed and reaped here (over the cap or the pool is closing).
+            if (--impl->starting[key] == 0) impl->starting.erase(key);
+            if (runner) surplus = impl->add_idle(key, std::move(runner));
+            // A surplus runner is killed and reaped here (over a cap or the pool is closing).
         });
     }
 }
 
 size_t RunnerPool::idle_count() const {
     std::lock_guard lock(impl_->mutex);
-    size_t n = 0;
-    for (const auto &[key, runners] : impl_->idle) n += runners.size();
-    return n;
+    return impl_->idle_total;
 }
 
 std::string RunnerPool::isolation() const {

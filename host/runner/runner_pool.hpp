@@ -71,6 +71,7 @@ constexpr size_t kMaxRelayedOutput = 8192;
 struct PoolOptions {
     std::string runner_executable;   // path to holon-runner; empty: default_runner_executable()
     size_t max_idle_per_plugin = 2;  // idle runners kept per (plugin library, limits, workspace)
+    size_t max_idle = 32;            // idle runners kept in all; the longest idle goes first
     // Default: $TMPDIR/holon-scratch-<uid> (or /tmp/...): one per host user, so that a non-root
     // `holon run` works after a root host left its own folder behind.
     std::string scratch_root;

@@ -350,6 +350,28 @@ TEST(RunnerPool, IdleRunnersAreCappedPerPlugin) {
     EXPECT_EQ(pool.idle_count(), 1u);
 }
 
+// Warm runners are kept per workspace, so the total is capped as well: the longest idle goes.
+TEST(RunnerPool, IdleRunnersAreCappedOverAllWorkspaces) {
+    PoolOptions options = test::pool_options();
+    options.max_idle = 2;
+    RunnerPool pool(options);
+    for (const char *workspace : {"a", "b", "c"}) {
+        JobRequest request = echo_request(json::object());
+        request.workspace = workspace;
+        ASSERT_TRUE(pool.run(request).ok());
+    }
+    EXPECT_EQ(pool.spawned_count(), 3u);
+    EXPECT_EQ(pool.idle_count(), 2u);
+    JobRequest again = echo_request(json::object());
+    again.workspace = "c";
+    ASSERT_TRUE(pool.run(again).ok());
+    EXPECT_EQ(pool.spawned_count(), 3u) << "c's runner was idle the shortest and is still warm";
+    again.workspace = "a";
+    ASSERT_TRUE(pool.run(again).ok());
+    EXPECT_EQ(pool.spawned_count(), 4u) << "a's runner was idle the longest and made room";
+    EXPECT_EQ(pool.idle_count(), 2u);
+}
+
 TEST(RunnerPool, NoZombiesAndNoDescriptorLeaks) {
     const int fds_before = test::count_open_fds();
     const int children_before = test::count_children();
