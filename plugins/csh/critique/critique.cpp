@@ -59,11 +59,17 @@ private:
 
 std::string who(const Model &m, std::size_t p) { return m.perspectives[p].name; }
 
-bool asserted_by_actor(const Judgement &j, const Actor &a) { return j.asserted_by == a.id || j.asserted_by == a.name; }
+// How many of the model's judgements each asserter (as written: an actor id or a name) made.
+std::map<std::string, std::size_t> judgement_counts(const Model &m) {
+    std::map<std::string, std::size_t> out;
+    for (const Judgement &j : m.judgements) ++out[j.asserted_by];
+    return out;
+}
 
-std::size_t judgements_by(const Model &m, const Actor &a) {
-    return static_cast<std::size_t>(
-        std::count_if(m.judgements.begin(), m.judgements.end(), [&](const Judgement &j) { return asserted_by_actor(j, a); }));
+// Judgements asserted by the actor, under its id or its name.
+std::size_t judgements_by(const std::map<std::string, std::size_t> &counts, const Actor &a) {
+    const auto by_id = counts.find(a.id), by_name = a.name == a.id ? counts.end() : counts.find(a.name);
+    return (by_id == counts.end() ? 0 : by_id->second) + (by_name == counts.end() ? 0 : by_name->second);
 }
 
 // ---- the checks, each in the order its code appears in the docs ----
@@ -243,13 +249,14 @@ void check_measures(const Model &m, const std::vector<Grid> &g, Findings &f) {
 }
 
 void check_expertise(const Model &m, const std::vector<Grid> &g, Findings &f) {
+    const auto counts = judgement_counts(m);
     std::set<std::string> recognised; // actor ids named as expert or expertise in "is" mode
     for (std::size_t p = 0; p < g.size(); ++p) {
         for (Mode mode : modes)
             for (const Ref &r : g[p][7][static_cast<int>(mode)].bound) {
                 if (r.type != "actor") continue;
                 const Actor &a = m.actors[m.actor_at.at(r.id)];
-                if (judgements_by(m, a) > 0) continue;
+                if (judgements_by(counts, a) > 0) continue;
                 f.add("CSH-EXP-001", "warning", 8, p, {r},
                       who(m, p) + " names the knowledge of " + a.name + " (" + a.id + ") as expertise that " +
                           (mode == Mode::is ? "counts" : "ought to count") + " (category 8, " + mode_name(mode) +
@@ -261,13 +268,13 @@ void check_expertise(const Model &m, const std::vector<Grid> &g, Findings &f) {
                 if (r.type == "actor") recognised.insert(r.id);
     }
     if (recognised.empty()) return;
+    std::map<std::string, std::string> id_by_name;
+    for (const Actor &a : m.actors) id_by_name.emplace(a.name, a.id);
     std::map<std::string, std::size_t> unrecognised; // asserter -> judgements
     for (const Judgement &j : m.judgements) {
-        const auto it = m.actor_at.find(j.asserted_by);
-        std::string actor = it != m.actor_at.end() ? j.asserted_by : std::string();
-        if (actor.empty())
-            for (const Actor &a : m.actors)
-                if (a.name == j.asserted_by) actor = a.id;
+        std::string actor;
+        if (m.actor_at.contains(j.asserted_by)) actor = j.asserted_by;
+        else if (const auto named = id_by_name.find(j.asserted_by); named != id_by_name.end()) actor = named->second;
         if (!actor.empty() && recognised.contains(actor)) continue;
         ++unrecognised[actor.empty() ? j.asserted_by : actor];
     }
@@ -284,6 +291,7 @@ void check_expertise(const Model &m, const std::vector<Grid> &g, Findings &f) {
 }
 
 void check_guarantors(const Model &m, const std::vector<Grid> &g, double min_confidence, Findings &f) {
+    const auto counts = judgement_counts(m);
     for (std::size_t p = 0; p < g.size(); ++p) {
         for (Mode mode : modes)
             for (const Ref &r : g[p][8][static_cast<int>(mode)].bound) {
@@ -305,7 +313,7 @@ void check_guarantors(const Model &m, const std::vector<Grid> &g, double min_con
         for (const Ref &r : g[p][8][0].bound) {
             if (r.type != "actor") continue;
             const Actor &a = m.actors[m.actor_at.at(r.id)];
-            if (judgements_by(m, a) > 0) continue;
+            if (judgements_by(counts, a) > 0) continue;
             f.add("CSH-GUA-002", "info", 9, p, {r},
                   who(m, p) + " relies on " + a.name + " (" + a.id +
                       ") as guarantor of success (category 9, is), but none of the model's judgements comes from them.");
@@ -362,7 +370,6 @@ json gaps_json(const Model &m, const std::vector<Grid> &g) {
             json gap = {{"perspective", m.perspectives[p].key}, {"perspective_name", m.perspectives[p].name},
                         {"perspective_index", p},              {"category", c},
                         {"name", category(c).name},            {"gap", gap_name(type)},
-                        {"is", entities_json(m, is.bound)},    {"ought", entities_json(m, ought.bound)},
                         {"only_is", entities_json(m, only_is)}, {"only_ought", entities_json(m, only_ought)},
                         {"is_answer", answer(is)},              {"ought_answer", answer(ought)}};
             for (const auto *cell : {&ought, &is})
