@@ -167,9 +167,15 @@ TEST_F(VsmPlugin, DescriptorsMatchTheManifest) {
     EXPECT_EQ(manifest.at("methods").get<std::vector<std::string>>(), ids);
 }
 
-TEST_F(VsmPlugin, FixturesAreValidSharedModels) {
-    for (const char *name : {"clean.model.json", "II5.model.json", "I4.model.json", "III5.model.json"})
-        expect_valid_model(fixture(name));
+TEST_F(VsmPlugin, FixturesAndTheWorkedExampleAreValidSharedModels) {
+    int count = 0;
+    for (const auto &entry : std::filesystem::directory_iterator(VSM_FIXTURES))
+        if (entry.path().string().size() > 11 && entry.path().string().ends_with(".model.json")) {
+            expect_valid_model(slurp(entry.path().string()));
+            ++count;
+        }
+    EXPECT_EQ(count, 30); // the clean model and one per rule
+    expect_valid_model(slurp(std::string(VSM_EXAMPLES) + "/riverside-integrated-care.model.json"));
 }
 
 TEST_F(VsmPlugin, DiagnoseCleanAndOneRule) {
@@ -254,6 +260,28 @@ TEST_F(VsmPlugin, DiagnoseWritesTheReport) {
     EXPECT_NE(md.find("| District nursing | care needs at home | 60 → 30 | 6 → 6 | 5 | 2 | 1.322 |"), std::string::npos);
     EXPECT_NE(md.find("0.667 (2/3)"), std::string::npos);
     EXPECT_EQ(r.blobs.count("vsm-level-u-trust.png"), 1u);
+}
+
+// Beer's performance index A/P against its norm: 90/100, 80/100, then 50/100 from period 2; the
+// norm "below 0.6 for 2 periods" (no filter) raises the alarm at period 3, at the root (level 0).
+TEST_F(VsmPlugin, AlarmsOnThePerformanceIndex) {
+    TestRun r(R"({"format": "holon-model/1", "id": "m", "name": "M",
+      "organisation": {"units": [{"id": "r", "name": "Trust"}]},
+      "indicators": [{"id": "i", "name": "Theatre sessions used", "unit": "r", "potentiality": 100,
+                      "actuals": [{"value": 90}, {"value": 80}, {"value": 50}, {"value": 50}, {"value": 50}],
+                      "thresholds": [{"level": "alarm", "comparison": "below", "value": 0.6, "periods": 2}]}]})",
+              R"({"measure": "performance", "window": 1})");
+    ASSERT_EQ(run("vsm.alarms", r), HOLON_OK) << r.error_message;
+    expect_valid(descriptor("vsm.alarms")->result_schema, r.result);
+    const json result = json::parse(r.result);
+    ASSERT_EQ(result["alarms"].size(), 1u);
+    const json &a = result["alarms"][0];
+    EXPECT_EQ(a["raised"]["period"], 3);
+    EXPECT_EQ(a["value"], 0.5);
+    EXPECT_EQ(a["recursion_level"], 0);
+    EXPECT_TRUE(a["reached_root"].get<bool>());
+    EXPECT_TRUE(a["escalations"].empty());
+    EXPECT_EQ(result["filter"]["kind"], "none");
 }
 
 TEST_F(VsmPlugin, DiagramWritesSvgAndPngPerLevel) {
