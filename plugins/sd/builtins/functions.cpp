@@ -61,6 +61,8 @@ constexpr std::array<FunctionInfo, 50> functions{{
 
 } // namespace
 
+std::span<const FunctionInfo> all_functions() { return functions; }
+
 const FunctionInfo *find_function(std::string_view canonical_name) {
     for (const FunctionInfo &f : functions)
         if (f.name == canonical_name) return &f;

@@ -5,6 +5,7 @@
 
 #include "vm/program.hpp"
 
+#include <span>
 #include <string_view>
 
 namespace holon_sd {
@@ -44,5 +45,8 @@ struct FunctionInfo {
 
 // The builtin called `canonical_name`, or nullptr.
 const FunctionInfo *find_function(std::string_view canonical_name);
+
+// Every builtin, in the catalogue's order.
+std::span<const FunctionInfo> all_functions();
 
 } // namespace holon_sd
