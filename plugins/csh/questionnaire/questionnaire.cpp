@@ -45,10 +45,10 @@ Sheet questionnaire(const Model &m, const std::string &perspective, const Questi
     for (const Category &c : categories()) {
         if (std::string(c.source) != current_source) {
             current_source = c.source;
-            md << "## Sources of " << c.source << "\n\n| # | mode | question | current answer | bound in the model | your answer |\n"
+            md << "## Sources of " << c.source << "\n\n| category | mode | question | current answer | bound in the model | your answer |\n"
                << "|---|---|---|---|---|---|\n";
             if (c.id > 1) html << "</table>\n";
-            html << "<h2>Sources of " << c.source << "</h2>\n<table><tr><th>#</th><th>mode</th><th>question</th>"
+            html << "<h2>Sources of " << c.source << "</h2>\n<table><tr><th>category</th><th>mode</th><th>question</th>"
                  << "<th>current answer</th><th>bound in the model</th><th>your answer</th></tr>\n";
         }
         for (const Mode mode : {Mode::is, Mode::ought}) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <stdexcept>
 
 namespace {
@@ -188,6 +189,26 @@ TEST(CshFixtures, AffectedButNotInvolvedThenWitnessed) {
     // the school's parents' association speaks for them (category 10, both modes: no gap)
     for (const char *id : {"b-10-is", "b-10-ought"}) record_of(doc, id)["refs"]["actors"].push_back("a-children");
     EXPECT_TRUE(codes(doc).empty());
+}
+
+// The method page's worked example (docs/methods/csh.md): from the council's perspective the
+// boundary-road residents are affected but not involved; a witness in the council's category-10
+// "is" answer clears exactly that finding.
+TEST(CshMethodPage, BoundaryRoadResidentsFlaggedThenWitnessed) {
+    std::ifstream in(std::string(CSH_EXAMPLES) + "/elm-street-ltn.model.json");
+    json doc = json::parse(in);
+    auto council_flags = [](const json &d) {
+        std::vector<std::string> actors;
+        for (const json &f : csh_test::findings(d))
+            if (f["code"] == "CSH-AFF-001" && f["perspective"] == "a-council") actors.push_back(f["entities"][0]["id"]);
+        return actors;
+    };
+    EXPECT_EQ(council_flags(doc), (std::vector<std::string>{"a-boundary", "a-shops", "a-ambulance", "a-disabled"}));
+    const json before = holon_csh::critique(read_model(doc))["summary"]["findings"];
+    EXPECT_EQ(before, json::parse(R"({"CSH-AFF-001": 13, "CSH-COV-001": 3, "CSH-DIV-001": 14, "CSH-ENV-001": 1,
+        "CSH-EXP-001": 2, "CSH-EXP-002": 3, "CSH-GAP-001": 16, "CSH-GUA-001": 2, "CSH-MEAS-001": 1, "CSH-RES-001": 2})"));
+    record_of(doc, "b-council-10-is")["refs"] = {{"actors", {"a-boundary"}}};
+    EXPECT_EQ(council_flags(doc), (std::vector<std::string>{"a-shops", "a-ambulance", "a-disabled"}));
 }
 
 TEST(CshFixtures, AffectedThroughTheCausalMap) {

@@ -106,6 +106,22 @@ TEST(CshHolon, BoundarySensitivityOnAnSdModel) {
     fs::remove_all(out);
 }
 
+// The method page's table: J3 (boundary traffic held outside) and J5 (demand under control)
+// change the outcomes; J1 and J2 do not; J4 is a measure and is not run.
+TEST(CshHolon, BoundarySensitivityOfTheMethodPage) {
+    const fs::path out = scratch("docs-sensitivity");
+    const json r = run("csh.boundary-sensitivity", fs::path(CSH_EXAMPLES) / "elm-street-traffic-sd.model.json", out);
+    EXPECT_EQ(r["changed"], json({"J3", "J5"}));
+    const json &j3 = r["judgements"][2];
+    EXPECT_EQ(j3["entity"]["id"], "boundary_traffic");
+    EXPECT_NEAR(j3["effects"][1]["final_rel_delta"].get<double>(), -0.0310, 5e-5);
+    EXPECT_EQ(j3["loops"]["variant"], 1);
+    EXPECT_FALSE(r["judgements"][3]["simulated"].get<bool>());
+    EXPECT_NEAR(r["judgements"][4]["effects"][0]["final_rel_delta"].get<double>(), 0.0538, 5e-5);
+    EXPECT_TRUE(fs::exists(out / "csh-sensitivity.png"));
+    fs::remove_all(out);
+}
+
 TEST(CshHolon, BoundarySensitivityOnACausalMapComparesLoops) {
     // Through traffic, outside the boundary in the council's ought, is on the map's one loop.
     json doc = json::parse(slurp(data("clean.model.json")));
