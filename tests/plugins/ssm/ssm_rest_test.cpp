@@ -30,6 +30,19 @@ TEST_F(SsmRest, CheckAndReportAStoredInquiry) {
     ASSERT_EQ(result.status, 200) << result.body;
     EXPECT_TRUE(result.json()["findings"].empty()) << result.body;
     EXPECT_EQ(result.json()["assessed"].size(), 3u);
+
+    auto report = http().post_json("/v1/workspaces/" + ws + "/runs?wait=60", admin(),
+                                   {{"method", "ssm.report"}, {"model", model}, {"params", {{"models", {"am-rehabilitate"}}}}});
+    ASSERT_EQ(report.status, 200) << report.body;
+    ASSERT_EQ(report.json()["state"], "succeeded") << report.body;
+    const std::string path = "/v1/workspaces/" + ws + "/runs/" + report.json()["id"].get<std::string>();
+    auto html = http().get(path + "/files/report.html", admin());
+    ASSERT_EQ(html.status, 200);
+    EXPECT_EQ(html.content_type().rfind("text/html", 0), 0u);
+    EXPECT_NE(html.body.find("<h1>Rehabilitation through work</h1>"), std::string::npos);
+    auto png = http().get(path + "/files/am-rehabilitate.png", admin());
+    ASSERT_EQ(png.status, 200);
+    EXPECT_EQ(png.body.substr(1, 3), "PNG");
 }
 
 TEST_F(SsmRest, BadInquiryIsRefusedAndNothingStored) {
