@@ -208,8 +208,13 @@ private:
             f.evidence = {{"operations", ops}, {"threshold", options_.i3_max_operations}};
         }
         // Identity (System 5).
-        if (on("II1") && U.identity.empty() && U.identity_claims.empty())
-            add("II1", {u}, name + " has no identity statement");
+        // II1: no statement of identity, or no one to hold it (no System 5 in a metasystem).
+        const bool no_statement = U.identity.empty() && U.identity_claims.empty();
+        const bool no_s5 = U.expanded() && meta_any && !U.has(System::S5);
+        if (on("II1") && (no_statement || no_s5))
+            add("II1", {u}, no_statement && no_s5 ? name + " has no identity statement and no System 5"
+                            : no_statement        ? name + " has no identity statement"
+                                                  : name + " has no System 5: no one holds its identity and policy");
         if (on("II2")) {
             if (U.identity_claims.empty()) {
                 cannot("II2", u, "identity statements as different people put them (organisation.units[].identity_claims)");
@@ -334,7 +339,10 @@ private:
         std::unordered_map<std::string, std::vector<std::size_t>> users;
         for (std::size_t i = 0; i < ops; ++i) {
             const int c = U.children[i];
-            for (const std::string &r : unit(c).resources) users[r].push_back(i), interaction_known = true;
+            for (const std::string &r : unit(c).resources) {
+                users[r].push_back(i);
+                interaction_known = true;
+            }
             for (int k : unit(c).channels_out)
                 if (channel(k).type == ChannelType::s1_s1 && channel(k).to >= 0 && unit(channel(k).to).parent == u &&
                     channel(k).to != c) {
@@ -349,7 +357,10 @@ private:
                 for (std::size_t i : who) interacting[i] = 1;
         std::vector<char> coordinated(ops, 0);
         for (std::size_t i = 0; i < ops; ++i) coordinated[i] = linked(u, U.children[i], ChannelType::coordination);
-        if (ops >= 2 && on("II12")) {
+        const bool no_s2 = ops >= 2 && !U.has(System::S2);
+        if (no_s2 && on("II12")) {
+            add("II12", {u}, name + " has no System 2 to coordinate its " + std::to_string(ops) + " operations");
+        } else if (ops >= 2 && on("II12")) {
             if (!interaction_known) {
                 cannot("II12", u, "how the operations interact: s1-s1 channels or shared resources (organisation.units[].resources)");
             } else {
@@ -368,21 +379,26 @@ private:
                 }
             }
         }
-        // II9 / II11 / III3: the channels each operation needs.
+        // II9 / II11 / III3: the channels each operation needs. Without S3 or S3* at all, one
+        // finding for the unit says so instead of one per operation.
+        const bool no_s3 = !U.has(System::S3), no_s3star = !U.has(System::S3star);
+        if (no_s3 && on("II9"))
+            add("II9", {u}, name + " has no System 3 to manage its " + std::to_string(ops) + " operations");
+        if (no_s3star && on("II11"))
+            add("II11", {u}, name + " has no System 3* to audit its " + std::to_string(ops) + " operations");
         for (std::size_t i = 0; i < ops; ++i) {
             const int c = U.children[i];
             const bool command = linked(u, c, ChannelType::command);
             const bool bargain = linked(u, c, ChannelType::resource_bargain);
             const bool audit = linked(u, c, ChannelType::audit);
             const std::string op = org_.label(c);
-            if (!command && !bargain && on("II9"))
+            if (!command && !bargain && !no_s3 && on("II9"))
                 add("II9", {u, c}, op + " has neither a command nor a resource-bargain channel with System 3 of " + name);
-            if (!audit && on("II11"))
-                add("II11", {u, c}, U.has(System::S3star) ? op + " is never audited: no audit channel from System 3* of " + name
-                                                          : name + " has no System 3* to audit " + op);
+            if (!audit && !no_s3star && on("II11"))
+                add("II11", {u, c}, op + " is never audited: no audit channel from System 3* of " + name);
             std::vector<std::string> lacking;
             if (command != bargain) lacking.emplace_back(command ? "resource-bargain" : "command");
-            if (ops >= 2 && !coordinated[i] && !(interacting[i] && on("II12"))) lacking.emplace_back("coordination");
+            if (ops >= 2 && !no_s2 && !coordinated[i] && !(interacting[i] && on("II12"))) lacking.emplace_back("coordination");
             if (!lacking.empty() && on("III3")) {
                 std::string list;
                 for (const std::string &l : lacking) list += (list.empty() ? "" : ", ") + l;

@@ -113,11 +113,20 @@ json variety_report(const Organisation &org) {
             row["to_name"] = org.units[static_cast<std::size_t>(ch.to)].name;
         }
         std::optional<Rational> capacity, demand, transducer;
-        if (ch.capacity) capacity = parse_decimal(ch.capacity->text), row["capacity"] = ch.capacity->value,
-                         row["capacity_bits"] = bits_of(ch.capacity->value, ch.in_states);
-        if (ch.demand) demand = parse_decimal(ch.demand->text), row["demand"] = ch.demand->value,
-                       row["demand_bits"] = bits_of(ch.demand->value, ch.in_states);
-        if (ch.transducer) transducer = parse_decimal(ch.transducer->text), row["transducer"] = ch.transducer->value;
+        if (ch.capacity) {
+            capacity = parse_decimal(ch.capacity->text);
+            row["capacity"] = ch.capacity->value;
+            row["capacity_bits"] = bits_of(ch.capacity->value, ch.in_states);
+        }
+        if (ch.demand) {
+            demand = parse_decimal(ch.demand->text);
+            row["demand"] = ch.demand->value;
+            row["demand_bits"] = bits_of(ch.demand->value, ch.in_states);
+        }
+        if (ch.transducer) {
+            transducer = parse_decimal(ch.transducer->text);
+            row["transducer"] = ch.transducer->value;
+        }
         bool adequate = true;
         if (capacity && demand) {
             const Rational deficit = *demand > *capacity ? Rational(*demand - *capacity) : Rational(0);

@@ -115,6 +115,28 @@ TEST(Diagnose, FindingsCarryIdsAndNames) {
     EXPECT_EQ(f["message"], "Ward 2 (a2) is never audited: no audit channel from System 3* of Acute care (a)");
 }
 
+// A metasystem missing one system altogether gets one finding for the unit, not one per operation.
+TEST(Diagnose, MissingSystemsAreReportedOncePerUnit) {
+    const json clean = load("clean.model.json");
+    DiagnoseOptions o;
+    o.disabled = {"J-ACTOR"}; // the removed role's actor is left without a role
+    const auto without = [&](const char *system) {
+        json m = clean;
+        json &roles = m["organisation"]["units"][1]["roles"]; // Acute care
+        for (std::size_t i = 0; i < roles.size(); ++i)
+            if (roles[i]["system"] == system) roles.erase(i);
+        const Organisation org = read_organisation(m);
+        const Diagnosis d = diagnose(org, o);
+        std::vector<std::string> out;
+        for (const Finding &f : d.findings) out.push_back(f.code + "@" + org.units[static_cast<std::size_t>(f.units[0])].id + ": " + f.message);
+        return out;
+    };
+    EXPECT_EQ(without("S3*"), (std::vector<std::string>{"II11@a: Acute care (a) has no System 3* to audit its 2 operations"}));
+    EXPECT_EQ(without("S3"), (std::vector<std::string>{"II9@a: Acute care (a) has no System 3 to manage its 2 operations"}));
+    EXPECT_EQ(without("S2"), (std::vector<std::string>{"II12@a: Acute care (a) has no System 2 to coordinate its 2 operations"}));
+    EXPECT_EQ(without("S5"), (std::vector<std::string>{"II1@a: Acute care (a) has no System 5: no one holds its identity and policy"}));
+}
+
 // T-VSM-5 of the brief: root -> division -> team; the team's algedonic channel stops at the
 // division until the division passes it on to the root.
 TEST(Diagnose, AlgedonicPathsCrossRecursionLevels) {
