@@ -33,7 +33,7 @@ struct ServerConfig {
     double http_header_seconds = 10;        // a request head must be complete within this
     double http_body_seconds = 60;          // a request body must be read within this
     double http_keep_alive_seconds = 15;    // idle connections are closed after this
-    int http_connections_per_client = 64;   // open connections of one client address
+    int http_connections_per_client = 256;  // open connections of one client address (raise behind a proxy)
 
     struct Tls {
         std::string certificate;  // PEM certificate (chain) file; with key: serve HTTPS only

@@ -31,6 +31,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -279,6 +280,7 @@ struct HttpFrontend::Impl {
     void take_returned();
     void wake();
     void run_worker();
+    bool next_head_ready(Connection& c);
     void serve(Connection& c);
 };
 
@@ -555,6 +557,11 @@ void HttpFrontend::Impl::run_worker() {
             in_workers.insert(c.get());
         }
         serve(*c);
+        // A busy keep-alive client usually sends its next request within a millisecond or two:
+        // serving it here saves two thread hand-offs per request. Only a complete head is served
+        // here, and only a short wait is spent on it, so slow or idle clients still go back to
+        // the front; a bounded count keeps one client from holding a worker for ever.
+        for (int more = 0; more < 100 && c->keep && !draining && next_head_ready(*c); ++more) serve(*c);
         {
             std::lock_guard lock(mutex);
             in_workers.erase(c.get());
@@ -563,6 +570,17 @@ void HttpFrontend::Impl::run_worker() {
         }
         wake();
     }
+}
+
+bool HttpFrontend::Impl::next_head_ready(Connection& c) {
+    if (tls || (c.session && c.session->has_buffered_input())) return false;
+    pollfd p{c.fd, POLLIN, 0};
+    if (::poll(&p, 1, 10) <= 0 || !(p.revents & POLLIN)) return false;
+    thread_local char head[max_head_bytes];
+    const ssize_t n = ::recv(c.fd, head, sizeof head, MSG_PEEK | MSG_DONTWAIT);
+    if (n <= 0) return false;
+    const std::string_view text(head, static_cast<std::size_t>(n));
+    return text.find("\r\n\r\n") != std::string_view::npos || text.find("\n\n") != std::string_view::npos;
 }
 
 void HttpFrontend::Impl::serve(Connection& c) {

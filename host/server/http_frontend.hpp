@@ -25,7 +25,7 @@ struct FrontendOptions {
     double header_seconds = 10;       // a request head must be complete this long after it started
     double body_seconds = 60;         // a body must be read within this
     double keep_alive_seconds = 15;   // an idle connection is closed after this
-    int connections_per_client = 64;  // open connections of one client address
+    int connections_per_client = 256; // open connections of one client address
     int max_connections = 10000;      // open connections of all clients
     std::string tls_certificate;      // PEM files; both set: the server speaks HTTPS only
     std::string tls_key;
