@@ -153,10 +153,13 @@ json variant_model(const json &doc, const BoundaryJudgement &j, bool simulation,
         if (variable->contains("sd") && (*variable)["sd"].is_object()) {
             (*variable)["sd"].erase("inflows");
             (*variable)["sd"].erase("outflows");
+            (*variable)["sd"].erase("gf"); // a lookup held constant is just its value
         }
     } else {
         const std::string equation = variable->value("equation", "");
         if (equation.empty()) throw std::invalid_argument("'" + id + "' has no equation to scale");
+        if (variable->contains("sd") && (*variable)["sd"].is_object() && (*variable)["sd"].contains("gf"))
+            throw std::invalid_argument("'" + id + "' is a graphical function: its equation is its input, not a value to scale");
         (*variable)["equation"] = "(" + equation + ") * " + number(1.0 + control_change);
     }
     return out;

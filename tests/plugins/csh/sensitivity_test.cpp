@@ -73,6 +73,15 @@ TEST(CshSensitivity, VariantsOfASimulationModel) {
     EXPECT_TRUE(cut["links"].empty());
 }
 
+TEST(CshSensitivity, AGraphicalFunctionIsNotScaled) {
+    json doc = csh_test::load("sensitivity-sd.model.json");
+    for (json &v : doc["variables"])
+        if (v["id"] == "base_demand") v["sd"] = {{"gf", {{"points", {{0, 0}, {1, 1}}}}}};
+    const auto js = boundary_judgements(read_model(doc));
+    ASSERT_EQ(js[2].type, "control");
+    EXPECT_THROW((void)variant_model(doc, js[2], true, nullptr, 0.1), std::invalid_argument);
+}
+
 TEST(CshSensitivity, MeasureEffects) {
     const Model m = read_model(csh_test::load("sensitivity-sd.model.json"));
     Series base, variant;
