@@ -15,7 +15,8 @@
 namespace holon::runner {
 namespace {
 
-constexpr const char *kLockDir = "/run/holon-runner-uids";
+// /run is root's and is emptied at boot; /tmp serves where /run is read-only.
+constexpr const char *kLockDirs[] = {"/run/holon-runner-uids", "/tmp/holon-runner-uids"};
 
 // Uids held by this process: checked first, so that a scan does not flock a file this process
 // already holds (a second flock through another descriptor of the same process would block).
@@ -26,6 +27,23 @@ uint64_t parse_number(const std::string &text) {
     if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos || text.size() > 10)
         throw std::invalid_argument("HOLON_RUNNER_UIDS must be first-last, e.g. 1900000000-1900099999");
     return std::stoull(text);
+}
+
+// A lock folder that only this (root) process' user can have made: created 0700 here, or an
+// existing real folder (not a link) of the same owner with no access for others.
+std::string lock_dir() {
+    std::string problems;
+    for (const char *dir : kLockDirs) {
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+            problems += std::string(problems.empty() ? "" : "; ") + dir + ": " + std::strerror(errno);
+            continue;
+        }
+        struct stat st{};
+        if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() && (st.st_mode & 077) == 0) return dir;
+        problems += std::string(problems.empty() ? "" : "; ") + dir + ": not a private folder of uid " +
+                    std::to_string(geteuid());
+    }
+    throw std::runtime_error("no folder for the runner uid locks (" + problems + ")");
 }
 
 } // namespace
@@ -46,14 +64,13 @@ UidRange uid_range_from_environment() {
 }
 
 std::unique_ptr<RunnerUid> RunnerUid::claim(const UidRange &range) {
-    if (mkdir(kLockDir, 0700) != 0 && errno != EEXIST)
-        throw std::runtime_error(std::string("cannot create ") + kLockDir + ": " + std::strerror(errno));
+    static const std::string dir = lock_dir(); // throws again next time when it failed
     std::lock_guard lock(g_mutex);
     // Lowest free uid first, so that the lock files stay as few as the most runners ever alive.
     for (uint32_t i = 0; i < range.count; ++i) {
         const uid_t uid = range.first + i;
         if (g_held.count(uid)) continue;
-        const std::string path = std::string(kLockDir) + "/" + std::to_string(uid);
+        const std::string path = dir + "/" + std::to_string(uid);
         const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
         if (fd < 0) throw std::runtime_error("cannot open " + path + ": " + std::strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) == 0) {

@@ -21,9 +21,10 @@ struct UidRange {
 UidRange uid_range_from_environment();
 
 // One claimed uid (and the gid of the same number). The claim is held by an flock on
-// /run/holon-runner-uids/<uid>, so that two root hosts on one machine never hand out the same uid,
-// and is released when this object is destroyed, which must happen only after the runner was
-// reaped (its pid namespace then holds no process either).
+// /run/holon-runner-uids/<uid> (/tmp/holon-runner-uids/<uid> where /run is read-only), so that
+// two root hosts on one machine never hand out the same uid, and is released when this object is
+// destroyed, which must happen only after the runner was reaped (its pid namespace then holds no
+// process either).
 class RunnerUid {
 public:
     // Throws std::runtime_error when the range is exhausted or the lock folder is unusable.
