@@ -94,6 +94,17 @@ std::string printable(std::string_view bytes) {
     return out;
 }
 
+// Hands what a runner printed to the pool's callback, as printable text.
+void relay(const std::function<void(const RunnerOutput &)> &on_output, RunnerOutput output) {
+    if (output.bytes == 0 || !on_output) return;
+    output.text = printable(output.text);
+    try {
+        on_output(output);
+    } catch (...) {
+        // The log is not worth failing a finished job for.
+    }
+}
+
 // Reads what the runner printed so far: the first kMaxRelayedOutput bytes are kept, the rest only
 // counted, so that a plugin flooding stdout neither blocks on a full pipe nor fills the host.
 void drain_output(int fd, std::string &kept, uint64_t &total) {
@@ -248,18 +259,7 @@ private:
 
     void relay_output() {
         drain_output(runner_.output_fd(), output_, output_bytes_);
-        if (output_bytes_ == 0 || !on_output_) return;
-        RunnerOutput relayed;
-        relayed.plugin_id = request_.plugin.plugin_id;
-        relayed.method_id = request_.method_id;
-        relayed.workspace = request_.workspace;
-        relayed.text = printable(output_);
-        relayed.bytes = output_bytes_;
-        try {
-            on_output_(relayed);
-        } catch (...) {
-            // The log is not worth failing a finished job for.
-        }
+        relay(on_output_, {request_.plugin.plugin_id, request_.method_id, request_.workspace, output_, output_bytes_});
     }
 
     RunnerProcess &runner_;
@@ -690,6 +690,14 @@ PluginDescription RunnerPool::describe(const PluginTarget &plugin, const Limits 
                                              std::chrono::duration<double>(limits.wall_seconds));
     protocol::FrameDecoder decoder(kFrameSlack);
     std::optional<protocol::ErrorMessage> error;
+    // What the plugin prints while it loads is relayed too, and read meanwhile so that it cannot
+    // block the runner on a full pipe.
+    struct Relay {
+        const std::function<void(const RunnerOutput &)> &on_output;
+        RunnerOutput output;
+        ~Relay() { relay(on_output, std::move(output)); }
+    } relayed{impl_->options.on_output, {plugin.plugin_id, "", "", "", 0}};
+    const int output_fd = runner->output_fd();
     if (send_frame(runner->fd(), MessageType::Describe, {}, deadline) == SendResult::TimedOut)
         throw RunnerError("wall-clock-limit", "the runner did not accept DESCRIBE in time");
     bool eof = false;
@@ -697,8 +705,10 @@ PluginDescription RunnerPool::describe(const PluginTarget &plugin, const Limits 
         if (Clock::now() >= deadline)
             throw RunnerError("wall-clock-limit", "the runner did not describe the plugin within " +
                                                       seconds_text(limits.wall_seconds) + " s");
-        pollfd p{runner->fd(), POLLIN, 0};
-        if (poll(&p, 1, poll_timeout_ms(deadline)) <= 0) continue;
+        pollfd p[2] = {{runner->fd(), POLLIN, 0}, {output_fd, POLLIN, 0}};
+        if (poll(p, 2, poll_timeout_ms(deadline)) <= 0) continue;
+        if (p[1].revents) drain_output(output_fd, relayed.output.text, relayed.output.bytes);
+        if (!p[0].revents) continue;
         eof = !read_available(runner->fd(), decoder);
         try {
             while (auto frame = decoder.next()) {
