@@ -14,25 +14,25 @@
 
 namespace {
 
-holon::sd::Model bass_model() {
+holon_sd::Model bass_model() {
     std::ifstream in(LTM_BASS_XMILE);
     std::stringstream text;
     text << in.rdbuf();
-    return holon::sd::read_xmile(text.str());
+    return holon_sd::read_xmile(text.str());
 }
 
 void ltm_of_bass(benchmark::State &state) {
-    const holon::sd::Model model = bass_model();
+    const holon_sd::Model model = bass_model();
     for (auto _ : state) {
-        const holon::sd::ltm::LinkScores scores = holon::sd::ltm::link_scores(model, {});
+        const holon_sd::ltm::LinkScores scores = holon_sd::ltm::link_scores(model, {});
         holon_cld::CausalGraph graph;
         std::vector<std::vector<double>> series;
-        for (const holon::sd::ltm::ScoredLink &link : scores.links) {
+        for (const holon_sd::ltm::ScoredLink &link : scores.links) {
             for (const std::string *name : {&link.from, &link.to})
-                if (!graph.find_variable(holon::sd::canonical_name(*name)))
-                    graph.add_variable(holon_cld::Variable{holon::sd::canonical_name(*name), *name, ""});
-            graph.add_link(link.from + "->" + link.to, holon::sd::canonical_name(link.from),
-                           holon::sd::canonical_name(link.to),
+                if (!graph.find_variable(holon_sd::canonical_name(*name)))
+                    graph.add_variable(holon_cld::Variable{holon_sd::canonical_name(*name), *name, ""});
+            graph.add_link(link.from + "->" + link.to, holon_sd::canonical_name(link.from),
+                           holon_sd::canonical_name(link.to),
                            link.polarity == '+' ? holon_cld::Polarity::positive : holon_cld::Polarity::negative);
             series.push_back(link.scores);
         }
