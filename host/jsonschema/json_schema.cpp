@@ -23,6 +23,30 @@ struct Schema::Compiled {
 
 namespace {
 
+// The validator recurses once per nesting level: a text nested deeper than this (a plugin's result,
+// say) is refused before it is parsed rather than overflowing the stack.
+constexpr std::size_t max_text_depth = 256;
+
+bool nested_too_deep(std::string_view text) {
+    std::size_t depth = 0;
+    bool in_string = false;
+    bool escaped = false;
+    for (const char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > max_text_depth) return true;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return false;
+}
+
 std::string parse_error_message(const nlohmann::json::parse_error& error, std::string_view text) {
     // Count lines ourselves so the message does not depend on nlohmann's wording.
     const std::size_t offset = error.byte == 0 ? 0 : std::min<std::size_t>(error.byte - 1, text.size());
@@ -108,6 +132,8 @@ std::vector<Violation> Schema::validate(const nlohmann::json& document) const {
 }
 
 std::vector<Violation> Schema::validate_text(std::string_view json_text) const {
+    if (nested_too_deep(json_text))
+        return {Violation{"", "nesting deeper than " + std::to_string(max_text_depth) + " levels"}};
     nlohmann::json document;
     try {
         document = nlohmann::json::parse(json_text);

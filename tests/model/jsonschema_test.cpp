@@ -207,4 +207,21 @@ TEST(JsonSchemaThreads, CopiesValidateConcurrently) {
     }
 }
 
+// Issue 14: the validator recurses per level; a text nested 100,000 levels deep (a plugin's
+// result, say) used to overflow the stack. It is refused before it is parsed.
+TEST_F(JsonSchemaTest, TextsNestedTooDeeplyAreRefusedNotFollowed) {
+    const std::string deep = R"({"id":"m","variables":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+    const auto violations = schema.validate_text(deep);
+    ASSERT_EQ(violations.size(), 1u);
+    EXPECT_EQ(violations[0].message, "nesting deeper than 256 levels");
+    EXPECT_EQ(violations[0].path, "");
+    // Brackets inside strings do not count: such a document is validated as usual (here the
+    // id's pattern refuses it, at its own path).
+    const std::string quoted = R"({"id":")" + std::string(1000, '[') +
+                               R"(","variables":[{"id":"v1","kind":"stock"}],"weight":0,"value":3})";
+    const auto usual = schema.validate_text(quoted);
+    ASSERT_EQ(usual.size(), 1u);
+    EXPECT_EQ(usual[0].path, "/id");
+}
+
 }  // namespace
