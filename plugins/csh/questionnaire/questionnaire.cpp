@@ -1,12 +1,15 @@
 #include "questionnaire/questionnaire.hpp"
 
 #include "critique/critique.hpp"
-#include "report/report.hpp"
+#include "drawing/svg_png.hpp"
+#include "text/markdown.hpp"
 
 #include <sstream>
 
 namespace holon_csh {
 
+using holon_plugins::drawing::xml_escape;
+using holon_plugins::text::markdown_cell;
 using nlohmann::json;
 
 std::string csv_field(const std::string &text) {
@@ -34,12 +37,12 @@ Sheet questionnaire(const Model &m, const std::string &perspective, const Questi
     json rows = json::array();
     std::ostringstream md, html, csv;
     md << "# " << title << "\n\n**Perspective:** " << name << "\n\n";
-    html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << html_escape(title)
+    html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << xml_escape(title)
          << "</title>\n<style>body{font-family:'DejaVu Sans',sans-serif;max-width:1000px;margin:2em auto;color:#222}"
             "table{border-collapse:collapse}td,th{border:1px solid #999;padding:6px;vertical-align:top;font-size:13px}"
             "th{background:#eee}td.write{height:3.5em;width:28%}h2{margin-top:1.5em}.ent{color:#555;font-size:12px}"
             "</style></head><body>\n<h1>"
-         << html_escape(title) << "</h1>\n<p><b>Perspective:</b> " << html_escape(name) << "</p>\n";
+         << xml_escape(title) << "</h1>\n<p><b>Perspective:</b> " << xml_escape(name) << "</p>\n";
     csv << "category,name,source,mode,question,current_answer,bound_entities,new_answer,notes\r\n";
     const char *current_source = "";
     for (const Category &c : categories()) {
@@ -69,10 +72,10 @@ Sheet questionnaire(const Model &m, const std::string &perspective, const Questi
             }
             rows.push_back({{"category", c.id}, {"name", c.name}, {"source", c.source}, {"mode", mode_name(mode)},
                             {"question", question}, {"answer", answer}, {"entities", entities}});
-            md << "| " << c.id << " " << c.name << " | " << mode_name(mode) << " | " << md_cell(question) << " | " << md_cell(answer)
-               << " | " << md_cell(bound) << " |  |\n";
-            html << "<tr><td>" << c.id << " " << html_escape(c.name) << "</td><td>" << mode_name(mode) << "</td><td>"
-                 << html_escape(question) << "</td><td>" << html_escape(answer) << "</td><td class=\"ent\">" << html_escape(bound)
+            md << "| " << c.id << " " << c.name << " | " << mode_name(mode) << " | " << markdown_cell(question) << " | " << markdown_cell(answer)
+               << " | " << markdown_cell(bound) << " |  |\n";
+            html << "<tr><td>" << c.id << " " << xml_escape(c.name) << "</td><td>" << mode_name(mode) << "</td><td>"
+                 << xml_escape(question) << "</td><td>" << xml_escape(answer) << "</td><td class=\"ent\">" << xml_escape(bound)
                  << "</td><td class=\"write\"></td></tr>\n";
             csv << c.id << ',' << csv_field(c.name) << ',' << c.source << ',' << mode_name(mode) << ',' << csv_field(question) << ','
                 << csv_field(answer) << ',' << csv_field(bound) << ",,\r\n";
@@ -83,7 +86,7 @@ Sheet questionnaire(const Model &m, const std::string &perspective, const Questi
                                                    categories_citation
                                              : std::string(categories_citation);
     md << note << "\n";
-    html << "</table>\n<p class=\"ent\">" << html_escape(note) << "</p>\n</body></html>\n";
+    html << "</table>\n<p class=\"ent\">" << xml_escape(note) << "</p>\n</body></html>\n";
     Sheet sheet;
     sheet.result = {{"perspective", {{"id", key}, {"name", name}, {"known", p.has_value()}}},
                     {"questions_from", deployment_text ? "deployment" : "holon"},

@@ -1,6 +1,8 @@
 #include "report/report.hpp"
 
 #include "core/categories.hpp"
+#include "drawing/svg_png.hpp"
+#include "text/markdown.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +12,9 @@
 namespace holon_csh {
 namespace {
 
+using holon_plugins::drawing::xml_escape;
+using holon_plugins::text::markdown_cell;
+using holon_plugins::text::shorten;
 using nlohmann::json;
 
 std::string fixed(double v, int digits = 2) {
@@ -41,41 +46,8 @@ const json *cell_of(const json &perspective, int category, const char *mode) {
     return nullptr;
 }
 
-std::string escape_xml(const std::string &text) { return html_escape(text); }
 
 } // namespace
-
-std::string shorten(const std::string &text, std::size_t max_bytes) {
-    if (text.size() <= max_bytes) return text;
-    std::size_t n = max_bytes - 3;
-    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n; // not inside a UTF-8 character
-    return text.substr(0, n) + "\u2026";
-}
-
-std::string md_cell(const std::string &text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '|') out += "\\|";
-        else if (c == '\n' || c == '\r') out += ' ';
-        else out += c;
-    }
-    return out;
-}
-
-std::string html_escape(const std::string &text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
 
 std::string divergence_heatmap_svg(const json &result) {
     const json &perspectives = result["perspectives"];
@@ -109,7 +81,7 @@ std::string divergence_heatmap_svg(const json &result) {
         std::string name = perspectives[p]["name"].get<std::string>();
         name = shorten(name, 46);
         s << "<text x=\"" << grid_x - 8 << "\" y=\"" << y + cell_h / 2 + 4 << "\" font-size=\"12\" text-anchor=\"end\">"
-          << escape_xml(name) << "</text>\n";
+          << xml_escape(name) << "</text>\n";
         for (std::size_t k = 0; k < 24; ++k) {
             const int x = grid_x + static_cast<int>(k) * cell_w;
             const json &v = mean[p][k];
@@ -145,23 +117,23 @@ Report render_report(const std::string &model_name, const json &result, const st
     const json &perspectives = result["perspectives"];
     md << "# Boundary critique: " << model_name << "\n\n";
     md << perspectives.size() << " perspectives, " << result["findings"].size() << " findings. " << categories_citation << "\n\n";
-    html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Boundary critique: " << html_escape(model_name)
+    html << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Boundary critique: " << xml_escape(model_name)
          << "</title>\n<style>body{font-family:'DejaVu Sans',sans-serif;max-width:1100px;margin:2em auto;color:#222}"
             "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:4px 8px;vertical-align:top;"
             "font-size:13px}th{background:#f0f0f0}.missing{color:#a00}.warning{color:#a05a00}.ent{color:#555;font-size:12px}"
             "</style></head><body>\n";
-    html << "<h1>Boundary critique: " << html_escape(model_name) << "</h1>\n<p>" << perspectives.size() << " perspectives, "
-         << result["findings"].size() << " findings. " << html_escape(categories_citation) << "</p>\n";
+    html << "<h1>Boundary critique: " << xml_escape(model_name) << "</h1>\n<p>" << perspectives.size() << " perspectives, "
+         << result["findings"].size() << " findings. " << xml_escape(categories_citation) << "</p>\n";
 
     md << "## Findings\n\n| code | severity | perspective | message |\n|---|---|---|---|\n";
     html << "<h2>Findings</h2>\n<table><tr><th>code</th><th>severity</th><th>perspective</th><th>message</th></tr>\n";
     for (const json &f : result["findings"]) {
         const std::string who = f.contains("perspective_name") ? f["perspective_name"].get<std::string>() : std::string("all");
-        md << "| " << f["code"].get<std::string>() << " | " << f["severity"].get<std::string>() << " | " << md_cell(who) << " | "
-           << md_cell(f["message"].get<std::string>()) << " |\n";
+        md << "| " << f["code"].get<std::string>() << " | " << f["severity"].get<std::string>() << " | " << markdown_cell(who) << " | "
+           << markdown_cell(f["message"].get<std::string>()) << " |\n";
         html << "<tr><td>" << f["code"].get<std::string>() << "</td><td class=\"" << f["severity"].get<std::string>() << "\">"
-             << f["severity"].get<std::string>() << "</td><td>" << html_escape(who) << "</td><td>"
-             << html_escape(f["message"].get<std::string>()) << "</td></tr>\n";
+             << f["severity"].get<std::string>() << "</td><td>" << xml_escape(who) << "</td><td>"
+             << xml_escape(f["message"].get<std::string>()) << "</td></tr>\n";
     }
     md << "\n## Divergence between perspectives\n\n![Divergence heat map](csh-divergence.png)\n\n";
     html << "</table>\n<h2>Divergence between perspectives</h2>\n" << heatmap_svg << "\n";
@@ -171,22 +143,22 @@ Report render_report(const std::string &model_name, const json &result, const st
             "<th>only in ought</th></tr>\n";
     for (const json &g : result["gaps"]) {
         const std::string cat = std::to_string(g["category"].get<int>()) + " " + g["name"].get<std::string>();
-        md << "| " << md_cell(g["perspective_name"].get<std::string>()) << " | " << cat << " | " << g["gap"].get<std::string>()
-           << " | " << md_cell(entity_names(g["only_is"])) << " | " << md_cell(entity_names(g["only_ought"])) << " |\n";
-        html << "<tr><td>" << html_escape(g["perspective_name"].get<std::string>()) << "</td><td>" << html_escape(cat)
-             << "</td><td>" << g["gap"].get<std::string>() << "</td><td>" << html_escape(entity_names(g["only_is"]))
-             << "</td><td>" << html_escape(entity_names(g["only_ought"])) << "</td></tr>\n";
+        md << "| " << markdown_cell(g["perspective_name"].get<std::string>()) << " | " << cat << " | " << g["gap"].get<std::string>()
+           << " | " << markdown_cell(entity_names(g["only_is"])) << " | " << markdown_cell(entity_names(g["only_ought"])) << " |\n";
+        html << "<tr><td>" << xml_escape(g["perspective_name"].get<std::string>()) << "</td><td>" << xml_escape(cat)
+             << "</td><td>" << g["gap"].get<std::string>() << "</td><td>" << xml_escape(entity_names(g["only_is"]))
+             << "</td><td>" << xml_escape(entity_names(g["only_ought"])) << "</td></tr>\n";
     }
     html << "</table>\n";
 
     for (const json &p : perspectives) {
-        md << "\n## " << md_cell(p["name"].get<std::string>()) << ": " << p["answered"].get<int>() << " of 24 answered\n\n"
+        md << "\n## " << markdown_cell(p["name"].get<std::string>()) << ": " << p["answered"].get<int>() << " of 24 answered\n\n"
            << "| category | is | ought |\n|---|---|---|\n";
-        html << "<h2>" << html_escape(p["name"].get<std::string>()) << ": " << p["answered"].get<int>()
+        html << "<h2>" << xml_escape(p["name"].get<std::string>()) << ": " << p["answered"].get<int>()
              << " of 24 answered</h2>\n<table><tr><th>category</th><th>is</th><th>ought</th></tr>\n";
         for (const Category &c : categories()) {
             md << "| " << c.id << " " << c.name;
-            html << "<tr><td>" << c.id << " " << html_escape(c.name) << "</td>";
+            html << "<tr><td>" << c.id << " " << xml_escape(c.name) << "</td>";
             for (const char *mode : {"is", "ought"}) {
                 const json *cell = cell_of(p, c.id, mode);
                 if (cell == nullptr) {
@@ -195,9 +167,9 @@ Report render_report(const std::string &model_name, const json &result, const st
                     continue;
                 }
                 const std::string ents = entity_names((*cell)["entities"]);
-                md << " | " << md_cell((*cell)["answer"].get<std::string>()) << (ents.empty() ? "" : " \u2014 *" + md_cell(ents) + "*");
-                html << "<td>" << html_escape((*cell)["answer"].get<std::string>());
-                if (!ents.empty()) html << "<br><span class=\"ent\">" << html_escape(ents) << "</span>";
+                md << " | " << markdown_cell((*cell)["answer"].get<std::string>()) << (ents.empty() ? "" : " \u2014 *" + markdown_cell(ents) + "*");
+                html << "<td>" << xml_escape((*cell)["answer"].get<std::string>());
+                if (!ents.empty()) html << "<br><span class=\"ent\">" << xml_escape(ents) << "</span>";
                 html << "</td>";
             }
             md << " |\n";

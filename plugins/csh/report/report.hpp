@@ -22,10 +22,4 @@ struct Report {
 
 Report render_report(const std::string &model_name, const nlohmann::json &critique_result, const std::string &heatmap_svg);
 
-// Escapes | and newlines for a Markdown table cell; & < > for HTML.
-std::string md_cell(const std::string &text);
-// At most about max_bytes of `text`, cut at a UTF-8 character boundary, with an ellipsis.
-std::string shorten(const std::string &text, std::size_t max_bytes);
-std::string html_escape(const std::string &text);
-
 } // namespace holon_csh

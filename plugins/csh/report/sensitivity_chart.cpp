@@ -1,6 +1,7 @@
 #include "report/sensitivity_chart.hpp"
 
-#include "report/report.hpp"
+#include "drawing/svg_png.hpp"
+#include "text/markdown.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +12,8 @@
 namespace holon_csh {
 namespace {
 
+using holon_plugins::drawing::xml_escape;
+using holon_plugins::text::shorten;
 using nlohmann::json;
 
 // Colour-blind-safe palette (Okabe-Ito) for the measures.
@@ -73,12 +76,12 @@ std::string sensitivity_chart_svg(const json &result) {
                                   j["entity"]["name"].get<std::string>();
         s << "<text x=\"" << left + label_w - 10 << "\" y=\"" << y + static_cast<int>(m) * bar_h / 2 + 4
           << "\" font-size=\"12\" text-anchor=\"end\"" << (j.value("changes_outcome", false) ? " font-weight=\"bold\"" : "")
-          << ">" << html_escape(shorten(label, 44)) << "</text>\n";
+          << ">" << xml_escape(shorten(label, 44)) << "</text>\n";
         std::string who;
         for (const json &name : j.value("perspective_names", json::array()))
             who += (who.empty() ? "" : ", ") + name.get<std::string>();
         s << "<text x=\"" << left + label_w - 10 << "\" y=\"" << y + static_cast<int>(m) * bar_h / 2 + 18
-          << "\" font-size=\"10\" fill=\"#555\" text-anchor=\"end\">" << html_escape(shorten(who, 60)) << "</text>\n";
+          << "\" font-size=\"10\" fill=\"#555\" text-anchor=\"end\">" << xml_escape(shorten(who, 60)) << "</text>\n";
         for (std::size_t k = 0; k < m; ++k) {
             const std::string id = measures[k]["id"].get<std::string>();
             for (const json &e : j["effects"]) {
@@ -97,7 +100,7 @@ std::string sensitivity_chart_svg(const json &result) {
     for (std::size_t k = 0; k < m; ++k, ly += 20) {
         s << "<rect x=\"" << left + label_w << "\" y=\"" << ly - 11 << "\" width=\"14\" height=\"12\" fill=\"" << measure_colour(k) << "\"/>\n";
         s << "<text x=\"" << left + label_w + 20 << "\" y=\"" << ly << "\" font-size=\"11\">"
-          << html_escape(measures[k]["name"].get<std::string>()) << "</text>\n";
+          << xml_escape(measures[k]["name"].get<std::string>()) << "</text>\n";
     }
     s << "<text x=\"" << left << "\" y=\"" << plot_bottom + 24 << "\" font-size=\"11\" fill=\"#444\">bold: changes an outcome "
          "beyond the tolerance</text>\n";

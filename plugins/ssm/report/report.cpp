@@ -1,6 +1,7 @@
 #include "report/report.hpp"
 
 #include "drawing/svg_png.hpp"
+#include "text/markdown.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -9,6 +10,7 @@ namespace holon_ssm::report {
 namespace {
 
 using holon_plugins::drawing::xml_escape;
+using holon_plugins::text::markdown_cell;
 
 std::string join(const std::vector<std::string> &items, const std::string &sep) {
     std::string out;
@@ -172,16 +174,6 @@ std::vector<Block> blocks(const Inputs &in) {
     return out;
 }
 
-std::string md_cell(const std::string &s) {
-    std::string out;
-    for (char c : s) {
-        if (c == '|') out += "\\|";
-        else if (c == '\n') out += ' ';
-        else out += c;
-    }
-    return out;
-}
-
 } // namespace
 
 std::string full_sentence(const model::ActivityModel &m) {
@@ -223,7 +215,7 @@ std::string markdown(const Inputs &in) {
             out += "\n";
             for (const auto &row : b.rows) {
                 std::vector<std::string> cells;
-                for (const std::string &c : row) cells.push_back(md_cell(c));
+                for (const std::string &c : row) cells.push_back(markdown_cell(c));
                 out += "| " + join(cells, " | ") + " |\n";
             }
             out += "\n";
