@@ -122,6 +122,9 @@ TEST(VsmThroughHolon, MalformedOrganisationsAreRefusedNamingTheJsonPath) {
          "/organisation/units/1/parent: unit 'u-hospital' is inside a cycle of parents"},
         {"zero", [](json &m) { m["organisation"]["varieties"][1]["attenuation"] = 0; },
          "/organisation/varieties/1/attenuation: attenuation must be a factor greater than 0"},
+        {"membership", [](json &m) { m["organisation"]["units"][5]["also_part_of"] = {"u-ghost"}; },
+         "/organisation/units/5/also_part_of/0: unknown unit 'u-ghost'"},
+        {"indicator", [](json &m) { m["indicators"][0]["unit"] = "u-ghost"; }, "/indicators/0/unit: unknown unit 'u-ghost'"},
     };
     for (const Case &c : cases) {
         json bad = model;
