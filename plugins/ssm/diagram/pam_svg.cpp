@@ -311,9 +311,17 @@ std::string pam_svg(const model::Inquiry &inquiry, const model::ActivityModel &m
         // Bow the arrow round the activities in between: a quadratic curve above the straight line.
         const double mx = (a.x + b.x) / 2, my = (a.y + b.y) / 2, dx = b.x - a.x, dy = b.y - a.y;
         const double len = std::max(1.0, std::sqrt(dx * dx + dy * dy));
-        const double cx = mx + dy / len * (ry + 30) * (dx >= 0 ? 1 : -1), cy = my - std::fabs(dx) / len * (ry + 30);
-        const auto [x1, y1] = rim(a, cx, cy);
-        const auto [x2, y2] = rim(b, cx, cy);
+        // High enough to clear the number badges of the activities in between.
+        const double bow = ry + 50;
+        const double cx = mx + dy / len * bow * (dx >= 0 ? 1 : -1), cy = my - std::fabs(dx) / len * bow;
+        // An end that would land on the oval's number badge (upper left) moves to the top of the oval.
+        const auto end_at = [&](const Node &n) {
+            const auto p = rim(n, cx, cy);
+            const double bx = n.x - rx + 14, by = n.y - ry + 12;
+            return std::hypot(p.first - bx, p.second - by) < 36 ? rim(n, n.x, n.y - 1) : p;
+        };
+        const auto [x1, y1] = end_at(a);
+        const auto [x2, y2] = end_at(b);
         svg.curve(x1, y1, cx, cy, x2, y2);
     }
     for (const Node &n : ops) svg.oval(n, n.activity->takes_input ? "#e3f8ff" : "#ffffff", "#334e68");
