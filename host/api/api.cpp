@@ -237,9 +237,7 @@ Admission Api::admit(const Request& head, RequestLog& log) const {
     const auto started = std::chrono::steady_clock::now();
     Admission admission;
     try {
-        auto resolved = std::make_shared<ResolvedRequest>(impl_->resolve(head, log));
-        if (resolved->heavy) admission.slot_ = impl_->take_heavy_slot();
-        admission.resolved_ = std::move(resolved);
+        admission.resolved_ = std::make_shared<ResolvedRequest>(impl_->resolve(head, log));
     } catch (...) {
         admission.refusal = current_problem();
         add_security_headers(*admission.refusal);
@@ -254,6 +252,9 @@ Response Api::handle(const Request& request, RequestLog& log, const Admission& a
     const auto started = std::chrono::steady_clock::now();
     Response response;
     try {
+        // The slot is taken once the body is in: a slow uploader must not hold one while sending.
+        std::shared_ptr<void> slot;
+        if (admission.resolved_->heavy) slot = impl_->take_heavy_slot();
         response = impl_->dispatch(request, log, *admission.resolved_);
     } catch (...) {
         response = current_problem();

@@ -68,7 +68,6 @@ public:
 private:
     friend class Api;
     std::shared_ptr<const ResolvedRequest> resolved_;  // route and principal, reused by handle
-    std::shared_ptr<void> slot_;                       // a heavy request's slot, freed with this
 };
 
 class Api {
@@ -82,10 +81,11 @@ public:
     Response handle(const Request& request, RequestLog& log) const;
 
     // Checks made before the body is read (`head` has no body yet): the route exists, the token
-    // is valid for it, the Content-Type is accepted, and a heavy request (model upload, batch)
-    // has a free slot. Unauthenticated clients thus never make the server buffer a body.
+    // is valid for it and the Content-Type is accepted. Unauthenticated clients thus never make
+    // the server buffer a body.
     Admission admit(const Request& head, RequestLog& log) const;
-    // handle() for a request admit() let through; keep `admission` alive until it is answered.
+    // handle() for a request admit() let through. A heavy request (model upload, batch document)
+    // needs one of limits.heavy_requests slots while it is parsed and validated, else 503.
     Response handle(const Request& request, RequestLog& log, const Admission& admission) const;
 
     const ApiServices& services() const;
