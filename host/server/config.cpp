@@ -258,21 +258,24 @@ std::map<std::string, std::string> holon_environment() {
 std::string to_yaml(const ServerConfig& config) {
     YAML::Emitter out;
     out << YAML::BeginMap;
-    bool in_limits = false;
+    // Dotted keys (limits.body_bytes, tls.key) are written nested; each group's keys are adjacent.
+    std::string group;
     for (const auto& key : keys()) {
-        const bool limit = key.name.rfind("limits.", 0) == 0;
-        if (limit && !in_limits) {
-            out << YAML::Key << "limits" << YAML::Value << YAML::BeginMap;
-            in_limits = true;
+        const auto dot = key.name.find('.');
+        const std::string key_group = dot == std::string::npos ? std::string() : key.name.substr(0, dot);
+        if (key_group != group) {
+            if (!group.empty()) out << YAML::EndMap;
+            if (!key_group.empty()) out << YAML::Key << key_group << YAML::Value << YAML::BeginMap;
+            group = key_group;
         }
-        const std::string name = limit ? key.name.substr(7) : key.name;
+        const std::string name = dot == std::string::npos ? key.name : key.name.substr(dot + 1);
         if (key.name == "plugin_paths") {
             out << YAML::Key << name << YAML::Value << YAML::Flow << config.plugin_paths;
         } else {
             out << YAML::Key << name << YAML::Value << key.get(config);
         }
     }
-    if (in_limits) out << YAML::EndMap;
+    if (!group.empty()) out << YAML::EndMap;
     out << YAML::EndMap;
     return std::string(out.c_str()) + "\n";
 }
