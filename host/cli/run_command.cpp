@@ -4,6 +4,7 @@
 #include "cli/run_output.hpp"
 
 #include <holon/holon_plugin.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <csignal>
@@ -20,9 +21,18 @@ extern "C" void on_interrupt(int) { g_cancel.store(true); }
 
 // Problems caused by what the user handed in (exit 2) rather than by the method (exit 1).
 bool is_input_problem(const runner::JobOutcome &o) {
-    return o.problem == "invalid-params" || o.problem == "invalid-model" || o.problem == "unknown-method" ||
-           (o.problem == "method-failed" &&
-            (o.status == HOLON_ERR_INVALID_PARAMS || o.status == HOLON_ERR_INVALID_MODEL));
+    return o.problem == "invalid-params" || o.problem == "invalid-model" || o.problem == "unknown-method";
+}
+
+// Where in the params or model the input is wrong, when the plugin named it (holon::fail_params /
+// fail_model put {"path": pointer} in the details) and its message does not already say so.
+std::string input_path_suffix(const runner::JobOutcome &o) {
+    if (!is_input_problem(o)) return {};
+    auto details = nlohmann::json::parse(o.details_json, nullptr, false);
+    if (!details.is_object() || !details.contains("path") || !details["path"].is_string()) return {};
+    const std::string path = details["path"].get<std::string>();
+    if (path.empty() || o.message.find(path) != std::string::npos) return {};
+    return std::string(" (at ") + (o.problem == "invalid-params" ? "params " : "model ") + path + ")";
 }
 
 } // namespace
@@ -86,7 +96,8 @@ int run_command(const GlobalOptions &global, const RunOptions &options) {
     if (show_progress) std::fprintf(stderr, "\r%70s\r", "");
 
     if (!outcome.ok()) {
-        std::string msg = options.method + " failed (" + outcome.problem + "): " + outcome.message;
+        std::string msg = options.method + " failed (" + outcome.problem + "): " + outcome.message +
+                          input_path_suffix(outcome);
         throw CliError(is_input_problem(outcome) ? exit_bad_input : exit_method_failed, msg);
     }
     if (options.out.empty()) {

@@ -24,6 +24,20 @@ std::string first_violation(const std::string &what, const std::vector<jsonschem
     return msg;
 }
 
+// A plugin that refuses its inputs names the place as {"path": pointer} (holon::fail_params /
+// fail_model); the host's own refusals list {"violations": [{"path", "message"}]}. Adding that one
+// violation beside the plugin's own keys lets every client (REST problem+json, CLI, batch) read
+// both alike.
+void add_plugin_violation(runner::JobOutcome &out) {
+    if (out.problem != "invalid-params" && out.problem != "invalid-model") return;
+    auto details = nlohmann::json::parse(out.details_json, nullptr, false);
+    if (!details.is_object() || details.contains("violations")) return;
+    auto path = details.find("path");
+    if (path == details.end() || !path->is_string()) return;
+    details["violations"] = nlohmann::json::array({{{"path", *path}, {"message", out.message}}});
+    out.details_json = details.dump();
+}
+
 } // namespace
 
 runner::Limits ExecutorOptions::max_limits() {
@@ -163,7 +177,10 @@ runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runne
     };
 
     runner::JobOutcome out = pool_.run(job, cb);
-    if (!out.ok()) return out;
+    if (!out.ok()) {
+        add_plugin_violation(out);
+        return out;
+    }
 
     // Results: the method promised a schema; hold it to it. Importers must also produce a valid model.
     const std::string result = out.result_json.empty() ? std::string("null") : out.result_json;

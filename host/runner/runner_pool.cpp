@@ -137,6 +137,10 @@ std::string problem_for_status(int32_t status) {
     case HOLON_ERR_CANCELLED: return "cancelled";
     case HOLON_ERR_OUT_OF_MEMORY: return "memory-limit";
     case HOLON_ERR_RESULT_TOO_LARGE: return "result-too-large";
+    // The plugin refused what it was given (holon::fail_params / fail_model): the same problems
+    // as when the host's own checks refuse it, so clients treat both alike.
+    case HOLON_ERR_INVALID_PARAMS: return "invalid-params";
+    case HOLON_ERR_INVALID_MODEL: return "invalid-model";
     default: return "method-failed";
     }
 }
@@ -377,7 +381,8 @@ bool JobSupervisor::supervise(const std::string &job_dir) {
             out_.problem = done_->problem.empty() ? problem_for_status(done_->status) : done_->problem;
             out_.message = done_->message;
         }
-        return out_.problem.empty() || out_.problem == "method-failed" || out_.problem == "invalid-result";
+        return out_.problem.empty() || out_.problem == "method-failed" || out_.problem == "invalid-result" ||
+               out_.problem == "invalid-params" || out_.problem == "invalid-model";
     }
     ExitStatus exit = runner_.wait_exit(kExitGrace);
     out_.term_signal = exit.signaled ? exit.signal : 0;

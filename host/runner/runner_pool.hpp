@@ -7,6 +7,8 @@
 //
 // Problem ids of a failed JobOutcome (stable; clients match on them):
 //   "method-failed"      the method returned an error status (message is the method's)
+//   "invalid-params"     the method refused its params (HOLON_ERR_INVALID_PARAMS; details are the method's)
+//   "invalid-model"      the method refused the model (HOLON_ERR_INVALID_MODEL; details are the method's)
 //   "invalid-result"     the method put a result document that is not JSON
 //   "crashed"            the runner died of a signal ("runner crashed with signal SIGSEGV")
 //   "cpu-time-limit"     the job used more than Limits::cpu_seconds of CPU

@@ -348,7 +348,7 @@ TEST_F(Api, FailedRunsCarryProblemDetails) {
     const auto model = make_model(ws);
     auto failed = make_run(ws, {{"method", "fixture.echo.run"}, {"model", model}, {"params", {{"fail", "bad input"}}}}, 30);
     EXPECT_EQ(failed["state"], "failed");
-    EXPECT_EQ(failed["error"]["type"], "/problems/method-failed");
+    EXPECT_EQ(failed["error"]["type"], "/problems/invalid-params");
     EXPECT_NE(failed["error"]["detail"].get<std::string>().find("bad input"), std::string::npos);
     auto r = http().get("/v1/workspaces/" + ws + "/runs/" + failed["id"].get<std::string>() + "/result", admin());
     expect_problem(r, 409, "/problems/run-not-finished");

@@ -155,6 +155,23 @@ TEST(Cli, MissingModelIsBadInput) {
     expect_one_line_error(holon_cli({"run", "fixture.echo.run", "--model", "/no/such/model.json"}), 2, "/no/such/model.json");
 }
 
+TEST(Cli, ParamsThePluginRefusesAreBadInput) {
+    expect_one_line_error(holon_cli({"run", "fixture.echo.run", "--model", example_model.string(), "--params",
+                                     R"({"fail": "no such thing"})"}),
+                          2, "(invalid-params): no such thing");
+}
+
+TEST(Cli, ParamsThePluginRefusesNameThePluginsPath) {
+#if HOLON_TEST_HAVE_SSM
+    // ssm.check refuses an unknown activity model with holon::fail_params("/models/0", ...).
+    auto r = holon_cli({"run", "ssm.check", "--model", (source_dir / "docs/examples/prison-inquiry.model.json").string(),
+                        "--params", R"({"models": ["am-nope"]})"});
+    expect_one_line_error(r, 2, "ssm.check failed (invalid-params): unknown activity model 'am-nope' (at params /models/0)");
+#else
+    GTEST_SKIP() << "the ssm plugin is not part of this build";
+#endif
+}
+
 TEST(Cli, InvalidModelIsBadInputNamingThePath) {
     const fs::path bad = source_dir / "schemas/examples/invalid/dangling-link.model.json";
     auto r = holon_cli({"run", "fixture.echo.run", "--model", bad.string()});

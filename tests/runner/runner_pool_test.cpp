@@ -148,11 +148,11 @@ TEST(RunnerPool, ThreadsWorkInsideTheSandbox) {
     EXPECT_EQ(json::parse(out.result_json)["threads_ran"], 4);
 }
 
-TEST(RunnerPool, MethodErrorIsMethodFailedAndRunnerIsReused) {
+TEST(RunnerPool, PluginRefusingItsParamsIsInvalidParamsAndRunnerIsReused) {
     RunnerPool pool(test::pool_options());
     JobOutcome out = pool.run(echo_request({{"fail", "params make no sense"}}));
     EXPECT_EQ(out.status, HOLON_ERR_INVALID_PARAMS);
-    EXPECT_EQ(out.problem, "method-failed");
+    EXPECT_EQ(out.problem, "invalid-params");
     EXPECT_EQ(out.message, "params make no sense");
     EXPECT_EQ(pool.idle_count(), 1u);
     EXPECT_TRUE(pool.run(echo_request(json::object())).ok());
