@@ -59,6 +59,11 @@ private:
 
 std::string who(const Model &m, std::size_t p) { return m.perspectives[p].name; }
 
+// Who asserted a judgement, by name: "Name (id)" when it is an actor of the model, else as written.
+std::string asserter_name(const Model &m, const std::string &as_written) {
+    return m.actor_at.contains(as_written) ? m.label({"actor", as_written}) : as_written;
+}
+
 // How many of the model's judgements each asserter (as written: an actor id or a name) made.
 std::map<std::string, std::size_t> judgement_counts(const Model &m) {
     std::map<std::string, std::size_t> out;
@@ -175,7 +180,8 @@ void check_affected(const Model &m, const std::vector<Grid> &g, Findings &f) {
             f.add("CSH-AFF-001", "warning", 10, p, entities,
                   a.name + " (" + a.id + ") is affected by " + join_names(names) + " but, from the perspective of " +
                       who(m, p) + ", holds no role as beneficiary, decision-maker or expert (categories 1, 4, 7) and has no "
-                      "witness (category 10).");
+                      "witness (category 10). To involve them, bind them in this perspective's witness answer (category 10, is) or in "
+                      "a role (1, 4 or 7).");
         }
     }
 }
@@ -189,7 +195,8 @@ void check_environment(const Model &m, const std::vector<Grid> &g, Findings &f) 
                 if (v.kind != "lever") continue;
                 f.add("CSH-ENV-001", "warning", 6, p, {r},
                       who(m, p) + " places " + v.name + " (" + v.id + ") in the decision environment (category 6, " +
-                          mode_name(mode) + "), outside the decision-maker's control, but the model treats it as a lever.",
+                          mode_name(mode) + "), outside the decision-maker's control, but the model treats it as a lever. Settle which: a resource the "
+                          "decision-maker controls (category 5), or not a lever in the model.",
                       {{"mode", mode_name(mode)}});
             }
 }
@@ -210,7 +217,7 @@ void check_resources(const Model &m, const std::vector<Grid> &g, Findings &f) {
                 f.add("CSH-RES-001", "warning", 5, p, {r},
                       who(m, p) + " counts " + v.name + " (" + v.id + ") among the decision-maker's resources (category 5, " +
                           mode_name(mode) + "), but the model has no lever on it: it is " +
-                          (v.kind.empty() ? std::string("a variable") : "of kind " + v.kind) + " and no lever drives it.",
+                          (v.kind.empty() ? std::string("a variable") : "of kind " + v.kind) + " and no lever drives it. Add the lever that moves it, or count it in the decision environment (category 6).",
                       {{"mode", mode_name(mode)}});
             }
 }
@@ -229,21 +236,24 @@ void check_measures(const Model &m, const std::vector<Grid> &g, Findings &f) {
                 if (v.has_equation || v.kind == "outcome" || v.kind == "indicator" || indicated.contains(v.id)) continue;
                 f.add("CSH-MEAS-001", "warning", 3, p, {r},
                       who(m, p) + " would measure improvement by " + v.name + " (" + v.id +
-                          ") (category 3, ought), but no indicator and no model output computes it.");
+                          ") (category 3, ought), but no indicator and no model output computes it. Give it an equation or an "
+                          "indicator, so the model can tell whether things improve.");
             } else if (r.type == "indicator") {
                 any_measure = true;
                 const Indicator &i = m.indicators[m.indicator_at.at(r.id)];
                 if (!i.variables.empty()) continue;
                 f.add("CSH-MEAS-001", "warning", 3, p, {r},
                       who(m, p) + " would measure improvement by the indicator " + i.name + " (" + i.id +
-                          ") (category 3, ought), but it is defined on no model variable.");
+                          ") (category 3, ought), but it is defined on no model variable. Bind it to the variables it is computed "
+                          "from.");
             }
         }
         if (!any_measure) {
             std::string answer = m.records[cell.records.front()].answer;
             f.add("CSH-MEAS-001", "warning", 3, p, {},
                   who(m, p) + "'s measure of improvement (category 3, ought) \"" + answer +
-                      "\" is bound to no variable or indicator, so nothing in the model computes it.");
+                      "\" is bound to no variable or indicator, so nothing in the model computes it. Bind the answer to what "
+                  "measures it.");
         }
     }
 }
@@ -260,7 +270,8 @@ void check_expertise(const Model &m, const std::vector<Grid> &g, Findings &f) {
                 f.add("CSH-EXP-001", "warning", 8, p, {r},
                       who(m, p) + " names the knowledge of " + a.name + " (" + a.id + ") as expertise that " +
                           (mode == Mode::is ? "counts" : "ought to count") + " (category 8, " + mode_name(mode) +
-                          "), but none of the model's judgements (links, variables, matrix cells) was asserted by them.",
+                          "), but none of the model's judgements (links, variables, matrix cells) was asserted by them. Record the "
+                          "judgements that rest on their knowledge (provenance), or ask them to review the model.",
                       {{"mode", mode_name(mode)}});
             }
         for (int c : {7, 8})
@@ -285,7 +296,8 @@ void check_expertise(const Model &m, const std::vector<Grid> &g, Findings &f) {
         const std::string name = is_actor ? m.label({"actor", asserter}) : asserter;
         f.add("CSH-EXP-002", "info", 8, std::nullopt, entities,
               std::to_string(count) + (count == 1 ? " of the model's judgements rests on " : " of the model's judgements rest on ") + name +
-                  ", whom no perspective names as expert or expertise in \"is\" mode (categories 7, 8).",
+                  ", whom no perspective names as expert or expertise in \"is\" mode (categories 7, 8). Ask whether their "
+                  "knowledge should count, or have those judgements reviewed by someone whose knowledge does.",
               {{"asserted_by", asserter}, {"judgements", count}});
     }
 }
@@ -300,13 +312,14 @@ void check_guarantors(const Model &m, const std::vector<Grid> &g, double min_con
                 const std::string what = who(m, p) + " relies on the link " + m.name_of(r) + " (" + l.id +
                                          ") as a guarantor of success (category 9, " + mode_name(mode) + "), but ";
                 if (!l.asserted_by)
-                    f.add("CSH-GUA-001", "warning", 9, p, {r}, what + "nobody is recorded as having asserted it.",
+                    f.add("CSH-GUA-001", "warning", 9, p, {r}, what + "nobody is recorded as having asserted it. Record who did (provenance) and how sure they are.",
                           {{"mode", mode_name(mode)}});
                 else if (l.confidence && *l.confidence < min_confidence) {
                     char value[32];
                     std::snprintf(value, sizeof value, "%.2f", *l.confidence);
                     f.add("CSH-GUA-001", "warning", 9, p, {r},
-                          what + "its asserter (" + *l.asserted_by + ") gives it a confidence of only " + value + ".",
+                          what + "its asserter (" + asserter_name(m, *l.asserted_by) + ") gives it a confidence of only " + value +
+                              ". Look for firmer evidence before relying on it.",
                           {{"mode", mode_name(mode)}});
                 }
             }
@@ -316,7 +329,8 @@ void check_guarantors(const Model &m, const std::vector<Grid> &g, double min_con
             if (judgements_by(counts, a) > 0) continue;
             f.add("CSH-GUA-002", "info", 9, p, {r},
                   who(m, p) + " relies on " + a.name + " (" + a.id +
-                      ") as guarantor of success (category 9, is), but none of the model's judgements comes from them.");
+                      ") as guarantor of success (category 9, is), but none of the model's judgements comes from them. Record "
+                      "what they vouch for in the model, or question the guarantee.");
         }
     }
 }

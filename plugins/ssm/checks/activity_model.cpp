@@ -21,7 +21,9 @@ void check_activities(Recorder &r, const ActivityModel &m, const Options &option
     if (n < options.min_operational || n > options.max_operational)
         r.add("SSM-PAM-001", {},
               model_label(m) + " has " + std::to_string(n) + " operational activities; models usually have 7 +/- 2 (" +
-                  std::to_string(options.min_operational) + " to " + std::to_string(options.max_operational) + ")");
+                  std::to_string(options.min_operational) + " to " + std::to_string(options.max_operational) + "): " +
+                  (n < options.min_operational ? "does it cover everything T needs, or are some activities missing?"
+                                               : "group them into fewer, broader activities and expand one at the next level"));
     std::vector<std::string> missing;
     if (!monitor) missing.push_back("no monitoring activity");
     if (!control) missing.push_back("no control activity");
@@ -43,7 +45,8 @@ void check_activities(Recorder &r, const ActivityModel &m, const Options &option
         for (const Activity *a : operational)
             if (!watched.count(a->id))
                 r.add("SSM-PAM-007", {activity_entity(*a)},
-                      named(a->name, a->id) + " in " + model_label(m) + " is watched by no monitoring activity");
+                      named(a->name, a->id) + " in " + model_label(m) +
+                          " is watched by no monitoring activity: add it to a monitor's list (monitors)");
 
     // Measures.
     for (const char *e : {"efficacy", "efficiency", "effectiveness"})
@@ -82,7 +85,9 @@ void check_reflection(Recorder &r, const ActivityModel &m) {
     for (const Activity &a : m.activities)
         if (a.operational() && a.reflects.empty())
             r.add("SSM-PAM-008", {activity_entity(a)},
-                  named(a.name, a.id) + " in " + model_label(m) + " is linked to no element of the root definition");
+                  named(a.name, a.id) + " in " + model_label(m) +
+                      " is linked to no element of the root definition: say which element it serves (reflects), or ask whether "
+                      "it belongs to this system");
 }
 
 void check_dependencies(Recorder &r, const ActivityModel &m) {
@@ -150,7 +155,8 @@ void check_dependencies(Recorder &r, const ActivityModel &m) {
         if (a.operational() && !seen.count(a.id))
             r.add("SSM-PAM-006", {activity_entity(a)},
                   named(a.name, a.id) + " in " + model_label(m) +
-                      " cannot be reached from the activity that takes in T's input along the dependencies");
+                      " cannot be reached from the activity that takes in T's input along the dependencies: add the "
+                      "dependency it needs, or ask whether it belongs to this transformation");
 }
 
 } // namespace holon_ssm::checks::detail

@@ -17,12 +17,14 @@ void check_comparison(Recorder &r, const ActivityModel &m) {
         for (const Activity &a : m.activities)
             if (!with_row.count(a.id))
                 r.add("SSM-CMP-001", {activity_entity(a)},
-                      named(a.name, a.id) + " in " + model_label(m) + " has no row in the comparison table");
+                      named(a.name, a.id) + " in " + model_label(m) +
+                          " has no row in the comparison table: does it exist in the real situation, how, who does it, how is "
+                          "it judged?");
         for (const model::Row &row : m.rows)
             if (row.exists.empty())
                 r.add("SSM-CMP-002", {{"activity", row.activity, m.activity_name(row.activity)}},
                       "The comparison row of " + named(m.activity_name(row.activity), row.activity) + " in " + model_label(m) +
-                          " does not say whether the activity exists in the real situation");
+                          " does not say whether the activity exists in the real situation (exists: yes, partly or no)");
     }
     std::set<std::string> with_row;
     for (const model::Row &row : m.rows) with_row.insert(row.activity);
@@ -32,7 +34,8 @@ void check_comparison(Recorder &r, const ActivityModel &m) {
         for (const std::string &a : c.rows)
             if (!with_row.count(a)) untraced.push_back(named(m.activity_name(a), a));
         if (c.rows.empty())
-            r.add("SSM-CHG-001", {ce}, "The change '" + c.text + "' (" + c.id + ") of " + model_label(m) + " is traced to no comparison row");
+            r.add("SSM-CHG-001", {ce}, "The change '" + c.text + "' (" + c.id + ") of " + model_label(m) +
+                                     " is traced to no comparison row: name the rows (activities) it comes from");
         else if (!untraced.empty())
             r.add("SSM-CHG-001", {ce},
                   "The change '" + c.text + "' (" + c.id + ") of " + model_label(m) + " is traced to " + list_text(untraced) +
@@ -42,7 +45,8 @@ void check_comparison(Recorder &r, const ActivityModel &m) {
         if ((c.status == "agreed" || c.status == "implemented") && !both)
             r.add("SSM-CHG-002", {ce},
                   "The change '" + c.text + "' (" + c.id + ") of " + model_label(m) + " is " + c.status +
-                      " but not judged both systemically desirable and culturally feasible");
+                      " but not judged both systemically desirable and culturally feasible: judge it, or set it back to "
+                      "proposed");
         else if (!judged && c.status != "rejected")
             r.add("SSM-CHG-003", {ce},
                   "The change '" + c.text + "' (" + c.id + ") of " + model_label(m) +

@@ -41,7 +41,8 @@ void check_environment(Recorder &r, const Inquiry &inquiry, const ActivityModel 
     for (const model::Constraint &e : m.environment)
         if (e.variables.empty())
             r.add("SSM-JOIN-004", {{"element", "E", e.text}},
-                  "The constraint '" + e.text + "' of " + model_label(m) + " is bound to no variable of the model");
+                  "The constraint '" + e.text + "' of " + model_label(m) +
+                      " is bound to no variable of the model: bind it to the exogenous variable that expresses it");
 }
 
 namespace {

@@ -75,7 +75,8 @@ void check_worldview(Recorder &r, const Inquiry &inquiry, const ActivityModel &m
         r.add("SSM-JOIN-006", {{"boundary", record->id, record->answer}},
               "The worldview record of " + model_label(m) + " (" + record->id + ") is " +
                   (record->framework == "csh" ? "a CSH answer to category " + std::to_string(record->category) + ", not 12 (worldview)"
-                                              : "an " + record->framework + " record") );
+                                              : "an " + record->framework + " record") +
+                  ": point worldview_record at an ssm-worldview record or a CSH category-12 answer");
     if (record->perspective_actor.empty() && record->perspective_name.empty())
         return r.skip("SSM-JOIN-007", "the worldview record names no perspective");
     for (const model::BoundaryRecord &b : inquiry.boundary) {
@@ -92,7 +93,8 @@ void check_worldview(Recorder &r, const Inquiry &inquiry, const ActivityModel &m
               {record->perspective_actor.empty() ? Entity{"party", "perspective", record->perspective_name}
                                                  : Entity{"actor", record->perspective_actor, inquiry.actor_name(record->perspective_actor)}},
               "The worldview of " + model_label(m) + " is " + who +
-                  "'s, but " + who + " has no CSH worldview answer (category 12) to set beside it");
+                  "'s, but " + who + " has no CSH worldview answer (category 12) to set beside it: record it with the "
+                  "other boundary judgements");
     }
 }
 

@@ -185,7 +185,8 @@ TEST(CshFixtures, AffectedButNotInvolvedThenWitnessed) {
                                                {"type":"variable","id":"v-air","name":"Air quality"}])"));
     EXPECT_EQ(f[0]["message"], "Children at Elm Street school (a-children) is affected by Air quality but, from the perspective "
                                "of Council transport team, holds no role as beneficiary, decision-maker or expert "
-                               "(categories 1, 4, 7) and has no witness (category 10).");
+                               "(categories 1, 4, 7) and has no witness (category 10). To involve them, bind them in this "
+                               "perspective's witness answer (category 10, is) or in a role (1, 4 or 7).");
     // the school's parents' association speaks for them (category 10, both modes: no gap)
     for (const char *id : {"b-10-is", "b-10-ought"}) record_of(doc, id)["refs"]["actors"].push_back("a-children");
     EXPECT_TRUE(codes(doc).empty());
@@ -236,7 +237,8 @@ TEST(CshFixtures, DecisionEnvironmentItemIsALever) {
     EXPECT_EQ(f[0]["mode"], "is");
     EXPECT_EQ(f[0]["entities"][0]["id"], "v-fuel");
     EXPECT_EQ(f[0]["message"], "Council transport team places Fuel price (v-fuel) in the decision environment (category 6, is), "
-                               "outside the decision-maker's control, but the model treats it as a lever.");
+                               "outside the decision-maker's control, but the model treats it as a lever. Settle which: a resource "
+                               "the decision-maker controls (category 5), or not a lever in the model.");
 }
 
 TEST(CshFixtures, ResourceWithNoLever) {
