@@ -164,9 +164,9 @@ std::string level_svg(const Organisation &org, int u, const FindingCounts &findi
         std::vector<std::string> lines{std::string(title)};
         const std::string who = L.actor_of(u, s);
         if (!present) lines.emplace_back("absent");
-        else if (!who.empty()) for (const std::string &w : wrap(who, 26, 1)) lines.push_back(w);
+        else if (!who.empty()) for (const std::string &w : wrap(who, 30, 2)) lines.push_back(w);
         else lines.emplace_back("no actor");
-        svg.text(mx + mw / 2, y + bh / 2, lines, 15, present ? "" : "fill=\"#6b7280\"");
+        svg.text(mx + mw / 2, y + bh / 2, lines, lines.size() > 2 ? 13 : 15, present ? "" : "fill=\"#6b7280\"");
     };
     system_box(System::S5, y5, "S5 Policy / identity", "#fde68a");
     system_box(System::S4, y4, "S4 Intelligence", "#bfdbfe");
