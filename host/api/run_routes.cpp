@@ -4,6 +4,7 @@
 #include "api/usage.hpp"
 #include "batches/batch_outputs.hpp"
 #include "batches/batch_runs.hpp"
+#include "execution/admission.hpp"
 #include "execution/executor.hpp"
 #include "jobs/job_engine.hpp"
 #include "jsonschema/json_schema.hpp"
@@ -72,8 +73,8 @@ Response create(Call& call) {
     if (d.kind == HOLON_METHOD_KIND_IMPORTER)
         throw problems::invalid_request(method_id + " is an importer: POST the document to .../models instead",
                                         {{"/method", "importers cannot be run"}});
-    if (!body.contains("model") && !(d.flags & HOLON_METHOD_FLAG_NO_MODEL))
-        throw problems::invalid_request(method_id + " needs a model", {{"/model", "required by this method"}});
+    if (!body.contains("model") && execution::needs_model(d))
+        throw problems::invalid_request(execution::missing_model_message(method_id), {{"/model", "required by this method"}});
     const auto params = body.value("params", nlohmann::json::object());
     if (method->params_schema) {
         const auto violations = method->params_schema->validate(params);

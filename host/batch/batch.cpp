@@ -5,6 +5,7 @@
 #include "batch/references.hpp"
 #include "batch/run_state.hpp"
 #include "digest/sha256.hpp"
+#include "execution/admission.hpp"
 #include "batch/warm_gnuplot.hpp"
 
 #include <holon/holon_plugin.h>
@@ -90,8 +91,8 @@ void check_spec_methods(const JobSpec &spec, const registry::Registry &registry)
         const auto &d = method->description;
         if (d.kind == HOLON_METHOD_KIND_IMPORTER)
             throw JobError(where + "/method", "'" + step.method + "' is an importer; name the file as an input instead and it is imported");
-        if (!(d.flags & HOLON_METHOD_FLAG_NO_MODEL) && step.input.empty() && step.model_from.empty())
-            throw JobError(where, "method '" + step.method + "' needs a model: give 'input' or 'model_from'");
+        if (execution::needs_model(d) && step.input.empty() && step.model_from.empty())
+            throw JobError(where, execution::missing_model_message(step.method) + ": give 'input' or 'model_from'");
     }
 }
 

@@ -4,6 +4,7 @@
 // concurrent calls.
 #include "cli/cli_error.hpp"
 #include "cli/commands.hpp"
+#include "execution/admission.hpp"
 #include "jsonschema/json_schema.hpp"
 
 #include <holon/holon_plugin.h>
@@ -77,7 +78,7 @@ int plugin_check_command(const GlobalOptions &global, const PluginCheckOptions &
             if (d.kind == HOLON_METHOD_KIND_IMPORTER) {
                 base.source = "\x01 this is not a document of any known format <<<{";
                 base.source_name = "garbage.txt";
-            } else if (!(d.flags & HOLON_METHOD_FLAG_NO_MODEL)) {
+            } else if (execution::needs_model(d)) {
                 base.model_json = empty_model;
             }
 

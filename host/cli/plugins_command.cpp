@@ -1,5 +1,6 @@
 #include "cli/cli_error.hpp"
 #include "cli/commands.hpp"
+#include "execution/admission.hpp"
 
 #include <holon/holon_plugin.h>
 #include <nlohmann/json.hpp>
@@ -48,8 +49,7 @@ int plugins_command(const GlobalOptions &global, const PluginsOptions &options) 
                                          {"kind", kind_name(d.kind)},
                                          {"formats", m->formats},
                                          {"concurrent", (d.flags & HOLON_METHOD_FLAG_CONCURRENT) != 0},
-                                         {"needs_model", d.kind != HOLON_METHOD_KIND_IMPORTER &&
-                                                             !(d.flags & HOLON_METHOD_FLAG_NO_MODEL)},
+                                         {"needs_model", execution::needs_model(d)},
                                          {"params_schema", schema_or_text(d.params_schema)},
                                          {"result_schema", schema_or_text(d.result_schema)}});
             }

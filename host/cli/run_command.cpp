@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/model_input.hpp"
 #include "cli/run_output.hpp"
+#include "execution/admission.hpp"
 
 #include <holon/holon_plugin.h>
 #include <nlohmann/json.hpp>
@@ -67,8 +68,8 @@ int run_command(const GlobalOptions &global, const RunOptions &options) {
         req.model_json = load_model_file(options.model, executor,
                                          options.import_params.empty() ? "{}" : read_params_argument(options.import_params))
                              .json;
-    } else if (!(method->description.flags & HOLON_METHOD_FLAG_NO_MODEL)) {
-        throw bad_input(options.method + " needs a model: give one with --model FILE");
+    } else if (execution::needs_model(method->description)) {
+        throw bad_input(execution::missing_model_message(options.method) + ": give one with --model FILE");
     }
     if (options.wall_seconds) req.limits.wall_seconds = *options.wall_seconds;
     if (options.cpu_seconds) req.limits.cpu_seconds = *options.cpu_seconds;

@@ -1,5 +1,6 @@
 #include "execution/executor.hpp"
 
+#include "execution/admission.hpp"
 #include "jsonschema/json_schema.hpp"
 #include "model/model.hpp"
 
@@ -122,10 +123,10 @@ runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runne
                             first_violation("params for " + method->description.id, v), violations_details(v));
 
     const auto &d = method->description;
-    const bool needs_model = d.kind != HOLON_METHOD_KIND_IMPORTER && !(d.flags & HOLON_METHOD_FLAG_NO_MODEL);
-    if (needs_model) {
+    const bool with_model = needs_model(d);
+    if (with_model) {
         if (request.model_json.empty())
-            return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", "method '" + d.id + "' needs a model");
+            return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", missing_model_message(d.id));
         if (!known_valid(request.model_json)) {
             try {
                 auto doc = model::parse(request.model_json, "model");
@@ -147,7 +148,7 @@ runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runne
     runner::JobRequest job;
     job.plugin = method->plugin->target();
     job.method_id = d.id;
-    job.model_json = needs_model ? request.model_json : std::string();
+    job.model_json = with_model ? request.model_json : std::string();
     job.params_json = params;
     job.tables = request.tables;
     job.source = request.source;
