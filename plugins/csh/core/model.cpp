@@ -1,5 +1,7 @@
 #include "core/model.hpp"
 
+#include "reading/json_members.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <stdexcept>
@@ -9,25 +11,9 @@ namespace {
 
 using nlohmann::json;
 
-const json &array_at(const json &object, const char *key) {
-    static const json empty = json::array();
-    if (!object.is_object()) return empty;
-    const auto it = object.find(key);
-    return it != object.end() && it->is_array() ? *it : empty;
-}
-
-std::string string_at(const json &object, const char *key) {
-    if (!object.is_object()) return {};
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::vector<std::string> strings_at(const json &object, const char *key) {
-    std::vector<std::string> out;
-    for (const json &v : array_at(object, key))
-        if (v.is_string()) out.push_back(v.get<std::string>());
-    return out;
-}
+using holon_plugins::reading::array_or_empty;
+using holon_plugins::reading::string_or_empty;
+using holon_plugins::reading::strings_of;
 
 [[noreturn]] void refuse(const std::string &pointer, const std::string &message) {
     throw std::invalid_argument(pointer + ": " + message);
@@ -38,7 +24,7 @@ void collect_provenance(const json &node, const std::string &pointer, std::vecto
     if (node.is_object()) {
         for (const auto &[key, value] : node.items()) {
             if (key == "provenance" && value.is_object()) {
-                const std::string who = string_at(value, "asserted_by");
+                const std::string who = string_or_empty(value, "asserted_by");
                 if (!who.empty()) out.push_back({pointer, who});
             } else {
                 collect_provenance(value, pointer + "/" + key, out);
@@ -87,29 +73,30 @@ std::string Model::label(const Ref &ref) const {
 Model read_model(const json &doc) {
     if (!doc.is_object()) refuse("", "the model must be a JSON object");
     Model m;
-    const json &actors = array_at(doc, "actors");
+    const json &actors = array_or_empty(doc, "actors");
     for (std::size_t i = 0; i < actors.size(); ++i) {
-        Actor a{string_at(actors[i], "id"), string_at(actors[i], "name"), strings_at(actors[i], "affected_by")};
+        Actor a{string_or_empty(actors[i], "id"), string_or_empty(actors[i], "name"), strings_of(actors[i], "affected_by")};
         if (a.id.empty()) refuse("/actors/" + std::to_string(i) + "/id", "every actor needs an id");
         if (a.name.empty()) a.name = a.id;
         m.actors.push_back(std::move(a));
     }
-    const json &variables = array_at(doc, "variables");
+    const json &variables = array_or_empty(doc, "variables");
     for (std::size_t i = 0; i < variables.size(); ++i) {
         const json &v = variables[i];
-        Variable var{string_at(v, "id"), string_at(v, "name"), string_at(v, "kind"), !string_at(v, "equation").empty()};
+        Variable var{string_or_empty(v, "id"), string_or_empty(v, "name"), string_or_empty(v, "kind"),
+                     !string_or_empty(v, "equation").empty()};
         if (var.id.empty()) refuse("/variables/" + std::to_string(i) + "/id", "every variable needs an id");
         if (var.name.empty()) var.name = var.id;
         m.variables.push_back(std::move(var));
         if (v.contains("provenance"))
             collect_provenance(json{{"provenance", v["provenance"]}}, "/variables/" + std::to_string(i), m.judgements);
     }
-    const json &links = array_at(doc, "links");
+    const json &links = array_or_empty(doc, "links");
     for (std::size_t i = 0; i < links.size(); ++i) {
         const json &l = links[i];
-        Link link{string_at(l, "id"), string_at(l, "from"), string_at(l, "to"), std::nullopt, std::nullopt};
+        Link link{string_or_empty(l, "id"), string_or_empty(l, "from"), string_or_empty(l, "to"), std::nullopt, std::nullopt};
         if (const auto p = l.find("provenance"); p != l.end() && p->is_object()) {
-            const std::string who = string_at(*p, "asserted_by");
+            const std::string who = string_or_empty(*p, "asserted_by");
             if (!who.empty()) {
                 link.asserted_by = who;
                 m.judgements.push_back({"/links/" + std::to_string(i), who});
@@ -118,20 +105,20 @@ Model read_model(const json &doc) {
         }
         m.links.push_back(std::move(link));
     }
-    const json &indicators = array_at(doc, "indicators");
+    const json &indicators = array_or_empty(doc, "indicators");
     for (const json &ind : indicators)
-        m.indicators.push_back({string_at(ind, "id"), string_at(ind, "name"), strings_at(ind, "variables")});
+        m.indicators.push_back({string_or_empty(ind, "id"), string_or_empty(ind, "name"), strings_of(ind, "variables")});
     for (auto &ind : m.indicators)
         if (ind.name.empty()) ind.name = ind.id;
-    collect_provenance(array_at(doc, "scenario_sets"), "/scenario_sets", m.judgements);
+    collect_provenance(array_or_empty(doc, "scenario_sets"), "/scenario_sets", m.judgements);
     m.index();
 
     std::map<std::string, std::size_t> perspective_at;
     auto perspective_of = [&](const json &record) {
         Perspective p;
         const json party = record.is_object() && record.contains("perspective") ? record["perspective"] : json();
-        p.actor = string_at(party, "actor");
-        const std::string name = string_at(party, "name");
+        p.actor = string_or_empty(party, "actor");
+        const std::string name = string_or_empty(party, "name");
         if (!p.actor.empty()) {
             p.key = p.actor;
             const auto it = m.actor_at.find(p.actor);
@@ -148,26 +135,26 @@ Model read_model(const json &doc) {
         return it->second;
     };
 
-    const json &boundary = array_at(doc, "boundary");
+    const json &boundary = array_or_empty(doc, "boundary");
     for (std::size_t i = 0; i < boundary.size(); ++i) {
         const json &b = boundary[i];
         const std::string pointer = "/boundary/" + std::to_string(i);
-        const std::string framework = string_at(b, "framework");
+        const std::string framework = string_or_empty(b, "framework");
         if (!framework.empty() && framework != "csh") continue;
         Record r;
-        r.id = string_at(b, "id");
+        r.id = string_or_empty(b, "id");
         r.index = i;
         const auto category = b.is_object() ? b.find("category") : b.end();
         if (!b.is_object() || category == b.end() || !category->is_number_integer() || category->get<int>() < 1 ||
             category->get<int>() > category_count)
             refuse(pointer + "/category", "a CSH record needs a category from 1 to 12");
         r.category = category->get<int>();
-        const std::string mode = string_at(b, "mode");
+        const std::string mode = string_or_empty(b, "mode");
         if (mode != "is" && mode != "ought") refuse(pointer + "/mode", "a CSH record needs mode \"is\" or \"ought\"");
         r.mode = mode == "is" ? Mode::is : Mode::ought;
         r.perspective = perspective_of(b);
-        r.answer = string_at(b, "answer");
-        r.declared_gap = string_at(b, "gap");
+        r.answer = string_or_empty(b, "answer");
+        r.declared_gap = string_or_empty(b, "gap");
         const json refs = b.contains("refs") ? b["refs"] : json::object();
         const std::pair<const char *, const char *> kinds[] = {
             {"actors", "actor"}, {"variables", "variable"}, {"links", "link"}, {"indicators", "indicator"}};
@@ -176,7 +163,7 @@ Model read_model(const json &doc) {
                              : std::string(type) == "variable" ? m.variable_at
                              : std::string(type) == "link"     ? m.link_at
                                                                : m.indicator_at;
-            const json &list = array_at(refs, key);
+            const json &list = array_or_empty(refs, key);
             for (std::size_t k = 0; k < list.size(); ++k) {
                 const std::string id = list[k].is_string() ? list[k].get<std::string>() : std::string();
                 if (!at.contains(id))

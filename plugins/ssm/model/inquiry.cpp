@@ -1,5 +1,7 @@
 #include "model/inquiry.hpp"
 
+#include "reading/json_members.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace holon_ssm::model {
@@ -7,31 +9,15 @@ namespace {
 
 using nlohmann::json;
 
-const json &array_of(const json &object, const char *key) {
-    static const json empty = json::array();
-    if (!object.is_object()) return empty;
-    const auto it = object.find(key);
-    return it != object.end() && it->is_array() ? *it : empty;
-}
-
-std::string text(const json &object, const char *key) {
-    if (!object.is_object()) return {};
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+using holon_plugins::reading::array_or_empty;
+using holon_plugins::reading::string_or_empty;
+using holon_plugins::reading::strings_of;
 
 std::optional<bool> flag(const json &object, const char *key) {
     if (!object.is_object()) return std::nullopt;
     const auto it = object.find(key);
     if (it == object.end() || !it->is_boolean()) return std::nullopt;
     return it->get<bool>();
-}
-
-std::vector<std::string> strings(const json &object, const char *key) {
-    std::vector<std::string> out;
-    for (const json &item : array_of(object, key))
-        if (item.is_string()) out.push_back(item.get<std::string>());
-    return out;
 }
 
 // A rating is a number or {value, provenance}.
@@ -46,8 +32,8 @@ std::optional<double> rating(const json &object, const char *key) {
 
 std::vector<Party> parties(const json &catwoe, const char *key, const std::map<std::string, Actor> &actors) {
     std::vector<Party> out;
-    for (const json &p : array_of(catwoe, key)) {
-        Party party{text(p, "actor"), text(p, "name")};
+    for (const json &p : array_or_empty(catwoe, key)) {
+        Party party{string_or_empty(p, "actor"), string_or_empty(p, "name")};
         if (party.name.empty() && !party.actor.empty()) {
             const auto it = actors.find(party.actor);
             party.name = it != actors.end() ? it->second.name : party.actor;
@@ -62,43 +48,43 @@ Detail detail(const json &t, const char *key) {
     if (!t.is_object() || !t.contains(key) || !t[key].is_object()) return d;
     const json &side = t[key];
     d.present = true;
-    d.entity = text(side, "entity");
-    d.state = text(side, "state");
-    d.nature = text(side, "nature");
-    d.variable = text(side, "variable");
+    d.entity = string_or_empty(side, "entity");
+    d.state = string_or_empty(side, "state");
+    d.nature = string_or_empty(side, "nature");
+    d.variable = string_or_empty(side, "variable");
     return d;
 }
 
 Activity activity(const json &a) {
     Activity out;
-    out.id = text(a, "id");
-    out.name = text(a, "name");
-    out.description = text(a, "description");
-    const std::string kind = text(a, "kind");
+    out.id = string_or_empty(a, "id");
+    out.name = string_or_empty(a, "name");
+    out.description = string_or_empty(a, "description");
+    const std::string kind = string_or_empty(a, "kind");
     if (kind == "monitor") out.kind = Kind::monitor;
     else if (kind == "control") out.kind = Kind::control;
     else if (kind == "operational") out.kind = Kind::operational;
     else if (flag(a, "monitoring").value_or(false)) out.kind = Kind::monitor_and_control;
     out.takes_input = flag(a, "takes_input").value_or(false);
-    out.reflects = strings(a, "reflects");
+    out.reflects = strings_of(a, "reflects");
     if (a.is_object() && a.contains("monitors")) {
         out.monitors_all = false;
-        out.monitors = strings(a, "monitors");
+        out.monitors = strings_of(a, "monitors");
     }
     return out;
 }
 
 ActivityModel activity_model(const json &m, const std::map<std::string, Actor> &actors) {
     ActivityModel out;
-    out.id = text(m, "id");
-    out.name = text(m, "name");
-    out.kind = text(m, "kind");
+    out.id = string_or_empty(m, "id");
+    out.name = string_or_empty(m, "name");
+    out.kind = string_or_empty(m, "kind");
     if (m.contains("root_definition")) {
         const json &rd = m["root_definition"];
-        out.rd_text = text(rd, "text");
-        out.p = text(rd, "p");
-        out.q = text(rd, "q");
-        out.r = text(rd, "r");
+        out.rd_text = string_or_empty(rd, "text");
+        out.p = string_or_empty(rd, "p");
+        out.q = string_or_empty(rd, "q");
+        out.r = string_or_empty(rd, "r");
     }
     if (m.contains("catwoe") && m["catwoe"].is_object()) {
         const json &c = m["catwoe"];
@@ -106,25 +92,29 @@ ActivityModel activity_model(const json &m, const std::map<std::string, Actor> &
         out.customers = parties(c, "customers", actors);
         out.actors = parties(c, "actors", actors);
         out.owners = parties(c, "owners", actors);
-        out.worldview = text(c, "worldview");
+        out.worldview = string_or_empty(c, "worldview");
         if (c.contains("transformation") && c["transformation"].is_object()) {
             const json &t = c["transformation"];
             out.t.present = true;
-            out.t.input = text(t, "input");
-            out.t.output = text(t, "output");
+            out.t.input = string_or_empty(t, "input");
+            out.t.output = string_or_empty(t, "output");
             out.t.in = detail(t, "input_detail");
             out.t.out = detail(t, "output_detail");
         }
-        for (const json &e : array_of(c, "environment")) out.environment.push_back({text(e, "text"), strings(e, "variables")});
+        for (const json &e : array_or_empty(c, "environment"))
+            out.environment.push_back({string_or_empty(e, "text"), strings_of(e, "variables")});
     }
-    out.worldview_record = text(m, "worldview_record");
-    for (const json &a : array_of(m, "activities")) out.activities.push_back(activity(a));
-    for (const json &d : array_of(m, "dependencies")) out.dependencies.push_back({text(d, "from"), text(d, "to")});
-    for (const json &e : array_of(m, "measures"))
-        out.measures.push_back({text(e, "id"), text(e, "e"), text(e, "criterion"), text(e, "indicator")});
-    for (const json &r : array_of(m, "comparison")) {
-        Row row{text(r, "activity"), text(r, "exists"), text(r, "how"), text(r, "who"), text(r, "judged"),
-                text(r, "alternatives"), text(r, "change"), flag(r, "desirable"), flag(r, "feasible")};
+    out.worldview_record = string_or_empty(m, "worldview_record");
+    for (const json &a : array_or_empty(m, "activities")) out.activities.push_back(activity(a));
+    for (const json &d : array_or_empty(m, "dependencies"))
+        out.dependencies.push_back({string_or_empty(d, "from"), string_or_empty(d, "to")});
+    for (const json &e : array_or_empty(m, "measures"))
+        out.measures.push_back({string_or_empty(e, "id"), string_or_empty(e, "e"), string_or_empty(e, "criterion"),
+                                string_or_empty(e, "indicator")});
+    for (const json &r : array_or_empty(m, "comparison")) {
+        Row row{string_or_empty(r, "activity"), string_or_empty(r, "exists"), string_or_empty(r, "how"),
+                string_or_empty(r, "who"), string_or_empty(r, "judged"), string_or_empty(r, "alternatives"),
+                string_or_empty(r, "change"), flag(r, "desirable"), flag(r, "feasible")};
         if (!row.change.empty()) {
             Change change;
             change.id = "row:" + row.activity;
@@ -137,13 +127,13 @@ ActivityModel activity_model(const json &m, const std::map<std::string, Actor> &
         }
         out.rows.push_back(std::move(row));
     }
-    for (const json &c : array_of(m, "changes")) {
+    for (const json &c : array_or_empty(m, "changes")) {
         Change change;
-        change.id = text(c, "id");
-        change.text = text(c, "text");
-        change.status = text(c, "status");
-        change.rationale = text(c, "rationale");
-        change.rows = strings(c, "rows");
+        change.id = string_or_empty(c, "id");
+        change.text = string_or_empty(c, "text");
+        change.status = string_or_empty(c, "status");
+        change.rationale = string_or_empty(c, "rationale");
+        change.rows = strings_of(c, "rows");
         change.desirable = flag(c, "desirable");
         change.feasible = flag(c, "feasible");
         out.changes.push_back(std::move(change));
@@ -187,32 +177,33 @@ std::string Inquiry::indicator_name(const std::string &id) const {
 
 Inquiry read_inquiry(const json &document) {
     Inquiry inquiry;
-    inquiry.name = text(document, "name");
-    for (const json &a : array_of(document, "actors")) {
-        Actor actor{text(a, "id"), text(a, "name"), rating(a, "power")};
+    inquiry.name = string_or_empty(document, "name");
+    for (const json &a : array_or_empty(document, "actors")) {
+        Actor actor{string_or_empty(a, "id"), string_or_empty(a, "name"), rating(a, "power")};
         inquiry.actors[actor.id] = actor;
     }
-    for (const json &v : array_of(document, "variables")) {
-        Variable variable{text(v, "id"), text(v, "name"), text(v, "kind")};
+    for (const json &v : array_or_empty(document, "variables")) {
+        Variable variable{string_or_empty(v, "id"), string_or_empty(v, "name"), string_or_empty(v, "kind")};
         inquiry.variables[variable.id] = variable;
     }
-    for (const json &l : array_of(document, "links")) inquiry.successors[text(l, "from")].push_back(text(l, "to"));
-    for (const json &b : array_of(document, "boundary")) {
+    for (const json &l : array_or_empty(document, "links"))
+        inquiry.successors[string_or_empty(l, "from")].push_back(string_or_empty(l, "to"));
+    for (const json &b : array_or_empty(document, "boundary")) {
         BoundaryRecord record;
-        record.id = text(b, "id");
-        record.framework = text(b, "framework");
+        record.id = string_or_empty(b, "id");
+        record.framework = string_or_empty(b, "framework");
         if (record.framework.empty()) record.framework = "csh";
-        record.mode = text(b, "mode");
-        record.answer = text(b, "answer");
+        record.mode = string_or_empty(b, "mode");
+        record.answer = string_or_empty(b, "answer");
         if (b.contains("category") && b["category"].is_number_integer()) record.category = b["category"].get<int>();
         if (b.contains("perspective")) {
-            record.perspective_actor = text(b["perspective"], "actor");
-            record.perspective_name = text(b["perspective"], "name");
+            record.perspective_actor = string_or_empty(b["perspective"], "actor");
+            record.perspective_name = string_or_empty(b["perspective"], "name");
         }
         inquiry.boundary.push_back(std::move(record));
     }
-    for (const json &i : array_of(document, "indicators")) inquiry.indicators[text(i, "id")] = text(i, "name");
-    for (const json &m : array_of(document, "activity_models")) inquiry.models.push_back(activity_model(m, inquiry.actors));
+    for (const json &i : array_or_empty(document, "indicators")) inquiry.indicators[string_or_empty(i, "id")] = string_or_empty(i, "name");
+    for (const json &m : array_or_empty(document, "activity_models")) inquiry.models.push_back(activity_model(m, inquiry.actors));
     return inquiry;
 }
 
