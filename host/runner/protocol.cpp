@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <concepts>
+#include <type_traits>
 #include <cstring>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -173,234 +175,183 @@ uint64_t table_bytes(const TableData &table) {
 }
 
 // ---- messages ---------------------------------------------------------------------------------
+// Each message's fields are listed once, in wire order, by fields(io, message): `Out` writes them
+// and `In` reads them back, so the two directions cannot drift apart. Strings are length-prefixed,
+// a bool is a u32 (0 or 1), a list is a u32 count followed by its items, a table is write_table's
+// JSON header plus raw doubles.
 
 namespace {
 
-void write_tables(Writer &w, const std::vector<TableData> &tables) {
-    w.u32(static_cast<uint32_t>(tables.size()));
-    for (const auto &t : tables) write_table(w, t);
+template <class M, class T>
+concept MessageOf = std::same_as<std::remove_const_t<M>, T>;
+
+template <class Io, MessageOf<JobMessage> M>
+void fields(Io &io, M &m) {
+    io(m.method_id);
+    io(m.model_json);
+    io(m.params_json);
+    io(m.source);
+    io(m.source_name);
+    io(m.source_dir);
+    io(m.scratch_dir);
+    io(m.output_bytes);
+    io(m.tables);
 }
 
-std::vector<TableData> read_tables(Reader &r) {
-    uint32_t n = r.u32();
-    std::vector<TableData> tables;
-    for (uint32_t i = 0; i < n; ++i) tables.push_back(read_table(r));
-    return tables;
+template <class Io, MessageOf<MethodDescription> M>
+void fields(Io &io, M &m) {
+    io(m.id);
+    io(m.name);
+    io(m.description);
+    io(m.params_schema);
+    io(m.result_schema);
+    io(m.formats);
+    io(m.kind);
+    io(m.flags);
+}
+
+template <class Io, MessageOf<PluginDescription> M>
+void fields(Io &io, M &m) {
+    io(m.plugin_id);
+    io(m.plugin_version);
+    io(m.abi_major);
+    io(m.abi_minor);
+    io(m.abi_patch);
+    io(m.methods);
+}
+
+template <class Io, MessageOf<ProgressMessage> M>
+void fields(Io &io, M &m) {
+    io(m.fraction);
+    io(m.stage);
+}
+
+template <class Io, MessageOf<LogLine> M>
+void fields(Io &io, M &m) {
+    io(m.level);
+    io(m.message);
+}
+
+template <class Io, MessageOf<ErrorMessage> M>
+void fields(Io &io, M &m) {
+    io(m.status);
+    io(m.problem);
+    io(m.message);
+}
+
+template <class Io, MessageOf<Blob> M>
+void fields(Io &io, M &m) {
+    io(m.name);
+    io(m.media_type);
+    io(m.data);
+}
+
+template <class Io, MessageOf<InvokeRequestMessage> M>
+void fields(Io &io, M &m) {
+    io(m.id);
+    io(m.use_callers_model);
+    io(m.request.method_id);
+    io(m.request.model_json);
+    io(m.request.params_json);
+    io(m.request.source);
+    io(m.request.source_name);
+}
+
+template <class Io, MessageOf<InvokeResultMessage> M>
+void fields(Io &io, M &m) {
+    io(m.id);
+    io(m.status);
+    io(m.message);
+    io(m.result_json);
+    io(m.tables);
+}
+
+template <class Io, MessageOf<DoneMessage> M>
+void fields(Io &io, M &m) {
+    io(m.status);
+    io(m.problem);
+    io(m.message);
+    io(m.details_json);
+}
+
+struct Out {
+    Writer w;
+    void operator()(const std::string &v) { w.str(v); }
+    void operator()(uint32_t v) { w.u32(v); }
+    void operator()(int32_t v) { w.i32(v); }
+    void operator()(uint64_t v) { w.u64(v); }
+    void operator()(double v) { w.f64(v); }
+    void operator()(bool v) { w.u32(v ? 1u : 0u); }
+    void operator()(const TableData &v) { write_table(w, v); }
+    template <class T>
+    void operator()(const std::vector<T> &items) {
+        w.u32(static_cast<uint32_t>(items.size()));
+        for (const auto &item : items) (*this)(item);
+    }
+    template <class T>
+    void operator()(const T &message) {
+        fields(*this, message);
+    }
+};
+
+struct In {
+    Reader r;
+    void operator()(std::string &v) { v = r.str(); }
+    void operator()(uint32_t &v) { v = r.u32(); }
+    void operator()(int32_t &v) { v = r.i32(); }
+    void operator()(uint64_t &v) { v = r.u64(); }
+    void operator()(double &v) { v = r.f64(); }
+    void operator()(bool &v) { v = r.u32() != 0; }
+    void operator()(TableData &v) { v = read_table(r); }
+    template <class T>
+    void operator()(std::vector<T> &items) {
+        const uint32_t n = r.u32();
+        items.clear();
+        for (uint32_t i = 0; i < n; ++i) (*this)(items.emplace_back());
+    }
+    template <class T>
+    void operator()(T &message) {
+        fields(*this, message);
+    }
+};
+
+template <class M>
+std::string write_message(const M &m) {
+    Out out;
+    out(m);
+    return out.w.take();
+}
+
+template <class M>
+M read_message(std::string_view payload) {
+    In in{Reader(payload)};
+    M m;
+    in(m);
+    in.r.expect_end();
+    return m;
 }
 
 } // namespace
 
-std::string encode(const JobMessage &m) {
-    Writer w;
-    w.str(m.method_id);
-    w.str(m.model_json);
-    w.str(m.params_json);
-    w.str(m.source);
-    w.str(m.source_name);
-    w.str(m.source_dir);
-    w.str(m.scratch_dir);
-    w.u64(m.output_bytes);
-    write_tables(w, m.tables);
-    return w.take();
-}
+std::string encode(const JobMessage &m) { return write_message(m); }
+std::string encode(const PluginDescription &m) { return write_message(m); }
+std::string encode(const ProgressMessage &m) { return write_message(m); }
+std::string encode(const LogLine &m) { return write_message(m); }
+std::string encode(const ErrorMessage &m) { return write_message(m); }
+std::string encode(const Blob &m) { return write_message(m); }
+std::string encode(const InvokeRequestMessage &m) { return write_message(m); }
+std::string encode(const InvokeResultMessage &m) { return write_message(m); }
+std::string encode(const DoneMessage &m) { return write_message(m); }
 
-JobMessage decode_job(std::string_view payload) {
-    Reader r(payload);
-    JobMessage m;
-    m.method_id = r.str();
-    m.model_json = r.str();
-    m.params_json = r.str();
-    m.source = r.str();
-    m.source_name = r.str();
-    m.source_dir = r.str();
-    m.scratch_dir = r.str();
-    m.output_bytes = r.u64();
-    m.tables = read_tables(r);
-    r.expect_end();
-    return m;
-}
-
-std::string encode(const PluginDescription &m) {
-    Writer w;
-    w.str(m.plugin_id);
-    w.str(m.plugin_version);
-    w.u32(m.abi_major);
-    w.u32(m.abi_minor);
-    w.u32(m.abi_patch);
-    w.u32(static_cast<uint32_t>(m.methods.size()));
-    for (const auto &d : m.methods) {
-        w.str(d.id);
-        w.str(d.name);
-        w.str(d.description);
-        w.str(d.params_schema);
-        w.str(d.result_schema);
-        w.str(d.formats);
-        w.i32(d.kind);
-        w.u32(d.flags);
-    }
-    return w.take();
-}
-
-PluginDescription decode_description(std::string_view payload) {
-    Reader r(payload);
-    PluginDescription m;
-    m.plugin_id = r.str();
-    m.plugin_version = r.str();
-    m.abi_major = r.u32();
-    m.abi_minor = r.u32();
-    m.abi_patch = r.u32();
-    uint32_t n = r.u32();
-    for (uint32_t i = 0; i < n; ++i) {
-        MethodDescription d;
-        d.id = r.str();
-        d.name = r.str();
-        d.description = r.str();
-        d.params_schema = r.str();
-        d.result_schema = r.str();
-        d.formats = r.str();
-        d.kind = r.i32();
-        d.flags = r.u32();
-        m.methods.push_back(std::move(d));
-    }
-    r.expect_end();
-    return m;
-}
-
-std::string encode(const ProgressMessage &m) {
-    Writer w;
-    w.f64(m.fraction);
-    w.str(m.stage);
-    return w.take();
-}
-
-ProgressMessage decode_progress(std::string_view payload) {
-    Reader r(payload);
-    ProgressMessage m;
-    m.fraction = r.f64();
-    m.stage = r.str();
-    r.expect_end();
-    return m;
-}
-
-std::string encode(const LogLine &m) {
-    Writer w;
-    w.i32(m.level);
-    w.str(m.message);
-    return w.take();
-}
-
-LogLine decode_log(std::string_view payload) {
-    Reader r(payload);
-    LogLine m;
-    m.level = r.i32();
-    m.message = r.str();
-    r.expect_end();
-    return m;
-}
-
-std::string encode(const ErrorMessage &m) {
-    Writer w;
-    w.i32(m.status);
-    w.str(m.problem);
-    w.str(m.message);
-    return w.take();
-}
-
-ErrorMessage decode_error(std::string_view payload) {
-    Reader r(payload);
-    ErrorMessage m;
-    m.status = r.i32();
-    m.problem = r.str();
-    m.message = r.str();
-    r.expect_end();
-    return m;
-}
-
-std::string encode(const Blob &m) {
-    Writer w;
-    w.str(m.name);
-    w.str(m.media_type);
-    w.str(m.data);
-    return w.take();
-}
-
-Blob decode_blob(std::string_view payload) {
-    Reader r(payload);
-    Blob m;
-    m.name = r.str();
-    m.media_type = r.str();
-    m.data = r.str();
-    r.expect_end();
-    return m;
-}
-
-std::string encode(const InvokeRequestMessage &m) {
-    Writer w;
-    w.u64(m.id);
-    w.u32(m.use_callers_model ? 1u : 0u);
-    w.str(m.request.method_id);
-    w.str(m.request.model_json);
-    w.str(m.request.params_json);
-    w.str(m.request.source);
-    w.str(m.request.source_name);
-    return w.take();
-}
-
-InvokeRequestMessage decode_invoke_request(std::string_view payload) {
-    Reader r(payload);
-    InvokeRequestMessage m;
-    m.id = r.u64();
-    m.use_callers_model = r.u32() != 0;
-    m.request.method_id = r.str();
-    m.request.model_json = r.str();
-    m.request.params_json = r.str();
-    m.request.source = r.str();
-    m.request.source_name = r.str();
-    r.expect_end();
-    return m;
-}
-
-std::string encode(const InvokeResultMessage &m) {
-    Writer w;
-    w.u64(m.id);
-    w.i32(m.status);
-    w.str(m.message);
-    w.str(m.result_json);
-    write_tables(w, m.tables);
-    return w.take();
-}
-
-InvokeResultMessage decode_invoke_result(std::string_view payload) {
-    Reader r(payload);
-    InvokeResultMessage m;
-    m.id = r.u64();
-    m.status = r.i32();
-    m.message = r.str();
-    m.result_json = r.str();
-    m.tables = read_tables(r);
-    r.expect_end();
-    return m;
-}
-
-std::string encode(const DoneMessage &m) {
-    Writer w;
-    w.i32(m.status);
-    w.str(m.problem);
-    w.str(m.message);
-    w.str(m.details_json);
-    return w.take();
-}
-
-DoneMessage decode_done(std::string_view payload) {
-    Reader r(payload);
-    DoneMessage m;
-    m.status = r.i32();
-    m.problem = r.str();
-    m.message = r.str();
-    m.details_json = r.str();
-    r.expect_end();
-    return m;
-}
+JobMessage decode_job(std::string_view payload) { return read_message<JobMessage>(payload); }
+PluginDescription decode_description(std::string_view payload) { return read_message<PluginDescription>(payload); }
+ProgressMessage decode_progress(std::string_view payload) { return read_message<ProgressMessage>(payload); }
+LogLine decode_log(std::string_view payload) { return read_message<LogLine>(payload); }
+ErrorMessage decode_error(std::string_view payload) { return read_message<ErrorMessage>(payload); }
+Blob decode_blob(std::string_view payload) { return read_message<Blob>(payload); }
+InvokeRequestMessage decode_invoke_request(std::string_view payload) { return read_message<InvokeRequestMessage>(payload); }
+InvokeResultMessage decode_invoke_result(std::string_view payload) { return read_message<InvokeResultMessage>(payload); }
+DoneMessage decode_done(std::string_view payload) { return read_message<DoneMessage>(payload); }
 
 std::string encode_table(const TableData &t) {
     Writer w;

@@ -188,7 +188,6 @@ public:
     std::optional<Frame> next();
     // True when some bytes of an unfinished frame are buffered.
     bool mid_frame() const { return buf_.size() > pos_; }
-    void set_max_payload(uint64_t max_payload) { max_payload_ = max_payload; }
 
 private:
     std::string buf_;
