@@ -317,6 +317,14 @@ public:
 
     std::string draw() {
         if (org_.root < 0) return Svg(400, 100).str();
+        // The first max_units units breadth-first, so every level near the root is drawn.
+        std::vector<int> queue{org_.root};
+        for (std::size_t q = 0; q < queue.size() && static_cast<int>(queue.size()) < budget_; ++q)
+            for (int c : org_.units[static_cast<std::size_t>(queue[q])].children)
+                if (static_cast<int>(queue.size()) < budget_) queue.push_back(c);
+        shown_.assign(org_.units.size(), 0);
+        for (int u : queue) shown_[static_cast<std::size_t>(u)] = 1;
+        hidden_ = static_cast<int>(org_.units.size() - queue.size());
         const Box b = measure(org_.root);
         const int width = static_cast<int>(std::max(b.w + 40, 720.0)), height = static_cast<int>(b.h + 120);
         Svg svg(width, height);
@@ -330,29 +338,39 @@ public:
     }
 
 private:
-    static constexpr double leaf_w = 150, leaf_h = 64, pad = 14, header = 40;
+    static constexpr double leaf_w = 150, leaf_h = 64, pad = 14, header = 40, max_row = 1800;
+    struct Placed {
+        int unit;
+        double dx, dy;
+    };
     const char *fill(int level) const {
         static const char *const fills[] = {"#fef9c3", "#e0f2fe", "#ede9fe", "#dcfce7", "#ffe4e6", "#f1f5f9"};
         return fills[level % 6];
     }
+    // Children laid out left to right in rows no wider than max_row, so a wide level wraps.
     Box measure(int u) {
         const Unit &U = org_.units[static_cast<std::size_t>(u)];
-        Box b;
-        if (!U.expanded() || budget_ <= 0) {
-            b = {leaf_w, leaf_h};
-        } else {
-            double w = 0, h = 0;
+        Box b{leaf_w, leaf_h};
+        const bool any_shown = std::any_of(U.children.begin(), U.children.end(),
+                                           [&](int c) { return shown_[static_cast<std::size_t>(c)] != 0; });
+        if (U.expanded() && any_shown) {
+            double x = pad, y = header, row_h = 0, widest = 0;
+            std::vector<Placed> placed;
             for (int c : U.children) {
-                if (--budget_ < 0) {
-                    ++hidden_;
-                    continue;
-                }
+                if (!shown_[static_cast<std::size_t>(c)]) continue;
                 const Box cb = measure(c);
-                w += cb.w + pad;
-                h = std::max(h, cb.h);
-                drawn_.push_back(c);
+                if (x > pad && x + cb.w > max_row) {
+                    y += row_h + pad;
+                    x = pad;
+                    row_h = 0;
+                }
+                placed.push_back({c, x, y});
+                x += cb.w + pad;
+                widest = std::max(widest, x);
+                row_h = std::max(row_h, cb.h);
             }
-            b = {std::max(w + pad, leaf_w + 2 * pad), h + header + pad};
+            b = {std::max(widest, leaf_w + 2 * pad), y + row_h + pad};
+            layout_[u] = std::move(placed);
         }
         boxes_[u] = b;
         return b;
@@ -362,19 +380,17 @@ private:
         const Box b = boxes_[u];
         const auto it = findings_.find(u);
         const int count = it == findings_.end() ? 0 : it->second;
-        if (!U.expanded()) {
-            svg.rect(x, y, b.w, b.h, U.leaf ? "#ffffff" : "#fff7ed", U.leaf ? "#6b7280" : "#f97316", 30, U.leaf ? 1.5 : 2.5);
-            svg.text(x + b.w / 2, y + b.h / 2, wrap(U.name, 18, 2), 13);
+        if (!U.expanded() || !layout_.count(u)) {
+            svg.rect(x, y, b.w, b.h, U.leaf || U.expanded() ? "#ffffff" : "#fff7ed", U.leaf || U.expanded() ? "#6b7280" : "#f97316",
+                     30, U.leaf || U.expanded() ? 1.5 : 2.5);
+            std::vector<std::string> lines = wrap(U.name, 18, 2);
+            if (U.expanded()) lines.push_back("+" + std::to_string(U.children.size()) + " operations");
+            svg.text(x + b.w / 2, y + b.h / 2, lines, 13);
         } else {
             svg.rect(x, y, b.w, b.h, fill(U.level), "#374151", 8);
             svg.text(x + 10, y + 20, wrap(U.name + " · level " + std::to_string(U.level), static_cast<std::size_t>(b.w / 8), 1), 14,
                      "font-weight=\"bold\"", "start");
-            double cx = x + pad;
-            for (int c : U.children) {
-                if (!boxes_.count(c)) continue;
-                place(svg, c, cx, y + header);
-                cx += boxes_[c].w + pad;
-            }
+            for (const Placed &p : layout_[u]) place(svg, p.unit, x + p.dx, y + p.dy);
         }
         if (count > 0) {
             svg.circle(x + b.w - 6, y + 6, 12, "#dc2626", "white");
@@ -386,8 +402,9 @@ private:
     const FindingCounts &findings_;
     int budget_;
     int hidden_ = 0;
-    std::vector<int> drawn_;
+    std::vector<char> shown_;
     std::map<int, Box> boxes_;
+    std::map<int, std::vector<Placed>> layout_;
 };
 
 } // namespace

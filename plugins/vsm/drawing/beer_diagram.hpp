@@ -18,6 +18,6 @@ using FindingCounts = std::map<int, int>;
 std::string level_svg(const Organisation &org, int unit, const FindingCounts &findings = {});
 
 // Every recursion level nested: each unfolded unit a box holding its operations.
-std::string nested_svg(const Organisation &org, const FindingCounts &findings = {}, int max_units = 400);
+std::string nested_svg(const Organisation &org, const FindingCounts &findings = {}, int max_units = 300);
 
 } // namespace holon_vsm

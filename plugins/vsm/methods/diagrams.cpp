@@ -2,6 +2,9 @@
 
 #include "drawing/svg_png.hpp"
 
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 
 namespace holon_vsm::methods {
@@ -29,13 +32,26 @@ std::string safe(const std::string &id) {
     return out;
 }
 
+// The larger of the width and height our SVGs declare on their root element.
+double largest_side(const std::string &svg) {
+    double side = 0;
+    for (const char *attribute : {"width=\"", "height=\""}) {
+        const std::size_t at = svg.find(attribute);
+        if (at != std::string::npos) side = std::max(side, std::atof(svg.c_str() + at + std::strlen(attribute)));
+    }
+    return side;
+}
+
 void put(const holon::Context &ctx, DrawnDiagram &d, const std::string &stem, const DiagramOptions &options) {
     d.svg_name = stem + ".svg";
     ctx.put_blob(d.svg_name, "image/svg+xml", d.svg);
     if (!options.png) return;
     try {
         d.png_name = stem + ".png";
-        ctx.put_blob(d.png_name, "image/png", holon_plugins::drawing::svg_to_png(d.svg, options.scale));
+        // A large nested view gets a smaller scale rather than no picture (the rasteriser stops
+        // at 20,000 pixels a side).
+        const double scale = std::min(options.scale, 19000.0 / std::max(1.0, largest_side(d.svg)));
+        ctx.put_blob(d.png_name, "image/png", holon_plugins::drawing::svg_to_png(d.svg, scale));
     } catch (const std::runtime_error &e) {
         throw holon::Error(HOLON_ERR_INTERNAL, "could not render " + d.svg_name + " to PNG: " + e.what());
     }

@@ -1,0 +1,37 @@
+// The nested view stays drawable on large organisations: units beyond the budget are counted,
+// breadth-first, and an unfolded unit whose operations are not drawn says how many it has.
+#include "drawing/beer_diagram.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+
+namespace {
+
+using namespace holon_vsm;
+
+TEST(NestedView, BreadthFirstBudget) {
+    std::ifstream in(std::string(VSM_EXAMPLES) + "/riverside-integrated-care.model.json");
+    const Organisation org = read_organisation(nlohmann::json::parse(in));
+    const std::string all = nested_svg(org, {});
+    EXPECT_EQ(all.find("not drawn"), std::string::npos);
+    EXPECT_NE(all.find("Reablement at home"), std::string::npos);
+    // Root and its four operations only: the nine units below are counted, not drawn.
+    const std::string top = nested_svg(org, {}, 5);
+    EXPECT_NE(top.find("9 more units not drawn"), std::string::npos);
+    EXPECT_NE(top.find("+3 operations"), std::string::npos); // the hospital
+    EXPECT_EQ(top.find("Reablement at home"), std::string::npos);
+}
+
+TEST(LevelView, AbsentSystemsAndMissingChannelsAreShown) {
+    std::ifstream in(std::string(VSM_EXAMPLES) + "/riverside-integrated-care.model.json");
+    const Organisation org = read_organisation(nlohmann::json::parse(in));
+    const std::string hospital = level_svg(org, org.unit_index.at("u-hospital"));
+    EXPECT_NE(hospital.find(">absent<"), std::string::npos);
+    EXPECT_NE(hospital.find("stroke=\"#f97316\""), std::string::npos); // dotted orange: expected but missing
+    const std::string community = level_svg(org, org.unit_index.at("u-community"));
+    EXPECT_NE(community.find("Director of community services"), std::string::npos);
+}
+
+} // namespace
