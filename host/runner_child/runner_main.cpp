@@ -5,10 +5,10 @@
 //                [--isolation namespaces|userns|none] [--uid N] [--ro PATH]...
 // It confines itself (see sandbox.hpp), loads the plugin and serves requests on the socket. Its
 // stdout and stderr are a pipe that the host relays into its own log.
-#include "plugin_loader.hpp"
-#include "protocol.hpp"
-#include "runner_service.hpp"
-#include "sandbox.hpp"
+#include "runner/protocol.hpp"
+#include "runner_child/plugin_loader.hpp"
+#include "runner_child/runner_service.hpp"
+#include "runner_child/sandbox.hpp"
 
 #include <csignal>
 #include <cstdio>

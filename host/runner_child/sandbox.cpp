@@ -1,6 +1,6 @@
-#include "sandbox.hpp"
+#include "runner_child/sandbox.hpp"
 
-#include "mount_view.hpp"
+#include "runner_child/mount_view.hpp"
 
 #include <seccomp.h>
 

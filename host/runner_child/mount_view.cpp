@@ -1,4 +1,4 @@
-#include "mount_view.hpp"
+#include "runner_child/mount_view.hpp"
 
 #include <algorithm>
 #include <cerrno>

@@ -1,6 +1,6 @@
-#include "runner_service.hpp"
+#include "runner_child/runner_service.hpp"
 
-#include "protocol.hpp"
+#include "runner/protocol.hpp"
 
 #include <nlohmann/json.hpp>
 

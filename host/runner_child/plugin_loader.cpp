@@ -1,4 +1,4 @@
-#include "plugin_loader.hpp"
+#include "runner_child/plugin_loader.hpp"
 
 #include <vector> // Boost 1.74's DLL headers use std::vector without including it
 #include <boost/dll/shared_library.hpp>

@@ -2,7 +2,7 @@
 // implements holon_context_t for the job in progress.
 #pragma once
 
-#include "plugin_loader.hpp"
+#include "runner_child/plugin_loader.hpp"
 
 namespace holon::runner {
 
