@@ -39,6 +39,9 @@ if [ ! -f "$DATA/demo-workspace" ]; then
   upload docs/examples/delayed-discharge.model.json application/json
   upload docs/examples/somewhereland.model.json application/json
   upload docs/examples/SIR.xmile application/xml
+  upload docs/examples/riverside-integrated-care.model.json application/json
+  upload docs/examples/prison-inquiry.model.json application/json
+  upload docs/examples/elm-street-ltn.model.json application/json
   echo "$WS" > "$DATA/demo-workspace"
 fi
 WS="$(cat "$DATA/demo-workspace")"
