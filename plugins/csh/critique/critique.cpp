@@ -82,17 +82,20 @@ std::size_t judgements_by(const std::map<std::string, std::size_t> &counts, cons
 void check_coverage(const Model &m, const std::vector<Grid> &g, Findings &f) {
     for (std::size_t p = 0; p < g.size(); ++p) {
         json cells = json::array();
-        std::vector<std::string> labels;
-        for (int c = 1; c <= category_count; ++c)
+        std::vector<std::string> labels; // "11 Emancipation (is and ought)"
+        for (int c = 1; c <= category_count; ++c) {
+            std::vector<std::string> missing;
             for (Mode mode : modes)
                 if (g[p][c - 1][static_cast<int>(mode)].records.empty()) {
                     cells.push_back({{"category", c}, {"mode", mode_name(mode)}});
-                    labels.push_back(std::to_string(c) + " " + mode_name(mode));
+                    missing.push_back(mode_name(mode));
                 }
+            if (!missing.empty()) labels.push_back(std::to_string(c) + " " + category(c).name + " (" + join_names(missing) + ")");
+        }
         if (cells.empty()) continue;
         f.add("CSH-COV-001", "warning", std::nullopt, p, {},
               who(m, p) + " answers " + std::to_string(24 - cells.size()) + " of the 24 questions; missing: " +
-                  join_names(labels) + ".",
+                  join_names(labels) + ". Ask the missing questions at the next workshop (csh.questionnaire prints the sheet).",
               {{"cells", cells}});
     }
 }

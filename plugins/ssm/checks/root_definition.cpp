@@ -30,7 +30,7 @@ void check_transformation(Recorder &r, const ActivityModel &m) {
                       "' (T should change one entity's state, not turn one thing into another)");
     else if (normal(m.t.in.state) == normal(m.t.out.state))
         why.push_back("the " + m.t.in.entity + " is in the same state ('" + m.t.in.state + "') before and after");
-    if (!m.t.in.nature.empty() && !m.t.out.nature.empty() && m.t.in.nature != m.t.out.nature)
+    if (!m.t.in.nature.empty() && !m.t.out.nature.empty() && normal(m.t.in.nature) != normal(m.t.out.nature))
         why.push_back("the input is " + m.t.in.nature + " but the output is " + m.t.out.nature);
     if (!why.empty()) r.add("SSM-RD-002", {te}, t + ": " + list_text(why));
 }
