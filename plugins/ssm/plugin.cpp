@@ -1,5 +1,8 @@
 // The ssm plugin's single entry point.
-#include "methods/methods.hpp"
+#include "methods/check_method.hpp"
+#include "methods/compare_method.hpp"
+#include "methods/diagram_method.hpp"
+#include "methods/report_method.hpp"
 
 #include <holon/plugin.hpp>
 

@@ -1,5 +1,6 @@
+#include "methods/check_method.hpp"
+
 #include "methods/common.hpp"
-#include "methods/methods.hpp"
 #include "ssm_schemas.hpp"
 
 namespace holon_ssm::methods {

@@ -1,6 +1,7 @@
+#include "methods/compare_method.hpp"
+
 #include "compare/compare.hpp"
 #include "methods/common.hpp"
-#include "methods/methods.hpp"
 #include "ssm_schemas.hpp"
 
 namespace holon_ssm::methods {

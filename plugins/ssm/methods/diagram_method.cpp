@@ -1,7 +1,8 @@
+#include "methods/diagram_method.hpp"
+
 #include "diagram/pam_svg.hpp"
 #include "drawing/svg_png.hpp"
 #include "methods/common.hpp"
-#include "methods/methods.hpp"
 #include "ssm_schemas.hpp"
 
 namespace holon_ssm::methods {

@@ -1,8 +1,9 @@
+#include "methods/report_method.hpp"
+
 #include "compare/compare.hpp"
 #include "diagram/pam_svg.hpp"
 #include "drawing/svg_png.hpp"
 #include "methods/common.hpp"
-#include "methods/methods.hpp"
 #include "report/report.hpp"
 #include "ssm_schemas.hpp"
 
