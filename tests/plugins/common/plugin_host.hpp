@@ -194,6 +194,21 @@ inline void expect_valid(const std::string &schema_text, const std::string &docu
     EXPECT_TRUE(why.empty()) << why << document.substr(0, 2000);
 }
 
+// The manifest beside the library names the plugin, its version and its methods in factory order;
+// every method's params schema accepts "{}" (all params have defaults) and its result schema is JSON.
+inline void expect_descriptors_match_manifest(const LoadedPlugin &plugin) {
+    const nlohmann::json manifest = plugin.manifest();
+    EXPECT_EQ(manifest.at("id"), plugin.entry().plugin_id);
+    EXPECT_EQ(manifest.at("version"), plugin.entry().plugin_version);
+    EXPECT_EQ(manifest.at("methods").get<std::vector<std::string>>(), plugin.method_ids());
+    for (const std::string &id : plugin.method_ids()) {
+        const holon_method_descriptor_t *d = plugin.descriptor(id);
+        SCOPED_TRACE(id);
+        expect_valid(d->params_schema, "{}");
+        EXPECT_TRUE(nlohmann::json::accept(d->result_schema));
+    }
+}
+
 inline std::string read_text(const std::string &path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("cannot read " + path);

@@ -36,16 +36,8 @@ protected:
 };
 
 TEST_F(SsmPlugin, DescriptorsMatchTheManifest) {
-    const json manifest = plugin_->manifest();
-    EXPECT_EQ(manifest.at("id"), plugin_->entry().plugin_id);
-    EXPECT_EQ(manifest.at("version"), plugin_->entry().plugin_version);
-    EXPECT_EQ(manifest.at("methods").get<std::vector<std::string>>(), plugin_->method_ids());
-    for (const std::string &id : plugin_->method_ids()) {
-        const holon_method_descriptor_t *d = plugin_->descriptor(id);
-        EXPECT_EQ(d->kind, HOLON_METHOD_KIND_ANALYSIS) << id;
-        expect_valid(d->params_schema, "{}");
-        EXPECT_TRUE(json::accept(d->result_schema)) << id;
-    }
+    holon_test::expect_descriptors_match_manifest(*plugin_);
+    for (const std::string &id : plugin_->method_ids()) EXPECT_EQ(plugin_->descriptor(id)->kind, HOLON_METHOD_KIND_ANALYSIS) << id;
 }
 
 TEST_F(SsmPlugin, EveryFixtureThroughTheBoundary) {
