@@ -24,13 +24,20 @@ void check_transformation(Recorder &r, const ActivityModel &m) {
     if (normal(m.t.input) == normal(m.t.output)) return r.add("SSM-RD-002", {te}, t + ": input and output are the same, so nothing is transformed");
     if (!m.t.in.present || !m.t.out.present)
         return r.skip("SSM-RD-002", "T has no input_detail/output_detail (entity, state, nature) to compare");
+    // Only what both sides state is compared: a detail may give the state and leave the entity out.
+    const bool entities = !m.t.in.entity.empty() && !m.t.out.entity.empty();
+    const bool states = !m.t.in.state.empty() && !m.t.out.state.empty();
+    const bool natures = !m.t.in.nature.empty() && !m.t.out.nature.empty();
+    if (!entities && !states && !natures)
+        return r.skip("SSM-RD-002", "input_detail and output_detail do not both state an entity, a state or a nature");
     std::vector<std::string> why;
-    if (normal(m.t.in.entity) != normal(m.t.out.entity))
+    if (entities && normal(m.t.in.entity) != normal(m.t.out.entity))
         why.push_back("the input entity '" + m.t.in.entity + "' is not the output entity '" + m.t.out.entity +
                       "' (T should change one entity's state, not turn one thing into another)");
-    else if (normal(m.t.in.state) == normal(m.t.out.state))
-        why.push_back("the " + m.t.in.entity + " is in the same state ('" + m.t.in.state + "') before and after");
-    if (!m.t.in.nature.empty() && !m.t.out.nature.empty() && normal(m.t.in.nature) != normal(m.t.out.nature))
+    else if (states && normal(m.t.in.state) == normal(m.t.out.state))
+        why.push_back("the " + (entities ? m.t.in.entity : std::string("input")) + " is in the same state ('" + m.t.in.state +
+                      "') before and after");
+    if (natures && normal(m.t.in.nature) != normal(m.t.out.nature))
         why.push_back("the input is " + m.t.in.nature + " but the output is " + m.t.out.nature);
     if (!why.empty()) r.add("SSM-RD-002", {te}, t + ": " + list_text(why));
 }
@@ -48,8 +55,10 @@ void check_pqr(Recorder &r, const ActivityModel &m) {
               "The root definition of " + model_label(m) + " does not state " + list_text(names) +
                   ": write it as do P, by Q, in order to help achieve R");
     if (m.p.empty() || !has_t(m)) return r.skip("SSM-RD-006", "P or T is missing");
-    std::vector<std::string> t_words =
-        m.t.in.present ? content_words(m.t.in.entity + " " + m.t.out.entity) : content_words(m.t.input + " " + m.t.output);
+    // What T transforms: the entity when the details name it, else T's input and output as written.
+    const std::string in_entity = m.t.in.entity.empty() ? m.t.input : m.t.in.entity;
+    const std::string out_entity = m.t.out.entity.empty() ? m.t.output : m.t.out.entity;
+    const std::vector<std::string> t_words = content_words(in_entity + " " + out_entity);
     for (const std::string &p : content_words(m.p))
         for (const std::string &w : t_words)
             if (same_word(p, w)) return;

@@ -71,6 +71,29 @@ TEST(SsmCheck, MessagesNameThingsByName) {
     EXPECT_EQ(r.findings[0].entities[0].name, "Neighbour");
 }
 
+TEST(SsmCheck, TransformationDetailsWithoutEntitiesCompareOnlyWhatTheyState) {
+    const json base = ssm_test::fixture("fence.model.json");
+    const std::string t = "/activity_models/0/catwoe/transformation";
+    // States only, and they differ: nothing to find, and P is matched against T as written.
+    const json states = json::parse(R"([{"op": "remove", "path": ")" + t + R"(/input_detail/entity"},
+                                        {"op": "remove", "path": ")" + t + R"(/output_detail/entity"}])");
+    EXPECT_TRUE(run(base.patch(states)).findings.empty()) << dump(run(base.patch(states)));
+    // States only, and the same: the state did not change.
+    json same = states;
+    same.push_back({{"op", "replace"}, {"path", t + "/output_detail/state"}, {"value", "Unpainted"}});
+    const Report r = run(base.patch(same));
+    ASSERT_EQ(codes(r), std::vector<std::string>{"SSM-RD-002"}) << dump(r);
+    EXPECT_NE(r.findings[0].message.find("the input is in the same state ('unpainted')"), std::string::npos) << r.findings[0].message;
+    // Nothing comparable on both sides: not assessed, with the reason.
+    json bare = states;
+    for (const char *side : {"/input_detail", "/output_detail"})
+        for (const char *field : {"/state", "/nature"}) bare.push_back({{"op", "remove"}, {"path", t + side + field}});
+    const Report skipped = run(base.patch(bare));
+    EXPECT_TRUE(skipped.findings.empty()) << dump(skipped);
+    ASSERT_EQ(skipped.assessed[0].not_assessed.size(), 1u);
+    EXPECT_EQ(skipped.assessed[0].not_assessed[0].first, "SSM-RD-002");
+}
+
 TEST(SsmCheck, OptionsMoveTheActivityRange) {
     Options narrow;
     narrow.min_operational = 7;
