@@ -3,6 +3,7 @@
 #include "drawing/svg_png.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 #include <vector>
 
@@ -33,6 +34,25 @@ std::vector<std::string> wrap(const std::string &text, std::size_t width, std::s
         last += "…";
     }
     return out;
+}
+
+// An operation's name inside its circle of radius r: the largest font size from 13 px down to
+// 10 px at which the name wraps into at most three lines that each fit the circle's chord at that
+// line (DejaVu Sans bold is about 0.68 em per character), so no name spills over the outline.
+struct CircleLabel {
+    std::vector<std::string> lines;
+    int size = 13;
+};
+CircleLabel fit_in_circle(const std::string &name, double r) {
+    for (int size = 13; size >= 10; --size) {
+        const double dy = 1.2 * size; // the outer lines of three sit one line height from the centre
+        const double chord = 2 * std::sqrt(r * r - (dy + size * 0.5) * (dy + size * 0.5)) - 6;
+        const auto chars = static_cast<std::size_t>(chord / (0.68 * size));
+        std::vector<std::string> lines = wrap(name, chars, 3);
+        const bool fits = std::all_of(lines.begin(), lines.end(), [&](const std::string &l) { return l.size() <= chars; });
+        if (fits || size == 10) return {std::move(lines), size};
+    }
+    return {};
 }
 
 class Svg {
@@ -90,7 +110,7 @@ const std::string s_algedonic = "stroke=\"#dc2626\" stroke-width=\"2\" stroke-da
 const std::string s_homeostat = "stroke=\"#7c3aed\" stroke-width=\"3\"";
 const std::string s_environment = "stroke=\"#0f766e\" stroke-width=\"2.5\"";
 const std::string s_missing = "stroke=\"#f97316\" stroke-width=\"2.5\" stroke-dasharray=\"2 5\" stroke-linecap=\"round\"";
-const std::string s_s1s1 = "stroke=\"#9333ea\" stroke-width=\"2\"";
+const std::string s_s1s1 = "stroke=\"#db2777\" stroke-width=\"2\" stroke-dasharray=\"10 3 2 3\"";
 
 struct Level {
     const Organisation &org;
@@ -123,13 +143,20 @@ struct Level {
     }
 };
 
-// The S2 bar's vertical label, cut to what fits its height (about 9 px per character at 15 px).
-std::string s2_label(const std::string &actor, double height) {
-    const std::size_t fits = static_cast<std::size_t>(std::max(4.0, height / 9.0));
-    std::string label = actor.empty() ? "S2 Coordination" : "S2 Coordination — " + actor;
-    if (label.size() > fits && !actor.empty()) label = "S2 — " + actor;
-    if (label.size() > fits) label = label.substr(0, fits - 1) + "…";
-    return label;
+// The S2 bar's vertical label on two lines ("S2 Coordination" and who holds it), at the largest
+// size from 14 px down to 11 px at which both fit the bar's height (DejaVu Sans is about 0.6 em
+// per character); a name too long even then is cut.
+struct BarLabel {
+    std::vector<std::string> lines;
+    int size = 14;
+};
+BarLabel s2_label(const std::string &second, double height) {
+    BarLabel out{{"S2 Coordination", second}, 14};
+    for (; out.size > 11; --out.size)
+        if (static_cast<double>(second.size()) * 0.6 * out.size <= height) return out;
+    const auto fits = static_cast<std::size_t>(std::max(4.0, height / (0.6 * out.size)));
+    if (second.size() > fits) out.lines[1] = second.substr(0, fits - 1) + "…";
+    return out;
 }
 
 void badge(Svg &svg, double x, double y, int count) {
@@ -164,7 +191,7 @@ std::string level_svg(const Organisation &org, int u, const FindingCounts &findi
         std::vector<std::string> lines{std::string(title)};
         const std::string who = L.actor_of(u, s);
         if (!present) lines.emplace_back("absent");
-        else if (!who.empty()) for (const std::string &w : wrap(who, 30, 2)) lines.push_back(w);
+        else if (!who.empty()) for (const std::string &w : wrap(who, 24, 2)) lines.push_back(w);
         else lines.emplace_back("no actor");
         svg.text(mx + mw / 2, y + bh / 2, lines, lines.size() > 2 ? 13 : 15, present ? "" : "fill=\"#6b7280\"");
     };
@@ -196,7 +223,7 @@ std::string level_svg(const Organisation &org, int u, const FindingCounts &findi
     // The outside-and-then environment of S4.
     const double ex = 300;
     svg.ellipse(ex, y4 + 35, 180, 62, "#ecfdf5", "#0f766e");
-    svg.text(ex, y4 + 35, wrap(U.environment.empty() ? "Environment: outside and then" : U.environment, 30, 3), 14);
+    svg.text(ex, y4 + 35, wrap(U.environment.empty() ? "Environment: outside and then" : U.environment, 30, 4), 14);
     bool s4env = false;
     for (int c : U.channels_out) {
         const Channel &ch = org.channels[static_cast<std::size_t>(c)];
@@ -224,15 +251,6 @@ std::string level_svg(const Organisation &org, int u, const FindingCounts &findi
         svg.line(ax + aw / 2, y3 + 65, ax + aw / 2, y3 + 95, s_audit);
         svg.line(ax + aw / 2, y3 + 95, audit_x, y3 + 95, s_audit);
         svg.line(audit_x, y3 + 95, audit_x, last_y - 20, s_audit);
-        const bool s2 = U.has(System::S2);
-        if (U.children.size() >= 2 || s2) {
-            svg.rect(s2x, first_y - 50, 46, last_y - first_y + 100, s2 ? "#dbeafe" : "#f3f4f6", s2 ? "#1e3a8a" : "#9ca3af", 4);
-            svg.raw("<text x=\"" + std::to_string(s2x + 28) + "\" y=\"" + std::to_string(first_y + (last_y - first_y) / 2) + "\" " +
-                    font + " font-size=\"15\" text-anchor=\"middle\" transform=\"rotate(-90 " + std::to_string(s2x + 28) + " " +
-                    std::to_string(first_y + (last_y - first_y) / 2) + ")\">" +
-                    xml_escape(s2_label(L.actor_of(u, System::S2), last_y - first_y + 80)) +
-                    "</text>");
-        }
         svg.line(alg_x, last_y + 50, alg_x, y5 + 35, s_algedonic);
         svg.line(alg_x, y5 + 35, mx + mw, y5 + 35, s_algedonic + " marker-end=\"url(#arrow)\"");
     }
@@ -250,13 +268,14 @@ std::string level_svg(const Organisation &org, int u, const FindingCounts &findi
                                              " marker-start=\"url(#arrow)\" marker-end=\"url(#arrow)\"");
         // operation and its management
         svg.circle(ox, y, 52, C.expanded() ? "#fef3c7" : "#fff7ed", "#92400e");
-        svg.text(ox, y, wrap(C.name, 13, 3), 13, "font-weight=\"bold\"");
+        const CircleLabel label = fit_in_circle(C.name, 52);
+        svg.text(ox, y, label.lines, label.size, "font-weight=\"bold\"");
         svg.rect(mgx, y - 35, mgw, 70, "#e0e7ff", "#111827", 4);
         std::string manager = L.actor_of(c, System::S3);
         if (manager.empty()) manager = L.actor_of(c, System::S1);
         if (manager.empty()) manager = L.actor_of(c, System::S5);
         std::vector<std::string> mlines{"Management"};
-        for (const std::string &w : wrap(manager.empty() ? std::string("(unnamed)") : manager, 17, 2)) mlines.push_back(w);
+        for (const std::string &w : wrap(manager.empty() ? std::string("(unnamed)") : manager, 17, 3)) mlines.push_back(w);
         svg.text(mgx + mgw / 2, y, mlines, 12);
         svg.line(ox + 52, y, mgx, y, "stroke=\"#92400e\" stroke-width=\"2\"");
         badge(svg, ox + 40, y - 40, count(c));
@@ -287,6 +306,17 @@ std::string level_svg(const Organisation &org, int u, const FindingCounts &findi
                      s_s1s1);
         }
     }
+    // S2 after the rows, so the algedonic lines pass behind its bar instead of across its label.
+    const bool s2 = U.has(System::S2);
+    if (shown > 0 && (U.children.size() >= 2 || s2)) {
+        svg.rect(s2x, first_y - 50, 46, last_y - first_y + 100, s2 ? "#dbeafe" : "#f3f4f6", s2 ? "#1e3a8a" : "#9ca3af", 4);
+        const std::string who = L.actor_of(u, System::S2);
+        const BarLabel label = s2_label(!s2 ? "absent" : who.empty() ? "no actor" : who, last_y - first_y + 80);
+        const double cx = s2x + 23, cy = first_y + (last_y - first_y) / 2;
+        svg.text(cx, cy, label.lines, label.size,
+                 "transform=\"rotate(-90 " + std::to_string(cx) + " " + std::to_string(cy) + ")\"" +
+                     (s2 ? "" : " fill=\"#6b7280\""));
+    }
     if (U.children.size() > shown)
         svg.text(ox, top + static_cast<double>(shown) * row_h + 10,
                  {"… and " + std::to_string(U.children.size() - shown) + " more operations"}, 14, "fill=\"#4b5563\"");
@@ -295,9 +325,9 @@ std::string level_svg(const Organisation &org, int u, const FindingCounts &findi
     struct Key { const std::string *style; const char *label; };
     const Key keys[] = {{&s_command, "command"},       {&s_bargain, "resource bargain"}, {&s_coordination, "coordination (S2)"},
                         {&s_audit, "audit (S3*)"},     {&s_algedonic, "algedonic"},      {&s_homeostat, "S3–S4 / S4–S5"},
-                        {&s_environment, "environment"}, {&s_missing, "expected but missing"}};
+                        {&s_environment, "environment"}, {&s_s1s1, "between operations"}, {&s_missing, "expected but missing"}};
     for (std::size_t k = 0; k < std::size(keys); ++k) {
-        const double x = 30 + static_cast<double>(k % 4) * 290, yy = ly + static_cast<double>(k / 4) * 30;
+        const double x = 30 + static_cast<double>(k % 5) * 232, yy = ly + static_cast<double>(k / 5) * 30;
         svg.line(x, yy, x + 50, yy, *keys[k].style);
         svg.text(x + 60, yy, {keys[k].label}, 14, "", "start");
     }

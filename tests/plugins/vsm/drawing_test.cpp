@@ -31,7 +31,13 @@ TEST(LevelView, AbsentSystemsAndMissingChannelsAreShown) {
     EXPECT_NE(hospital.find(">absent<"), std::string::npos);
     EXPECT_NE(hospital.find("stroke=\"#f97316\""), std::string::npos); // dotted orange: expected but missing
     const std::string community = level_svg(org, org.unit_index.at("u-community"));
-    EXPECT_NE(community.find("Director of community services"), std::string::npos);
+    // Names wrap onto lines that fit their box, circle or bar instead of being cut or spilling over.
+    EXPECT_NE(community.find(">Director of community</text>"), std::string::npos); // S3, then "services"
+    EXPECT_NE(community.find(">Community hub coordinators</text>"), std::string::npos); // S2 bar, second line
+    EXPECT_EQ(community.find("…"), std::string::npos);
+    const std::string trust = level_svg(org, org.unit_index.at("u-trust"));
+    EXPECT_NE(trust.find(">Mental</text>"), std::string::npos); // "Mental health services" on three lines
+    EXPECT_EQ(trust.find("…"), std::string::npos);
 }
 
 } // namespace
