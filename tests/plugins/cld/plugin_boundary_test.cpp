@@ -1,164 +1,46 @@
-// Loads the built cld.so exactly as a host would (dlopen, the one exported entry point, the
-// method factory) and runs methods through a minimal host context; results are checked against
-// the method's own result schema.
+// Loads the built cld.so exactly as a host would (the minimal host of
+// tests/plugins/common/plugin_host.hpp: dlopen, the one exported entry point, the method factory)
+// and runs methods through it; results are checked against the method's own result schema.
+#include "../common/plugin_host.hpp"
 #include "test_graphs.hpp"
 
-#include <holon/holon_plugin.h>
-
-#include <dlfcn.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validator.hpp>
 
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
-#include <map>
+#include <memory>
 #include <sstream>
 
 namespace {
 
 using nlohmann::json;
-
-// One run's host side. The C context is the first member so callbacks can find the run.
-struct TestRun {
-    holon_context_t ctx{};
-    holon_run_inputs_t inputs{};
-    std::string model, params, source, source_name;
-    int cancel_after_polls = -1; // -1: never cancelled
-    int polls = 0;
-    int32_t error_code = HOLON_OK;
-    std::string error_message, error_details, result;
-    std::map<std::string, std::pair<std::string, std::string>> blobs; // name -> (media type, data)
-    std::vector<std::string> logs;
-
-    TestRun(std::string model_json, std::string params_json, std::string source_text = {})
-        : model(std::move(model_json)), params(std::move(params_json)), source(std::move(source_text)) {
-        inputs.struct_size = sizeof inputs;
-        inputs.model_json = model.data();
-        inputs.model_json_size = model.size();
-        inputs.params_json = params.data();
-        inputs.params_json_size = params.size();
-        inputs.source = source.data();
-        inputs.source_size = source.size();
-        inputs.source_name = "";
-        inputs.source_dir = "";
-        inputs.scratch_dir = "";
-        ctx.struct_size = sizeof ctx;
-        ctx.inputs = &inputs;
-        ctx.set_error = [](const holon_context_t *c, int32_t code, const char *message, const char *details) {
-            auto *run = self(c);
-            run->error_code = code;
-            run->error_message = message ? message : "";
-            run->error_details = details ? details : "";
-            return code;
-        };
-        ctx.progress = [](const holon_context_t *, double, const char *) {};
-        ctx.is_cancelled = [](const holon_context_t *c) {
-            auto *run = self(c);
-            ++run->polls;
-            return static_cast<int32_t>(run->cancel_after_polls >= 0 && run->polls > run->cancel_after_polls);
-        };
-        ctx.log = [](const holon_context_t *c, int32_t, const char *message) { self(c)->logs.emplace_back(message); };
-        ctx.put_json = [](const holon_context_t *c, const char *data, uint64_t size) {
-            self(c)->result.assign(data, size);
-            return HOLON_OK;
-        };
-        ctx.put_table = [](const holon_context_t *, const holon_table_t *) { return HOLON_OK; };
-        ctx.put_blob = [](const holon_context_t *c, const char *name, const char *media_type, const void *data, uint64_t size) {
-            self(c)->blobs[name] = {media_type, std::string(static_cast<const char *>(data), size)};
-            return HOLON_OK;
-        };
-        ctx.get_extension = [](const holon_context_t *, const char *) -> const void * { return nullptr; };
-    }
-    TestRun(const TestRun &) = delete;
-    static TestRun *self(const holon_context_t *c) { return reinterpret_cast<TestRun *>(const_cast<holon_context_t *>(c)); }
-};
+using holon_test::TestRun;
 
 class CldPlugin : public ::testing::Test {
 protected:
-    static void SetUpTestSuite() {
-        handle_ = dlopen(CLD_PLUGIN_PATH, RTLD_NOW | RTLD_LOCAL);
-        ASSERT_NE(handle_, nullptr) << dlerror();
-        auto entry_fn = reinterpret_cast<holon_plugin_entry_fn>(dlsym(handle_, HOLON_PLUGIN_ENTRY_SYMBOL));
-        ASSERT_NE(entry_fn, nullptr);
-        const holon_version_t host_version{HOLON_ABI_MAJOR, HOLON_ABI_MINOR, HOLON_ABI_PATCH};
-        entry_ = entry_fn(&host_version);
-        ASSERT_NE(entry_, nullptr);
-        holon_host_t host{};
-        host.struct_size = sizeof host;
-        host.version = host_version;
-        host.name = "cld-test";
-        host.host_version = "0";
-        ASSERT_EQ(entry_->init(&host, std::filesystem::path(CLD_PLUGIN_PATH).parent_path().c_str()), HOLON_OK);
-        factory_ = static_cast<const holon_method_factory_v1_t *>(entry_->get_factory(HOLON_FACTORY_METHODS));
-        ASSERT_NE(factory_, nullptr);
-    }
-    static void TearDownTestSuite() {
-        if (entry_) entry_->deinit();
-        // CLD_KEEP_LOADED=1 keeps the plugin mapped so LeakSanitizer can symbolise its frames.
-        if (handle_ && !std::getenv("CLD_KEEP_LOADED")) dlclose(handle_);
-        handle_ = nullptr;
-        entry_ = nullptr;
-    }
+    static void SetUpTestSuite() { plugin_ = std::make_unique<holon_test::LoadedPlugin>(CLD_PLUGIN_PATH, "cld-test"); }
+    static void TearDownTestSuite() { plugin_.reset(); }
 
-    static const holon_method_descriptor_t *descriptor(const std::string &id) {
-        for (uint32_t i = 0; i < factory_->count(factory_); ++i)
-            if (id == factory_->get(factory_, i)->id) return factory_->get(factory_, i);
-        return nullptr;
-    }
-
-    static int32_t run(const std::string &method, TestRun &r) { return factory_->run(factory_, method.c_str(), &r.ctx); }
-
+    static const holon_method_descriptor_t *descriptor(const std::string &id) { return plugin_->descriptor(id); }
+    static int32_t run(const std::string &method, TestRun &r) { return plugin_->run(method, r); }
     static void expect_valid(const char *schema_text, const std::string &document) {
-        const json schema_doc = json::parse(schema_text);
-        const json doc = json::parse(document);
-        valijson::Schema schema;
-        valijson::SchemaParser parser;
-        valijson::adapters::NlohmannJsonAdapter schema_adapter(schema_doc);
-        parser.populateSchema(schema_adapter, schema);
-        valijson::Validator validator;
-        valijson::ValidationResults results;
-        valijson::adapters::NlohmannJsonAdapter doc_adapter(doc);
-        const bool ok = validator.validate(schema, doc_adapter, &results);
-        std::string why;
-        valijson::ValidationResults::Error error;
-        while (results.popError(error)) why += error.description + "\n";
-        EXPECT_TRUE(ok) << why << document.substr(0, 2000);
+        holon_test::expect_valid(schema_text, document);
     }
-
     // Against the shared model schema (schemas/model.schema.json), when the tree has it.
     static void expect_valid_model(const std::string &document) {
         std::ifstream in(CLD_MODEL_SCHEMA);
         if (!in) return;
         std::stringstream text;
         text << in.rdbuf();
-        expect_valid(text.str().c_str(), document);
+        holon_test::expect_valid(text.str(), document);
     }
 
-    static inline void *handle_ = nullptr;
-    static inline const holon_plugin_entry_t *entry_ = nullptr;
-    static inline const holon_method_factory_v1_t *factory_ = nullptr;
+    static inline std::unique_ptr<holon_test::LoadedPlugin> plugin_;
 };
 
 TEST_F(CldPlugin, DescriptorsMatchTheManifest) {
-    std::ifstream in(std::filesystem::path(CLD_PLUGIN_PATH).parent_path() / "plugin.json");
-    ASSERT_TRUE(in) << "plugin.json must sit next to cld.so";
-    const json manifest = json::parse(in);
-    EXPECT_EQ(manifest.at("id"), entry_->plugin_id);
-    EXPECT_EQ(manifest.at("version"), entry_->plugin_version);
-    std::vector<std::string> ids;
-    for (uint32_t i = 0; i < factory_->count(factory_); ++i) {
-        const holon_method_descriptor_t *d = factory_->get(factory_, i);
-        ids.emplace_back(d->id);
-        // Every schema is JSON, and "{}" params are valid against the params schema.
-        expect_valid(d->params_schema, "{}");
-        EXPECT_TRUE(json::accept(d->result_schema)) << d->id;
-    }
-    EXPECT_EQ(manifest.at("methods").get<std::vector<std::string>>(), ids);
+    // id, version and methods as in plugin.json beside cld.so; "{}" params valid; result schemas JSON.
+    holon_test::expect_descriptors_match_manifest(*plugin_);
     EXPECT_EQ(descriptor("cld.import-graphml")->kind, HOLON_METHOD_KIND_IMPORTER);
     EXPECT_STREQ(descriptor("cld.import-kumu")->formats, "kumu");
     EXPECT_EQ(descriptor("cld.export")->kind, HOLON_METHOD_KIND_EXPORTER);
@@ -214,7 +96,7 @@ TEST_F(CldPlugin, LoopsCappedOnK12AreTruncated) {
     EXPECT_EQ(result["loops"].size(), 1000u);
     EXPECT_EQ(result["loops"][0]["length"], 2);
     ASSERT_FALSE(r.logs.empty());
-    EXPECT_NE(r.logs.back().find("max_loops"), std::string::npos);
+    EXPECT_NE(r.logs.back().second.find("max_loops"), std::string::npos);
 
     TestRun cancelled(model.dump(), R"({"max_loops": 1000000})");
     cancelled.cancel_after_polls = 2;
@@ -292,9 +174,8 @@ TEST_F(CldPlugin, MalformedGraphmlGivesLineAndColumn) {
 TEST_F(CldPlugin, KumuImportDropsTypesThatAreNotModelKinds) {
     TestRun r("", "{}", R"({"elements": [{"label": "A", "type": "Person"}, {"label": "B", "type": "stock"},
                                          {"label": "2nd wave"}],
-                          "connections": [{"from": "A", "to": "B", "type": "-"}, {"from": "B", "to": "2nd wave", "_id": "7"}]})");
-    r.source_name = "workshop.kumu.json";
-    r.inputs.source_name = r.source_name.c_str();
+                          "connections": [{"from": "A", "to": "B", "type": "-"}, {"from": "B", "to": "2nd wave", "_id": "7"}]})",
+              "workshop.kumu.json");
     ASSERT_EQ(run("cld.import-kumu", r), HOLON_OK) << r.error_message;
     expect_valid_model(r.result);
     const json model = json::parse(r.result);
