@@ -402,13 +402,21 @@ public:
         data_dir_ = fresh_dir("hardening-storage");
         ServerOptions options;
         options.data_dir = data_dir_;
-        options.env = {{"HOLON_LIMITS_WORKSPACE_BYTES", "12000"}, {"HOLON_BATCH_JOBS", "2"}};
+        options.env = {{"HOLON_LIMITS_WORKSPACE_BYTES", std::to_string(quota())}, {"HOLON_BATCH_JOBS", "2"}};
         server_ = std::make_unique<ServerProcess>(options);
         server_->start();
         client_ = std::make_unique<HttpClient>(server_->port());
     }
 
 protected:
+    // A quota far above what a small batch writes (its outputs must not reach it by chance),
+    // reached by models with a 200 kB description.
+    static std::int64_t quota() { return 1000000; }
+    static std::string large_model() {
+        auto doc = nlohmann::json::parse(example_model());
+        doc["description"] = std::string(200000, 'x');
+        return doc.dump();
+    }
     static nlohmann::json wait_done(const std::string& path) {
         const auto deadline = std::chrono::steady_clock::now() + 60s;
         nlohmann::json doc;
@@ -442,15 +450,15 @@ TEST_F(Storage, TheQuotaIsReportedAndEnforced) {
     const std::string base = "/v1/workspaces/" + ws;
     auto storage = http().get(base, admin()).json()["storage"];
     EXPECT_EQ(storage["used_bytes"], 0);
-    EXPECT_EQ(storage["quota_bytes"], 12000);
-    const std::string model = example_model();  // 3,590 bytes
+    EXPECT_EQ(storage["quota_bytes"], quota());
+    const std::string model = large_model();  // about 204 kB: the 5th passes the quota
     std::vector<std::string> ids;
-    for (int i = 0; i < 4; ++i) {
+    for (int i = 0; i < 5; ++i) {
         auto r = http().post(base + "/models", admin(), model);
         ASSERT_EQ(r.status, 201) << "model " << i << ": " << r.body;
         ids.push_back(r.json()["id"]);
     }
-    EXPECT_EQ(http().get(base, admin()).json()["storage"]["used_bytes"], 4 * static_cast<int>(model.size()));
+    EXPECT_EQ(http().get(base, admin()).json()["storage"]["used_bytes"], 5 * static_cast<std::int64_t>(model.size()));
     // Over the quota: nothing new is accepted, reads still work.
     auto refused = http().post(base + "/models", admin(), model);
     expect_problem(refused, 507, "/problems/quota-exceeded");
@@ -460,8 +468,7 @@ TEST_F(Storage, TheQuotaIsReportedAndEnforced) {
                    "/problems/quota-exceeded");
     EXPECT_EQ(http().get(base + "/models/" + ids[0], admin()).status, 200);
     // Deleting frees the space.
-    EXPECT_EQ(http().del(base + "/models/" + ids[3], admin()).status, 204);
-    EXPECT_EQ(http().del(base + "/models/" + ids[2], admin()).status, 204);
+    EXPECT_EQ(http().del(base + "/models/" + ids[4], admin()).status, 204);
     EXPECT_EQ(http().post(base + "/models", admin(), model).status, 201);
 }
 
@@ -492,7 +499,8 @@ TEST_F(Storage, FinishedRunsAndBatchesCanBeDeletedWithTheirOutputs) {
     auto batch = http().post_json(base + "/batches", admin(), echo_batch(model, 3, 0));
     ASSERT_EQ(batch.status, 202) << batch.body;
     const std::string batch_id = batch.json()["id"];
-    EXPECT_EQ(wait_done(base + "/batches/" + batch_id).value("state", ""), "succeeded");
+    const auto finished = wait_done(base + "/batches/" + batch_id);
+    EXPECT_EQ(finished.value("state", ""), "succeeded") << finished.dump();
     const auto folder = data_dir_ / "batches" / batch_id;
     EXPECT_TRUE(std::filesystem::exists(folder / "index.html"));
     // A viewer may not delete.
@@ -504,11 +512,24 @@ TEST_F(Storage, FinishedRunsAndBatchesCanBeDeletedWithTheirOutputs) {
     EXPECT_EQ(http().get(base, admin()).json()["storage"]["used_bytes"], static_cast<int>(example_model().size()));
 }
 
-TEST_F(Storage, ARunningBatchStopsAtTheQuota) {
+class BatchQuota : public Storage {
+public:
+    static void SetUpTestSuite() {
+        data_dir_ = fresh_dir("hardening-batch-quota");
+        ServerOptions options;
+        options.data_dir = data_dir_;
+        options.env = {{"HOLON_LIMITS_WORKSPACE_BYTES", "12000"}, {"HOLON_BATCH_JOBS", "2"}};
+        server_ = std::make_unique<ServerProcess>(options);
+        server_->start();
+        client_ = std::make_unique<HttpClient>(server_->port());
+    }
+};
+
+TEST_F(BatchQuota, ARunningBatchStopsAtTheQuota) {
     const auto ws = make_workspace("batch-quota");
     const std::string base = "/v1/workspaces/" + ws;
     const auto model = make_model(ws);
-    // Each point writes its tables; 200 points of 20 ms write far more than the 8 KB left.
+    // Each point writes its tables; 200 points of 20 ms write far more than the 8 kB left.
     auto batch = http().post_json(base + "/batches", admin(), echo_batch(model, 200, 20));
     ASSERT_EQ(batch.status, 202) << batch.body;
     const auto done = wait_done(base + "/batches/" + batch.json()["id"].get<std::string>());
