@@ -1,5 +1,7 @@
 #include "org/organisation.hpp"
 
+#include "reading/json_members.hpp"
+
 #include <algorithm>
 
 namespace holon_vsm {
@@ -19,10 +21,8 @@ const json &array_of(const json &object, const char *key, const std::string &poi
     return *it;
 }
 
-std::string string_of(const json &object, const char *key) {
-    const auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
+// A missing or non-string member reads as "" (plugins/common); arrays are read strictly below.
+using holon_plugins::reading::string_or_empty;
 
 std::optional<Number> number_of(const json &object, const char *key, const std::string &pointer) {
     const auto it = object.find(key);
@@ -78,9 +78,9 @@ void read_units(Organisation &org, const json &units, const std::unordered_map<s
         if (!u.is_object()) throw ModelError(at(base, i), "a unit must be an object");
         Unit &unit = org.units[i];
         unit.position = i;
-        unit.id = string_of(u, "id");
+        unit.id = string_or_empty(u, "id");
         if (unit.id.empty()) throw ModelError(at(at(base, i), "id"), "every unit needs a string id");
-        unit.name = string_of(u, "name");
+        unit.name = string_or_empty(u, "name");
         if (unit.name.empty()) unit.name = unit.id;
         if (!org.unit_index.emplace(unit.id, static_cast<int>(i)).second)
             throw ModelError(at(at(base, i), "id"), "duplicate unit id '" + unit.id + "'");
@@ -90,8 +90,8 @@ void read_units(Organisation &org, const json &units, const std::unordered_map<s
         const std::string pointer = at(base, i);
         Unit &unit = org.units[i];
         unit.parent = unit_ref(org, u, "parent", pointer, false);
-        unit.identity = string_of(u, "identity");
-        unit.environment = string_of(u, "environment");
+        unit.identity = string_or_empty(u, "identity");
+        unit.environment = string_or_empty(u, "environment");
         unit.leaf = u.value("leaf", false);
         if (u.contains("pursues_own_ends") && u["pursues_own_ends"].is_boolean())
             unit.pursues_own_ends = u["pursues_own_ends"].get<bool>();
@@ -113,10 +113,10 @@ void read_units(Organisation &org, const json &units, const std::unordered_map<s
             const std::string rp = at(at(pointer, "roles"), r);
             if (!roles[r].is_object()) throw ModelError(rp, "a role must be an object");
             Role role;
-            role.system = parse_system(string_of(roles[r], "system"));
+            role.system = parse_system(string_or_empty(roles[r], "system"));
             if (role.system == System::none || role.system == System::environment)
                 throw ModelError(at(rp, "system"), "system must be one of S1, S2, S3, S3*, S4, S5");
-            const std::string actor = string_of(roles[r], "actor");
+            const std::string actor = string_or_empty(roles[r], "actor");
             if (!actor.empty()) {
                 const auto found = actors.find(actor);
                 if (found == actors.end()) throw ModelError(at(rp, "actor"), "unknown actor '" + actor + "'");
@@ -169,16 +169,16 @@ void read_channels(Organisation &org, const json &channels) {
         if (!c.is_object()) throw ModelError(pointer, "a channel must be an object");
         Channel &ch = org.channels[i];
         ch.position = i;
-        ch.id = string_of(c, "id");
-        ch.type = parse_channel_type(string_of(c, "type"), at(pointer, "type"));
+        ch.id = string_or_empty(c, "id");
+        ch.type = parse_channel_type(string_or_empty(c, "type"), at(pointer, "type"));
         ch.from = unit_ref(org, c, "from", pointer, true);
         ch.to = unit_ref(org, c, "to", pointer, false);
-        ch.from_system = parse_system(string_of(c, "from_system"));
-        ch.to_system = parse_system(string_of(c, "to_system"));
+        ch.from_system = parse_system(string_or_empty(c, "from_system"));
+        ch.to_system = parse_system(string_or_empty(c, "to_system"));
         ch.capacity = number_of(c, "capacity", pointer);
         ch.demand = number_of(c, "demand", pointer);
         ch.transducer = number_of(c, "transducer", pointer);
-        ch.in_states = string_of(c, "measure") == "states";
+        ch.in_states = string_or_empty(c, "measure") == "states";
         org.units[static_cast<std::size_t>(ch.from)].channels_out.push_back(static_cast<int>(i));
         if (ch.to >= 0) org.units[static_cast<std::size_t>(ch.to)].channels_in.push_back(static_cast<int>(i));
     }
@@ -192,8 +192,8 @@ void read_varieties(Organisation &org, const json &varieties) {
         if (!v.is_object()) throw ModelError(pointer, "a variety must be an object");
         Variety var;
         var.position = i;
-        var.id = string_of(v, "id");
-        var.of = string_of(v, "of");
+        var.id = string_or_empty(v, "id");
+        var.of = string_or_empty(v, "of");
         var.unit = unit_ref(org, v, "unit", pointer, true);
         var.states = number_of(v, "states", pointer);
         var.attenuation = number_of(v, "attenuation", pointer);
@@ -215,11 +215,11 @@ void read_indicators(Organisation &org, const json &indicators) {
         if (!d.is_object()) throw ModelError(pointer, "an indicator must be an object");
         Indicator ind;
         ind.position = i;
-        ind.id = string_of(d, "id");
-        ind.name = string_of(d, "name");
+        ind.id = string_or_empty(d, "id");
+        ind.name = string_or_empty(d, "name");
         if (ind.name.empty()) ind.name = ind.id;
-        ind.source = string_of(d, "source");
-        ind.units = string_of(d, "units");
+        ind.source = string_or_empty(d, "source");
+        ind.units = string_or_empty(d, "units");
         ind.unit = unit_ref(org, d, "unit", pointer, false);
         for (const json &v : array_of(d, "variables", pointer))
             if (v.is_string()) ind.variables.push_back(v.get<std::string>());
@@ -229,7 +229,7 @@ void read_indicators(Organisation &org, const json &indicators) {
             if (!actuals[k].is_object() || !actuals[k].contains("value") || !actuals[k]["value"].is_number())
                 throw ModelError(ap, "an actual needs a numeric value");
             ind.actuals.push_back(Number{actuals[k]["value"].get<double>(), actuals[k]["value"].dump()});
-            ind.actual_labels.push_back(string_of(actuals[k], "at"));
+            ind.actual_labels.push_back(string_or_empty(actuals[k], "at"));
         }
         ind.capability = number_of(d, "capability", pointer);
         ind.potentiality = number_of(d, "potentiality", pointer);
@@ -240,9 +240,9 @@ void read_indicators(Organisation &org, const json &indicators) {
             if (!t.is_object() || !t.contains("value") || !t["value"].is_number())
                 throw ModelError(tp, "a threshold needs a numeric value");
             Threshold th;
-            th.level = string_of(t, "level");
+            th.level = string_or_empty(t, "level");
             if (th.level.empty()) th.level = "alarm";
-            th.below = string_of(t, "comparison") != "above";
+            th.below = string_or_empty(t, "comparison") != "above";
             th.value = Number{t["value"].get<double>(), t["value"].dump()};
             if (t.contains("periods") && t["periods"].is_number_integer()) th.periods = std::max(1, t["periods"].get<int>());
             ind.thresholds.push_back(th);
@@ -306,7 +306,7 @@ Organisation read_organisation(const json &model) {
     const json &actors = array_of(model, "actors", "");
     for (std::size_t i = 0; i < actors.size(); ++i) {
         if (!actors[i].is_object()) continue;
-        Actor a{string_of(actors[i], "id"), string_of(actors[i], "name")};
+        Actor a{string_or_empty(actors[i], "id"), string_or_empty(actors[i], "name")};
         if (a.name.empty()) a.name = a.id;
         actor_index.emplace(a.id, static_cast<int>(org.actors.size()));
         org.actors.push_back(std::move(a));

@@ -1,6 +1,7 @@
 #include "report/report.hpp"
 
 #include "drawing/svg_png.hpp"
+#include "text/markdown.hpp"
 
 #include <cstdio>
 #include <sstream>
@@ -28,14 +29,34 @@ std::string join(const json &list) {
     return out;
 }
 
-std::string md(const std::string &text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '|') out += "\\|";
-        else if (c == '\n') out += ' ';
-        else out += c;
+// A Markdown table cell (plugins/common) of a string or of a JSON string.
+std::string md(const std::string &text) { return holon_plugins::text::markdown_cell(text); }
+std::string md(const json &text) { return md(text.get<std::string>()); }
+
+// One table, HTML or Markdown, from its header and rows of cell texts.
+using Rows = std::vector<std::vector<std::string>>;
+template <std::size_t N> void html_table(std::ostream &h, const char *const (&header)[N], const Rows &rows) {
+    h << "<table><tr>";
+    for (const char *col : header) h << "<th>" << col << "</th>";
+    h << "</tr>\n";
+    for (const auto &row : rows) {
+        h << "<tr>";
+        for (const std::string &cell : row) h << "<td>" << xml_escape(cell) << "</td>";
+        h << "</tr>\n";
     }
-    return out;
+    h << "</table>\n";
+}
+template <std::size_t N> void markdown_table(std::ostream &m, const char *const (&header)[N], const Rows &rows) {
+    m << "|";
+    for (const char *col : header) m << ' ' << col << " |";
+    m << "\n|";
+    for (std::size_t i = 0; i < N; ++i) m << "---|";
+    m << "\n";
+    for (const auto &row : rows) {
+        m << "|";
+        for (const std::string &cell : row) m << ' ' << md(cell) << " |";
+        m << "\n";
+    }
 }
 
 struct Counts {
@@ -123,23 +144,11 @@ std::string report_html(const Organisation &org, const json &diagnosis, const js
     for (const ReportPicture &p : pictures) h << "<figure>" << p.svg << "<figcaption>" << xml_escape(p.title) << "</figcaption></figure>\n";
     h << "<h2>Variety</h2>\n<p>Ashby's law in its count form: the outcomes a regulator must expect are at least "
          "⌈D/R⌉ (D disturbances after attenuation, R responses after amplification); the deficit is "
-         "log<sub>2</sub> of those outcomes above the acceptable ones.</p>\n<table><tr>";
-    for (const char *col : variety_header) h << "<th>" << col << "</th>";
-    h << "</tr>\n";
-    for (const auto &row : variety_rows(variety)) {
-        h << "<tr>";
-        for (const std::string &cell : row) h << "<td>" << xml_escape(cell) << "</td>";
-        h << "</tr>\n";
-    }
-    h << "</table>\n<h2>Beer's triple index</h2>\n<table><tr>";
-    for (const char *col : index_header) h << "<th>" << col << "</th>";
-    h << "</tr>\n";
-    for (const auto &row : index_rows(variety)) {
-        h << "<tr>";
-        for (const std::string &cell : row) h << "<td>" << xml_escape(cell) << "</td>";
-        h << "</tr>\n";
-    }
-    h << "</table>\n</body></html>\n";
+         "log<sub>2</sub> of those outcomes above the acceptable ones.</p>\n";
+    html_table(h, variety_header, variety_rows(variety));
+    h << "<h2>Beer's triple index</h2>\n";
+    html_table(h, index_header, index_rows(variety));
+    h << "</body></html>\n";
     return h.str();
 }
 
@@ -167,22 +176,10 @@ std::string report_markdown(const Organisation &org, const json &diagnosis, cons
         m << "| " << n["code"].get<std::string>() << " | " << md(n["name"]) << " | " << md(n["missing"]) << " |\n";
     m << "\n## Beer's diagrams\n";
     for (const ReportPicture &p : pictures) m << "\n![" << md(p.title) << "](" << p.png_name << ")\n";
-    m << "\n## Variety\n\n|";
-    for (const char *col : variety_header) m << ' ' << col << " |";
-    m << "\n|---|---|---|---|---|---|---|\n";
-    for (const auto &row : variety_rows(variety)) {
-        m << "|";
-        for (const std::string &cell : row) m << ' ' << md(cell) << " |";
-        m << "\n";
-    }
-    m << "\n## Beer's triple index\n\n|";
-    for (const char *col : index_header) m << ' ' << col << " |";
-    m << "\n|---|---|---|---|---|---|---|---|\n";
-    for (const auto &row : index_rows(variety)) {
-        m << "|";
-        for (const std::string &cell : row) m << ' ' << md(cell) << " |";
-        m << "\n";
-    }
+    m << "\n## Variety\n\n";
+    markdown_table(m, variety_header, variety_rows(variety));
+    m << "\n## Beer's triple index\n\n";
+    markdown_table(m, index_header, index_rows(variety));
     return m.str();
 }
 
