@@ -438,7 +438,9 @@ void HttpFrontend::Impl::run_front() {
 }
 
 void HttpFrontend::Impl::accept_all() {
-    for (;;) {
+    // A bounded batch per wake-up: a flood of new connections must not keep the front from
+    // serving the connections it already watches (the listener stays readable for the rest).
+    for (int accepted = 0; accepted < 256; ++accepted) {
         Poco::Net::SocketAddress address;
         Poco::Net::StreamSocket socket;
         try {
