@@ -78,7 +78,7 @@ TEST_F(VsmPlugin, DiagnoseCleanAndOneRule) {
     EXPECT_EQ(r["findings"][0]["name"], "Headless chicken");
     EXPECT_EQ(r["findings"][0]["severity"], "error");
     EXPECT_EQ(r["findings"][0]["units"], json::parse(R"(["a"])"));
-    EXPECT_EQ(r["findings"][0]["message"], "System 4 of Acute care (a) has no channel to the environment");
+    EXPECT_EQ(r["findings"][0]["message"], "System 4 of Acute care (a) has no channel to the environment. Give it one (type s4-environment)");
     EXPECT_EQ(r["params_used"]["disabled"], json::parse(R"(["J-ACTOR"])"));
 }
 

@@ -141,28 +141,11 @@ TEST(VsmThroughHolon, MalformedOrganisationsAreRefusedNamingTheJsonPath) {
     fs::remove_all(dir);
 }
 
+// The job file docs/methods/vsm.md shows, as committed.
 TEST(VsmThroughHolon, BatchJobDiagnosesAndSweepsThePolicy) {
     const fs::path dir = scratch("batch");
     fs::create_directories(dir);
-    fs::copy_file(example, dir / "trust.model.json");
-    std::ofstream(dir / "job.yaml") << R"(version: holon-batch/1
-name: riverside-vsm
-inputs:
-  trust: {file: trust.model.json}
-steps:
-  - name: diagnose
-    method: vsm.diagnose
-    input: trust
-  - name: alarms
-    method: vsm.alarms
-    input: trust
-    params: {indicators: [i-dn-waiting]}
-    sweep:
-      scenarios:
-        - {name: no-freeze, params: {sd: {overrides: {vacancy_freeze_cut: 0}}}}
-        - {name: freeze, params: {sd: {overrides: {vacancy_freeze_cut: 20}}}}
-)";
-    const std::string cmd = std::string(HOLON_BIN) + " batch '" + (dir / "job.yaml").string() + "' --out '" +
+    const std::string cmd = std::string(HOLON_BIN) + " batch '" + std::string(VSM_EXAMPLES) + "/riverside-vsm.batch.yaml' --out '" +
                             (dir / "out").string() + "' >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
     const json diagnosis = json::parse(slurp(dir / "out/steps/diagnose/runs/p0000/result.json"));
