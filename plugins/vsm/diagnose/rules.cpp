@@ -444,9 +444,12 @@ private:
                                       ". Set up both");
             if (!audit && !no_s3star && on("II11"))
                 add("II11", {u, c}, op + " is never audited: no audit channel from System 3* of " + name + ". Add one");
+            // What II9, II11 and II12 report is left out, unless they are turned off: then III3 says it.
             std::vector<std::string> lacking;
             if (command != bargain) lacking.emplace_back(command ? "resource-bargain" : "command");
+            if (!command && !bargain && !on("II9")) lacking.insert(lacking.end(), {"command", "resource-bargain"});
             if (ops >= 2 && !no_s2 && !coordinated[i] && !(interacting[i] && on("II12"))) lacking.emplace_back("coordination");
+            if (!audit && !on("II11")) lacking.emplace_back("audit");
             if (!lacking.empty() && on("III3")) {
                 std::string list;
                 for (const std::string &l : lacking) list += (list.empty() ? "" : ", ") + l;

@@ -264,3 +264,21 @@ TEST(Diagnose, OrphanOperationRoleAndUndecidableII8) {
 }
 
 } // namespace
+
+namespace {
+
+// III3 leaves out the channels II9 and II11 report; with those rules off it names them itself.
+TEST(Diagnose, III3NamesWhatDisabledRulesWouldHaveReported) {
+    DiagnoseOptions o;
+    o.disabled = {"II9"};
+    EXPECT_EQ(codes_at(load("II9.model.json")), (std::vector<std::string>{"II9@r,b"}));
+    EXPECT_EQ(codes_at(load("II9.model.json"), o), (std::vector<std::string>{"III3@r,b"}));
+    o.disabled = {"II11"};
+    const Organisation org = read_organisation(load("II11.model.json"));
+    const Diagnosis d = diagnose(org, o);
+    ASSERT_EQ(d.findings.size(), 1u);
+    EXPECT_EQ(d.findings[0].code, "III3");
+    EXPECT_EQ(d.findings[0].evidence["missing"], json::parse(R"(["audit"])"));
+}
+
+} // namespace
