@@ -1,6 +1,8 @@
 #include "drawing/beer_diagram.hpp"
 
 #include "drawing/svg_png.hpp"
+#include "text/markdown.hpp"
+#include "text/wrap.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,24 +16,14 @@ using holon_plugins::drawing::xml_escape;
 
 const char *const font = "font-family=\"DejaVu Sans\"";
 
-// Splits text into at most `lines` lines of about `width` characters, at spaces.
+// Splits text into at most `lines` lines of about `width` characters, at spaces (plugins/common);
+// when more would be needed the last kept line ends in "…", never cut inside a UTF-8 character.
 std::vector<std::string> wrap(const std::string &text, std::size_t width, std::size_t lines = 2) {
-    std::vector<std::string> out;
-    std::istringstream words(text);
-    std::string word, line;
-    while (words >> word) {
-        if (!line.empty() && line.size() + 1 + word.size() > width) {
-            out.push_back(line);
-            line.clear();
-        }
-        line += (line.empty() ? "" : " ") + word;
-    }
-    if (!line.empty()) out.push_back(line);
+    std::vector<std::string> out = holon_plugins::text::wrap_words(text, width);
     if (out.size() > lines) {
         out.resize(lines);
         std::string &last = out.back();
-        if (last.size() > width - 1) last.resize(width - 1);
-        last += "…";
+        last = last.size() + 1 <= width ? last + "…" : holon_plugins::text::shorten(last, width - 1 + 3);
     }
     return out;
 }
@@ -155,7 +147,7 @@ BarLabel s2_label(const std::string &second, double height) {
     for (; out.size > 11; --out.size)
         if (static_cast<double>(second.size()) * 0.6 * out.size <= height) return out;
     const auto fits = static_cast<std::size_t>(std::max(4.0, height / (0.6 * out.size)));
-    if (second.size() > fits) out.lines[1] = second.substr(0, fits - 1) + "…";
+    if (second.size() > fits) out.lines[1] = holon_plugins::text::shorten(second, fits - 1 + 3);
     return out;
 }
 

@@ -41,3 +41,25 @@ TEST(LevelView, AbsentSystemsAndMissingChannelsAreShown) {
 }
 
 } // namespace
+
+namespace {
+
+// A name cut to fit ends in "…" on a character boundary: the SVG stays valid UTF-8 (a cut inside
+// "é" would make the rasteriser refuse the picture). nlohmann's dump throws on invalid UTF-8.
+TEST(Labels, CutNamesStayValidUtf8) {
+    const std::string long_word(42, 'x');
+    std::string accented;
+    for (int i = 0; i < 21; ++i) accented += "é";
+    const nlohmann::json model = {{"organisation",
+                                   {{"units",
+                                     {{{"id", "r"}, {"name", "Área de salud"}},
+                                      {{"id", "a"}, {"name", "A " + accented + " B"}, {"parent", "r"}, {"leaf", true}},
+                                      {{"id", "b"}, {"name", "Equipo " + long_word}, {"parent", "r"}, {"leaf", true}}}}}}};
+    const Organisation org = read_organisation(model);
+    for (const std::string &svg : {nested_svg(org, {}), level_svg(org, org.root)}) {
+        EXPECT_NO_THROW((void)nlohmann::json(svg).dump());
+        EXPECT_NE(svg.find("…"), std::string::npos); // something was cut
+    }
+}
+
+} // namespace
