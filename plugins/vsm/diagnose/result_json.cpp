@@ -77,6 +77,9 @@ json diagnosis_json(const Organisation &org, const Diagnosis &diagnosis, const D
         if (!n.units.empty()) {
             std::vector<int> listed(n.units.begin(), n.units.begin() + static_cast<std::ptrdiff_t>(std::min(n.units.size(), max_listed_units)));
             entry["units"] = units_of(org, listed);
+            json names = json::array();
+            for (int u : listed) names.push_back(org.units[static_cast<std::size_t>(u)].name);
+            entry["unit_names"] = names;
             entry["unit_count"] = n.units.size();
         }
         if (n.channels > 0) entry["channel_count"] = n.channels;

@@ -135,7 +135,7 @@ std::string report_html(const Organisation &org, const json &diagnosis, const js
     }
     h << "<h2>Not assessable</h2>\n<table><tr><th>Code</th><th>Pathology</th><th>Missing data</th><th>Where</th></tr>\n";
     for (const json &n : diagnosis["not_assessable"]) {
-        std::string where = n.contains("units") ? join(n["units"]) : "";
+        std::string where = n.contains("unit_names") ? join(n["unit_names"]) : "";
         if (n.contains("channel_count")) where = std::to_string(n["channel_count"].get<int>()) + " channels";
         h << "<tr><td><code>" << xml_escape(n["code"].get<std::string>()) << "</code></td><td>" << xml_escape(n["name"].get<std::string>())
           << "</td><td>" << xml_escape(n["missing"].get<std::string>()) << "</td><td>" << xml_escape(where) << "</td></tr>\n";

@@ -89,6 +89,13 @@ TEST(Diagnose, NotAssessableNamesTheUnitsAndTheMissingData) {
     EXPECT_EQ(org.units[static_cast<std::size_t>(ii2->units[0])].id, "a");
     EXPECT_NE(ii2->missing.find("identity_claims"), std::string::npos);
     EXPECT_EQ(std::count(d.assessed.begin(), d.assessed.end(), "II2"), 0);
+    // In the result, the units where data is missing are named as well as listed by id.
+    const json result = diagnosis_json(org, d, {});
+    const auto entry = std::find_if(result["not_assessable"].begin(), result["not_assessable"].end(),
+                                    [](const json &n) { return n["code"] == "II2"; });
+    ASSERT_NE(entry, result["not_assessable"].end());
+    EXPECT_EQ((*entry)["units"], json::parse(R"(["a"])"));
+    EXPECT_EQ((*entry)["unit_names"], json::parse(R"(["Acute care"])"));
 }
 
 TEST(Diagnose, DisabledRulesAreNeitherAssessedNorReported) {
