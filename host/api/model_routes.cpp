@@ -3,6 +3,7 @@
 #include "api/routes.hpp"
 #include "api/usage.hpp"
 #include "execution/executor.hpp"
+#include "jsonschema/json_schema.hpp"
 #include "model/model.hpp"
 
 #include <algorithm>
@@ -73,13 +74,15 @@ store::ModelWrite write_of(const nlohmann::json& doc, std::string body) {
     return w;
 }
 
-std::string import_to_model(const ApiServices& services, const std::string& format, const std::string& source) {
+std::string import_to_model(const ApiServices& services, const std::string& ws, const std::string& format,
+                            const std::string& source) {
     const auto* importer = services.executor->registry().importer_for(format);
     if (!importer) throw problems::unsupported_format("no plugin imports format '" + format + "'");
     execution::RunRequest request;
     request.method_id = importer->description.id;
     request.source = source;
     request.source_name = "upload." + format;
+    request.workspace = ws;  // warm runners never serve two workspaces
     const auto outcome = services.executor->run(request);
     if (!outcome.ok())
         throw problems::import_failed(importer->description.id + " failed (" + outcome.problem + "): " + outcome.message,
@@ -103,7 +106,7 @@ Response create(Call& call) {
     std::string text = call.request.body;
     std::string imported_from;
     if (!is_native(format)) {
-        text = import_to_model(call.services, format, call.request.body);
+        text = import_to_model(call.services, ws, format, call.request.body);
         imported_from = format;
     }
     const auto doc = checked_model(call.services, text);
@@ -139,13 +142,13 @@ Response get(Call& call) {
         execution::RunRequest request;
         request.method_id = exporter->description.id;
         request.model_json = revision.body;
-        // Exporters serving several formats take the format as a param; the others take none.
-        request.params_json = nlohmann::json{{"format", format}}.dump();
+        request.workspace = call.param("ws");  // warm runners never serve two workspaces
+        // Exporters serving several formats take the format as a param; the others take none. The
+        // exporter's own params schema decides which (a retry on any invalid-params would also
+        // retry, with other params, when the plugin itself refused them).
+        const std::string with_format = nlohmann::json{{"format", format}}.dump();
+        request.params_json = exporter->params_schema->validate_text(with_format).empty() ? with_format : "{}";
         auto outcome = call.services.executor->run(request);
-        if (outcome.problem == "invalid-params") {
-            request.params_json = "{}";
-            outcome = call.services.executor->run(request);
-        }
         if (!outcome.ok() || outcome.blobs.empty())
             throw problems::import_failed(exporter->description.id + " failed (" + outcome.problem + "): " +
                                               (outcome.ok() ? std::string("it produced no file") : outcome.message),

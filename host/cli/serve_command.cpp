@@ -17,7 +17,7 @@ namespace holon::cli {
 namespace {
 
 struct ServeOptions {
-    std::string listen, data, config_file;
+    std::string listen, data, config_file, tls_certificate, tls_key;
     bool print_config = false;
 };
 
@@ -39,6 +39,10 @@ int serve(const GlobalOptions& global, const ServeOptions& options) {
             config.port();
         }
         if (!options.data.empty()) config.data = options.data;
+        if (!options.tls_certificate.empty()) config.tls.certificate = options.tls_certificate;
+        if (!options.tls_key.empty()) config.tls.key = options.tls_key;
+        if (config.tls.certificate.empty() != config.tls.key.empty())
+            throw server::ConfigError("TLS needs both a certificate and a key (--tls-cert and --tls-key)");
         for (const auto& p : global.plugin_paths) config.plugin_paths.push_back(p);
     } catch (const server::ConfigError& e) {
         throw bad_input(e.what());
@@ -59,6 +63,8 @@ CommandRegistration add_serve_command(CLI::App& app, GlobalOptions& global) {
     cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
     cmd->add_option("--data", options->data, "Data directory holding the database (default ./var)");
     cmd->add_option("--config", options->config_file, "YAML config file; HOLON_* variables override it");
+    cmd->add_option("--tls-cert", options->tls_certificate, "PEM certificate (chain): serve HTTPS only (with --tls-key)");
+    cmd->add_option("--tls-key", options->tls_key, "PEM private key of the certificate (unencrypted)");
     cmd->add_flag("--print-config", options->print_config, "Print the effective settings and exit");
     add_plugin_path_option(*cmd, global);
     return {cmd, [options, &global] { return serve(global, *options); }};

@@ -265,3 +265,20 @@ TEST(Cli, PluginCheckNeedsAPluginFolder) {
     TempDir t;
     expect_one_line_error(holon_cli({"plugin", "check", t.path().string()}), 2, "not a plugin folder");
 }
+
+namespace {
+
+TEST(Cli, ServeTakesTlsCertificateAndKeyFromFlags) {
+    const ProcessResult shown = holon_cli({"serve", "--tls-cert", "/etc/holon/server.pem", "--tls-key",
+                                           "/etc/holon/server.key", "--print-config"});
+    EXPECT_EQ(shown.exit_code, 0) << shown.err;
+    EXPECT_NE(shown.out.find("/etc/holon/server.pem"), std::string::npos) << shown.out;
+    EXPECT_NE(shown.out.find("/etc/holon/server.key"), std::string::npos) << shown.out;
+}
+
+TEST(Cli, ServeRefusesACertificateWithoutItsKey) {
+    expect_one_line_error(holon_cli({"serve", "--tls-cert", "/etc/holon/server.pem", "--print-config"}), 2,
+                          "TLS needs both a certificate and a key");
+}
+
+} // namespace
