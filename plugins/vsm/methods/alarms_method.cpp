@@ -170,6 +170,7 @@ void AlarmsMethod::run(holon::Context &ctx) {
                      {"pattern", a.pattern},
                      {"escalations", escalations},
                      {"final_unit", org.units[static_cast<std::size_t>(final_unit)].id},
+                     {"final_unit_name", org.units[static_cast<std::size_t>(final_unit)].name},
                      {"reached_root", a.reached_root},
                      {"source", s.source}};
             if (a.cleared) row["cleared"] = when(*a.cleared);

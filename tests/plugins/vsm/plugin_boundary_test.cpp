@@ -121,6 +121,8 @@ TEST_F(VsmPlugin, AlarmsFromActualsWithoutTheHost) {
     EXPECT_EQ(a[0]["indicator"], "i-ed-4h");
     EXPECT_EQ(a[0]["raised"]["at"], "2026-W10");
     EXPECT_EQ(a[0]["escalations"][0]["unit"], "u-hospital");
+    EXPECT_EQ(a[0]["final_unit"], "u-hospital");
+    EXPECT_EQ(a[0]["final_unit_name"], "Riverside General Hospital");
     // An SD-bound indicator needs holon.invoke/1, which this minimal host does not offer.
     TestRun sd(r.model, R"({"source": "sd", "indicators": ["i-dn-waiting"]})");
     EXPECT_EQ(run("vsm.alarms", sd), HOLON_ERR_UNSUPPORTED);

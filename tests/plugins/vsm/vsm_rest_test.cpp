@@ -80,6 +80,7 @@ TEST_F(VsmRest, DiagnoseDiagramAndAlarmsOnTheWorkedExample) {
     EXPECT_EQ(a["alarms"][0]["unit"], "u-district");
     EXPECT_EQ(a["alarms"][0]["raised"]["at"], 19.0);
     EXPECT_EQ(a["alarms"][0]["final_unit"], "u-trust");
+    EXPECT_EQ(a["alarms"][0]["final_unit_name"], "Riverside Integrated Care Trust");
 }
 
 } // namespace
