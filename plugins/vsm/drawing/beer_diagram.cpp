@@ -267,7 +267,7 @@ std::string level_svg(const Organisation &org, int u, const FindingCounts &findi
         if (manager.empty()) manager = L.actor_of(c, System::S1);
         if (manager.empty()) manager = L.actor_of(c, System::S5);
         std::vector<std::string> mlines{"Management"};
-        for (const std::string &w : wrap(manager.empty() ? std::string("(unnamed)") : manager, 17, 3)) mlines.push_back(w);
+        for (const std::string &w : wrap(manager.empty() ? std::string("(unnamed)") : manager, 15, 3)) mlines.push_back(w);
         svg.text(mgx + mgw / 2, y, mlines, 12);
         svg.line(ox + 52, y, mgx, y, "stroke=\"#92400e\" stroke-width=\"2\"");
         badge(svg, ox + 40, y - 40, count(c));
