@@ -82,6 +82,23 @@ TEST_F(VsmPlugin, DiagnoseCleanAndOneRule) {
     EXPECT_EQ(r["params_used"]["disabled"], json::parse(R"(["J-ACTOR"])"));
 }
 
+// Every rule fixture through the plugin with its params as a user would pass them: the params are
+// valid for vsm.diagnose and the findings are exactly the expected codes on the expected units.
+TEST_F(VsmPlugin, EveryRuleFixtureThroughThePlugin) {
+    const json expected = json::parse(fixture("expected.json"));
+    for (auto it = expected.begin(); it != expected.end(); ++it) {
+        SCOPED_TRACE(it.key());
+        const std::string params = it.value()["params"].dump();
+        expect_valid(descriptor("vsm.diagnose")->params_schema, params);
+        TestRun r(fixture(it.key() + ".model.json"), params);
+        ASSERT_EQ(run("vsm.diagnose", r), HOLON_OK) << r.error_message;
+        const json result = json::parse(r.result);
+        json got = json::array();
+        for (const json &f : result["findings"]) got.push_back({f["code"], f["units"]});
+        EXPECT_EQ(got, it.value()["findings"]);
+    }
+}
+
 TEST_F(VsmPlugin, MalformedOrganisationIsRefusedWithItsPointer) {
     TestRun r(R"({"format": "holon-model/1", "id": "m", "name": "M", "organisation": {"units": [{"id": "r", "name": "R"}],
                "channels": [{"id": "c1", "type": "command", "from": "r", "to": "u-ghost"}]}})", "{}");
