@@ -94,6 +94,21 @@ std::vector<std::vector<std::string>> index_rows(const json &variety) {
     return rows;
 }
 
+// Rules the data could not decide: code, pathology, what is missing and where.
+Rows not_assessable_rows(const json &diagnosis) {
+    Rows rows;
+    for (const json &n : diagnosis["not_assessable"]) {
+        std::string where = n.contains("unit_names") ? join(n["unit_names"]) : "";
+        const std::size_t listed = n.contains("unit_names") ? n["unit_names"].size() : 0;
+        if (n.contains("unit_count") && n["unit_count"].get<std::size_t>() > listed)
+            where += " and " + std::to_string(n["unit_count"].get<std::size_t>() - listed) + " more units";
+        if (n.contains("channel_count")) where = std::to_string(n["channel_count"].get<std::size_t>()) + " channels";
+        rows.push_back({n["code"].get<std::string>(), n["name"].get<std::string>(), n["missing"].get<std::string>(), where});
+    }
+    return rows;
+}
+
+const char *const not_assessable_header[] = {"Code", "Pathology", "Missing data", "Where"};
 const char *const variety_header[] = {"Unit", "Variety of", "States → after attenuation", "Responses → after amplification",
                                       "Minimum outcomes", "Acceptable", "Deficit (bits)"};
 const char *const index_header[] = {"Indicator", "Unit", "Actuality", "Capability", "Potentiality", "Productivity A/C",
@@ -133,14 +148,9 @@ std::string report_html(const Organisation &org, const json &diagnosis, const js
         if (!any) h << "<tr><td colspan=\"5\">No finding at this level.</td></tr>\n";
         h << "</table>\n";
     }
-    h << "<h2>Not assessable</h2>\n<table><tr><th>Code</th><th>Pathology</th><th>Missing data</th><th>Where</th></tr>\n";
-    for (const json &n : diagnosis["not_assessable"]) {
-        std::string where = n.contains("unit_names") ? join(n["unit_names"]) : "";
-        if (n.contains("channel_count")) where = std::to_string(n["channel_count"].get<int>()) + " channels";
-        h << "<tr><td><code>" << xml_escape(n["code"].get<std::string>()) << "</code></td><td>" << xml_escape(n["name"].get<std::string>())
-          << "</td><td>" << xml_escape(n["missing"].get<std::string>()) << "</td><td>" << xml_escape(where) << "</td></tr>\n";
-    }
-    h << "</table>\n<h2>Beer's diagrams</h2>\n";
+    h << "<h2>Not assessable</h2>\n";
+    html_table(h, not_assessable_header, not_assessable_rows(diagnosis));
+    h << "<h2>Beer's diagrams</h2>\n";
     for (const ReportPicture &p : pictures) h << "<figure>" << p.svg << "<figcaption>" << xml_escape(p.title) << "</figcaption></figure>\n";
     h << "<h2>Variety</h2>\n<p>Ashby's law in its count form: the outcomes a regulator must expect are at least "
          "⌈D/R⌉ (D disturbances after attenuation, R responses after amplification); the deficit is "
@@ -171,9 +181,8 @@ std::string report_markdown(const Organisation &org, const json &diagnosis, cons
         }
         if (!any) m << "| | | | | No finding at this level. |\n";
     }
-    m << "\n## Not assessable\n\n| Code | Pathology | Missing data |\n|---|---|---|\n";
-    for (const json &n : diagnosis["not_assessable"])
-        m << "| " << n["code"].get<std::string>() << " | " << md(n["name"]) << " | " << md(n["missing"]) << " |\n";
+    m << "\n## Not assessable\n\n";
+    markdown_table(m, not_assessable_header, not_assessable_rows(diagnosis));
     m << "\n## Beer's diagrams\n";
     for (const ReportPicture &p : pictures) m << "\n![" << md(p.title) << "](" << p.png_name << ")\n";
     m << "\n## Variety\n\n";
