@@ -1,11 +1,11 @@
 // Batches: a holon-batch/1 job document (YAML or JSON) posted to a workspace runs durably as a
-// run of the host method "holon.batch" (see host/batches). Status with point counts, cancellation,
+// run of the host method "holon.batch" (see host/batch_runs). Status with point counts, cancellation,
 // and the output folder (summary tables, per-point tables, plots, index.html) file by file.
 #include "api/request_json.hpp"
 #include "api/routes.hpp"
 #include "api/usage.hpp"
-#include "batches/batch_outputs.hpp"
-#include "batches/batch_runs.hpp"
+#include "batch_runs/batch_outputs.hpp"
+#include "batch_runs/batch_runs.hpp"
 #include "execution/executor.hpp"
 #include "jobs/job_engine.hpp"
 
@@ -30,7 +30,7 @@ store::Run load_batch(Call& call) {
     } catch (const store::NotFound&) {
         throw problems::not_found("no batch " + id);
     }
-    if (run.method != batches::batch_method) throw problems::not_found("no batch " + id);
+    if (run.method != batch_runs::batch_method) throw problems::not_found("no batch " + id);
     return run;
 }
 
@@ -43,7 +43,7 @@ nlohmann::json batch_view(const Call& call, const store::Run& run) {
         total = params.value("total_points", std::size_t{0});
         if (params.contains("job") && params["job"].is_object()) name = params["job"].value("name", "");
     }
-    const auto counts = batches::count_points(batches::batch_dir(call.services.batch_root, run.id));
+    const auto counts = batch_runs::count_points(batch_runs::batch_dir(call.services.batch_root, run.id));
     view["name"] = name;
     view["points"] = {{"total", total}, {"done", counts.done}, {"succeeded", counts.succeeded}, {"failed", counts.failed}};
     view["run"] = "/v1/workspaces/" + run.workspace_id + "/runs/" + run.id;
@@ -60,10 +60,10 @@ Response create(Call& call) {
         limits.max_depth = call.services.limits.max_json_depth;
         read_request_json(call.request.body, limits);
     }
-    batches::AcceptedJob job;
+    batch_runs::AcceptedJob job;
     try {
-        job = batches::accept_job(call.request.body, ws, call.store(), call.services.executor->registry());
-    } catch (const batches::InvalidJob& e) {
+        job = batch_runs::accept_job(call.request.body, ws, call.store(), call.services.executor->registry());
+    } catch (const batch_runs::InvalidJob& e) {
         ApiError error(422, "/problems/invalid-batch", "The batch job document cannot run", e.what());
         error.errors.push_back({e.problem().path, e.problem().message});
         throw error;
@@ -74,7 +74,7 @@ Response create(Call& call) {
                                           " runs queued or running; retry later",
                                       call.services.limits.retry_after_seconds);
     store::NewRun request;
-    request.method = batches::batch_method;
+    request.method = batch_runs::batch_method;
     request.params_json = job.params_json;
     const store::Run run = call.store().create_run(ws, request);
     call.log.run = run.id;
@@ -104,14 +104,14 @@ Response remove(Call& call) {
     } catch (const store::Conflict& e) {
         throw problems::run_not_finished(e.what());
     }
-    if (!call.services.batch_root.empty()) batches::remove_batch_dirs(call.services.batch_root, {batch.id});
+    if (!call.services.batch_root.empty()) batch_runs::remove_batch_dirs(call.services.batch_root, {batch.id});
     return no_content();
 }
 
 Response files(Call& call) {
     const auto run = load_batch(call);
     auto items = nlohmann::json::array();
-    for (const auto& f : batches::list_outputs(batches::batch_dir(call.services.batch_root, run.id)))
+    for (const auto& f : batch_runs::list_outputs(batch_runs::batch_dir(call.services.batch_root, run.id)))
         items.push_back({{"path", f.path}, {"bytes", f.bytes}, {"media_type", f.media_type}});
     return json_response(200, {{"items", std::move(items)}});
 }
@@ -122,14 +122,14 @@ Response file(Call& call) {
     if (!relative || relative->empty())
         throw problems::invalid_request("give the file's path in the folder, e.g. ?path=index.html",
                                         {{"path", "required"}});
-    const auto found = batches::resolve_output(batches::batch_dir(call.services.batch_root, run.id), *relative);
+    const auto found = batch_runs::resolve_output(batch_runs::batch_dir(call.services.batch_root, run.id), *relative);
     if (!found) throw problems::not_found("batch " + run.id + " has no file " + *relative);
     std::ifstream in(*found, std::ios::binary);
     std::ostringstream content;
     content << in.rdbuf();
     if (!in.good() && !in.eof()) throw problems::internal("reading " + *relative + " failed");
     Response r;
-    r.content_type = batches::media_type_of(*relative);
+    r.content_type = batch_runs::media_type_of(*relative);
     r.body = content.str();
     return r;
 }

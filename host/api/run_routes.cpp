@@ -2,8 +2,8 @@
 // cancellation, results as JSON and tables as JSON or CSV.
 #include "api/routes.hpp"
 #include "api/usage.hpp"
-#include "batches/batch_outputs.hpp"
-#include "batches/batch_runs.hpp"
+#include "batch_runs/batch_outputs.hpp"
+#include "batch_runs/batch_runs.hpp"
 #include "execution/admission.hpp"
 #include "execution/executor.hpp"
 #include "jobs/job_engine.hpp"
@@ -144,8 +144,8 @@ Response remove(Call& call) {
     } catch (const store::Conflict& e) {
         throw problems::run_not_finished(e.what());
     }
-    if (run.method == batches::batch_method && !call.services.batch_root.empty())
-        batches::remove_batch_dirs(call.services.batch_root, {run.id});
+    if (run.method == batch_runs::batch_method && !call.services.batch_root.empty())
+        batch_runs::remove_batch_dirs(call.services.batch_root, {run.id});
     return no_content();
 }
 

@@ -1,7 +1,7 @@
 #include "api/usage.hpp"
 
 #include "api/problem.hpp"
-#include "batches/batch_runs.hpp"
+#include "batch_runs/batch_runs.hpp"
 #include "store/store.hpp"
 
 #include <system_error>
@@ -29,8 +29,8 @@ std::int64_t workspace_usage(const ApiServices& services, const std::string& wor
     do {
         const auto runs = services.store->list_runs(workspace_id, page);
         for (const auto& run : runs.items)
-            if (run.method == batches::batch_method)
-                total += directory_bytes(batches::batch_dir(services.batch_root, run.id));
+            if (run.method == batch_runs::batch_method)
+                total += directory_bytes(batch_runs::batch_dir(services.batch_root, run.id));
         page.after = runs.next;
     } while (!page.after.empty());
     return total;

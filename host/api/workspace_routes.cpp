@@ -1,8 +1,8 @@
 // Workspaces: the tenant boundary. Only the server admin creates and deletes them.
 #include "api/routes.hpp"
 #include "api/usage.hpp"
-#include "batches/batch_outputs.hpp"
-#include "batches/batch_runs.hpp"
+#include "batch_runs/batch_outputs.hpp"
+#include "batch_runs/batch_runs.hpp"
 
 namespace holon::api {
 
@@ -57,11 +57,11 @@ Response remove(Call& call) {
     do {
         const auto runs = call.store().list_runs(ws, page);
         for (const auto& run : runs.items)
-            if (run.method == batches::batch_method) batches.push_back(run.id);
+            if (run.method == batch_runs::batch_method) batches.push_back(run.id);
         page.after = runs.next;
     } while (!page.after.empty());
     call.store().delete_workspace(ws);
-    if (!call.services.batch_root.empty()) batches::remove_batch_dirs(call.services.batch_root, batches);
+    if (!call.services.batch_root.empty()) batch_runs::remove_batch_dirs(call.services.batch_root, batches);
     return no_content();
 }
 

@@ -83,22 +83,22 @@ std::string utc_now() {
 }
 
 // Everything the job names must exist before anything is written.
-void check_spec_methods(const JobSpec &spec, const registry::Registry &registry) {
+void check_spec_methods(const BatchSpec &spec, const registry::Registry &registry) {
     for (const auto &step : spec.steps) {
         const std::string where = "/steps/" + std::to_string(step.index);
         const auto *method = registry.find_method(step.method);
-        if (!method) throw JobError(where + "/method", "no plugin offers method '" + step.method + "' (see `holon plugins`)");
+        if (!method) throw DocumentError(where + "/method", "no plugin offers method '" + step.method + "' (see `holon plugins`)");
         const auto &d = method->description;
         if (d.kind == HOLON_METHOD_KIND_IMPORTER)
-            throw JobError(where + "/method", "'" + step.method + "' is an importer; name the file as an input instead and it is imported");
+            throw DocumentError(where + "/method", "'" + step.method + "' is an importer; name the file as an input instead and it is imported");
         if (execution::needs_model(d) && step.input.empty() && step.model_from.empty())
-            throw JobError(where, execution::missing_model_message(step.method) + ": give 'input' or 'model_from'");
+            throw DocumentError(where, execution::missing_model_message(step.method) + ": give 'input' or 'model_from'");
     }
 }
 
 class BatchRun {
 public:
-    BatchRun(const JobSpec &spec, const BatchOptions &options, BatchCallbacks &callbacks)
+    BatchRun(const BatchSpec &spec, const BatchOptions &options, BatchCallbacks &callbacks)
         : spec_(spec), options_(options), callbacks_(callbacks) {}
 
     BatchReport run() {
@@ -161,14 +161,14 @@ private:
         for (const auto &input : spec_.inputs) {
             const bool used = std::any_of(spec_.steps.begin(), spec_.steps.end(), [&](const StepSpec &s) { return s.input == input.name; });
             if (!used) continue;
-            if (!options_.load_model) throw JobError("/inputs/" + input.name, "this runner cannot load models");
+            if (!options_.load_model) throw DocumentError("/inputs/" + input.name, "this runner cannot load models");
             std::string text;
             try {
                 text = options_.load_model(input);
-            } catch (const JobError &) {
+            } catch (const DocumentError &) {
                 throw;
             } catch (const std::exception &e) {
-                throw JobError("/inputs/" + input.name, e.what());
+                throw DocumentError("/inputs/" + input.name, e.what());
             }
             inputs_digest += input.name + "=" + digest::sha256_hex(text) + "\n";
             models_[input.name] = std::move(text);
@@ -187,7 +187,7 @@ private:
             throw BatchError(std::string(e.what()) + "; choose another --out folder");
         }
         if (contents.exists && contents.job_hash != job_hash_ && !options_.restart)
-            throw JobError(out.string(), "holds results of a different job document or different input models (journal " +
+            throw DocumentError(out.string(), "holds results of a different job document or different input models (journal " +
                                              contents.job_hash.substr(0, 12) + ", this job " + job_hash_.substr(0, 12) +
                                              "); use another --out folder or --restart to discard them");
         std::error_code ec;
@@ -340,9 +340,9 @@ private:
         req.params_json = params.dump();
         req.limits = point_limits();
         req.workspace = options_.workspace;
-        runner::JobCallbacks cb;
+        runner::TaskCallbacks cb;
         cb.cancel = options_.cancel;
-        runner::JobOutcome outcome = options_.executor->run(req, cb);
+        runner::TaskOutcome outcome = options_.executor->run(req, cb);
         if (!outcome.ok() && (outcome.problem == "cancelled" || flag(options_.cancel))) return; // missing, not failed
 
         PointState p;
@@ -386,7 +386,7 @@ private:
 
     // In place, not through temporary files: a point's files count only once its journal line is
     // written after them, and a point without one runs again and rewrites them.
-    static void write_run_files(const std::filesystem::path &dir, const runner::JobOutcome &outcome, bool tables) {
+    static void write_run_files(const std::filesystem::path &dir, const runner::TaskOutcome &outcome, bool tables) {
         std::filesystem::create_directories(dir);
         if (tables)
             for (const auto &t : outcome.tables) write_file(dir / (file_stem(t.name) + ".csv"), table_csv(t));
@@ -474,7 +474,7 @@ private:
         if (callbacks_.on_point) callbacks_.on_point(event, progress_);
     }
 
-    const JobSpec &spec_;
+    const BatchSpec &spec_;
     const BatchOptions &options_;
     BatchCallbacks &callbacks_;
     std::map<std::string, std::string> models_;
@@ -491,9 +491,9 @@ private:
 
 } // namespace
 
-void check_methods(const JobDocument &job, const registry::Registry &registry) { check_spec_methods(job.spec(), registry); }
+void check_methods(const BatchDocument &job, const registry::Registry &registry) { check_spec_methods(job.spec(), registry); }
 
-BatchReport run_job(const JobDocument &job, const BatchOptions &options, BatchCallbacks &callbacks) {
+BatchReport run_job(const BatchDocument &job, const BatchOptions &options, BatchCallbacks &callbacks) {
     if (!options.executor) throw std::invalid_argument("run_job: BatchOptions::executor is required");
     if (options.out_dir.empty()) throw std::invalid_argument("run_job: BatchOptions::out_dir is required");
     BatchRun run(job.spec(), options, callbacks);

@@ -12,7 +12,7 @@
 //   steps/<step>/plots/<variable>.svg   and .png, with the gnuplot .gp script and .dat data
 #pragma once
 
-#include "batch/job_document.hpp"
+#include "batch/batch_document.hpp"
 #include "execution/executor.hpp"
 
 #include <atomic>
@@ -82,7 +82,7 @@ struct BatchReport {
 };
 
 // Thrown when the output folder cannot be used (e.g. not writable). The job itself being wrong
-// is a JobError.
+// is a DocumentError.
 class BatchError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -90,13 +90,13 @@ public:
 
 // Checks that a plugin offers every method the job names and that each step gives the model its
 // method needs. run_job does this itself; callers that accept a job for later (the REST API) call
-// it first. Throws JobError.
-void check_methods(const JobDocument &job, const registry::Registry &registry);
+// it first. Throws DocumentError.
+void check_methods(const BatchDocument &job, const registry::Registry &registry);
 
 // Runs the job. Before anything is written it checks the methods exist, loads every input and
 // compares the job with any journal in out_dir: a different job document (or changed input
-// models) throws JobError unless options.restart. Throws JobError / BatchError; failed points
+// models) throws DocumentError unless options.restart. Throws DocumentError / BatchError; failed points
 // are not exceptions but entries of the report.
-BatchReport run_job(const JobDocument &job, const BatchOptions &options, BatchCallbacks &callbacks);
+BatchReport run_job(const BatchDocument &job, const BatchOptions &options, BatchCallbacks &callbacks);
 
 } // namespace holon::batch

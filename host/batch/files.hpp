@@ -2,7 +2,7 @@
 // batch killed at any moment leaves either the old or the new file, never half of one.
 #pragma once
 
-#include "runner/job_types.hpp"
+#include "runner/task_types.hpp"
 
 #include <filesystem>
 #include <ostream>

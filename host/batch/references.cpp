@@ -1,6 +1,6 @@
 #include "batch/references.hpp"
 
-#include "batch/job_document.hpp"
+#include "batch/batch_document.hpp"
 #include "batch/statistics.hpp"
 
 #include <algorithm>
@@ -89,7 +89,7 @@ void collect(const nlohmann::json &node, const std::string &location, const std:
             if (e.empty()) out.push_back(std::move(ref));
         });
         if (!unclosed.empty()) error = unclosed;
-        if (!error.empty()) throw JobError(prefix + location, error);
+        if (!error.empty()) throw DocumentError(prefix + location, error);
     }
 }
 

@@ -24,7 +24,7 @@ struct Reference {
     std::vector<std::string> path; // result: keys; stats: {variable, stat}
 };
 
-// Every reference in `params`; throws JobError (at `pointer_prefix` + location) when one is
+// Every reference in `params`; throws DocumentError (at `pointer_prefix` + location) when one is
 // malformed.
 std::vector<Reference> find_references(const nlohmann::json &params, const std::string &pointer_prefix);
 

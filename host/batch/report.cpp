@@ -134,7 +134,7 @@ struct PendingPlot {
 };
 
 // Writes every plot's data and script; the drawing is left to draw_all.
-std::vector<PendingPlot> prepare_plots(const JobSpec &spec, StepState &st, const BatchOptions &options,
+std::vector<PendingPlot> prepare_plots(const BatchSpec &spec, StepState &st, const BatchOptions &options,
                                        std::vector<std::string> &warnings, const std::function<void(const std::string &)> &note) {
     const StepSpec &step = *st.spec;
     load_reused_series(st, options, warnings);
@@ -192,7 +192,7 @@ void draw_all(std::vector<PendingPlot> &plots, const std::string &gnuplot, unsig
     for (auto &t : pool) t.join();
 }
 
-std::string results_json_text(const JobSpec &spec, const std::vector<StepState> &steps, const BatchReport &report) {
+std::string results_json_text(const BatchSpec &spec, const std::vector<StepState> &steps, const BatchReport &report) {
     nlohmann::json out{{"job", spec.name}, {"document_hash", spec.hash}, {"total", report.progress.total},
                        {"succeeded", report.progress.succeeded}, {"failed", report.progress.failed},
                        {"complete", report.progress.done == report.progress.total}};
@@ -238,7 +238,7 @@ std::string results_json_text(const JobSpec &spec, const std::vector<StepState> 
     return out.dump(2) + "\n";
 }
 
-void write_index(const JobSpec &spec, const std::vector<StepState> &steps, const BatchOptions &options, const BatchReport &report) {
+void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, const BatchOptions &options, const BatchReport &report) {
     const auto &pr = report.progress;
     std::ostringstream h;
     h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << html(spec.name)
@@ -318,7 +318,7 @@ size_t warm_gnuplot_processes(size_t plots, unsigned lanes) {
     return std::min<size_t>(plots, std::max(1u, lanes));
 }
 
-void write_reports(const JobSpec &spec, std::vector<StepState> &steps, const BatchOptions &options, BatchReport &report,
+void write_reports(const BatchSpec &spec, std::vector<StepState> &steps, const BatchOptions &options, BatchReport &report,
                    const std::function<void(const std::string &)> &note, GnuplotPool *warm) {
     note("writing the summary tables");
     for (const auto &st : steps) write_summary(st, options);

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "batch/batch.hpp"
-#include "batch/job_spec.hpp"
+#include "batch/batch_spec.hpp"
 #include "batch/statistics.hpp"
 
 #include <map>
@@ -46,7 +46,7 @@ class GnuplotPool;
 
 // Writes summary.csv of every step, the plots (by processes from `warm` when given), results.json
 // and index.html.
-void write_reports(const JobSpec &spec, std::vector<StepState> &steps, const BatchOptions &options,
+void write_reports(const BatchSpec &spec, std::vector<StepState> &steps, const BatchOptions &options,
                    BatchReport &report, const std::function<void(const std::string &)> &note, GnuplotPool *warm = nullptr);
 
 // Whether each plot's SVG and PNG are drawn by two processes at once, given `lanes` at a time.

@@ -116,10 +116,10 @@ private:
 };
 
 int batch_command(const GlobalOptions &global, const BatchCommandOptions &options) {
-    std::optional<batch::JobDocument> job;
+    std::optional<batch::BatchDocument> job;
     try {
-        job = batch::JobDocument::load(options.job);
-    } catch (const batch::JobError &e) {
+        job = batch::BatchDocument::load(options.job);
+    } catch (const batch::DocumentError &e) {
         throw bad_input(e.path() == options.job ? std::string(e.what()) : options.job + ": " + e.what());
     }
 
@@ -160,7 +160,7 @@ int batch_command(const GlobalOptions &global, const BatchCommandOptions &option
     batch::BatchReport report;
     try {
         report = batch::run_job(*job, bo, callbacks);
-    } catch (const batch::JobError &e) {
+    } catch (const batch::DocumentError &e) {
         std::signal(SIGINT, previous_int);
         std::signal(SIGTERM, previous_term);
         throw bad_input(options.job + ": " + e.what());

@@ -27,7 +27,7 @@ struct Check {
 };
 
 // Failures that mean the plugin misbehaved rather than refused the input cleanly.
-bool is_misbehaviour(const runner::JobOutcome &o) {
+bool is_misbehaviour(const runner::TaskOutcome &o) {
     static const char *bad[] = {"crashed", "cpu-time-limit", "wall-clock-limit", "memory-limit", "forbidden-syscall",
                                 "result-too-large", "protocol-error", "invalid-result", "plugin-load-failed"};
     for (const char *b : bad)
@@ -35,7 +35,7 @@ bool is_misbehaviour(const runner::JobOutcome &o) {
     return false;
 }
 
-std::string describe_outcome(const runner::JobOutcome &o) {
+std::string describe_outcome(const runner::TaskOutcome &o) {
     if (o.ok()) return "succeeded";
     return o.problem + ": " + o.message;
 }
@@ -99,14 +99,14 @@ int plugin_check_command(const GlobalOptions &global, const PluginCheckOptions &
                     describe_outcome(o));
 
                 std::atomic<bool> cancelled{true};
-                runner::JobCallbacks cb;
+                runner::TaskCallbacks cb;
                 cb.cancel = &cancelled;
                 o = session.executor().run(plain, cb);
                 add(id + ": a run cancelled at once ends cleanly", !is_misbehaviour(o), describe_outcome(o));
 
                 // Several calls at once (each in its own runner) must not disturb each other.
                 const int n = (d.flags & HOLON_METHOD_FLAG_CONCURRENT) ? 4 : 2;
-                std::vector<std::future<runner::JobOutcome>> runs;
+                std::vector<std::future<runner::TaskOutcome>> runs;
                 for (int i = 0; i < n; ++i)
                     runs.push_back(std::async(std::launch::async, [&] { return session.executor().run(plain); }));
                 std::string first, detail;

@@ -21,13 +21,13 @@ std::atomic<bool> g_cancel{false};
 extern "C" void on_interrupt(int) { g_cancel.store(true); }
 
 // Problems caused by what the user handed in (exit 2) rather than by the method (exit 1).
-bool is_input_problem(const runner::JobOutcome &o) {
+bool is_input_problem(const runner::TaskOutcome &o) {
     return o.problem == "invalid-params" || o.problem == "invalid-model" || o.problem == "unknown-method";
 }
 
 // Where in the params or model the input is wrong, when the plugin named it (holon::fail_params /
 // fail_model put {"path": pointer} in the details) and its message does not already say so.
-std::string input_path_suffix(const runner::JobOutcome &o) {
+std::string input_path_suffix(const runner::TaskOutcome &o) {
     if (!is_input_problem(o)) return {};
     auto details = nlohmann::json::parse(o.details_json, nullptr, false);
     if (!details.is_object() || !details.contains("path") || !details["path"].is_string()) return {};
@@ -76,7 +76,7 @@ int run_command(const GlobalOptions &global, const RunOptions &options) {
     if (options.memory_mb) req.limits.memory_bytes = static_cast<uint64_t>(*options.memory_mb * 1024 * 1024);
     if (options.output_mb) req.limits.output_bytes = static_cast<uint64_t>(*options.output_mb * 1024 * 1024);
 
-    runner::JobCallbacks cb;
+    runner::TaskCallbacks cb;
     cb.cancel = &g_cancel;
     const bool show_progress = !options.quiet && isatty(STDERR_FILENO);
     if (show_progress) {

@@ -21,7 +21,7 @@ std::string safe_file_name(const std::string &name) {
     return s.empty() ? std::string("output") : s;
 }
 
-std::vector<std::filesystem::path> write_outputs(const std::filesystem::path &dir, const runner::JobOutcome &outcome) {
+std::vector<std::filesystem::path> write_outputs(const std::filesystem::path &dir, const runner::TaskOutcome &outcome) {
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw bad_input(dir.string() + ": cannot create folder (" + ec.message() + ")");

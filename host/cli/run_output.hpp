@@ -15,7 +15,7 @@ namespace holon::cli {
 void write_csv(std::ostream &out, const runner::TableData &table);
 
 // Writes everything a run produced into `dir` (created if needed) and returns the files written.
-std::vector<std::filesystem::path> write_outputs(const std::filesystem::path &dir, const runner::JobOutcome &outcome);
+std::vector<std::filesystem::path> write_outputs(const std::filesystem::path &dir, const runner::TaskOutcome &outcome);
 
 // A file name safe to create inside a folder: no separators, no leading dots.
 std::string safe_file_name(const std::string &name);

@@ -41,8 +41,6 @@ int serve(const GlobalOptions& global, const ServeOptions& options) {
         if (!options.data.empty()) config.data = options.data;
         if (!options.tls_certificate.empty()) config.tls.certificate = options.tls_certificate;
         if (!options.tls_key.empty()) config.tls.key = options.tls_key;
-        if (config.tls.certificate.empty() != config.tls.key.empty())
-            throw server::ConfigError("TLS needs both a certificate and a key (--tls-cert and --tls-key)");
         for (const auto& p : global.plugin_paths) config.plugin_paths.push_back(p);
     } catch (const server::ConfigError& e) {
         throw bad_input(e.what());

@@ -65,7 +65,7 @@ nlohmann::json make_params(const SimulateOptions &o) {
 }
 
 // The model's problem as one line: the file, then the variable or line/column the plugin named.
-std::string describe_failure(const std::string &file, const runner::JobOutcome &outcome) {
+std::string describe_failure(const std::string &file, const runner::TaskOutcome &outcome) {
     std::string where;
     nlohmann::json details = nlohmann::json::parse(outcome.details_json, nullptr, false);
     if (details.is_object() && details.contains("line") && outcome.message.find("line ") == std::string::npos)
@@ -86,7 +86,7 @@ int simulate_command(const GlobalOptions &global, const SimulateOptions &options
     req.model_json = load_model_file(options.model, executor,
                                      options.import_params.empty() ? "{}" : read_params_argument(options.import_params))
                          .json;
-    runner::JobOutcome outcome = executor.run(req);
+    runner::TaskOutcome outcome = executor.run(req);
     if (!outcome.ok()) {
         const bool input_problem = outcome.status == HOLON_ERR_INVALID_MODEL || outcome.status == HOLON_ERR_INVALID_PARAMS ||
                                    outcome.problem == "invalid-params" || outcome.problem == "invalid-model";

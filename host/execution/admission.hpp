@@ -2,7 +2,7 @@
 // REST, the batch runner, `holon plugins` and `holon plugin check` all ask here.
 #pragma once
 
-#include "runner/job_types.hpp"
+#include "runner/task_types.hpp"
 
 #include <string>
 

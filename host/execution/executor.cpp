@@ -29,7 +29,7 @@ std::string first_violation(const std::string &what, const std::vector<jsonschem
 // fail_model); the host's own refusals list {"violations": [{"path", "message"}]}. Adding that one
 // violation beside the plugin's own keys lets every client (REST problem+json, CLI, batch) read
 // both alike.
-void add_plugin_violation(runner::JobOutcome &out) {
+void add_plugin_violation(runner::TaskOutcome &out) {
     if (out.problem != "invalid-params" && out.problem != "invalid-model") return;
     auto details = nlohmann::json::parse(out.details_json, nullptr, false);
     if (!details.is_object() || details.contains("violations")) return;
@@ -50,8 +50,8 @@ runner::Limits ExecutorOptions::max_limits() {
     return l;
 }
 
-runner::JobOutcome host_failure(int32_t status, std::string problem, std::string message, std::string details_json) {
-    runner::JobOutcome o;
+runner::TaskOutcome host_failure(int32_t status, std::string problem, std::string message, std::string details_json) {
+    runner::TaskOutcome o;
     o.status = status;
     o.problem = std::move(problem);
     o.message = std::move(message);
@@ -107,11 +107,11 @@ void Executor::remember_valid(const std::string &model_json) const {
     if (valid_models_.size() > remembered_models) valid_models_.pop_front();
 }
 
-runner::JobOutcome Executor::run(const RunRequest &request, const runner::JobCallbacks &callbacks) const {
+runner::TaskOutcome Executor::run(const RunRequest &request, const runner::TaskCallbacks &callbacks) const {
     return run_at_depth(request, callbacks, 0);
 }
 
-runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runner::JobCallbacks &callbacks,
+runner::TaskOutcome Executor::run_at_depth(const RunRequest &request, const runner::TaskCallbacks &callbacks,
                                           int depth) const {
     const auto *method = registry_.find_method(request.method_id);
     if (!method) return host_failure(HOLON_ERR_NOT_FOUND, "unknown-method", "no plugin offers method '" + request.method_id + "'");
@@ -145,7 +145,7 @@ runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runne
     if (d.kind == HOLON_METHOD_KIND_IMPORTER && request.source.empty())
         return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", "importer '" + d.id + "' got an empty document");
 
-    runner::JobRequest job;
+    runner::TaskRequest job;
     job.plugin = method->plugin->target();
     job.method_id = d.id;
     job.model_json = with_model ? request.model_json : std::string();
@@ -157,7 +157,7 @@ runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runne
     job.workspace = request.workspace;
     job.limits = limits_for(*method, request.limits);
 
-    runner::JobCallbacks cb = callbacks;
+    runner::TaskCallbacks cb = callbacks;
     cb.on_invoke = [this, &request, &callbacks, depth](const runner::InvokeRequest &nested) {
         if (depth + 1 > options_.max_invoke_depth)
             return host_failure(HOLON_ERR_INVOKE, "invoke-depth",
@@ -170,14 +170,14 @@ runner::JobOutcome Executor::run_at_depth(const RunRequest &request, const runne
         child.source_name = nested.source_name;
         child.source_dir = request.source_dir;
         child.workspace = request.workspace;
-        runner::JobCallbacks child_cb;
+        runner::TaskCallbacks child_cb;
         // The pool's flag covers both a cancelled parent and a parent that died or hit a limit.
         child_cb.cancel = nested.cancel ? nested.cancel : callbacks.cancel;
         child_cb.on_log = callbacks.on_log;
         return run_at_depth(child, child_cb, depth + 1);
     };
 
-    runner::JobOutcome out = pool_.run(job, cb);
+    runner::TaskOutcome out = pool_.run(job, cb);
     if (!out.ok()) {
         add_plugin_violation(out);
         return out;

@@ -38,7 +38,7 @@ class Executor {
 public:
     Executor(const registry::Registry &registry, runner::RunnerPool &pool, ExecutorOptions options = {});
 
-    runner::JobOutcome run(const RunRequest &request, const runner::JobCallbacks &callbacks = {}) const;
+    runner::TaskOutcome run(const RunRequest &request, const runner::TaskCallbacks &callbacks = {}) const;
 
     // Has the pool start runners for `count` runs of `method_id` at once (see RunnerPool::prestart);
     // an unknown method is ignored (its runs fail with unknown-method). Returns at once.
@@ -50,7 +50,7 @@ public:
     const registry::Registry &registry() const { return registry_; }
 
 private:
-    runner::JobOutcome run_at_depth(const RunRequest &request, const runner::JobCallbacks &callbacks, int depth) const;
+    runner::TaskOutcome run_at_depth(const RunRequest &request, const runner::TaskCallbacks &callbacks, int depth) const;
     // Sweeps run the same model text hundreds of times: a model that passed validation is
     // remembered (by its exact text, not a hash) so that it is not parsed and validated again.
     bool known_valid(const std::string &model_json) const;
@@ -64,6 +64,6 @@ private:
 };
 
 // A failed outcome with a host-side problem id (no runner involved).
-runner::JobOutcome host_failure(int32_t status, std::string problem, std::string message, std::string details_json = {});
+runner::TaskOutcome host_failure(int32_t status, std::string problem, std::string message, std::string details_json = {});
 
 } // namespace holon::execution

@@ -30,7 +30,7 @@ registry::LimitOverrides limits_from_json(const std::string& text) {
     return limits;
 }
 
-store::RunOutcome to_store_outcome(runner::JobOutcome&& outcome) {
+store::RunOutcome to_store_outcome(runner::TaskOutcome&& outcome) {
     store::RunOutcome out;
     if (outcome.ok()) {
         out.state = store::RunState::succeeded;
@@ -206,7 +206,7 @@ void JobEngine::execute(const store::Run& run) {
         ++stats_.started;
     }
 
-    runner::JobOutcome outcome;
+    runner::TaskOutcome outcome;
     try {
         execution::RunRequest request;
         request.method_id = run.method;
@@ -247,7 +247,7 @@ void JobEngine::execute(const store::Run& run) {
             context.progress = record_progress;
             outcome = host->second(run, context);
         } else if (have_model) {
-            runner::JobCallbacks callbacks;
+            runner::TaskCallbacks callbacks;
             callbacks.cancel = &active->cancel;
             callbacks.on_progress = [&](double fraction, const std::string& stage) { record_progress(fraction, stage, ""); };
             outcome = executor_.run(request, callbacks);

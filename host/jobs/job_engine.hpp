@@ -32,7 +32,7 @@ struct HostRunContext {
 // A method the host executes itself, in-process, instead of sending it to a runner (e.g.
 // "holon.batch", which orchestrates many runner calls). It must honour `cancel` by returning an
 // outcome with problem "cancelled", and report every other failure as an outcome, not by throwing.
-using HostMethod = std::function<runner::JobOutcome(const store::Run& run, HostRunContext& context)>;
+using HostMethod = std::function<runner::TaskOutcome(const store::Run& run, HostRunContext& context)>;
 
 struct EngineOptions {
     std::size_t workers = 2;

@@ -185,7 +185,7 @@ namespace {
 template <class M, class T>
 concept MessageOf = std::same_as<std::remove_const_t<M>, T>;
 
-template <class Io, MessageOf<JobMessage> M>
+template <class Io, MessageOf<TaskMessage> M>
 void fields(Io &io, M &m) {
     io(m.method_id);
     io(m.model_json);
@@ -333,7 +333,7 @@ M read_message(std::string_view payload) {
 
 } // namespace
 
-std::string encode(const JobMessage &m) { return write_message(m); }
+std::string encode(const TaskMessage &m) { return write_message(m); }
 std::string encode(const PluginDescription &m) { return write_message(m); }
 std::string encode(const ProgressMessage &m) { return write_message(m); }
 std::string encode(const LogLine &m) { return write_message(m); }
@@ -343,7 +343,7 @@ std::string encode(const InvokeRequestMessage &m) { return write_message(m); }
 std::string encode(const InvokeResultMessage &m) { return write_message(m); }
 std::string encode(const DoneMessage &m) { return write_message(m); }
 
-JobMessage decode_job(std::string_view payload) { return read_message<JobMessage>(payload); }
+TaskMessage decode_task(std::string_view payload) { return read_message<TaskMessage>(payload); }
 PluginDescription decode_description(std::string_view payload) { return read_message<PluginDescription>(payload); }
 ProgressMessage decode_progress(std::string_view payload) { return read_message<ProgressMessage>(payload); }
 LogLine decode_log(std::string_view payload) { return read_message<LogLine>(payload); }

@@ -7,7 +7,7 @@
 // so a runner that dies mid-frame is detected rather than misread.
 #pragma once
 
-#include "job_types.hpp"
+#include "task_types.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -100,7 +100,7 @@ uint64_t table_bytes(const TableData &table);
 
 // ---- messages -------------------------------------------------------------------------------
 
-struct JobMessage {
+struct TaskMessage {
     std::string method_id, model_json, params_json, source, source_name, source_dir, scratch_dir;
     uint64_t output_bytes = 0;
     std::vector<TableData> tables;
@@ -140,7 +140,7 @@ struct DoneMessage {
     std::string details_json;
 };
 
-std::string encode(const JobMessage &m);
+std::string encode(const TaskMessage &m);
 std::string encode(const PluginDescription &m);
 std::string encode(const ProgressMessage &m);
 std::string encode(const LogLine &m);
@@ -151,7 +151,7 @@ std::string encode(const InvokeResultMessage &m);
 std::string encode(const DoneMessage &m);
 std::string encode_table(const TableData &t);
 
-JobMessage decode_job(std::string_view payload);
+TaskMessage decode_task(std::string_view payload);
 PluginDescription decode_description(std::string_view payload);
 ProgressMessage decode_progress(std::string_view payload);
 LogLine decode_log(std::string_view payload);

@@ -145,7 +145,7 @@ std::string problem_for_status(int32_t status) {
     }
 }
 
-void fail(JobOutcome &out, const std::string &problem, const std::string &message) {
+void fail(TaskOutcome &out, const std::string &problem, const std::string &message) {
     out.status = status_for_problem(problem);
     out.problem = problem;
     out.message = message;
@@ -234,7 +234,7 @@ int poll_timeout_ms(Clock::time_point deadline) {
 // Supervises one job in one runner: sends it, relays what comes back, enforces the limits.
 class JobSupervisor {
 public:
-    JobSupervisor(RunnerProcess &runner, const JobRequest &request, const JobCallbacks &callbacks, JobOutcome &out,
+    JobSupervisor(RunnerProcess &runner, const TaskRequest &request, const TaskCallbacks &callbacks, TaskOutcome &out,
                   const std::function<void(const RunnerOutput &)> &on_output)
         : runner_(runner), request_(request), callbacks_(callbacks), out_(out),
           decoder_(request.limits.output_bytes + kFrameSlack), on_output_(on_output) {}
@@ -267,9 +267,9 @@ private:
     }
 
     RunnerProcess &runner_;
-    const JobRequest &request_;
-    const JobCallbacks &callbacks_;
-    JobOutcome &out_;
+    const TaskRequest &request_;
+    const TaskCallbacks &callbacks_;
+    TaskOutcome &out_;
     protocol::FrameDecoder decoder_;
     const std::function<void(const RunnerOutput &)> &on_output_;
     std::string output_;
@@ -295,7 +295,7 @@ bool JobSupervisor::supervise(const std::string &job_dir) {
     double cpu_now = cpu_start;
     auto next_cpu_check = start + kCpuCheckInterval;
 
-    protocol::JobMessage job;
+    protocol::TaskMessage job;
     job.method_id = request_.method_id;
     job.model_json = request_.model_json;
     job.params_json = request_.params_json.empty() ? "{}" : request_.params_json;
@@ -474,7 +474,7 @@ void JobSupervisor::start_invoke(protocol::InvokeRequestMessage message) {
         protocol::InvokeResultMessage result;
         result.id = message.id;
         try {
-            JobOutcome nested = callbacks_.on_invoke(message.request);
+            TaskOutcome nested = callbacks_.on_invoke(message.request);
             result.status = nested.ok() ? HOLON_OK : (nested.status == HOLON_OK ? HOLON_ERR_FAILED : nested.status);
             result.message = nested.message;
             result.result_json = std::move(nested.result_json);
@@ -668,8 +668,8 @@ RunnerPool::~RunnerPool() {
     impl_->idle_total = 0;
 }
 
-JobOutcome RunnerPool::run(const JobRequest &request, const JobCallbacks &callbacks) {
-    JobOutcome out;
+TaskOutcome RunnerPool::run(const TaskRequest &request, const TaskCallbacks &callbacks) {
+    TaskOutcome out;
     std::unique_ptr<RunnerProcess> runner;
     const RunnerKey key{request.plugin, request.limits, request.workspace, request.source_dir};
     try {

@@ -5,7 +5,7 @@
 // per (plugin, limits, workspace) warm for the next job. A runner whose job ended in a crash, a limit, a
 // cancellation or a protocol error is killed and reaped, never reused.
 //
-// Problem ids of a failed JobOutcome (stable; clients match on them):
+// Problem ids of a failed TaskOutcome (stable; clients match on them):
 //   "method-failed"      the method returned an error status (message is the method's)
 //   "invalid-params"     the method refused its params (HOLON_ERR_INVALID_PARAMS; details are the method's)
 //   "invalid-model"      the method refused the model (HOLON_ERR_INVALID_MODEL; details are the method's)
@@ -23,7 +23,7 @@
 //   "runner-unavailable" no runner could be started (fork failure, scratch dir not creatable)
 #pragma once
 
-#include "job_types.hpp"
+#include "task_types.hpp"
 #include "runner_uids.hpp"
 
 #include <atomic>
@@ -46,7 +46,7 @@ private:
     std::string problem_;
 };
 
-struct JobCallbacks {
+struct TaskCallbacks {
     // Called on the thread that called run(), throttled by the runner. May be empty.
     std::function<void(double fraction, const std::string &stage)> on_progress;
     // Called on the thread that called run() for each log line. May be empty.
@@ -56,7 +56,7 @@ struct JobCallbacks {
     const std::atomic<bool> *cancel = nullptr;
     // Runs a nested holon.invoke/1 request, on a separate thread, while the calling job keeps
     // being supervised. Empty: nested invokes answer HOLON_ERR_UNSUPPORTED.
-    std::function<JobOutcome(const InvokeRequest &)> on_invoke;
+    std::function<TaskOutcome(const InvokeRequest &)> on_invoke;
 };
 
 // What a runner wrote to its stdout or stderr during one job (or while idle before it), for the
@@ -93,7 +93,7 @@ public:
 
     // Runs one job to completion in a runner. Thread-safe; calls are independent of each other.
     // Never throws for failures of the plugin or the runner: they are in the outcome.
-    JobOutcome run(const JobRequest &request, const JobCallbacks &callbacks = {});
+    TaskOutcome run(const TaskRequest &request, const TaskCallbacks &callbacks = {});
 
     // Loads the plugin in a runner and returns its entry metadata and method descriptors.
     // Throws RunnerError{problem, message} (plugin-load-failed, abi-mismatch, crashed, ...).

@@ -2,7 +2,7 @@
 // reaping. Internal to holon_runner.
 #pragma once
 
-#include "job_types.hpp"
+#include "task_types.hpp"
 #include "runner_uids.hpp"
 
 #include <chrono>

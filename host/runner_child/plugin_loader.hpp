@@ -1,7 +1,7 @@
 // Loads one plugin library inside the runner and checks its entry before any method runs.
 #pragma once
 
-#include "runner/job_types.hpp"
+#include "runner/task_types.hpp"
 
 #include "holon/holon_plugin.h"
 

@@ -344,7 +344,7 @@ const void *ctx_get_extension(const holon_context_t *, const char *extension_id)
 
 // ---- serving ----------------------------------------------------------------------------------
 
-void run_job(const LoadedPlugin &plugin, const protocol::JobMessage &m) {
+void run_job(const LoadedPlugin &plugin, const protocol::TaskMessage &m) {
     std::vector<std::vector<holon_column_t>> columns(m.tables.size());
     std::vector<holon_table_t> tables;
     for (size_t i = 0; i < m.tables.size(); ++i) {
@@ -479,7 +479,7 @@ int serve(int socket_fd, LoadedPlugin &plugin) {
             continue;
         }
         try {
-            protocol::JobMessage job = protocol::decode_job(frame->payload);
+            protocol::TaskMessage job = protocol::decode_task(frame->payload);
             run_job(plugin, job);
         } catch (const protocol::ProtocolError &e) {
             report_fatal(socket_fd, "protocol-error", e.what());

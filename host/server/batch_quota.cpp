@@ -1,7 +1,7 @@
 #include "server/batch_quota.hpp"
 
 #include "api/usage.hpp"
-#include "batches/batch_runs.hpp"
+#include "batch_runs/batch_runs.hpp"
 #include "execution/executor.hpp"
 
 #include <holon/holon_plugin.h>
@@ -20,7 +20,7 @@ jobs::HostMethod with_storage_quota(jobs::HostMethod batch, std::int64_t quota,
     if (quota <= 0) return batch;
     return [batch = std::move(batch), quota, usage = std::move(usage), batch_root = std::move(batch_root)](
                const store::Run& run, jobs::HostRunContext& context) {
-        const auto dir = batches::batch_dir(batch_root, run.id);
+        const auto dir = batch_runs::batch_dir(batch_root, run.id);
         std::int64_t others = 0;  // everything of the workspace but this batch's folder
         try {
             others = usage(run.workspace_id) - api::directory_bytes(dir);
@@ -52,7 +52,7 @@ jobs::HostMethod with_storage_quota(jobs::HostMethod batch, std::int64_t quota,
         jobs::HostRunContext own;
         own.cancel = &cancel;
         own.progress = context.progress;
-        runner::JobOutcome outcome;
+        runner::TaskOutcome outcome;
         try {
             outcome = batch(run, own);
         } catch (...) {

@@ -1,7 +1,7 @@
 #include "server/server.hpp"
 
 #include "api/api.hpp"
-#include "batches/batch_runs.hpp"
+#include "batch_runs/batch_runs.hpp"
 #include "execution/executor.hpp"
 #include "jobs/job_engine.hpp"
 #include "registry/registry.hpp"
@@ -125,14 +125,14 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
         if (!problem.empty()) fields["problem"] = problem;
         log.info("run finished", fields);
     };
-    batches::BatchServiceOptions batch_options;
+    batch_runs::BatchServiceOptions batch_options;
     batch_options.root = data_dir / "batches";
     batch_options.jobs = static_cast<unsigned>(config.batch_jobs);
     api::ApiServices usage_services;  // what the quota watcher needs to measure a workspace
     usage_services.store = store.get();
     usage_services.batch_root = batch_options.root;
-    engine_options.host_methods[batches::batch_method] = with_storage_quota(
-        batches::make_batch_method(*store, executor, batch_options), config.limits.workspace_bytes,
+    engine_options.host_methods[batch_runs::batch_method] = with_storage_quota(
+        batch_runs::make_batch_method(*store, executor, batch_options), config.limits.workspace_bytes,
         [usage_services](const std::string& ws) { return api::workspace_usage(usage_services, ws); },
         batch_options.root);
     jobs::JobEngine engine(*store, executor, engine_options);

@@ -21,7 +21,7 @@ using holon::execution::Executor;
 using holon::execution::ExecutorOptions;
 using holon::execution::RunRequest;
 using holon::registry::Registry;
-using holon::runner::JobOutcome;
+using holon::runner::TaskOutcome;
 using holon::runner::RunnerPool;
 using nlohmann::json;
 
@@ -66,7 +66,7 @@ protected:
 
     void SetUp() override { ASSERT_NE(registry_->find_method("fixture.echo.run"), nullptr); }
 
-    JobOutcome run(RunRequest request, ExecutorOptions options = {}) {
+    TaskOutcome run(RunRequest request, ExecutorOptions options = {}) {
         Executor executor(*registry_, pool_, options);
         return executor.run(request);
     }
@@ -94,14 +94,14 @@ Registry *ExecutorRun::registry_ = nullptr;
 TEST_F(ExecutorRun, UnknownMethodIsRefused) {
     RunRequest r;
     r.method_id = "no.such.method";
-    const JobOutcome out = run(r);
+    const TaskOutcome out = run(r);
     EXPECT_EQ(out.problem, "unknown-method");
     EXPECT_EQ(out.status, HOLON_ERR_NOT_FOUND);
     EXPECT_EQ(pool_.spawned_count(), 0u);
 }
 
 TEST_F(ExecutorRun, MissingModelIsRefusedWithTheSharedWording) {
-    const JobOutcome out = run(echo(json::object(), ""));
+    const TaskOutcome out = run(echo(json::object(), ""));
     EXPECT_EQ(out.problem, "invalid-model");
     EXPECT_EQ(out.status, HOLON_ERR_INVALID_MODEL);
     EXPECT_EQ(out.message, holon::execution::missing_model_message("fixture.echo.run"));
@@ -111,7 +111,7 @@ TEST_F(ExecutorRun, MissingModelIsRefusedWithTheSharedWording) {
 TEST_F(ExecutorRun, ANoModelMethodRunsWithoutOne) {
     RunRequest r;
     r.method_id = "fixture.c99.sum";
-    const JobOutcome out = run(r);
+    const TaskOutcome out = run(r);
     ASSERT_TRUE(out.ok()) << out.problem << ": " << out.message;
     EXPECT_EQ(json::parse(out.result_json).at("tables"), 0);
 }
@@ -119,7 +119,7 @@ TEST_F(ExecutorRun, ANoModelMethodRunsWithoutOne) {
 TEST_F(ExecutorRun, ParamsAgainstTheSchemaAreRefusedBeforeThePluginRuns) {
     RunRequest r = echo(json::object());
     r.params_json = "[1, 2, 3]";  // echo's params schema: {"type": "object"}
-    const JobOutcome out = run(r);
+    const TaskOutcome out = run(r);
     EXPECT_EQ(out.problem, "invalid-params");
     EXPECT_EQ(out.status, HOLON_ERR_INVALID_PARAMS);
     EXPECT_EQ(out.message.rfind("params for fixture.echo.run: ", 0), 0u) << out.message;
@@ -132,7 +132,7 @@ TEST_F(ExecutorRun, ParamsAgainstTheSchemaAreRefusedBeforeThePluginRuns) {
 TEST_F(ExecutorRun, MalformedParamsAreRefusedWithThePosition) {
     RunRequest r = echo(json::object());
     r.params_json = "{\"a\": }";
-    const JobOutcome out = run(r);
+    const TaskOutcome out = run(r);
     EXPECT_EQ(out.problem, "invalid-params");
     EXPECT_NE(out.message.find("line 1, column"), std::string::npos) << out.message;
     EXPECT_EQ(pool_.spawned_count(), 0u);
@@ -141,7 +141,7 @@ TEST_F(ExecutorRun, MalformedParamsAreRefusedWithThePosition) {
 TEST_F(ExecutorRun, AnInvalidModelIsRefusedNamingThePath) {
     const std::string bad = slurp(fs::path(HOLON_SOURCE_DIR) / "schemas/examples/invalid/dangling-link.model.json");
     ASSERT_FALSE(bad.empty());
-    const JobOutcome out = run(echo(json::object(), bad));
+    const TaskOutcome out = run(echo(json::object(), bad));
     EXPECT_EQ(out.problem, "invalid-model");
     EXPECT_EQ(out.status, HOLON_ERR_INVALID_MODEL);
     const json details = json::parse(out.details_json);
@@ -151,7 +151,7 @@ TEST_F(ExecutorRun, AnInvalidModelIsRefusedNamingThePath) {
 }
 
 TEST_F(ExecutorRun, AValidRunReachesThePluginWithParamsAndModel) {
-    const JobOutcome out = run(echo({{"log", "hello"}}));
+    const TaskOutcome out = run(echo({{"log", "hello"}}));
     ASSERT_TRUE(out.ok()) << out.problem << ": " << out.message;
     const json result = json::parse(out.result_json);
     EXPECT_EQ(result.at("params").at("log"), "hello");
@@ -162,7 +162,7 @@ TEST_F(ExecutorRun, AValidRunReachesThePluginWithParamsAndModel) {
 // ---- after the run --------------------------------------------------------------------------
 
 TEST_F(ExecutorRun, AResultThatIsNotJsonIsInvalidResult) {
-    const JobOutcome out = run(echo({{"bad_json", true}}));
+    const TaskOutcome out = run(echo({{"bad_json", true}}));
     EXPECT_EQ(out.problem, "invalid-result");
     EXPECT_EQ(out.status, HOLON_ERR_BAD_ARGUMENT);  // what put_json answered the plugin
 }
@@ -183,7 +183,7 @@ TEST_F(ExecutorRun, AResultBreakingItsSchemaIsInvalidResult) {
     method->result_schema = std::make_shared<const holon::jsonschema::Schema>(
         holon::jsonschema::Schema::parse(R"({"type":"object","required":["verdict"]})"));
     Executor executor(registry, pool_);
-    const JobOutcome out = executor.run(echo(json::object()));
+    const TaskOutcome out = executor.run(echo(json::object()));
     EXPECT_EQ(out.problem, "invalid-result");
     EXPECT_EQ(out.status, HOLON_ERR_FAILED);
     EXPECT_EQ(out.message.rfind("result of fixture.echo.run breaks its schema: ", 0), 0u) << out.message;
@@ -195,7 +195,7 @@ TEST_F(ExecutorRun, AResultBreakingItsSchemaIsInvalidResult) {
 // ---- a plugin's own refusal ------------------------------------------------------------------
 
 TEST_F(ExecutorRun, APluginRefusingItsParamsIsInvalidParams) {
-    const JobOutcome out = run(echo({{"fail", "that makes no sense"}}));
+    const TaskOutcome out = run(echo({{"fail", "that makes no sense"}}));
     EXPECT_EQ(out.problem, "invalid-params");
     EXPECT_EQ(out.status, HOLON_ERR_INVALID_PARAMS);
     EXPECT_EQ(out.message, "that makes no sense");
@@ -208,7 +208,7 @@ TEST_F(ExecutorRun, APluginsPathBecomesAViolationBesideItsOwnDetails) {
     r.method_id = "ssm.check";
     r.model_json = slurp(fs::path(HOLON_SOURCE_DIR) / "docs/examples/prison-inquiry.model.json");
     r.params_json = R"({"models": ["am-nope"]})";
-    const JobOutcome out = run(r);
+    const TaskOutcome out = run(r);
     EXPECT_EQ(out.problem, "invalid-params");
     EXPECT_EQ(out.status, HOLON_ERR_INVALID_PARAMS);
     EXPECT_EQ(out.message, "unknown activity model 'am-nope'");
@@ -236,7 +236,7 @@ json three_levels() {
 TEST_F(ExecutorRun, NestedInvokesWithinTheDepthRun) {
     ExecutorOptions options;
     options.max_invoke_depth = 2;
-    const JobOutcome out = run(echo(three_levels()), options);
+    const TaskOutcome out = run(echo(three_levels()), options);
     ASSERT_TRUE(out.ok()) << out.problem << ": " << out.message;
     const json result = json::parse(out.result_json);
     EXPECT_EQ(result.at("nested_status"), HOLON_OK);
@@ -249,7 +249,7 @@ TEST_F(ExecutorRun, NestedInvokesWithinTheDepthRun) {
 TEST_F(ExecutorRun, NestedInvokesDeeperThanTheLimitAreRefused) {
     ExecutorOptions options;
     options.max_invoke_depth = 1;
-    const JobOutcome out = run(echo(three_levels()), options);
+    const TaskOutcome out = run(echo(three_levels()), options);
     ASSERT_TRUE(out.ok()) << out.problem << ": " << out.message;
     const json result = json::parse(out.result_json);
     EXPECT_EQ(result.at("nested_status"), HOLON_OK);  // depth 1 is allowed
@@ -260,7 +260,7 @@ TEST_F(ExecutorRun, NestedInvokesDeeperThanTheLimitAreRefused) {
 }
 
 TEST_F(ExecutorRun, ANestedRunIsValidatedLikeAnyOther) {
-    const JobOutcome out =
+    const TaskOutcome out =
         run(echo({{"invoke", {{"method", "fixture.echo.run"}, {"params", json::array({1, 2})}}}}));
     ASSERT_TRUE(out.ok()) << out.problem << ": " << out.message;
     const json result = json::parse(out.result_json);

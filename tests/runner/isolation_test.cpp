@@ -29,8 +29,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-JobRequest intruder(const json &params, const std::string &workspace = "") {
-    JobRequest request;
+TaskRequest intruder(const json &params, const std::string &workspace = "") {
+    TaskRequest request;
     request.plugin = test::fixture(HOLON_FIXTURE_INTRUDER);
     request.plugin.plugin_id = "fixture.intruder";
     request.method_id = "fixture.intruder.run";
@@ -41,7 +41,7 @@ JobRequest intruder(const json &params, const std::string &workspace = "") {
     return request;
 }
 
-json result_of(const JobOutcome &out) {
+json result_of(const TaskOutcome &out) {
     EXPECT_TRUE(out.ok()) << out.problem << ": " << out.message;
     return out.ok() ? json::parse(out.result_json) : json::object();
 }
@@ -141,9 +141,9 @@ TEST_F(Isolation, HostFilesOutsideTheMountViewAreAbsent) {
 TEST_F(Isolation, APluginCannotReadAnotherRunsScratchFolder) {
     RunnerPool pool(options_);
     std::atomic<bool> stop{false};
-    JobCallbacks callbacks;
+    TaskCallbacks callbacks;
     callbacks.cancel = &stop;
-    JobOutcome victim;
+    TaskOutcome victim;
     std::thread other([&] { victim = pool.run(intruder({{"write", "secret.txt"}, {"sleep_ms", 15000}}, "a"), callbacks); });
     const std::string folder = folder_with("secret.txt");
     ASSERT_FALSE(folder.empty()) << "the victim's job never wrote its file";
@@ -157,7 +157,7 @@ TEST_F(Isolation, APluginCannotReadAnotherRunsScratchFolder) {
 
 TEST_F(Isolation, APluginCannotKillASiblingRunner) {
     RunnerPool pool(options_);
-    JobOutcome victim;
+    TaskOutcome victim;
     std::thread other([&] { victim = pool.run(intruder({{"write", "alive"}, {"sleep_ms", 1500}}, "a")); });
     const std::string folder = folder_with("alive");
     ASSERT_FALSE(folder.empty());
@@ -177,21 +177,21 @@ TEST_F(Isolation, AnImportersSourceFolderIsReadOnlyAndShowsNoOtherScratchFolder)
     const std::string how = isolation(pool);
     if (!has_namespaces(how)) GTEST_SKIP() << "no mount namespace on this machine: " << how;
     std::atomic<bool> stop{false};
-    JobCallbacks callbacks;
+    TaskCallbacks callbacks;
     callbacks.cancel = &stop;
-    JobOutcome victim;
+    TaskOutcome victim;
     std::thread other([&] { victim = pool.run(intruder({{"write", "secret.txt"}, {"sleep_ms", 15000}}, "a"), callbacks); });
     const std::string folder = folder_with("secret.txt");
     ASSERT_FALSE(folder.empty());
     const fs::path data_file = root_ / "model-data.csv";
     std::ofstream(data_file) << "time,value\n0,1\n";
-    JobRequest importer = intruder({{"read", data_file.string()}, {"list", options_.scratch_root}});
+    TaskRequest importer = intruder({{"read", data_file.string()}, {"list", options_.scratch_root}});
     importer.source_dir = root_.string(); // holds the scratch root
     const json seen = result_of(pool.run(importer));
     importer.params_json = json{{"read", folder + "/secret.txt"}}.dump();
     const json other_scratch = result_of(pool.run(importer));
     importer.params_json = json{{"write", "../escape.txt"}}.dump();
-    const JobOutcome escape = pool.run(importer);
+    const TaskOutcome escape = pool.run(importer);
     stop = true;
     other.join();
     EXPECT_GT(seen["read_bytes"].get<long>(), 0) << "the source folder's files are readable";
@@ -222,7 +222,7 @@ TEST_F(Isolation, StdoutAndStderrReachTheLogOnlyAsOneEscapedField) {
     ::dup2(file, 1);
     ::dup2(file, 2);
     std::vector<RunnerOutput> relayed;
-    JobOutcome printed, flooded;
+    TaskOutcome printed, flooded;
     {
         PoolOptions options = options_;
         options.on_output = [&](const RunnerOutput &o) { relayed.push_back(o); };
@@ -273,11 +273,11 @@ TEST_F(Isolation, EachRunnerOfARootHostHasItsOwnUid) {
     RunnerPool pool(options_);
     const UidRange range = uid_range_from_environment();
     // Two runners at once (each job waits, so the second cannot reuse the first).
-    JobRequest echo = intruder(json::object());
+    TaskRequest echo = intruder(json::object());
     echo.plugin = test::fixture(HOLON_FIXTURE_ECHO);
     echo.method_id = "fixture.echo.run";
     echo.params_json = R"({"sleep_ms":400})";
-    JobOutcome c, d;
+    TaskOutcome c, d;
     std::thread third([&] { c = pool.run(echo); });
     d = pool.run(echo);
     third.join();
@@ -294,7 +294,7 @@ TEST_F(Isolation, EachRunnerOfARootHostHasItsOwnUid) {
 // isolation (user namespaces) end to end.
 TEST(ScratchFolders, ANonRootHostAfterARootHostRunsPlugins) {
     if (geteuid() != 0) GTEST_SKIP() << "needs root to act as a root host and then as another user";
-    JobRequest echo;
+    TaskRequest echo;
     echo.plugin = test::fixture(HOLON_FIXTURE_ECHO);
     echo.method_id = "fixture.echo.run";
     echo.limits = test::small_limits();
@@ -309,7 +309,7 @@ TEST(ScratchFolders, ANonRootHostAfterARootHostRunsPlugins) {
         int code = 0;
         {
             RunnerPool pool(test::pool_options());
-            JobOutcome out = pool.run(echo);
+            TaskOutcome out = pool.run(echo);
             if (!out.ok()) {
                 std::fprintf(stderr, "non-root run failed: %s: %s\n", out.problem.c_str(), out.message.c_str());
                 code = 1;

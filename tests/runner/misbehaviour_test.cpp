@@ -75,15 +75,15 @@ std::vector<Case> cases() {
     return all;
 }
 
-JobRequest request_for(const Case &c) {
-    JobRequest request;
+TaskRequest request_for(const Case &c) {
+    TaskRequest request;
     request.plugin = test::fixture(c.library);
     request.method_id = c.method;
     request.limits = c.limits;
     return request;
 }
 
-void expect_failure(const Case &c, const JobOutcome &out) {
+void expect_failure(const Case &c, const TaskOutcome &out) {
     EXPECT_EQ(out.problem, c.problem) << c.name << ": " << out.message;
     EXPECT_EQ(out.status, c.status) << c.name;
     EXPECT_NE(out.message.find(c.message_part), std::string::npos) << c.name << ": " << out.message;
@@ -92,8 +92,8 @@ void expect_failure(const Case &c, const JobOutcome &out) {
         << c.name << ": more results were accepted than the output limit";
 }
 
-JobRequest echo_request() {
-    JobRequest request;
+TaskRequest echo_request() {
+    TaskRequest request;
     request.plugin = test::fixture(HOLON_FIXTURE_ECHO);
     request.method_id = "fixture.echo.run";
     request.params_json = R"({"rows":100,"tag":"bystander"})";
@@ -124,7 +124,7 @@ TEST(MisbehaviourTogether, EveryFailureStaysInItsJobWhileEchoKeepsSucceeding) {
     {
         RunnerPool pool(test::pool_options());
         const std::vector<Case> all = cases();
-        std::vector<JobOutcome> outcomes(all.size());
+        std::vector<TaskOutcome> outcomes(all.size());
         std::atomic<int> misbehaving_left{static_cast<int>(all.size())};
         std::atomic<int> echo_ok{0}, echo_failed{0};
         std::vector<std::string> echo_failures;
@@ -139,7 +139,7 @@ TEST(MisbehaviourTogether, EveryFailureStaysInItsJobWhileEchoKeepsSucceeding) {
         for (int e = 0; e < 2; ++e)
             threads.emplace_back([&] {
                 while (misbehaving_left > 0) {
-                    JobOutcome out = pool.run(echo_request());
+                    TaskOutcome out = pool.run(echo_request());
                     bool ok = out.ok() && nlohmann::json::parse(out.result_json)["params"]["tag"] == "bystander" &&
                               out.tables.size() == 1 && out.tables[0].row_count() == 100;
                     (ok ? echo_ok : echo_failed)++;

@@ -18,7 +18,7 @@ TableData sample_table() {
 }
 
 TEST(Protocol, JobMessageRoundTripsWithTables) {
-    JobMessage job;
+    TaskMessage job;
     job.method_id = "sd.simulate";
     job.model_json = R"({"variables":[]})";
     job.params_json = R"({"steps":10})";
@@ -29,7 +29,7 @@ TEST(Protocol, JobMessageRoundTripsWithTables) {
     job.output_bytes = 12345;
     job.tables = {sample_table()};
 
-    JobMessage back = decode_job(encode(job));
+    TaskMessage back = decode_task(encode(job));
     EXPECT_EQ(back.method_id, job.method_id);
     EXPECT_EQ(back.model_json, job.model_json);
     EXPECT_EQ(back.params_json, job.params_json);

@@ -21,8 +21,8 @@ using nlohmann::json;
 using test::fixture;
 using Clock = std::chrono::steady_clock;
 
-JobRequest echo_request(json params) {
-    JobRequest request;
+TaskRequest echo_request(json params) {
+    TaskRequest request;
     request.plugin = fixture(HOLON_FIXTURE_ECHO);
     request.plugin.plugin_id = "fixture.echo";
     request.plugin.plugin_version = "1.0.0";
@@ -35,15 +35,15 @@ JobRequest echo_request(json params) {
 
 TEST(RunnerPool, EchoReturnsResultsTablesBlobsLogsAndProgress) {
     RunnerPool pool(test::pool_options());
-    JobRequest request = echo_request({{"rows", 2500}, {"blob", "hello"}, {"log", "echo says hi"}, {"progress_steps", 3}});
+    TaskRequest request = echo_request({{"rows", 2500}, {"blob", "hello"}, {"log", "echo says hi"}, {"progress_steps", 3}});
     request.tables.push_back(TableData{"inputs", {"a", "b"}, {{1, 2, 3}, {10, 20, 30}}});
     std::vector<double> fractions;
     std::vector<std::string> logged;
-    JobCallbacks callbacks;
+    TaskCallbacks callbacks;
     callbacks.on_progress = [&](double f, const std::string &) { fractions.push_back(f); };
     callbacks.on_log = [&](const LogLine &line) { logged.push_back(line.message); };
 
-    JobOutcome out = pool.run(request, callbacks);
+    TaskOutcome out = pool.run(request, callbacks);
     ASSERT_TRUE(out.ok()) << out.problem << ": " << out.message;
     json result = json::parse(out.result_json);
     EXPECT_EQ(result["params"]["rows"], 2500);
@@ -76,8 +76,8 @@ TEST(RunnerPool, EchoReturnsResultsTablesBlobsLogsAndProgress) {
 
 TEST(RunnerPool, EveryJobStartsInAnEmptyScratchDir) {
     RunnerPool pool(test::pool_options());
-    JobOutcome first = pool.run(echo_request({{"write_bytes", 1000}, {"make_tree", true}}));
-    JobOutcome second = pool.run(echo_request(json::object()));
+    TaskOutcome first = pool.run(echo_request({{"write_bytes", 1000}, {"make_tree", true}}));
+    TaskOutcome second = pool.run(echo_request(json::object()));
     ASSERT_TRUE(first.ok()) << first.message;
     ASSERT_TRUE(second.ok()) << second.message;
     const json a = json::parse(first.result_json), b = json::parse(second.result_json);
@@ -93,7 +93,7 @@ TEST(RunnerPool, EveryJobStartsInAnEmptyScratchDir) {
 
 TEST(RunnerPool, PrestartedRunnersServeTheJobsThatFollow) {
     RunnerPool pool(test::pool_options());
-    const JobRequest request = echo_request(json::object());
+    const TaskRequest request = echo_request(json::object());
     pool.prestart(request.plugin, request.limits, 5); // capped at max_idle_per_plugin (2)
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (pool.idle_count() < 2 && std::chrono::steady_clock::now() < deadline)
@@ -101,7 +101,7 @@ TEST(RunnerPool, PrestartedRunnersServeTheJobsThatFollow) {
     ASSERT_EQ(pool.idle_count(), 2u);
     EXPECT_EQ(pool.spawned_count(), 2u);
     pool.prestart(request.plugin, request.limits, 2); // already there: nothing more starts
-    JobOutcome a, b;
+    TaskOutcome a, b;
     std::thread other([&] { a = pool.run(request); });
     b = pool.run(request);
     other.join();
@@ -114,7 +114,7 @@ TEST(RunnerPool, APoolClosedWhileRunnersStartLeavesNoProcessBehind) {
     const int children_before = test::count_children();
     {
         RunnerPool pool(test::pool_options());
-        const JobRequest request = echo_request(json::object());
+        const TaskRequest request = echo_request(json::object());
         pool.prestart(request.plugin, request.limits, 2);
     }
     EXPECT_EQ(test::count_children(), children_before);
@@ -124,7 +124,7 @@ TEST(RunnerPool, ScratchDirIsRemovedWithThePool) {
     std::string dir;
     {
         RunnerPool pool(test::pool_options());
-        JobOutcome out = pool.run(echo_request({{"write_bytes", 10}}));
+        TaskOutcome out = pool.run(echo_request({{"write_bytes", 10}}));
         ASSERT_TRUE(out.ok()) << out.message;
         dir = json::parse(out.result_json)["scratch_dir"];
         EXPECT_TRUE(std::filesystem::exists(dir));
@@ -134,23 +134,23 @@ TEST(RunnerPool, ScratchDirIsRemovedWithThePool) {
 
 TEST(RunnerPool, FileSizeLimitStopsLargeWrites) {
     RunnerPool pool(test::pool_options());
-    JobRequest request = echo_request({{"write_bytes", 2 << 20}});
+    TaskRequest request = echo_request({{"write_bytes", 2 << 20}});
     request.limits.file_bytes = 1 << 20;
-    JobOutcome out = pool.run(request);
+    TaskOutcome out = pool.run(request);
     ASSERT_TRUE(out.ok()) << out.message;
     EXPECT_LT(json::parse(out.result_json)["written_bytes"].get<int64_t>(), 2 << 20);
 }
 
 TEST(RunnerPool, ThreadsWorkInsideTheSandbox) {
     RunnerPool pool(test::pool_options());
-    JobOutcome out = pool.run(echo_request({{"threads", 4}}));
+    TaskOutcome out = pool.run(echo_request({{"threads", 4}}));
     ASSERT_TRUE(out.ok()) << out.problem << ": " << out.message;
     EXPECT_EQ(json::parse(out.result_json)["threads_ran"], 4);
 }
 
 TEST(RunnerPool, PluginRefusingItsParamsIsInvalidParamsAndRunnerIsReused) {
     RunnerPool pool(test::pool_options());
-    JobOutcome out = pool.run(echo_request({{"fail", "params make no sense"}}));
+    TaskOutcome out = pool.run(echo_request({{"fail", "params make no sense"}}));
     EXPECT_EQ(out.status, HOLON_ERR_INVALID_PARAMS);
     EXPECT_EQ(out.problem, "invalid-params");
     EXPECT_EQ(out.message, "params make no sense");
@@ -161,7 +161,7 @@ TEST(RunnerPool, PluginRefusingItsParamsIsInvalidParamsAndRunnerIsReused) {
 
 TEST(RunnerPool, ResultThatIsNotJsonIsInvalidResult) {
     RunnerPool pool(test::pool_options());
-    JobOutcome out = pool.run(echo_request({{"bad_json", true}}));
+    TaskOutcome out = pool.run(echo_request({{"bad_json", true}}));
     EXPECT_FALSE(out.ok());
     EXPECT_EQ(out.problem, "invalid-result");
     EXPECT_TRUE(out.result_json.empty());
@@ -169,12 +169,12 @@ TEST(RunnerPool, ResultThatIsNotJsonIsInvalidResult) {
 
 TEST(RunnerPool, PlainC99PluginRuns) {
     RunnerPool pool(test::pool_options());
-    JobRequest request;
+    TaskRequest request;
     request.plugin = fixture(HOLON_FIXTURE_C99);
     request.method_id = "fixture.c99.sum";
     request.tables = {TableData{"a", {"x"}, {{1.5, 2.5}}}, TableData{"b", {"y", "z"}, {{1}, {4}}}};
     request.limits = test::small_limits();
-    JobOutcome out = pool.run(request);
+    TaskOutcome out = pool.run(request);
     ASSERT_TRUE(out.ok()) << out.problem << ": " << out.message;
     EXPECT_EQ(json::parse(out.result_json)["sum"], 9.0);
     ASSERT_EQ(out.tables.size(), 1u);
@@ -210,10 +210,10 @@ TEST(RunnerPool, AbiMajorTwoIsRefusedNamingBothVersions) {
         EXPECT_EQ(e.problem(), "abi-mismatch");
         EXPECT_STREQ(e.what(), "plugin built for SDK major 2, host is 1");
     }
-    JobRequest request;
+    TaskRequest request;
     request.plugin = fixture(HOLON_FIXTURE_ABI2);
     request.method_id = "fixture.abi2.run";
-    JobOutcome out = pool.run(request);
+    TaskOutcome out = pool.run(request);
     EXPECT_EQ(out.problem, "abi-mismatch");
     EXPECT_EQ(out.message, "plugin built for SDK major 2, host is 1");
     EXPECT_EQ(pool.idle_count(), 0u);
@@ -221,13 +221,13 @@ TEST(RunnerPool, AbiMajorTwoIsRefusedNamingBothVersions) {
 
 TEST(RunnerPool, LoadFailuresAreReported) {
     RunnerPool pool(test::pool_options());
-    JobRequest missing = echo_request(json::object());
+    TaskRequest missing = echo_request(json::object());
     missing.plugin = fixture("/nonexistent/fixture_missing.so");
-    JobOutcome out = pool.run(missing);
+    TaskOutcome out = pool.run(missing);
     EXPECT_EQ(out.problem, "plugin-load-failed");
     EXPECT_NE(out.message.find("/nonexistent/fixture_missing.so"), std::string::npos) << out.message;
 
-    JobRequest wrong_id = echo_request(json::object());
+    TaskRequest wrong_id = echo_request(json::object());
     wrong_id.plugin.plugin_id = "fixture.someone-else";
     out = pool.run(wrong_id);
     EXPECT_EQ(out.problem, "plugin-load-failed");
@@ -237,7 +237,7 @@ TEST(RunnerPool, LoadFailuresAreReported) {
 TEST(RunnerPool, CancellationStopsACooperativeJobQuickly) {
     RunnerPool pool(test::pool_options());
     std::atomic<bool> cancel{false};
-    JobCallbacks callbacks;
+    TaskCallbacks callbacks;
     callbacks.cancel = &cancel;
     Clock::time_point cancelled_at;
     std::thread canceller([&] {
@@ -245,9 +245,9 @@ TEST(RunnerPool, CancellationStopsACooperativeJobQuickly) {
         cancelled_at = Clock::now();
         cancel = true;
     });
-    JobRequest request = echo_request({{"wait_for_cancel", true}});
+    TaskRequest request = echo_request({{"wait_for_cancel", true}});
     request.limits.wall_seconds = 10;
-    JobOutcome out = pool.run(request, callbacks);
+    TaskOutcome out = pool.run(request, callbacks);
     auto reaction = Clock::now() - cancelled_at;
     canceller.join();
     EXPECT_EQ(out.status, HOLON_ERR_CANCELLED);
@@ -259,17 +259,17 @@ TEST(RunnerPool, CancellationStopsACooperativeJobQuickly) {
 TEST(RunnerPool, CancellationKillsAPluginThatIgnoresIt) {
     RunnerPool pool(test::pool_options());
     std::atomic<bool> cancel{false};
-    JobCallbacks callbacks;
+    TaskCallbacks callbacks;
     callbacks.cancel = &cancel;
     std::thread canceller([&] {
         std::this_thread::sleep_for(std::chrono::milliseconds(200));
         cancel = true;
     });
-    JobRequest request;
+    TaskRequest request;
     request.plugin = fixture(HOLON_FIXTURE_SLEEP_FOREVER);
     request.method_id = "fixture.sleep-forever.run";
     request.limits.wall_seconds = 10;
-    JobOutcome out = pool.run(request, callbacks);
+    TaskOutcome out = pool.run(request, callbacks);
     canceller.join();
     EXPECT_EQ(out.problem, "cancelled");
     EXPECT_EQ(out.status, HOLON_ERR_CANCELLED);
@@ -280,18 +280,18 @@ TEST(RunnerPool, CancellationKillsAPluginThatIgnoresIt) {
 TEST(RunnerPool, NestedInvokeRoundTripsThroughTheHost) {
     RunnerPool pool(test::pool_options());
     std::vector<InvokeRequest> seen;
-    JobCallbacks callbacks;
+    TaskCallbacks callbacks;
     callbacks.on_invoke = [&](const InvokeRequest &nested) {
         seen.push_back(nested);
-        JobRequest request = echo_request(json::parse(nested.params_json));
+        TaskRequest request = echo_request(json::parse(nested.params_json));
         request.method_id = nested.method_id;
         request.model_json = nested.model_json;
-        JobCallbacks nested_callbacks;
+        TaskCallbacks nested_callbacks;
         nested_callbacks.cancel = nested.cancel;
         return pool.run(request, nested_callbacks);
     };
-    JobRequest request = echo_request({{"invoke", {{"method", "fixture.echo.run"}, {"params", {{"rows", 3}, {"tag", "inner"}}}}}});
-    JobOutcome out = pool.run(request, callbacks);
+    TaskRequest request = echo_request({{"invoke", {{"method", "fixture.echo.run"}, {"params", {{"rows", 3}, {"tag", "inner"}}}}}});
+    TaskOutcome out = pool.run(request, callbacks);
     ASSERT_TRUE(out.ok()) << out.problem << ": " << out.message;
     json result = json::parse(out.result_json);
     EXPECT_EQ(result["nested_status"], HOLON_OK);
@@ -305,7 +305,7 @@ TEST(RunnerPool, NestedInvokeRoundTripsThroughTheHost) {
 
 TEST(RunnerPool, NestedInvokeWithoutCallbackIsUnsupported) {
     RunnerPool pool(test::pool_options());
-    JobOutcome out = pool.run(echo_request({{"invoke", {{"method", "fixture.echo.run"}}}}));
+    TaskOutcome out = pool.run(echo_request({{"invoke", {{"method", "fixture.echo.run"}}}}));
     ASSERT_TRUE(out.ok()) << out.message;
     json result = json::parse(out.result_json);
     EXPECT_EQ(result["nested_status"], HOLON_ERR_UNSUPPORTED);
@@ -319,7 +319,7 @@ TEST(RunnerPool, WarmPoolReusesRunnersButNeverACrashedOne) {
     EXPECT_EQ(pool.spawned_count(), 1u);
     EXPECT_EQ(pool.idle_count(), 1u);
 
-    JobRequest crash;
+    TaskRequest crash;
     crash.plugin = fixture(HOLON_FIXTURE_SEGFAULT);
     crash.method_id = "fixture.segfault.run";
     crash.limits = test::small_limits();
@@ -328,7 +328,7 @@ TEST(RunnerPool, WarmPoolReusesRunnersButNeverACrashedOne) {
     EXPECT_EQ(pool.spawned_count(), 3u) << "each crash needs a fresh runner";
     EXPECT_EQ(pool.idle_count(), 1u) << "only the echo runner is idle";
 
-    JobRequest slow = echo_request({{"sleep_ms", 3000}});
+    TaskRequest slow = echo_request({{"sleep_ms", 3000}});
     slow.limits.wall_seconds = 0.3;
     EXPECT_EQ(pool.run(slow).problem, "wall-clock-limit");
     EXPECT_EQ(pool.idle_count(), 0u) << "the echo runner that hit its limit was killed";
@@ -356,13 +356,13 @@ TEST(RunnerPool, IdleRunnersAreCappedOverAllWorkspaces) {
     options.max_idle = 2;
     RunnerPool pool(options);
     for (const char *workspace : {"a", "b", "c"}) {
-        JobRequest request = echo_request(json::object());
+        TaskRequest request = echo_request(json::object());
         request.workspace = workspace;
         ASSERT_TRUE(pool.run(request).ok());
     }
     EXPECT_EQ(pool.spawned_count(), 3u);
     EXPECT_EQ(pool.idle_count(), 2u);
-    JobRequest again = echo_request(json::object());
+    TaskRequest again = echo_request(json::object());
     again.workspace = "c";
     ASSERT_TRUE(pool.run(again).ok());
     EXPECT_EQ(pool.spawned_count(), 3u) << "c's runner was idle the shortest and is still warm";
@@ -378,7 +378,7 @@ TEST(RunnerPool, NoZombiesAndNoDescriptorLeaks) {
     {
         RunnerPool pool(test::pool_options());
         EXPECT_TRUE(pool.run(echo_request(json::object())).ok());
-        JobRequest crash;
+        TaskRequest crash;
         crash.plugin = fixture(HOLON_FIXTURE_ABORT);
         crash.method_id = "fixture.abort.run";
         crash.limits = test::small_limits();

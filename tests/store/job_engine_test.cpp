@@ -16,17 +16,17 @@ namespace {
 
 using namespace std::chrono_literals;
 
-runner::JobOutcome cancelled_outcome() { return execution::host_failure(HOLON_ERR_CANCELLED, "cancelled", "stopped"); }
+runner::TaskOutcome cancelled_outcome() { return execution::host_failure(HOLON_ERR_CANCELLED, "cancelled", "stopped"); }
 
 // Runs until cancelled.
-runner::JobOutcome block_until_cancelled(const store::Run&, jobs::HostRunContext& context) {
+runner::TaskOutcome block_until_cancelled(const store::Run&, jobs::HostRunContext& context) {
     context.progress(0.25, "blocking", "");
     while (!context.cancel->load()) std::this_thread::sleep_for(2ms);
     return cancelled_outcome();
 }
 
-runner::JobOutcome succeed(const store::Run&, jobs::HostRunContext&) {
-    runner::JobOutcome outcome;
+runner::TaskOutcome succeed(const store::Run&, jobs::HostRunContext&) {
+    runner::TaskOutcome outcome;
     outcome.result_json = R"({"done":true})";
     return outcome;
 }

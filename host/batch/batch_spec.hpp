@@ -1,7 +1,7 @@
 // The parsed job the runner works from (internal to holon_batch; nlohmann::json inside).
 #pragma once
 
-#include "batch/job_document.hpp"
+#include "batch/batch_document.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -43,7 +43,7 @@ struct StepSpec {
     std::vector<std::string> depends_on; // steps whose outputs its params or model use
 };
 
-struct JobSpec {
+struct BatchSpec {
     std::string source_name;
     std::string name;
     std::string description;

@@ -1,5 +1,5 @@
-#include "batch/job_document.hpp"
-#include "batch/job_spec.hpp"
+#include "batch/batch_document.hpp"
+#include "batch/batch_spec.hpp"
 #include "batch/references.hpp"
 #include "batch/statistics.hpp"
 
@@ -16,13 +16,13 @@ inputs:
 steps:
 )";
 
-JobDocument parse(const std::string &steps) { return JobDocument::parse(valid_head + steps, "job.yaml", "/jobs"); }
+BatchDocument parse(const std::string &steps) { return BatchDocument::parse(valid_head + steps, "job.yaml", "/jobs"); }
 
 // The JSON path of the error a document gives (fails the test when it parses).
 std::string error_path(const std::string &text) {
     try {
-        JobDocument::parse(text, "job.yaml", "/jobs");
-    } catch (const JobError &e) {
+        BatchDocument::parse(text, "job.yaml", "/jobs");
+    } catch (const DocumentError &e) {
         EXPECT_EQ(std::string(e.what()).find('\n'), std::string::npos) << "one line";
         return e.path();
     }
@@ -30,7 +30,7 @@ std::string error_path(const std::string &text) {
     return {};
 }
 
-TEST(JobDocument, ParsesStepsInputsAndPoints) {
+TEST(BatchDocument, ParsesStepsInputsAndPoints) {
     auto job = parse(R"(
   - name: base
     method: sd.simulate
@@ -54,19 +54,19 @@ TEST(JobDocument, ParsesStepsInputsAndPoints) {
     EXPECT_EQ(job.hash().size(), 64u);
 }
 
-TEST(JobDocument, JsonTextIsAcceptedAndHashesLikeTheSameYaml) {
-    auto json = JobDocument::parse(
+TEST(BatchDocument, JsonTextIsAcceptedAndHashesLikeTheSameYaml) {
+    auto json = BatchDocument::parse(
         R"({"version": "holon-batch/1", "inputs": {"m": {"file": "x.json"}}, "steps": [{"name": "a", "method": "sd.simulate", "input": "m"}]})",
         "job.json", "/");
-    auto yaml = JobDocument::parse("version: holon-batch/1\ninputs: {m: {file: x.json}}\nsteps:\n  - {name: a, method: sd.simulate, input: m}\n",
+    auto yaml = BatchDocument::parse("version: holon-batch/1\ninputs: {m: {file: x.json}}\nsteps:\n  - {name: a, method: sd.simulate, input: m}\n",
                                    "job.yaml", "/");
     EXPECT_EQ(json.hash(), yaml.hash());
-    auto other = JobDocument::parse("version: holon-batch/1\ninputs: {m: {file: x.json}}\nsteps:\n  - {name: b, method: sd.simulate, input: m}\n",
+    auto other = BatchDocument::parse("version: holon-batch/1\ninputs: {m: {file: x.json}}\nsteps:\n  - {name: b, method: sd.simulate, input: m}\n",
                                     "job.yaml", "/");
     EXPECT_NE(json.hash(), other.hash());
 }
 
-TEST(JobDocument, SchemaViolationsNameTheJsonPath) {
+TEST(BatchDocument, SchemaViolationsNameTheJsonPath) {
     EXPECT_EQ(error_path("inputs: {m: {file: a}}\nsteps: [{name: a, method: x}]\n"), "/");
     EXPECT_EQ(error_path(valid_head + "  - {name: a, method: sd.simulate, input: m, sweep: {grid: [{name: x, values: [1, two]}]}}\n"),
               "/steps/0/sweep/grid/0/values/1");
@@ -75,7 +75,7 @@ TEST(JobDocument, SchemaViolationsNameTheJsonPath) {
               "/steps/0/sweep/monte_carlo/samples");
 }
 
-TEST(JobDocument, SemanticErrorsNameTheJsonPath) {
+TEST(BatchDocument, SemanticErrorsNameTheJsonPath) {
     // A key of another distribution kind.
     EXPECT_EQ(error_path(valid_head + "  - name: a\n    method: m\n    sweep:\n      latin_hypercube: {samples: 3, seed: 1, parameters: [{name: x, distribution: normal, mean: 0, sd: 1, min: 0}]}\n"),
               "/steps/0/sweep/latin_hypercube/parameters/0/min");
@@ -93,16 +93,16 @@ TEST(JobDocument, SemanticErrorsNameTheJsonPath) {
               "/steps/1/params/x");
 }
 
-TEST(JobDocument, YamlSyntaxErrorsGiveTheLine) {
+TEST(BatchDocument, YamlSyntaxErrorsGiveTheLine) {
     try {
-        JobDocument::parse("version: holon-batch/1\nsteps: [\n  {name: a\n", "job.yaml", "/");
+        BatchDocument::parse("version: holon-batch/1\nsteps: [\n  {name: a\n", "job.yaml", "/");
         FAIL();
-    } catch (const JobError &e) {
+    } catch (const DocumentError &e) {
         EXPECT_NE(std::string(e.what()).find("line "), std::string::npos) << e.what();
     }
 }
 
-TEST(JobDocument, ScenarioColumnsAreTheLeafPathsTheScenariosSet) {
+TEST(BatchDocument, ScenarioColumnsAreTheLeafPathsTheScenariosSet) {
     auto job = parse(R"(
   - name: s
     method: m

@@ -62,7 +62,7 @@ struct PluginDescription {
     std::vector<MethodDescription> methods;
 };
 
-struct JobRequest {
+struct TaskRequest {
     PluginTarget plugin;
     // The tenant the job runs for. A warm runner serves only jobs of the workspace it first ran
     // for, so that nothing a plugin kept in memory reaches another workspace. "" for the CLI.
@@ -76,7 +76,7 @@ struct JobRequest {
 };
 
 // Stable problem ids for failures (see runner_pool.hpp).
-struct JobOutcome {
+struct TaskOutcome {
     int32_t status = HOLON_OK;
     std::string problem;      // "" on success
     std::string message;      // one line for a person
@@ -96,7 +96,7 @@ struct JobOutcome {
 struct InvokeRequest {
     std::string method_id, model_json, params_json, source, source_name;
     // Turns true when the calling job is cancelled or stopped; pass it as the nested run's
-    // JobCallbacks::cancel so that the nested run follows the caller. Valid during the callback.
+    // TaskCallbacks::cancel so that the nested run follows the caller. Valid during the callback.
     const std::atomic<bool> *cancel = nullptr;
 };
 

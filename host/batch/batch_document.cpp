@@ -1,6 +1,6 @@
-#include "batch/job_document.hpp"
+#include "batch/batch_document.hpp"
 
-#include "batch/job_spec.hpp"
+#include "batch/batch_spec.hpp"
 #include "batch/references.hpp"
 #include "batch/sampling.hpp"
 #include "digest/sha256.hpp"
@@ -44,7 +44,7 @@ Distribution distribution_from(const nlohmann::json &d, const std::string &where
         out.a = num("min");
         out.b = num("max");
         allowed.insert({"min", "max"});
-        if (!(out.a < out.b)) throw JobError(where, "uniform needs min < max");
+        if (!(out.a < out.b)) throw DocumentError(where, "uniform needs min < max");
     } else if (kind == "normal") {
         out.kind = DistributionKind::normal;
         out.a = num("mean");
@@ -62,7 +62,7 @@ Distribution distribution_from(const nlohmann::json &d, const std::string &where
         out.c = num("mode");
         allowed.insert({"min", "max", "mode"});
         if (!(out.a < out.b) || out.c < out.a || out.c > out.b)
-            throw JobError(where, "triangular needs min < max and min <= mode <= max");
+            throw DocumentError(where, "triangular needs min < max and min <= mode <= max");
     } else {
         out.kind = DistributionKind::discrete;
         out.values = d.at("values").get<std::vector<double>>();
@@ -70,20 +70,20 @@ Distribution distribution_from(const nlohmann::json &d, const std::string &where
         if (d.contains("weights")) {
             out.weights = d.at("weights").get<std::vector<double>>();
             if (out.weights.size() != out.values.size())
-                throw JobError(pointer(where, "weights"), "needs one weight per value (" + std::to_string(out.values.size()) + ")");
+                throw DocumentError(pointer(where, "weights"), "needs one weight per value (" + std::to_string(out.values.size()) + ")");
             double total = 0;
             for (double w : out.weights) total += w;
-            if (!(total > 0)) throw JobError(pointer(where, "weights"), "weights must not all be zero");
+            if (!(total > 0)) throw DocumentError(pointer(where, "weights"), "weights must not all be zero");
         }
     }
     for (const auto &[key, value] : d.items())
-        if (!allowed.count(key)) throw JobError(pointer(where, key), "not a parameter of a " + kind + " distribution");
+        if (!allowed.count(key)) throw DocumentError(pointer(where, key), "not a parameter of a " + kind + " distribution");
     return out;
 }
 
 void check_point_count(size_t count, const std::string &where) {
     if (count > max_points_per_step)
-        throw JobError(where, std::to_string(count) + " points is over the limit of " + std::to_string(max_points_per_step));
+        throw DocumentError(where, std::to_string(count) + " points is over the limit of " + std::to_string(max_points_per_step));
 }
 
 void read_sweep(const nlohmann::json &sweep, const std::string &where, StepSpec &step) {
@@ -135,7 +135,7 @@ void read_sweep(const nlohmann::json &sweep, const std::string &where, StepSpec 
     for (size_t i = 0; i < scenarios.size(); ++i) {
         const auto name = scenarios[i]["name"].get<std::string>();
         if (!names.insert(name).second)
-            throw JobError(pointer(where, "scenarios") + "/" + std::to_string(i) + "/name", "duplicate scenario name '" + name + "'");
+            throw DocumentError(pointer(where, "scenarios") + "/" + std::to_string(i) + "/name", "duplicate scenario name '" + name + "'");
         leaves(scenarios[i]["params"], "");
     }
     for (size_t i = 0; i < scenarios.size(); ++i) {
@@ -153,13 +153,13 @@ void read_sweep(const nlohmann::json &sweep, const std::string &where, StepSpec 
 
 std::string canonical_hash(const nlohmann::json &doc) { return digest::sha256_hex(doc.dump()); }
 
-std::shared_ptr<JobSpec> build_spec(nlohmann::json doc, const std::string &source_name, const std::filesystem::path &base_dir) {
+std::shared_ptr<BatchSpec> build_spec(nlohmann::json doc, const std::string &source_name, const std::filesystem::path &base_dir) {
     if (auto v = job_schema().validate(doc); !v.empty()) {
         std::string msg = v.front().message;
         if (v.size() > 1) msg += " (and " + std::to_string(v.size() - 1) + " more problems)";
-        throw JobError(v.front().path.empty() ? "/" : v.front().path, msg);
+        throw DocumentError(v.front().path.empty() ? "/" : v.front().path, msg);
     }
-    auto spec = std::make_shared<JobSpec>();
+    auto spec = std::make_shared<BatchSpec>();
     spec->source_name = source_name;
     spec->hash = canonical_hash(doc);
     spec->name = doc.value("name", std::filesystem::path(source_name).stem().string());
@@ -195,16 +195,16 @@ std::shared_ptr<JobSpec> build_spec(nlohmann::json doc, const std::string &sourc
         if (s.contains("params")) step.params = s["params"];
         auto earlier_single = [&](const std::string &name, const std::string &at) -> void {
             auto it = std::find_if(spec->steps.begin(), spec->steps.end(), [&](const StepSpec &e) { return e.name == name; });
-            if (it == spec->steps.end()) throw JobError(at, "no earlier step is named '" + name + "'");
+            if (it == spec->steps.end()) throw DocumentError(at, "no earlier step is named '" + name + "'");
             if (it->sweep != SweepKind::none)
-                throw JobError(at, "step '" + name + "' is a sweep with many results; refer to a step without a sweep");
+                throw DocumentError(at, "step '" + name + "' is a sweep with many results; refer to a step without a sweep");
             if (std::find(step.depends_on.begin(), step.depends_on.end(), name) == step.depends_on.end())
                 step.depends_on.push_back(name);
         };
         for (const auto &e : spec->steps)
-            if (e.name == step.name) throw JobError(where + "/name", "duplicate step name '" + step.name + "'");
+            if (e.name == step.name) throw DocumentError(where + "/name", "duplicate step name '" + step.name + "'");
         if (!step.input.empty() && !has_input(step.input))
-            throw JobError(where + "/input", "no input is named '" + step.input + "'");
+            throw DocumentError(where + "/input", "no input is named '" + step.input + "'");
         if (!step.model_from.empty()) earlier_single(step.model_from, where + "/model_from");
         for (const auto &ref : find_references(step.params, where + "/params"))
             earlier_single(ref.step, where + "/params" + ref.location);
@@ -271,35 +271,35 @@ void merge_patch(nlohmann::json &target, const nlohmann::json &patch) {
     }
 }
 
-JobDocument JobDocument::parse(std::string_view text, const std::string &source_name, const std::filesystem::path &base_dir) {
+BatchDocument BatchDocument::parse(std::string_view text, const std::string &source_name, const std::filesystem::path &base_dir) {
     nlohmann::json doc;
     try {
         doc = yaml::yaml_to_json(text);
     } catch (const yaml::YamlError &e) {
-        throw JobError("", e.what());
+        throw DocumentError("", e.what());
     }
-    return JobDocument(build_spec(std::move(doc), source_name, base_dir));
+    return BatchDocument(build_spec(std::move(doc), source_name, base_dir));
 }
 
-JobDocument JobDocument::load(const std::filesystem::path &file) {
+BatchDocument BatchDocument::load(const std::filesystem::path &file) {
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(file, ec)) throw JobError(file.string(), "no such file");
+    if (!std::filesystem::is_regular_file(file, ec)) throw DocumentError(file.string(), "no such file");
     const auto size = std::filesystem::file_size(file, ec);
-    if (ec || size > max_job_bytes) throw JobError(file.string(), ec ? ec.message() : "larger than 16 MiB");
+    if (ec || size > max_job_bytes) throw DocumentError(file.string(), ec ? ec.message() : "larger than 16 MiB");
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw JobError(file.string(), "cannot be opened");
+    if (!in) throw DocumentError(file.string(), "cannot be opened");
     std::ostringstream text;
     text << in.rdbuf();
     return parse(text.str(), file.string(), std::filesystem::absolute(file).parent_path());
 }
 
-const std::string &JobDocument::name() const { return spec_->name; }
-const std::string &JobDocument::hash() const { return spec_->hash; }
-const std::vector<InputRef> &JobDocument::inputs() const { return spec_->inputs; }
-size_t JobDocument::step_count() const { return spec_->steps.size(); }
-const std::string &JobDocument::step_name(size_t step) const { return spec_->steps.at(step).name; }
-size_t JobDocument::point_count(size_t step) const { return spec_->steps.at(step).points.size(); }
-size_t JobDocument::total_points() const {
+const std::string &BatchDocument::name() const { return spec_->name; }
+const std::string &BatchDocument::hash() const { return spec_->hash; }
+const std::vector<InputRef> &BatchDocument::inputs() const { return spec_->inputs; }
+size_t BatchDocument::step_count() const { return spec_->steps.size(); }
+const std::string &BatchDocument::step_name(size_t step) const { return spec_->steps.at(step).name; }
+size_t BatchDocument::point_count(size_t step) const { return spec_->steps.at(step).points.size(); }
+size_t BatchDocument::total_points() const {
     size_t n = 0;
     for (const auto &s : spec_->steps) n += s.points.size();
     return n;

@@ -19,7 +19,7 @@ namespace holon::registry {
 class Registry;
 }
 
-namespace holon::batches {
+namespace holon::batch_runs {
 
 inline constexpr const char* batch_method = "holon.batch";
 
@@ -66,4 +66,4 @@ jobs::HostMethod make_batch_method(store::Store& store, const execution::Executo
 // The output folder of a batch run.
 std::filesystem::path batch_dir(const std::filesystem::path& root, const std::string& run_id);
 
-}  // namespace holon::batches
+}  // namespace holon::batch_runs

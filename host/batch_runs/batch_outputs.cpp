@@ -1,4 +1,4 @@
-#include "batches/batch_outputs.hpp"
+#include "batch_runs/batch_outputs.hpp"
 
 #include "batch/journal.hpp"
 
@@ -7,7 +7,7 @@
 #include <set>
 #include <utility>
 
-namespace holon::batches {
+namespace holon::batch_runs {
 
 PointCounts count_points(const std::filesystem::path& dir) {
     PointCounts counts;
@@ -100,4 +100,4 @@ void remove_batch_dirs(const std::filesystem::path& root, const std::vector<std:
     }
 }
 
-}  // namespace holon::batches
+}  // namespace holon::batch_runs

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace holon::batches {
+namespace holon::batch_runs {
 
 struct PointCounts {
     std::size_t done = 0;  // recorded points (succeeded + failed)
@@ -41,4 +41,4 @@ std::optional<std::filesystem::path> resolve_output(const std::filesystem::path&
 // before the workspace is deleted. Errors are ignored (a folder may never have been created).
 void remove_batch_dirs(const std::filesystem::path& root, const std::vector<std::string>& run_ids);
 
-}  // namespace holon::batches
+}  // namespace holon::batch_runs

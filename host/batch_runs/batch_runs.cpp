@@ -1,7 +1,7 @@
-#include "batches/batch_runs.hpp"
+#include "batch_runs/batch_runs.hpp"
 
 #include "batch/batch.hpp"
-#include "batch/job_spec.hpp"
+#include "batch/batch_spec.hpp"
 #include "registry/registry.hpp"
 
 #include <holon/holon_plugin.h>
@@ -10,11 +10,11 @@
 
 #include <optional>
 
-namespace holon::batches {
+namespace holon::batch_runs {
 
 namespace {
 
-JobProblem problem_of(const batch::JobError& e) {
+JobProblem problem_of(const batch::DocumentError& e) {
     std::string message = e.what();
     const std::string prefix = e.path() + ": ";
     if (!e.path().empty() && message.rfind(prefix, 0) == 0) message = message.substr(prefix.size());
@@ -37,9 +37,9 @@ double fraction(const batch::BatchProgress& p) {
     return p.total ? static_cast<double>(p.done) / static_cast<double>(p.total) : 1.0;
 }
 
-runner::JobOutcome outcome_of(const batch::BatchReport& report, const std::string& name) {
+runner::TaskOutcome outcome_of(const batch::BatchReport& report, const std::string& name) {
     const auto& p = report.progress;
-    runner::JobOutcome outcome;
+    runner::TaskOutcome outcome;
     if (report.cancelled) {
         outcome = execution::host_failure(HOLON_ERR_CANCELLED, "cancelled",
                                           "stopped with " + std::to_string(p.total - p.done) + " of " +
@@ -82,12 +82,12 @@ std::filesystem::path batch_dir(const std::filesystem::path& root, const std::st
 
 AcceptedJob accept_job(std::string_view body, const std::string& workspace_id, store::Store& store,
                        const registry::Registry& registry) {
-    std::optional<batch::JobDocument> job;
+    std::optional<batch::BatchDocument> job;
     try {
         // File inputs are refused below, so no file is ever resolved against this folder.
-        job = batch::JobDocument::parse(body, "request body", std::filesystem::path("/nonexistent"));
+        job = batch::BatchDocument::parse(body, "request body", std::filesystem::path("/nonexistent"));
         batch::check_methods(*job, registry);
-    } catch (const batch::JobError& e) {
+    } catch (const batch::DocumentError& e) {
         throw InvalidJob(problem_of(e));
     }
     nlohmann::json models = nlohmann::json::object();
@@ -111,10 +111,10 @@ AcceptedJob accept_job(std::string_view body, const std::string& workspace_id, s
 }
 
 jobs::HostMethod make_batch_method(store::Store& store, const execution::Executor& executor, BatchServiceOptions options) {
-    return [&store, &executor, options](const store::Run& run, jobs::HostRunContext& context) -> runner::JobOutcome {
+    return [&store, &executor, options](const store::Run& run, jobs::HostRunContext& context) -> runner::TaskOutcome {
         try {
             const auto params = nlohmann::json::parse(run.params_json);
-            const auto job = batch::JobDocument::parse(params.at("job").dump(), "batch " + run.id, options.root);
+            const auto job = batch::BatchDocument::parse(params.at("job").dump(), "batch " + run.id, options.root);
             const nlohmann::json models = params.value("models", nlohmann::json::object());
 
             batch::BatchOptions bo;
@@ -146,7 +146,7 @@ jobs::HostMethod make_batch_method(store::Store& store, const execution::Executo
                 std::filesystem::remove_all(bo.out_dir, ignored);
             }
             return outcome_of(report, job.name());
-        } catch (const batch::JobError& e) {
+        } catch (const batch::DocumentError& e) {
             return execution::host_failure(HOLON_ERR_INVALID_PARAMS, "invalid-batch", e.what());
         } catch (const batch::BatchError& e) {
             return execution::host_failure(HOLON_ERR_FAILED, "batch-output", e.what());
@@ -156,4 +156,4 @@ jobs::HostMethod make_batch_method(store::Store& store, const execution::Executo
     };
 }
 
-}  // namespace holon::batches
+}  // namespace holon::batch_runs

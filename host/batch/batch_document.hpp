@@ -12,14 +12,14 @@
 
 namespace holon::batch {
 
-struct JobSpec; // job_spec.hpp: the parsed form the runner uses
+struct BatchSpec; // job_spec.hpp: the parsed form the runner uses
 
 // The job cannot run as written: a parse error, a schema violation, a bad cross-reference, an
 // unknown method or an unloadable input. what() is one line, "PATH: message", where PATH is a
 // JSON pointer into the document (or a file name for files).
-class JobError : public std::runtime_error {
+class DocumentError : public std::runtime_error {
 public:
-    JobError(std::string path, const std::string &message)
+    DocumentError(std::string path, const std::string &message)
         : std::runtime_error(path.empty() ? message : path + ": " + message), path_(std::move(path)) {}
     const std::string &path() const { return path_; }
 
@@ -35,13 +35,13 @@ struct InputRef {
     std::string model_id;
 };
 
-class JobDocument {
+class BatchDocument {
 public:
     // Parses YAML (which includes JSON) text. Relative input files resolve against base_dir.
-    // `source_name` names the document in messages. Throws JobError.
-    static JobDocument parse(std::string_view text, const std::string &source_name, const std::filesystem::path &base_dir);
+    // `source_name` names the document in messages. Throws DocumentError.
+    static BatchDocument parse(std::string_view text, const std::string &source_name, const std::filesystem::path &base_dir);
     // Reads and parses a job file; its folder is the base for relative input files.
-    static JobDocument load(const std::filesystem::path &file);
+    static BatchDocument load(const std::filesystem::path &file);
 
     const std::string &name() const;
     // sha256 hex of the document's canonical JSON (sorted keys, no whitespace).
@@ -52,11 +52,11 @@ public:
     size_t point_count(size_t step) const;
     size_t total_points() const;
 
-    const JobSpec &spec() const { return *spec_; }
+    const BatchSpec &spec() const { return *spec_; }
 
 private:
-    explicit JobDocument(std::shared_ptr<const JobSpec> spec) : spec_(std::move(spec)) {}
-    std::shared_ptr<const JobSpec> spec_;
+    explicit BatchDocument(std::shared_ptr<const BatchSpec> spec) : spec_(std::move(spec)) {}
+    std::shared_ptr<const BatchSpec> spec_;
 };
 
 // The JSON Schema text of holon-batch/1 (embedded at build time).
