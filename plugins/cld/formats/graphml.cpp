@@ -9,24 +9,9 @@
 #include <optional>
 #include <sstream>
 
+#include "drawing/svg_png.hpp"
+
 namespace holon_cld {
-namespace {
-
-std::string xml_escaped(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-} // namespace
 
 std::string write_graphml(const CausalGraph &graph) {
     std::ostringstream out;
@@ -40,13 +25,13 @@ std::string write_graphml(const CausalGraph &graph) {
            "  <key id=\"weight\" for=\"edge\" attr.name=\"weight\" attr.type=\"double\"/>\n"
            "  <graph id=\"cld\" edgedefault=\"directed\">\n";
     for (const Variable &v : graph.variables()) {
-        out << "    <node id=\"" << xml_escaped(v.id) << "\"><data key=\"name\">" << xml_escaped(v.name) << "</data>";
-        if (!v.kind.empty()) out << "<data key=\"kind\">" << xml_escaped(v.kind) << "</data>";
+        out << "    <node id=\"" << holon_plugins::drawing::xml_escape(v.id) << "\"><data key=\"name\">" << holon_plugins::drawing::xml_escape(v.name) << "</data>";
+        if (!v.kind.empty()) out << "<data key=\"kind\">" << holon_plugins::drawing::xml_escape(v.kind) << "</data>";
         out << "</node>\n";
     }
     for (const Link &l : graph.links()) {
-        out << "    <edge id=\"" << xml_escaped(l.id) << "\" source=\"" << xml_escaped(graph.variables()[l.from].id)
-            << "\" target=\"" << xml_escaped(graph.variables()[l.to].id) << "\"><data key=\"polarity\">"
+        out << "    <edge id=\"" << holon_plugins::drawing::xml_escape(l.id) << "\" source=\"" << holon_plugins::drawing::xml_escape(graph.variables()[l.from].id)
+            << "\" target=\"" << holon_plugins::drawing::xml_escape(graph.variables()[l.to].id) << "\"><data key=\"polarity\">"
             << polarity_symbol(l.polarity) << "</data><data key=\"delay\">" << (l.delay ? "true" : "false") << "</data>";
         if (l.weight) out << "<data key=\"weight\">" << *l.weight << "</data>";
         out << "</edge>\n";

@@ -1,6 +1,7 @@
 #include "diagram/pam_svg.hpp"
 
 #include "drawing/svg_png.hpp"
+#include "text/wrap.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -24,22 +25,6 @@ std::string num(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f", v);
     return buf;
-}
-
-// Greedy word wrap to lines of at most `width` characters.
-std::vector<std::string> wrap(const std::string &text, std::size_t width) {
-    std::vector<std::string> lines;
-    std::string line, word;
-    std::istringstream in(text);
-    while (in >> word) {
-        if (!line.empty() && line.size() + 1 + word.size() > width) {
-            lines.push_back(line);
-            line.clear();
-        }
-        line += (line.empty() ? "" : " ") + word;
-    }
-    if (!line.empty()) lines.push_back(line);
-    return lines;
 }
 
 struct Node {
@@ -75,7 +60,7 @@ public:
     void oval(const Node &n, const char *fill, const char *stroke) {
         out_ << "<ellipse cx=\"" << num(n.x) << "\" cy=\"" << num(n.y) << "\" rx=\"" << rx << "\" ry=\"" << ry << "\" fill=\""
              << fill << "\" stroke=\"" << stroke << "\" stroke-width=\"1.6\"/>\n";
-        const std::vector<std::string> lines = wrap(n.activity->name, 22);
+        const std::vector<std::string> lines = holon_plugins::text::wrap_words(n.activity->name, 22);
         const std::size_t shown = std::min<std::size_t>(lines.size(), 4);
         double y = n.y - (static_cast<double>(shown) - 1) * 8 + 4.5;
         for (std::size_t i = 0; i < shown; ++i, y += 16) {
@@ -159,7 +144,7 @@ std::string pam_svg(const model::Inquiry &inquiry, const model::ActivityModel &m
     std::vector<std::vector<Node *>> column(static_cast<std::size_t>(std::max(columns, 1)));
     for (Node &n : ops) column[static_cast<std::size_t>(layer.at(n.activity->id))].push_back(&n);
 
-    const std::vector<std::string> rd_lines = wrap(m.rd_text, 110);
+    const std::vector<std::string> rd_lines = holon_plugins::text::wrap_words(m.rd_text, 110);
     const double title_h = 40 + 17.0 * static_cast<double>(rd_lines.size()) + 14;
     // Long chains wrap into bands of at most four columns, serpentine (left to right, then right to
     // left), so the arrow from one band to the next is a short drop and the picture fits a page.
@@ -245,7 +230,7 @@ std::string pam_svg(const model::Inquiry &inquiry, const model::ActivityModel &m
         if (!e_name.empty()) e_name[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(e_name[0])));
         std::string line = e_name + ": " + e.criterion;
         line += e.indicator.empty() ? " [no indicator]" : " [" + inquiry.indicator_name(e.indicator) + "]";
-        for (const std::string &l : wrap(line, 72)) measure_lines.push_back(l);
+        for (const std::string &l : holon_plugins::text::wrap_words(line, 72)) measure_lines.push_back(l);
     }
     const double mc_y = op_y + op_h + 70;
     const double mc_nodes_w = static_cast<double>(mc.size()) * (2 * rx) + static_cast<double>(mc.empty() ? 0 : mc.size() - 1) * col_gap;
