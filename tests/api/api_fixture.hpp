@@ -26,6 +26,22 @@ inline std::string example_model(const std::string& name = "sir-epidemic") {
     return read_text(std::string(HOLON_SOURCE_DIR) + "/schemas/examples/" + name + ".model.json");
 }
 
+// A sweep of the echo fixture: `points` runs, each sleeping sleep_ms and putting a 3-row table.
+inline nlohmann::json echo_job(const std::string& model, int points, int sleep_ms) {
+    auto values = nlohmann::json::array();
+    for (int i = 0; i < points; ++i) values.push_back(sleep_ms + i % 2);
+    return {{"version", "holon-batch/1"},
+            {"name", "echo sweep"},
+            {"inputs", {{"m", {{"model_id", model}}}}},
+            {"steps",
+             {{{"name", "sweep"},
+               {"method", "fixture.echo.run"},
+               {"input", "m"},
+               {"params", {{"rows", 3}}},
+               {"sweep", {{"grid", {{{"name", "sleep_ms"}, {"values", values}}}}}},
+               {"outputs", {{"table", "squares"}, {"time", "x"}, {"variables", {"x2"}}}}}}}};
+}
+
 class ApiSuite : public ::testing::Test {
 public:
     static void start_server(const std::string& name, std::map<std::string, std::string> env) {

@@ -11,22 +11,6 @@
 namespace holon::test {
 namespace {
 
-// A sweep of the echo fixture: `points` runs, each sleeping sleep_ms and putting a 3-row table.
-nlohmann::json echo_job(const std::string& model, int points, int sleep_ms) {
-    auto values = nlohmann::json::array();
-    for (int i = 0; i < points; ++i) values.push_back(sleep_ms + i % 2);
-    return {{"version", "holon-batch/1"},
-            {"name", "echo sweep"},
-            {"inputs", {{"m", {{"model_id", model}}}}},
-            {"steps",
-             {{{"name", "sweep"},
-               {"method", "fixture.echo.run"},
-               {"input", "m"},
-               {"params", {{"rows", 3}}},
-               {"sweep", {{"grid", {{{"name", "sleep_ms"}, {"values", values}}}}}},
-               {"outputs", {{"table", "squares"}, {"time", "x"}, {"variables", {"x2"}}}}}}}};
-}
-
 // Point lines of a batch journal (one per recorded point, over all sessions) and its sessions.
 struct JournalLines {
     std::vector<nlohmann::json> points;

@@ -428,20 +428,6 @@ protected:
         }
         return doc;
     }
-    static nlohmann::json echo_batch(const std::string& model, int points, int sleep_ms) {
-        auto values = nlohmann::json::array();
-        for (int i = 0; i < points; ++i) values.push_back(sleep_ms + i % 2);
-        return {{"version", "holon-batch/1"},
-                {"name", "echo sweep"},
-                {"inputs", {{"m", {{"model_id", model}}}}},
-                {"steps",
-                 {{{"name", "sweep"},
-                   {"method", "fixture.echo.run"},
-                   {"input", "m"},
-                   {"params", {{"rows", 3}}},
-                   {"sweep", {{"grid", {{{"name", "sleep_ms"}, {"values", values}}}}}},
-                   {"outputs", {{"table", "squares"}, {"time", "x"}, {"variables", {"x2"}}}}}}}};
-    }
     static inline std::filesystem::path data_dir_;
 };
 
@@ -464,7 +450,7 @@ TEST_F(Storage, TheQuotaIsReportedAndEnforced) {
     expect_problem(refused, 507, "/problems/quota-exceeded");
     expect_problem(http().post_json(base + "/runs", admin(), {{"method", "fixture.echo.run"}, {"model", ids[0]}}), 507,
                    "/problems/quota-exceeded");
-    expect_problem(http().post_json(base + "/batches", admin(), echo_batch(ids[0], 2, 0)), 507,
+    expect_problem(http().post_json(base + "/batches", admin(), echo_job(ids[0], 2, 0)), 507,
                    "/problems/quota-exceeded");
     EXPECT_EQ(http().get(base + "/models/" + ids[0], admin()).status, 200);
     // Deleting frees the space.
@@ -496,7 +482,7 @@ TEST_F(Storage, FinishedRunsAndBatchesCanBeDeletedWithTheirOutputs) {
     EXPECT_EQ(http().del(base + "/runs/" + slow_id, admin()).status, 204);
 
     // A batch goes with its output folder.
-    auto batch = http().post_json(base + "/batches", admin(), echo_batch(model, 3, 0));
+    auto batch = http().post_json(base + "/batches", admin(), echo_job(model, 3, 0));
     ASSERT_EQ(batch.status, 202) << batch.body;
     const std::string batch_id = batch.json()["id"];
     const auto finished = wait_done(base + "/batches/" + batch_id);
@@ -530,7 +516,7 @@ TEST_F(BatchQuota, ARunningBatchStopsAtTheQuota) {
     const std::string base = "/v1/workspaces/" + ws;
     const auto model = make_model(ws);
     // Each point writes its tables; 200 points of 20 ms write far more than the 8 kB left.
-    auto batch = http().post_json(base + "/batches", admin(), echo_batch(model, 200, 20));
+    auto batch = http().post_json(base + "/batches", admin(), echo_job(model, 200, 20));
     ASSERT_EQ(batch.status, 202) << batch.body;
     const auto done = wait_done(base + "/batches/" + batch.json()["id"].get<std::string>());
     EXPECT_EQ(done.value("state", ""), "failed") << done.dump();
