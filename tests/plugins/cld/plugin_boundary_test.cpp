@@ -16,13 +16,12 @@ namespace {
 using nlohmann::json;
 using holon_test::TestRun;
 
-class CldPlugin : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { plugin_ = std::make_unique<holon_test::LoadedPlugin>(CLD_PLUGIN_PATH, "cld-test"); }
-    static void TearDownTestSuite() { plugin_.reset(); }
+class CldPlugin : public holon_test::PluginSuite<CldPlugin> {
+public:
+    static constexpr const char *plugin_path = CLD_PLUGIN_PATH;
+    static constexpr const char *scratch_name = "cld-test";
 
-    static const holon_method_descriptor_t *descriptor(const std::string &id) { return plugin_->descriptor(id); }
-    static int32_t run(const std::string &method, TestRun &r) { return plugin_->run(method, r); }
+protected:
     static void expect_valid(const char *schema_text, const std::string &document) {
         holon_test::expect_valid(schema_text, document);
     }
@@ -34,8 +33,6 @@ protected:
         text << in.rdbuf();
         holon_test::expect_valid(text.str(), document);
     }
-
-    static inline std::unique_ptr<holon_test::LoadedPlugin> plugin_;
 };
 
 TEST_F(CldPlugin, DescriptorsMatchTheManifest) {

@@ -26,6 +26,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -216,5 +217,24 @@ inline std::string read_text(const std::string &path) {
     text << in.rdbuf();
     return text.str();
 }
+
+// A gtest fixture that loads one plugin for the whole suite (dlopen once, as a host keeps a
+// plugin loaded). Derive with the plugin's own fixture name:
+//     class CldPlugin : public holon_test::PluginSuite<CldPlugin> {
+//     public:
+//         static constexpr const char *plugin_path = CLD_PLUGIN_PATH;
+//         static constexpr const char *scratch_name = "cld-test";
+//     };
+template <class Suite>
+class PluginSuite : public ::testing::Test {
+protected:
+    static void SetUpTestSuite() { plugin_ = std::make_unique<LoadedPlugin>(Suite::plugin_path, Suite::scratch_name); }
+    static void TearDownTestSuite() { plugin_.reset(); }
+
+    static const holon_method_descriptor_t *descriptor(const std::string &id) { return plugin_->descriptor(id); }
+    static int32_t run(const std::string &method, TestRun &r) { return plugin_->run(method, r); }
+
+    static inline std::unique_ptr<LoadedPlugin> plugin_;
+};
 
 } // namespace holon_test

@@ -19,16 +19,15 @@ using holon_test::read_text;
 using holon_test::TestRun;
 using nlohmann::json;
 
-class CshPlugin : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { plugin_ = std::make_unique<LoadedPlugin>(CSH_PLUGIN_PATH, "csh-test"); }
-    static void TearDownTestSuite() { plugin_.reset(); }
+class CshPlugin : public holon_test::PluginSuite<CshPlugin> {
+public:
+    static constexpr const char *plugin_path = CSH_PLUGIN_PATH;
+    static constexpr const char *scratch_name = "csh-test";
 
+protected:
     static const char *result_schema(const char *method) { return plugin_->descriptor(method)->result_schema; }
     static std::string elm_street() { return read_text(std::string(CSH_EXAMPLES) + "/elm-street-ltn.model.json"); }
     static std::string clean() { return read_text(std::string(CSH_TEST_DATA) + "/clean.model.json"); }
-
-    static inline std::unique_ptr<LoadedPlugin> plugin_;
 };
 
 TEST_F(CshPlugin, DescriptorsMatchTheManifest) {

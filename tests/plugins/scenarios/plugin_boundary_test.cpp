@@ -15,18 +15,15 @@ using holon_test::TestRun;
 
 std::string read_file(const std::string &path) { return holon_test::read_text(path); }
 
-class ScenariosPlugin : public ::testing::Test {
+class ScenariosPlugin : public holon_test::PluginSuite<ScenariosPlugin> {
+public:
+    static constexpr const char *plugin_path = SCENARIOS_PLUGIN_PATH;
+    static constexpr const char *scratch_name = "scenarios-test";
+
 protected:
-    static void SetUpTestSuite() {
-        plugin_ = std::make_unique<holon_test::LoadedPlugin>(SCENARIOS_PLUGIN_PATH, "scenarios-test");
-    }
-    static void TearDownTestSuite() { plugin_.reset(); }
-    static const holon_method_descriptor_t *descriptor(const std::string &id) { return plugin_->descriptor(id); }
-    static int32_t run(const std::string &method, TestRun &r) { return plugin_->run(method, r); }
     static void expect_valid(const std::string &schema_text, const std::string &document) {
         holon_test::expect_valid(schema_text, document);
     }
-    static inline std::unique_ptr<holon_test::LoadedPlugin> plugin_;
 };
 
 TEST_F(ScenariosPlugin, SomewherelandThroughTheCibMethod) {

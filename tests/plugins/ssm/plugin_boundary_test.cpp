@@ -17,11 +17,12 @@ using holon_test::LoadedPlugin;
 using holon_test::TestRun;
 using nlohmann::json;
 
-class SsmPlugin : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { plugin_ = std::make_unique<LoadedPlugin>(SSM_PLUGIN_PATH, "ssm-test"); }
-    static void TearDownTestSuite() { plugin_.reset(); }
+class SsmPlugin : public holon_test::PluginSuite<SsmPlugin> {
+public:
+    static constexpr const char *plugin_path = SSM_PLUGIN_PATH;
+    static constexpr const char *scratch_name = "ssm-test";
 
+protected:
     static const char *result_schema(const char *method) { return plugin_->descriptor(method)->result_schema; }
     static std::string prison() { return ssm_test::example("prison-inquiry.model.json").dump(); }
 
@@ -31,8 +32,6 @@ protected:
         expect_valid(result_schema(method), r.result);
         return r.result.empty() ? json() : r.result_json();
     }
-
-    static inline std::unique_ptr<LoadedPlugin> plugin_;
 };
 
 TEST_F(SsmPlugin, DescriptorsMatchTheManifest) {

@@ -16,13 +16,12 @@ namespace {
 using nlohmann::json;
 using holon_test::TestRun;
 
-class VsmPlugin : public ::testing::Test {
-protected:
-    static void SetUpTestSuite() { plugin_ = std::make_unique<holon_test::LoadedPlugin>(VSM_PLUGIN_PATH, "vsm-test"); }
-    static void TearDownTestSuite() { plugin_.reset(); }
+class VsmPlugin : public holon_test::PluginSuite<VsmPlugin> {
+public:
+    static constexpr const char *plugin_path = VSM_PLUGIN_PATH;
+    static constexpr const char *scratch_name = "vsm-test";
 
-    static const holon_method_descriptor_t *descriptor(const std::string &id) { return plugin_->descriptor(id); }
-    static int32_t run(const std::string &method, TestRun &r) { return plugin_->run(method, r); }
+protected:
     static void expect_valid(const char *schema_text, const std::string &document) {
         holon_test::expect_valid(schema_text, document);
     }
@@ -30,8 +29,6 @@ protected:
     static void expect_valid_model(const std::string &document) {
         holon_test::expect_valid(holon_test::read_text(VSM_MODEL_SCHEMA), document);
     }
-
-    static inline std::unique_ptr<holon_test::LoadedPlugin> plugin_;
 };
 
 std::string slurp(const std::string &path) {
