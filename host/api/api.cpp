@@ -218,19 +218,7 @@ void Api::Impl::record(const RequestLog& log, const Response& response,
 }
 
 Response Api::handle(const Request& request, RequestLog& log) const {
-    const auto started = std::chrono::steady_clock::now();
-    Response response;
-    try {
-        const auto resolved = impl_->resolve(request, log);
-        std::shared_ptr<void> slot;
-        if (resolved.heavy) slot = impl_->take_heavy_slot();
-        response = impl_->dispatch(request, log, resolved);
-    } catch (...) {
-        response = current_problem();
-    }
-    add_security_headers(response);
-    impl_->record(log, response, started);
-    return response;
+    return handle(request, log, admit(request, log));
 }
 
 Admission Api::admit(const Request& head, RequestLog& log) const {
@@ -248,7 +236,7 @@ Admission Api::admit(const Request& head, RequestLog& log) const {
 
 Response Api::handle(const Request& request, RequestLog& log, const Admission& admission) const {
     if (admission.refusal) return *admission.refusal;
-    if (!admission.resolved_) return handle(request, log);
+    if (!admission.resolved_) return handle(request, log);  // an Admission not made by admit()
     const auto started = std::chrono::steady_clock::now();
     Response response;
     try {

@@ -4,7 +4,6 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
-#include <charconv>
 #include <cmath>
 #include <fcntl.h>
 #include <fstream>

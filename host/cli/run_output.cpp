@@ -3,14 +3,9 @@
 #include "cli/cli_error.hpp"
 #include "tables/csv.hpp"
 
-#include <charconv>
-#include <cmath>
 #include <fstream>
 
 namespace holon::cli {
-namespace {
-
-} // namespace
 
 void write_csv(std::ostream &out, const runner::TableData &table) { out << tables::csv(table.columns, table.values); }
 

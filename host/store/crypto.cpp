@@ -2,7 +2,6 @@
 
 #include "store/store.hpp"
 
-#include <Poco/SHA2Engine.h>
 
 #include <array>
 #include <cerrno>
