@@ -19,15 +19,6 @@ constexpr const char *params_schema = schemas::ltm_params.data();
 
 constexpr const char *result_schema = schemas::ltm_result.data();
 
-// The nested run's failure as this run's: the same code where it means the same to the caller.
-[[noreturn]] void fail_from_nested(const holon::InvokeResult &nested) {
-    const int32_t status = nested.status();
-    const bool passes_through = status == HOLON_ERR_UNSUPPORTED || status == HOLON_ERR_INVALID_MODEL ||
-                                status == HOLON_ERR_INVALID_PARAMS || status == HOLON_ERR_CANCELLED;
-    throw holon::Error(passes_through ? status : HOLON_ERR_INVOKE,
-                       "sd.link-scores failed: " + std::string(nested.error_message()));
-}
-
 struct ScoredGraph {
     CausalGraph graph;
     std::vector<std::vector<double>> link_scores; // per graph link
@@ -86,7 +77,7 @@ void LtmMethod::run(holon::Context &ctx) {
     const json params = holon::read_params(ctx);
     ctx.progress(0.0, "scoring links");
     const holon::InvokeResult nested = ctx.invoke("sd.link-scores", sd_params(params).dump());
-    if (!nested.ok()) fail_from_nested(nested);
+    nested.throw_if_failed("sd.link-scores");
     const std::string_view text = nested.json();
     const json link_result = json::parse(text.begin(), text.end(), nullptr, false);
     if (!link_result.is_object()) throw holon::Error(HOLON_ERR_INVOKE, "sd.link-scores returned no result object");

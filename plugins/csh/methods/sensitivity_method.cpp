@@ -16,27 +16,17 @@ namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void fail_nested(const std::string &what, const holon::InvokeResult &r) {
-    const int32_t status = r.status();
-    const bool passes = status == HOLON_ERR_INVALID_MODEL || status == HOLON_ERR_CANCELLED || status == HOLON_ERR_UNSUPPORTED;
-    throw holon::Error(passes ? status : HOLON_ERR_INVOKE, what + " failed: " + std::string(r.error_message()));
-}
-
 Series simulate(const holon::Context &ctx, const json &params, const std::string &model, const std::string &what) {
     const holon::InvokeResult r = ctx.invoke("sd.simulate", params.dump(), model);
-    if (!r.ok()) fail_nested(what, r);
-    for (uint32_t t = 0; t < r.table_count(); ++t) {
-        const holon::TableView table = r.table(t);
-        if (table.name() != "series") continue;
-        Series s;
-        for (uint32_t c = 0; c < table.column_count(); ++c) {
-            s.names.emplace_back(table.column_name(c));
-            const double *values = table.column(c);
-            s.columns.emplace_back(values, values + table.row_count());
-        }
-        return s;
+    r.throw_if_failed(what);
+    const holon::TableView table = r.table("series");
+    Series s;
+    for (uint32_t c = 0; c < table.column_count(); ++c) {
+        s.names.emplace_back(table.column_name(c));
+        const double *values = table.column(c);
+        s.columns.emplace_back(values, values + table.row_count());
     }
-    throw holon::Error(HOLON_ERR_INVOKE, what + ": sd.simulate returned no 'series' table");
+    return s;
 }
 
 // The loops of a model as sorted variable-id sets; nullopt when cld.loops is not available.

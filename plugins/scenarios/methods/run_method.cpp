@@ -134,9 +134,7 @@ void RunMethod::run(holon::Context &ctx) {
         json sim = sim_base;
         sim["overrides"] = overrides;
         holon::InvokeResult result = ctx.invoke("sd.simulate", sim.dump());
-        if (!result.ok())
-            throw holon::Error(HOLON_ERR_INVOKE, "sd.simulate for scenario '" + plan[k].label + "' failed: " +
-                                                     std::string(result.error_message()));
+        result.throw_if_failed("sd.simulate for scenario '" + plan[k].label + "'");
         const holon::TableView t = result.table("series");
         const int64_t time_col = t.find("time");
         if (time_col < 0) throw holon::Error(HOLON_ERR_INVOKE, "sd.simulate returned no time column");

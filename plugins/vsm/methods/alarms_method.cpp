@@ -29,13 +29,6 @@ struct Series {
     std::string source;
 };
 
-[[noreturn]] void fail_from_nested(const holon::InvokeResult &nested) {
-    const int32_t status = nested.status();
-    const bool passes = status == HOLON_ERR_UNSUPPORTED || status == HOLON_ERR_INVALID_MODEL ||
-                        status == HOLON_ERR_INVALID_PARAMS || status == HOLON_ERR_CANCELLED;
-    throw holon::Error(passes ? status : HOLON_ERR_INVOKE, "sd.simulate failed: " + std::string(nested.error_message()));
-}
-
 // Variable id -> display name, from the model's /variables.
 std::map<std::string, std::string> variable_names(const json &model) {
     std::map<std::string, std::string> names;
@@ -79,6 +72,8 @@ void AlarmsMethod::run(holon::Context &ctx) {
         if (ind.unit < 0) { skip("not bound to an organisation unit (indicators[].unit)"); continue; }
         if (measure == "performance" && !ind.potentiality) { skip("no potentiality for the performance index"); continue; }
         if (measure == "productivity" && !ind.capability) { skip("no capability for the productivity index"); continue; }
+        if (measure == "performance" && ind.potentiality->value == 0) { skip("potentiality is 0: the performance index is undefined"); continue; }
+        if (measure == "productivity" && ind.capability->value == 0) { skip("capability is 0: the productivity index is undefined"); continue; }
         const bool use_actuals = source == "actuals" || (source == "auto" && !ind.actuals.empty());
         if (use_actuals) {
             if (ind.actuals.empty()) { skip("no actuals"); continue; }
@@ -105,7 +100,7 @@ void AlarmsMethod::run(holon::Context &ctx) {
         sd["variables"] = variables;
         ctx.progress(0.1, "sd.simulate");
         const holon::InvokeResult nested = ctx.invoke("sd.simulate", sd.dump());
-        if (!nested.ok()) fail_from_nested(nested);
+        nested.throw_if_failed("sd.simulate");
         const holon::TableView table = nested.table("series");
         const std::int64_t time = table.find("time");
         for (const auto &[ind, column] : sd_column) {
@@ -141,7 +136,6 @@ void AlarmsMethod::run(holon::Context &ctx) {
         Series &s = series[ind];
         if (measure != "value") {
             const double base = measure == "performance" ? ind->potentiality->value : ind->capability->value;
-            if (base == 0) continue;
             for (double &v : s.values) v /= base;
         }
         const auto ack = acknowledged.find(ind->id);

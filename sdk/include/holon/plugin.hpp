@@ -113,6 +113,17 @@ public:
 
     int32_t status() const { return r_ ? api_->status(r_) : HOLON_ERR_INVOKE; }
     bool ok() const { return status() == HOLON_OK; }
+    // Fails the calling run when the nested one failed: with the nested status where it means the
+    // same to the caller (cancelled, invalid model or params, unsupported), else HOLON_ERR_INVOKE;
+    // the message is "<what> failed: <nested message>".
+    void throw_if_failed(std::string_view what) const {
+        if (ok()) return;
+        const int32_t s = status();
+        const bool passes_through = s == HOLON_ERR_CANCELLED || s == HOLON_ERR_INVALID_MODEL ||
+                                    s == HOLON_ERR_INVALID_PARAMS || s == HOLON_ERR_UNSUPPORTED;
+        throw Error(passes_through ? s : HOLON_ERR_INVOKE,
+                    std::string(what) + " failed: " + std::string(error_message()));
+    }
     std::string_view error_message() const { return r_ ? api_->error_message(r_) : "no result"; }
     std::string_view json() const {
         if (!r_) return "null";

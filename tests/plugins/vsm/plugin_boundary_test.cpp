@@ -160,6 +160,23 @@ TEST_F(VsmPlugin, DiagnoseWritesTheReport) {
     EXPECT_EQ(r.blobs.count("vsm-level-u-trust.png"), 1u);
 }
 
+// A potentiality of 0 leaves the performance index undefined: the indicator is listed as skipped
+// with that reason, never silently left out of both the skipped list and the alarms.
+TEST_F(VsmPlugin, AnIndexOverZeroIsSkippedWithItsReason) {
+    TestRun r(R"({"format": "holon-model/1", "id": "m", "name": "M",
+      "organisation": {"units": [{"id": "r", "name": "Trust"}]},
+      "indicators": [{"id": "i", "name": "Theatre sessions used", "unit": "r", "potentiality": 0,
+                      "actuals": [{"value": 90}, {"value": 50}, {"value": 50}],
+                      "thresholds": [{"level": "alarm", "comparison": "below", "value": 0.6, "periods": 1}]}]})",
+              R"({"measure": "performance", "window": 1})");
+    ASSERT_EQ(run("vsm.alarms", r), HOLON_OK) << r.error_message;
+    expect_valid(descriptor("vsm.alarms")->result_schema, r.result);
+    const json result = json::parse(r.result);
+    EXPECT_TRUE(result["alarms"].empty());
+    ASSERT_EQ(result["indicators"].size(), 1u);
+    EXPECT_EQ(result["indicators"][0]["skipped"], "potentiality is 0: the performance index is undefined");
+}
+
 // Beer's performance index A/P against its norm: 90/100, 80/100, then 50/100 from period 2; the
 // norm "below 0.6 for 2 periods" (no filter) raises the alarm at period 3, at the root (level 0).
 TEST_F(VsmPlugin, AlarmsOnThePerformanceIndex) {
