@@ -44,9 +44,7 @@ void DiagnoseMethod::run(holon::Context &ctx) {
     const Diagnosis diagnosis = diagnose(org, options);
     nlohmann::json result = diagnosis_json(org, diagnosis, options);
     if (params.value("report", false)) {
-        FindingCounts counts;
-        for (const Finding &f : diagnosis.findings)
-            if (!f.units.empty()) ++counts[f.units[0]];
+        const FindingCounts counts = finding_counts(diagnosis);
         int omitted = 0;
         const std::vector<DrawnDiagram> drawn = draw_diagrams(ctx, org, counts, DiagramOptions{}, omitted);
         std::vector<ReportPicture> pictures;

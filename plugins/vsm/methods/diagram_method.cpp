@@ -16,13 +16,6 @@ holon::MethodInfo DiagramMethod::info() {
             HOLON_METHOD_FLAG_CONCURRENT};
 }
 
-FindingCounts finding_counts(const Organisation &org) {
-    FindingCounts counts;
-    for (const Finding &f : diagnose(org, {}).findings)
-        if (!f.units.empty()) ++counts[f.units[0]];
-    return counts;
-}
-
 void DiagramMethod::run(holon::Context &ctx) {
     const nlohmann::json params = holon::read_params(ctx);
     const Organisation org = organisation_of(holon::read_model(ctx));
@@ -38,7 +31,7 @@ void DiagramMethod::run(holon::Context &ctx) {
     options.png = params.value("png", options.png);
     options.scale = params.value("scale", options.scale);
     int omitted = 0;
-    const std::vector<DrawnDiagram> drawn = draw_diagrams(ctx, org, finding_counts(org), options, omitted);
+    const std::vector<DrawnDiagram> drawn = draw_diagrams(ctx, org, finding_counts(diagnose(org, {})), options, omitted);
     nlohmann::json result{{"diagrams", diagrams_json(org, drawn)}};
     if (omitted > 0) result["omitted_levels"] = omitted;
     ctx.put_json(result.dump());

@@ -92,4 +92,11 @@ nlohmann::json diagrams_json(const Organisation &org, const std::vector<DrawnDia
     return out;
 }
 
+FindingCounts finding_counts(const Diagnosis &diagnosis) {
+    FindingCounts counts;
+    for (const Finding &f : diagnosis.findings)
+        if (!f.units.empty()) ++counts[f.units[0]];
+    return counts;
+}
+
 } // namespace holon_vsm::methods

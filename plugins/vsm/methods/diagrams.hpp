@@ -1,6 +1,7 @@
 // Drawing the level diagrams and the nested view as blobs, shared by vsm.diagram and the report.
 #pragma once
 
+#include "diagnose/rules.hpp"
 #include "drawing/beer_diagram.hpp"
 
 #include <holon/plugin.hpp>
@@ -31,8 +32,8 @@ std::vector<int> levels_to_draw(const Organisation &org, const DiagramOptions &o
 std::vector<DrawnDiagram> draw_diagrams(const holon::Context &ctx, const Organisation &org, const FindingCounts &findings,
                                         const DiagramOptions &options, int &omitted);
 
-// Findings per unit in focus, for the badges.
-FindingCounts finding_counts(const Organisation &org);
+// Findings per unit in focus (a finding counts for its first unit), for the badges.
+FindingCounts finding_counts(const Diagnosis &diagnosis);
 
 nlohmann::json diagrams_json(const Organisation &org, const std::vector<DrawnDiagram> &drawn);
 
