@@ -34,6 +34,18 @@ const jsonschema::Schema &job_schema() {
 
 std::string pointer(const std::string &base, const std::string &key) { return base + "/" + key; }
 
+// outputs.colour_by: a swept variable by its path or its last segment ("contact_infectivity").
+std::string colour_axis(const StepSpec &step, const std::string &name, const std::string &where) {
+    if (step.axes.empty()) throw DocumentError(where, "colours runs by a swept variable, and this step has no sweep");
+    std::string names;
+    for (const auto &axis : step.axes) {
+        const std::string last = axis.substr(axis.rfind('.') == std::string::npos ? 0 : axis.rfind('.') + 1);
+        if (name == axis || name == last) return axis;
+        names += (names.empty() ? "" : ", ") + axis;
+    }
+    throw DocumentError(where, "'" + name + "' is not swept in this step (swept: " + names + ")");
+}
+
 Distribution distribution_from(const nlohmann::json &d, const std::string &where) {
     Distribution out;
     const std::string kind = d.at("distribution").get<std::string>();
@@ -224,6 +236,7 @@ std::shared_ptr<BatchSpec> build_spec(nlohmann::json doc, const std::string &sou
             if (o.contains("variables")) step.outputs.variables = o["variables"].get<std::vector<std::string>>();
             if (o.contains("plots")) step.outputs.plots = o["plots"].get<std::vector<std::string>>();
             step.outputs.tables = o.value("tables", true);
+            if (o.contains("colour_by")) step.outputs.colour_by = colour_axis(step, o["colour_by"].get<std::string>(), where + "/outputs/colour_by");
         }
         spec->steps.push_back(std::move(step));
     }

@@ -28,6 +28,7 @@ struct StepOutputs {
     std::vector<std::string> variables; // empty = every column but time
     std::vector<std::string> plots;     // empty = the variables (at most 8 of them)
     bool tables = true;
+    std::string colour_by;              // a swept variable's path; "" = the first one
 };
 
 struct StepSpec {
