@@ -14,6 +14,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev libseccomp-dev libcli11-dev
   libyaml-cpp-dev libexpat1-dev libsqlite3-dev libfreexl-dev libgraphviz-dev graphviz librsvg2-dev fonts-dejavu-core gnuplot-nox jq curl wrk
   clang-14 libclang-rt-14-dev libomp-14-dev
+  libxlsxwriter-dev python3-openpyxl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
