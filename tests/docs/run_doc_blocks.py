@@ -34,7 +34,8 @@ command, and the last lines of what the page printed. Usage:
 
 PAGE is relative to REPO (README.md, docs/rest.md, ...). Exit status 0 when every page passed.
 `run_doc_blocks.py --check-paths --source REPO` instead fails when a doc names a path outside the
-repository (../shared, /work/, /home/, /tmp/).
+repository (../shared, /work/, /home/, /tmp/), or when a block marked
+`<!-- doc-test: same-as (PATH) -->` differs from the repository file PATH it shows.
 """
 
 import argparse
@@ -50,22 +51,26 @@ import time
 
 FENCE = re.compile(r"^(\s*)```+\s*([A-Za-z0-9_+-]*)")
 SKIP = re.compile(r"^\s*<!--\s*doc-test:\s*skip\s*\((.+)\)\s*-->\s*$")
+SAME_AS = re.compile(r"^\s*<!--\s*doc-test:\s*same-as\s*\((.+)\)\s*-->\s*$")
 BAD_SKIP = re.compile(r"<!--\s*doc-test")
 
 
 class Block:
-    def __init__(self, line, lines, skip):
+    def __init__(self, line, lines, skip, lang="sh", same_as=None):
         self.line = line          # 1-based line of the first command (after the fence)
         self.lines = lines
         self.skip = skip          # reason, or None
+        self.lang = lang
+        self.same_as = same_as    # a repository file the block must equal, or None
 
 
-def extract_blocks(path):
-    """Every fenced block tagged sh of a Markdown file, with its skip marker."""
+def extract_blocks(path, every_fence=False):
+    """Every fenced block tagged sh of a Markdown file (every block with every_fence), with its
+    skip or same-as marker."""
     with open(path, encoding="utf-8") as f:
         text = f.read().split("\n")
     blocks, i = [], 0
-    pending_skip = None
+    pending_skip = pending_same = None
     while i < len(text):
         line = text[i]
         m_skip = SKIP.match(line)
@@ -73,9 +78,15 @@ def extract_blocks(path):
             pending_skip = m_skip.group(1).strip()
             i += 1
             continue
+        m_same = SAME_AS.match(line)
+        if m_same:
+            pending_same = m_same.group(1).strip()
+            i += 1
+            continue
         if BAD_SKIP.search(line):
             raise SystemExit(f"{path}:{i + 1}: malformed doc-test marker (write "
-                             f"'<!-- doc-test: skip (reason) -->'): {line.strip()}")
+                             f"'<!-- doc-test: skip (reason) -->' or "
+                             f"'<!-- doc-test: same-as (path) -->'): {line.strip()}")
         m = FENCE.match(line)
         if m:
             indent, lang = m.group(1), m.group(2)
@@ -84,17 +95,17 @@ def extract_blocks(path):
             while j < len(text) and not text[j].strip().startswith(fence):
                 body.append(text[j][len(indent):] if text[j].startswith(indent) else text[j])
                 j += 1
-            if lang == "sh":
-                blocks.append(Block(i + 2, body, pending_skip))
-            elif pending_skip is not None:
+            if lang == "sh" or every_fence:
+                blocks.append(Block(i + 2, body, pending_skip, lang, pending_same))
+            if pending_skip is not None and lang != "sh":
                 raise SystemExit(f"{path}:{i + 1}: a doc-test skip marker stands before a "
                                  f"```{lang} block; it only applies to ```sh blocks")
-            pending_skip = None
+            pending_skip = pending_same = None
             i = j + 1
             continue
-        if line.strip() and pending_skip is not None:
-            raise SystemExit(f"{path}:{i + 1}: a doc-test skip marker must stand right before "
-                             "a ```sh block")
+        if line.strip() and (pending_skip is not None or pending_same is not None):
+            raise SystemExit(f"{path}:{i + 1}: a doc-test marker must stand right before "
+                             "a fenced block")
         i += 1
     return blocks
 
@@ -256,6 +267,28 @@ def run_page(page, source, build, work_root, timeout, files):
 OUTSIDE = re.compile(r"(\.\./shared|/work/|/home/|/tmp/|/Users/)")
 
 
+def check_same_as(source, pages):
+    """A block marked `<!-- doc-test: same-as (PATH) -->` shows exactly the file PATH."""
+    found = []
+    for page in pages:
+        for b in extract_blocks(os.path.join(source, page), every_fence=True):
+            if b.same_as is None:
+                continue
+            try:
+                with open(os.path.join(source, b.same_as), encoding="utf-8") as f:
+                    expected = f.read().rstrip("\n").split("\n")
+            except OSError as e:
+                found.append(f"{page}:{b.line}: same-as names a file that cannot be read: {e}")
+                continue
+            if b.lines != expected:
+                diff = [f"{n}: page '{a}' / file '{e}'" for n, (a, e) in
+                        enumerate(zip(b.lines + [""] * len(expected), expected + [""] * len(b.lines)), 1)
+                        if a != e][:3]
+                found.append(f"{page}:{b.line}: the block differs from {b.same_as} (first lines "
+                             f"that differ, counted in the block: {'; '.join(diff)})")
+    return found
+
+
 def check_paths(source, pages):
     found = []
     for page in pages:
@@ -289,10 +322,12 @@ def main():
     pages = args.pages or all_pages(source)
     if args.check_paths:
         found = check_paths(source, pages)
-        for f in found:
+        same = check_same_as(source, pages)
+        for f in found + same:
             print(f)
-        print(f"checked {len(pages)} pages: {len(found)} paths outside the repository")
-        return 1 if found else 0
+        print(f"checked {len(pages)} pages: {len(found)} paths outside the repository, "
+              f"{len(same)} blocks that differ from the file they show")
+        return 1 if found or same else 0
     if not args.build:
         ap.error("--build is required to run pages")
     build = os.path.abspath(args.build)
