@@ -78,9 +78,14 @@ Lhs parse_lhs(const std::string &text) {
     VParser p(tokenize_vensim(text));
     Lhs lhs;
     const VToken &t = p.next();
-    if (t.kind != VTok::name) p.fail("expected a variable name on the left-hand side");
+    if (t.kind != VTok::name && t.kind != VTok::number) p.fail("expected a variable name on the left-hand side");
     lhs.name = t.text;
     lhs.quoted = t.quoted;
+    // Vensim accepts a name that starts with a number ("1995", "2050 target"): on the left-hand
+    // side it can only be a name, so the words that follow belong to it.
+    if (t.kind == VTok::number)
+        while ((p.peek().kind == VTok::name && !p.peek().quoted) || p.peek().kind == VTok::number)
+            lhs.name += " " + p.next().text;
     if (p.accept(VTok::lbracket)) lhs.subscripts = subscript_list(p);
     while (!p.at_end()) {
         const VToken &k = p.next();

@@ -47,6 +47,7 @@ std::string slug(std::string_view name) {
         out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
     }
     if (out.empty()) return "v";
+    if (out[0] >= '0' && out[0] <= '9') out = "v_" + out;
     return bounded_id(std::move(out));
 }
 

@@ -19,7 +19,10 @@ std::string to_model_json(const Model &model, std::string_view source_format = "
 // and that have no equation (factors added by other methods) are left out. Throws ModelError.
 Model from_model_json(std::string_view json);
 
-// A stable identifier for a name: lower case, runs of other characters as '_'.
+// A stable identifier for any name, the same rule for XMILE and .mdl: ASCII letters and digits
+// lower-cased, runs of other characters as '_', "v_" in front when it would start with a digit
+// (the shared model's ids start with a letter: a Vensim variable named 1995 becomes v_1995), "v"
+// when nothing is left. The name itself is kept exactly beside it.
 std::string slug(std::string_view name);
 
 } // namespace holon_sd
