@@ -417,6 +417,14 @@ private:
             if (e.name == "min") return std::min(a(0), a(1));
             if (e.name == "max") return std::max(a(0), a(1));
             if (e.name == "integer") return std::trunc(a(0));
+            if (e.name == "abs") return std::abs(a(0));
+            if (e.name == "ln") return std::log(a(0));
+            if (e.name == "exp") return std::exp(a(0));
+            if (e.name == "sqrt") return std::sqrt(a(0));
+            if (e.name == "power") return std::pow(a(0), a(1));
+            if (e.name == "modulo") return std::fmod(a(0), a(1));
+            if (e.name == "zidz") return a(1) == 0 ? 0 : a(0) / a(1);
+            if (e.name == "xidz") return a(1) == 0 ? a(2) : a(0) / a(1);
             break;
         }
         default: break;
@@ -453,7 +461,16 @@ private:
             try {
                 v = constant_value(name);
             } catch (const ModelError &) {
-                fail_var(d.line, d.name, "must be computed from numbers, constants, Time, STEP and IF THEN ELSE");
+                // Vensim accepts any equation for FINAL TIME and SAVEPER ("Simulation Control
+                // Parameters"): one this reader cannot work out (a lookup, an array sum, a data
+                // value) is left to the engine, which evaluates it at every step; the number
+                // kept meanwhile is only a placeholder.
+                if (!varying || std::string(name) == "time step")
+                    fail_var(d.line, d.name, "must be computed from numbers, constants, Time, STEP and IF THEN ELSE");
+                if (!d.dims.empty()) fail_var(d.line, d.name, "a control variable cannot be subscripted");
+                *varying = d.name;
+                syms_.var_names[canonical_name(name)] = d.name;
+                return fallback;
             }
             if (read_time_ && varying) {
                 if (!d.dims.empty()) fail_var(d.line, d.name, "a control variable cannot be subscripted");
@@ -466,9 +483,10 @@ private:
         eval_time_ = 0;
         m_.sim_specs.start = value("initial time", 0, true, nullptr);
         eval_time_ = m_.sim_specs.start;
-        m_.sim_specs.stop = value("final time", 0, true, &m_.sim_specs.stop_variable);
+        m_.sim_specs.stop = value("final time", m_.sim_specs.start, true, &m_.sim_specs.stop_variable);
         m_.sim_specs.dt = value("time step", 1, true, &m_.sim_specs.dt_variable);
-        if (var_index_.count("saveper")) m_.sim_specs.save_step = value("saveper", 0, false, &m_.sim_specs.save_step_variable);
+        if (var_index_.count("saveper"))
+            m_.sim_specs.save_step = value("saveper", m_.sim_specs.dt, false, &m_.sim_specs.save_step_variable);
         if (!(m_.sim_specs.dt > 0)) fail_at(1, "TIME STEP must be positive");
         if (!(m_.sim_specs.stop >= m_.sim_specs.start)) fail_at(1, "FINAL TIME is before INITIAL TIME");
         auto it = var_index_.find("time step");

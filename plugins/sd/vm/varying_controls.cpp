@@ -7,6 +7,7 @@
 #include "vm/simulator.hpp"
 
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <string>
 
@@ -21,6 +22,10 @@ std::string text(double v) {
 }
 
 constexpr size_t max_steps = 1'000'000'000;
+// A final time that keeps moving ahead with Time (FINAL TIME = Time + 10) is never reached: after
+// this many steps in a row without coming nearer to it the run stops with that message, long
+// before the saved rows would exhaust the memory.
+constexpr size_t max_steps_without_progress = 100'000;
 
 } // namespace
 
@@ -34,6 +39,8 @@ void Simulator::run_varying_controls(VaryingControls varying, IntegrationMethod 
     bool any_non_negative = false;
     for (uint8_t nn : p_.stock_non_negative) any_non_negative = any_non_negative || nn;
     double t = start;
+    double nearest = std::numeric_limits<double>::infinity(); // the least distance to the final time so far
+    size_t stalled = 0;
     for (size_t i = 0;; ++i) {
         if (i == max_steps) throw ModelError("too many steps: the run has not reached its final time after 1e9 steps");
         slots_[slot_time] = t;
@@ -57,6 +64,13 @@ void Simulator::run_varying_controls(VaryingControls varying, IntegrationMethod 
         }
         // The time is a running sum of steps: within a millionth of a step of the final time is on it.
         if (t > stop + dt * 1e-6) break;
+        if (varying.stop) {
+            if (stop - t < nearest) nearest = stop - t, stalled = 0;
+            else if (++stalled == max_steps_without_progress)
+                throw ModelError("FINAL TIME moves ahead with Time (at time " + text(t) + " it is " + text(stop) +
+                                 ", no nearer than " + std::to_string(max_steps_without_progress) +
+                                 " steps before): the run would never end");
+        }
         evaluate(p_.step);
         double periods = (t - start) / save_step;
         if (save_step <= dt * (1 + 1e-9) || std::abs(periods - std::round(periods)) < 1e-6) {

@@ -81,3 +81,50 @@ TEST(SdVensimFidelity, XmileAndMdlDeriveTheSameIdsFromTheSameNames) {
     }
 }
 
+namespace {
+
+// A whole .mdl file: `equations` and then the control variables as written.
+Model mdl_with_controls(const std::string &equations, const std::string &controls) {
+    return read_mdl("{UTF-8}\n" + equations + controls, {"", "test.mdl"});
+}
+
+const Results &run(Simulator &sim) { return sim.run(); }
+
+} // namespace
+
+// Vensim: "Simulation control parameters can be defined with any equation". FINAL TIME computed
+// from an array sum (1 + 1 + 2 = 4) and from a lookup (tbl(3) = 6 on a line from (0,0) to (10,20)):
+// the run covers 0..4 and 0..6 with a one-month step, so the stock s = INTEG(1, 0) ends at 4 and 6.
+TEST(SdVensimFidelity, FinalTimeComputedFromOtherVariablesSimulatesToThatTime) {
+    const std::string common = "d : (d1-d3) ~~|\nlen[d] = 1, 1, 2 ~~|\ntbl((0,0),(10,20)) ~~|\ns = INTEG(1, 0) ~~|\n"
+                               "INITIAL TIME = 0 ~ Month ~|\nTIME STEP = 1 ~ Month ~|\nSAVEPER = TIME STEP ~ Month ~|\n";
+    for (auto [final_time, end] : {std::pair{"SUM(len[d!])", 4.0}, {"tbl(3)", 6.0}, {"LN(EXP(3)) + ABS(-1)", 4.0}}) {
+        Model m = mdl_with_controls(common, std::string("FINAL TIME = ") + final_time + " ~ Month ~|\n");
+        Program p = compile(m);
+        Simulator sim(p);
+        const Results &r = run(sim);
+        ASSERT_FALSE(r.times.empty()) << final_time;
+        EXPECT_DOUBLE_EQ(r.times.back(), end) << final_time;
+        EXPECT_EQ(r.times.size(), static_cast<size_t>(end) + 1) << final_time;
+        for (size_t c = 0; c < r.names.size(); ++c) {
+            if (r.names[c] != "s") continue;
+            EXPECT_DOUBLE_EQ(r.value(r.times.size() - 1, c), end) << final_time;
+        }
+    }
+}
+
+// A final time that moves ahead with Time is never reached: one clear message, not the memory
+// running out.
+TEST(SdVensimFidelity, FinalTimeThatKeepsMovingAheadStopsWithAMessage) {
+    Model m = mdl_with_controls("s = INTEG(1, 0) ~~|\nlead = 5 ~~|\n",
+                                "INITIAL TIME = 0 ~ Month ~|\nFINAL TIME = Time + lead ~ Month ~|\n"
+                                "TIME STEP = 1 ~ Month ~|\nSAVEPER = TIME STEP ~ Month ~|\n");
+    Program p = compile(m);
+    Simulator sim(p);
+    try {
+        sim.run();
+        FAIL() << "the run ended";
+    } catch (const ModelError &e) {
+        EXPECT_NE(std::string(e.what()).find("FINAL TIME moves ahead with Time"), std::string::npos) << e.what();
+    }
+}
