@@ -4,7 +4,12 @@
 #include "batch/statistics.hpp"
 #include "batch/warm_gnuplot.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <limits>
 #include <fcntl.h>
 #include <fstream>
 #include <spawn.h>
@@ -22,48 +27,242 @@ std::string quoted(const std::string &s) { return gnuplot_quoted(s); }
 
 std::string gp_number(double v) { return number_text(v); }
 
-void write_data(const PlotRequest &r, const std::filesystem::path &dat, bool individual) {
-    std::ostringstream out;
-    if (r.runs.size() == 1) {
-        out << "# time value\n";
-        for (size_t i = 0; i < r.time.size(); ++i) out << gp_number(r.time[i]) << ' ' << gp_number((*r.runs[0])[i]) << '\n';
+// The colour bar: plasma without its palest yellow, dark to light, readable on white.
+constexpr const char *kPalette = "set palette defined (0 '#0d0887', 1 '#6a00a8', 2 '#b12a90', 3 '#e16462', 4 '#f89540')\n";
+
+enum class Style { one_line, envelope, by_value, by_run };
+
+// What a request turns into: how runs are coloured and which panel each is drawn in.
+struct Layout {
+    Style style = Style::one_line;
+    std::vector<double> values;               // by_value: the distinct colour values, sorted
+    bool discrete = false;                    // by_value: few evenly spaced values, one band each
+    std::vector<std::string> panel_names;     // in first-seen order; empty = one panel
+    std::vector<size_t> panel_of;             // per run
+    std::vector<std::string> colours;         // by_run: per run
+};
+
+std::vector<double> distinct_sorted(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+}
+
+bool evenly_spaced(const std::vector<double> &v) {
+    if (v.size() < 3) return v.size() == 2;
+    const double step = v[1] - v[0];
+    for (size_t i = 2; i < v.size(); ++i)
+        if (std::fabs((v[i] - v[i - 1]) - step) > 1e-6 * std::fabs(step)) return false;
+    return true;
+}
+
+Layout layout_of(const PlotRequest &r) {
+    Layout l;
+    if (r.runs.size() == 1) return l;
+    if (r.sampled) {
+        l.style = Style::envelope;
+        return l;
+    }
+    const bool numeric = r.colour_values.size() == r.runs.size() &&
+                         std::none_of(r.colour_values.begin(), r.colour_values.end(), [](double v) { return std::isnan(v); });
+    if (numeric) l.values = distinct_sorted(r.colour_values);
+    if (l.values.size() >= 2) {
+        l.style = Style::by_value;
+        l.discrete = l.values.size() <= 10 && evenly_spaced(l.values);
+        if (r.panels.size() == r.runs.size()) {
+            for (const auto &name : r.panels) {
+                auto it = std::find(l.panel_names.begin(), l.panel_names.end(), name);
+                l.panel_of.push_back(static_cast<size_t>(it - l.panel_names.begin()));
+                if (it == l.panel_names.end()) l.panel_names.push_back(name);
+            }
+            if (l.panel_names.size() < 2 || l.panel_names.size() > max_panels) {
+                l.panel_names.clear();
+                l.panel_of.clear();
+            }
+        }
     } else {
+        l.style = Style::by_run;
+        l.colours = run_colours(r.runs.size());
+    }
+    if (l.panel_of.empty()) l.panel_of.assign(r.runs.size(), 0);
+    return l;
+}
+
+std::string run_label(const PlotRequest &r, size_t i) {
+    return i < r.run_labels.size() ? r.run_labels[i] : "run " + std::to_string(i + 1);
+}
+
+void write_data(const PlotRequest &r, const Layout &l, const std::filesystem::path &dat) {
+    std::ostringstream out;
+    out << "# " << with_units(r.y_label, r.y_units) << " against " << with_units(r.x_label, r.x_units) << "\n";
+    if (l.style == Style::envelope) {
         const Envelope e = envelope(r.time, r.runs);
         out << "# time min p5 p25 median p75 p95 max (" << e.runs << " runs)\n";
         for (size_t i = 0; i < e.time.size(); ++i)
             out << gp_number(e.time[i]) << ' ' << gp_number(e.min[i]) << ' ' << gp_number(e.p5[i]) << ' '
                 << gp_number(e.p25[i]) << ' ' << gp_number(e.median[i]) << ' ' << gp_number(e.p75[i]) << ' '
                 << gp_number(e.p95[i]) << ' ' << gp_number(e.max[i]) << '\n';
-        if (individual) {
-            // Further data blocks (gnuplot "index 1..n"), one per run.
-            for (const auto *run : r.runs) {
-                out << "\n\n";
-                for (size_t i = 0; i < r.time.size() && i < run->size(); ++i)
-                    out << gp_number(r.time[i]) << ' ' << gp_number((*run)[i]) << '\n';
-            }
+    } else {
+        // One data block per run (gnuplot "index k" is run k+1), its label in a comment line.
+        for (size_t k = 0; k < r.runs.size(); ++k) {
+            if (k) out << "\n\n";
+            out << "# " << run_label(r, k) << "\n";
+            const auto &run = *r.runs[k];
+            for (size_t i = 0; i < r.time.size() && i < run.size(); ++i) out << gp_number(r.time[i]) << ' ' << gp_number(run[i]) << '\n';
         }
     }
     write_file_atomically(dat, out.str());
 }
 
-std::string plot_command(const PlotRequest &r, const std::string &dat, bool individual) {
-    std::ostringstream p;
-    if (r.runs.size() == 1) {
-        p << "plot " << dat << " using 1:2 with lines lw 2 lc rgb '#1f4e79' title " << quoted((r.y_label));
-        return p.str();
+// The lowest and highest value of every run, for panels that share their y axis.
+std::pair<double, double> value_range(const PlotRequest &r) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (const auto *run : r.runs)
+        for (double v : *run)
+            if (std::isfinite(v)) {
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+    if (!(lo <= hi)) return {0, 1};
+    if (lo >= 0 && lo < 0.25 * hi) lo = 0; // counts and stocks read best from zero
+    const double pad = hi > lo ? 0.05 * (hi - lo) : (hi != 0 ? 0.05 * std::fabs(hi) : 1);
+    return {lo == 0 ? 0 : lo - pad, hi + pad};
+}
+
+std::string colour_bar(const PlotRequest &r, const Layout &l) {
+    std::ostringstream g;
+    g << kPalette << "set cblabel " << quoted(with_units(r.colour_label, r.colour_units)) << "\n";
+    if (l.style == Style::by_value) {
+        double lo = l.values.front(), hi = l.values.back();
+        if (l.discrete) {
+            // One band of the bar per value, the value's tic in its middle.
+            const double half = (l.values[1] - l.values[0]) / 2;
+            lo -= half;
+            hi += half;
+            g << "set palette maxcolors " << l.values.size() << "\nset cbtics (";
+            for (size_t i = 0; i < l.values.size(); ++i) g << (i ? ", " : "") << gp_number(l.values[i]);
+            g << ")\n";
+        } else {
+            g << "set palette maxcolors 0\nset cbtics autofreq\n";
+        }
+        g << "set cbrange [" << rounded_text(lo, 12) << ":" << rounded_text(hi, 12) << "]\n";
     }
-    p << "plot " << dat << " index 0 using 1:2:8 with filledcurves lc rgb '#dbe9f6' title 'min-max', \\\n"
-      << "     '' index 0 using 1:3:7 with filledcurves lc rgb '#a9cce3' title '5-95%', \\\n"
-      << "     '' index 0 using 1:4:6 with filledcurves lc rgb '#5dade2' title '25-75%', \\\n";
-    if (individual) {
-        for (size_t i = 0; i < r.runs.size(); ++i) {
-            const std::string label = i < r.run_labels.size() ? r.run_labels[i] : "run " + std::to_string(i + 1);
-            p << "     '' index " << (i + 1) << " using 1:2 with lines lw 1 dt 2 title " << quoted((label))
-              << ", \\\n";
+    return g.str();
+}
+
+// The plot command of one panel (all runs when there are no panels).
+std::string plot_command(const PlotRequest &r, const Layout &l, size_t panel) {
+    const std::string dat = quoted(r.stem + ".dat");
+    std::ostringstream p;
+    switch (l.style) {
+    case Style::one_line:
+        p << "plot " << dat << " index 0 using 1:2 with lines lw 2.5 lc rgb '#1f4e79' notitle\n";
+        break;
+    case Style::envelope:
+        p << "plot " << dat << " index 0 using 1:2:8 with filledcurves lc rgb '#deebf7' title 'min-max', \\\n"
+          << "     '' index 0 using 1:3:7 with filledcurves lc rgb '#9ecae1' title '5-95 %', \\\n"
+          << "     '' index 0 using 1:4:6 with filledcurves lc rgb '#4292c6' title '25-75 %', \\\n"
+          << "     '' index 0 using 1:5 with lines lw 3 lc rgb '#08306b' title 'median'\n";
+        break;
+    case Style::by_value:
+    case Style::by_run: {
+        bool first = true;
+        for (size_t k = 0; k < r.runs.size(); ++k) {
+            if (l.panel_of[k] != panel) continue;
+            p << (first ? "plot " + dat : ", \\\n     ''") << " index " << k << " using 1:2 with lines lw 2 ";
+            if (l.style == Style::by_value) p << "lc palette cb " << gp_number(r.colour_values[k]) << " notitle";
+            else if (r.runs.size() <= max_key_entries) p << "lc rgb '" << l.colours[k] << "' title " << quoted(run_label(r, k));
+            else p << "lc palette cb " << (k + 1) << " notitle";
+            first = false;
+        }
+        p << "\n";
+        break;
+    }
+    }
+    return p.str();
+}
+
+// Everything drawn into one picture, after its terminal is set.
+std::string drawing(const PlotRequest &r, const Layout &l) {
+    std::ostringstream g;
+    g << "reset\n"
+      << "set encoding utf8\n"
+      << "set xlabel " << quoted(with_units(r.x_label, r.x_units)) << "\n"
+      << "set ylabel " << quoted(with_units(r.y_label, r.y_units)) << "\n"
+      << "set grid back lt 1 lw 1 lc rgb '#e4e4e4'\n"
+      << "set border 3 lc rgb '#444444'\nset tics nomirror\n"
+      << "set style fill solid 1.0 noborder\n"
+      << "set autoscale xfix\n";
+    if (l.style == Style::one_line || l.style == Style::by_value) g << "unset key\n";
+    else g << "set key below horizontal reverse Left maxcols 3 samplen 2 spacing 1.1 width 1\n";
+    if (l.style == Style::by_run && r.runs.size() > max_key_entries) {
+        // Too many runs for a key: a colour bar numbered by run, named when few enough.
+        g << kPalette << "set palette maxcolors " << std::min<size_t>(r.runs.size(), 256) << "\n"
+          << "set cbrange [0.5:" << r.runs.size() << ".5]\nunset key\n";
+        if (r.runs.size() <= 30) {
+            g << "set cbtics (";
+            for (size_t k = 0; k < r.runs.size(); ++k) g << (k ? ", " : "") << quoted(run_label(r, k)) << ' ' << (k + 1);
+            g << ")\nset cblabel ''\n";
+        } else {
+            g << "set cblabel 'run (row of summary.csv)'\n";
         }
     }
-    p << "     '' index 0 using 1:5 with lines lw 2.5 lc rgb '#1f4e79' title 'median'";
-    return p.str();
+    if (l.style == Style::by_value) g << colour_bar(r, l);
+    if (l.panel_names.empty()) {
+        if (l.style == Style::by_value || (l.style == Style::by_run && r.runs.size() > max_key_entries))
+            // gnuplot's own colour bar is as wide as a tenth of the plot; this one is a slim strip.
+            g << "set lmargin at screen 0.08\nset rmargin at screen 0.86\nset bmargin at screen 0.12\nset tmargin at screen 0.9\n"
+              << "set colorbox user origin 0.885,0.12 size 0.02,0.78\n";
+        g << "set title " << quoted(r.title) << "\n" << plot_command(r, l, 0);
+        return g.str();
+    }
+    // Small multiples: panels side by side (two rows beyond three), one y range, one colour bar.
+    const size_t n = l.panel_names.size(), cols = std::min<size_t>(n, 3), rows = (n + cols - 1) / cols;
+    const double top = rows == 1 ? 0.86 : 0.9, bottom = rows == 1 ? 0.14 : 0.09;
+    const auto [lo, hi] = value_range(r);
+    g << "set yrange [" << rounded_text(lo, 6) << ":" << rounded_text(hi, 6) << "]\n"
+      << "set multiplot layout " << rows << "," << cols << " title " << quoted(r.title)
+      << " margins 0.08,0.86," << gp_number(bottom) << "," << gp_number(top) << " spacing 0.04," << (rows == 1 ? "0.08" : "0.12") << "\n";
+    for (size_t k = 0; k < n; ++k) {
+        const bool left = k % cols == 0, last = k + 1 == n;
+        g << "set title " << quoted(l.panel_names[k]) << "\n";
+        g << (left ? "set format y '% h'\nset ylabel " + quoted(with_units(r.y_label, r.y_units)) + "\n" : "set format y ''\nunset ylabel\n");
+        if (last) g << "set colorbox user origin 0.885," << gp_number(bottom) << " size 0.02," << gp_number(top - bottom) << "\n";
+        else g << "unset colorbox\n";
+        g << plot_command(r, l, k);
+    }
+    g << "unset multiplot\n";
+    return g.str();
+}
+
+// Taller for two rows of panels, or for a key below of more than two rows (its entries are
+// estimated at 7.5 px a character), so that the plot itself keeps its height.
+std::pair<int, int> picture_size(const PlotRequest &r, const Layout &l) {
+    if (l.panel_names.size() > 3) return {960, 780};
+    if (l.style != Style::by_run || r.runs.size() > max_key_entries) return {960, 540};
+    size_t longest = 0;
+    for (size_t k = 0; k < r.runs.size(); ++k) longest = std::max(longest, run_label(r, k).size());
+    const size_t cols = std::clamp<size_t>(static_cast<size_t>(880.0 / (7.5 * static_cast<double>(longest) + 70)), 1, 3);
+    const size_t rows = (r.runs.size() + cols - 1) / cols;
+    return {960, 540 + 20 * static_cast<int>(rows > 2 ? rows - 2 : 0)};
+}
+
+// The script body after the `pictures` line: draws each picture named in `pictures`.
+std::string script_body(const PlotRequest &r, const Layout &l) {
+    const auto [w, h] = picture_size(r, l);
+    std::ostringstream g;
+    g << "do for [picture in pictures] {\n"
+      << "  if (picture eq 'svg') {\n"
+      << "    set terminal svg size " << w << "," << h << " dynamic noenhanced font 'sans,12' background rgb 'white'\n"
+      << "    set output " << quoted(r.stem + ".svg") << "\n"
+      << "  } else {\n"
+      << "    set terminal pngcairo size " << w << "," << h << " noenhanced font 'sans,10' background rgb 'white'\n"
+      << "    set output " << quoted(r.stem + ".png") << "\n"
+      << "  }\n";
+    std::istringstream lines(drawing(r, l));
+    for (std::string line; std::getline(lines, line);) g << "  " << line << "\n";
+    g << "  unset output\n}\n";
+    return g.str();
 }
 
 } // namespace
@@ -99,38 +298,59 @@ int run_program(const std::string &program, const std::vector<std::string> &args
     return wait_program(spawn_program(program, args, log));
 }
 
+std::vector<std::string> run_colours(size_t count) {
+    // Tableau 10 and two more, each far from the others.
+    static const std::vector<std::string> qualitative{"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948",
+                                                      "#b07aa1", "#ff9da7", "#9c755f", "#7f7f7f", "#17becf", "#1a1a1a"};
+    std::vector<std::string> out;
+    if (count <= qualitative.size()) return {qualitative.begin(), qualitative.begin() + static_cast<std::ptrdiff_t>(count)};
+    for (size_t i = 0; i < count; ++i) {
+        // Hue steps of 360/count, lightness cycling through three levels so that neighbours differ twice.
+        const double h = 360.0 * static_cast<double>(i) / static_cast<double>(count), s = 0.75;
+        const double v = std::array<double, 3>{0.85, 0.6, 0.4}[i % 3];
+        const double c = v * s, x = c * (1 - std::fabs(std::fmod(h / 60.0, 2.0) - 1)), m = v - c;
+        double rgb[3] = {0, 0, 0};
+        const int sector = static_cast<int>(h / 60.0) % 6;
+        const double table[6][3] = {{c, x, 0}, {x, c, 0}, {0, c, x}, {0, x, c}, {x, 0, c}, {c, 0, x}};
+        for (int k = 0; k < 3; ++k) rgb[k] = table[sector][k] + m;
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(std::lround(rgb[0] * 255)),
+                      static_cast<int>(std::lround(rgb[1] * 255)), static_cast<int>(std::lround(rgb[2] * 255)));
+        out.push_back(buf);
+    }
+    return out;
+}
+
+std::string with_units(const std::string &label, const std::string &units) {
+    if (units.empty() || units == "1" || units == "dmnl" || units == "dimensionless") return label;
+    return label + " (" + units + ")";
+}
+
 PreparedPlot prepare_plot(const PlotRequest &r) {
-    const bool individual = r.runs.size() > 1 && r.runs.size() <= max_individual_lines;
-    const auto dat = r.dir / (r.stem + ".dat");
+    const Layout layout = layout_of(r);
     PreparedPlot out;
     out.script = r.dir / (r.stem + ".gp");
     out.svg = r.dir / (r.stem + ".svg");
     out.png = r.dir / (r.stem + ".png");
     out.log = r.dir / (r.stem + ".log");
-    write_data(r, dat, individual);
-
-    const std::string plot = plot_command(r, quoted(dat.string()), individual);
-    std::ostringstream settings;
-    settings << "set encoding utf8\n"
-             << "set title " << quoted((r.title)) << "\n"
-             << "set xlabel " << quoted((r.x_label)) << "\n"
-             << "set ylabel " << quoted((r.y_label)) << "\n"
-             << "set grid lc rgb '#dddddd'\n"
-             << "set key outside right top\n"
-             << "set style fill solid 1.0 noborder\n";
-    const std::string svg_terminal = "set terminal svg size 960,540 dynamic noenhanced font 'sans,12' background rgb 'white'\n"
-                                     "set output " + quoted(out.svg.string()) + "\n";
-    const std::string png_terminal = "set terminal pngcairo size 960,540 noenhanced font 'sans,10' background rgb 'white'\n"
-                                     "set output " + quoted(out.png.string()) + "\n";
-    const std::string gp = "# Generated by holon batch; run `gnuplot " + out.script.filename().string() + "` to redraw.\n" +
-                           settings.str() + svg_terminal + plot + "\n" + png_terminal + "replot\nunset output\n";
-    out.svg_script = settings.str() + svg_terminal + plot + "\nunset output\n";
-    out.png_script = settings.str() + png_terminal + plot + "\nunset output\n";
+    write_data(r, layout, r.dir / (r.stem + ".dat"));
+    const std::string body = script_body(r, layout);
+    const std::string gp = "# Generated by holon batch. Redraw from this folder with `gnuplot " + out.script.filename().string() +
+                           "`;\n# the data is " + r.stem + ".dat. Set pictures to 'svg' or 'png' to draw only one.\n"
+                           "pictures = 'svg png'\n" + body;
+    out.svg_script = "pictures = 'svg'\n" + body;
+    out.png_script = "pictures = 'png'\n" + body;
     write_file_atomically(out.script, gp);
     return out;
 }
 
 namespace {
+
+// gnuplot's arguments to run `script` in its own folder, where its relative file names point.
+std::vector<std::string> in_folder_of(const std::filesystem::path &script) {
+    const auto file = std::filesystem::absolute(script);
+    return {"-e", "cd " + gnuplot_quoted(file.parent_path().string()), file.string()};
+}
 
 std::string first_line(const std::filesystem::path &file) {
     std::string line;
@@ -150,7 +370,7 @@ std::string gnuplot_problem(int status, const std::string &gnuplot, const std::f
 std::string draw_plot(const PreparedPlot &plot, const std::string &gnuplot, bool split, GnuplotPool *warm) {
     std::error_code ec;
     if (!split) {
-        const int status = warm ? warm->take()->run(plot.script, plot.log) : run_program(gnuplot, {plot.script.string()}, plot.log);
+        const int status = warm ? warm->take()->run(plot.script, plot.log) : run_program(gnuplot, in_folder_of(plot.script), plot.log);
         if (status != 0) return gnuplot_problem(status, gnuplot, plot.log);
     } else {
         // Hidden siblings of the .gp file, removed again: the folder ends up as after one run.
@@ -167,8 +387,8 @@ std::string draw_plot(const PreparedPlot &plot, const std::string &gnuplot, bool
             svg_status = warm->take()->run(svg_script, plot.log);
             png.join();
         } else {
-            const int svg_pid = spawn_program(gnuplot, {svg_script.string()}, plot.log);
-            const int png_pid = spawn_program(gnuplot, {png_script.string()}, png_log);
+            const int svg_pid = spawn_program(gnuplot, in_folder_of(svg_script), plot.log);
+            const int png_pid = spawn_program(gnuplot, in_folder_of(png_script), png_log);
             svg_status = wait_program(svg_pid);
             png_status = wait_program(png_pid);
         }

@@ -13,15 +13,37 @@ struct PlotRequest {
     std::filesystem::path dir;  // where <stem>.dat/.gp/.svg/.png go
     std::string stem;           // file stem
     std::string title, x_label, y_label;
+    std::string x_units, y_units; // shown after the labels when known
     std::vector<double> time;
     std::vector<const std::vector<double> *> runs; // one series per successful run
-    std::vector<std::string> run_labels;           // shown when the runs are drawn one by one
+    std::vector<std::string> run_labels;           // one per run: its key entry
+    // The runs are draws of uncertain inputs (Latin hypercube, Monte Carlo): drawn as percentile
+    // bands and their median. Otherwise (a policy grid, scenarios) each run is its own line, since
+    // a percentile across chosen options means nothing.
+    bool sampled = false;
+    // Colouring by a swept parameter: its name, units and each run's value (one per run). Empty, or
+    // fewer than two distinct values: each run gets its own colour and a key entry.
+    std::string colour_label, colour_units;
+    std::vector<double> colour_values;
+    // Small multiples: each run's panel ("duration = 4"), one per run; empty = one panel. Drawn as
+    // panels when there are 2 to max_panels distinct ones, else in one panel.
+    std::vector<std::string> panels;
 };
 
-// Runs of at most this many are also drawn one by one over the envelope.
-inline constexpr size_t max_individual_lines = 12;
+// More distinct colours than this and the runs are told apart by a colour bar, not a key.
+inline constexpr size_t max_key_entries = 12;
+inline constexpr size_t max_panels = 6;
 
-// A plot whose data (.dat) and script (.gp) are written and which gnuplot has yet to draw.
+// `count` colours ("#rrggbb"), all different: a qualitative palette for up to 10, hues spread
+// evenly in three lightnesses beyond.
+std::vector<std::string> run_colours(size_t count);
+
+// A label with its units: "infectious (people)", or the label alone.
+std::string with_units(const std::string &label, const std::string &units);
+
+// A plot whose data (.dat) and script (.gp) are written and which gnuplot has yet to draw. The
+// script names its files relative to its own folder (gnuplot runs there): a copied or downloaded
+// folder re-plots with `gnuplot <stem>.gp`.
 struct PreparedPlot {
     std::filesystem::path script, svg, png, log;
     // The same drawing as the .gp script cut into an SVG-only and a PNG-only script, so that two
@@ -29,13 +51,15 @@ struct PreparedPlot {
     std::string svg_script, png_script;
 };
 
-// Writes the data and script. One run: a line. Several: the min-max, 5-95 and 25-75 percentile
-// bands and the median. Throws std::runtime_error when the files cannot be written.
+// Writes the data and script. One run: a line. Sampled runs: the min-max, 5-95 and 25-75
+// percentile bands and the median. Other runs: a line each, coloured by colour_values with a
+// colour bar or each its own colour with a key below. Throws std::runtime_error when the files
+// cannot be written.
 PreparedPlot prepare_plot(const PlotRequest &request);
 
 class GnuplotPool;
 
-// Draws a prepared plot: one gnuplot run of its .gp script or, when `split`, an SVG run and a PNG
+// Draws a prepared plot in the plot's folder: one gnuplot run of its .gp script or, when `split`, an SVG run and a PNG
 // run at the same time (the pictures are the same), by processes taken from `warm` when given.
 // Returns "" on success, else why no picture was made.
 std::string draw_plot(const PreparedPlot &plot, const std::string &gnuplot, bool split, GnuplotPool *warm = nullptr);

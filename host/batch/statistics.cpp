@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <cstdio>
 #include <stdexcept>
 
 namespace holon::batch {
@@ -74,6 +75,37 @@ Envelope envelope(const std::vector<double> &time, const std::vector<const std::
         e.max.push_back(percentile_of_sorted(column, 100));
     }
     return e;
+}
+
+std::string rounded_text(double value, int digits) {
+    if (std::isnan(value)) return {};
+    if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+    digits = std::clamp(digits, 1, 17);
+    char buf[64];
+    // Round first, so that 9999.7 becomes 1e4 and its exponent is decided on the rounded value.
+    std::snprintf(buf, sizeof buf, "%.*e", digits - 1, value);
+    const double rounded = std::strtod(buf, nullptr);
+    if (rounded == 0) return "0";
+    const double magnitude = std::fabs(rounded);
+    if (magnitude >= 1e-4 && magnitude < 1e7) {
+        const int exponent = static_cast<int>(std::floor(std::log10(magnitude)));
+        const int decimals = std::max(0, digits - 1 - exponent);
+        std::snprintf(buf, sizeof buf, "%.*f", decimals, rounded);
+        std::string text = buf;
+        if (text.find('.') != std::string::npos) {
+            while (text.back() == '0') text.pop_back();
+            if (text.back() == '.') text.pop_back();
+        }
+        return text;
+    }
+    std::string text = buf; // d.ddde+XX: drop the mantissa's trailing zeros
+    const auto e = text.find('e');
+    std::string mantissa = text.substr(0, e);
+    if (mantissa.find('.') != std::string::npos) {
+        while (mantissa.back() == '0') mantissa.pop_back();
+        if (mantissa.back() == '.') mantissa.pop_back();
+    }
+    return mantissa + text.substr(e);
 }
 
 } // namespace holon::batch

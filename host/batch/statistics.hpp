@@ -32,4 +32,9 @@ struct Envelope {
 // Runs whose series is shorter than `time` are left out; NaNs are skipped row by row.
 Envelope envelope(const std::vector<double> &time, const std::vector<const std::vector<double> *> &runs);
 
+// A number for people to read, rounded to `digits` significant digits: plain decimals from 1e-4
+// to below 1e7 ("0.0002021", "119.6", "1235000" for 1234567), else scientific ("1.235e+09");
+// "" for NaN, "-" never before a zero. The CSV and JSON files keep every digit.
+std::string rounded_text(double value, int digits = 4);
+
 } // namespace holon::batch

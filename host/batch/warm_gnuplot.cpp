@@ -90,7 +90,9 @@ WarmGnuplot::~WarmGnuplot() {
 
 int WarmGnuplot::run(const std::filesystem::path &script, const std::filesystem::path &log) {
     if (pid_ <= 0) return 127;
-    send_all(input_fd_, "load " + gnuplot_quoted(script.string()) + "\n");
+    // In the script's folder: a plot script names its data and pictures relative to it.
+    const auto file = std::filesystem::absolute(script);
+    send_all(input_fd_, "cd " + gnuplot_quoted(file.parent_path().string()) + "\nload " + gnuplot_quoted(file.string()) + "\n");
     ::close(input_fd_); // end of input: gnuplot exits when the script is done
     input_fd_ = -1;
     const int status = reap(pid_);

@@ -28,9 +28,9 @@ public:
     WarmGnuplot(const WarmGnuplot &) = delete;
     WarmGnuplot &operator=(const WarmGnuplot &) = delete;
 
-    // Runs the gnuplot script file and waits for gnuplot to exit; what gnuplot printed goes to
-    // `log` (not created when it printed nothing). Returns the exit status as run_program does.
-    // Once per process.
+    // Runs the gnuplot script file in its folder (the names in a plot script are relative to it)
+    // and waits for gnuplot to exit; what gnuplot printed goes to `log` (not created when it
+    // printed nothing). Returns the exit status as run_program does. Once per process.
     int run(const std::filesystem::path &script, const std::filesystem::path &log);
 
 private:
