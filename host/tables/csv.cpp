@@ -55,4 +55,22 @@ std::string csv(const std::vector<std::string> &columns, const std::vector<std::
     return out;
 }
 
+std::string csv(const TableRef &table, std::string_view line_end) {
+    std::vector<std::string> header;
+    for (std::size_t c = 0; c < table.columns.size(); ++c) header.push_back(table.display_name(c));
+    return csv(header, table.values, line_end);
+}
+
+std::string columns_csv(const TableRef &table, std::string_view line_end) {
+    std::string out = "column,label,units";
+    out += line_end;
+    for (std::size_t c = 0; c < table.columns.size(); ++c) {
+        out += csv_field(table.columns[c]) + ',';
+        out += csv_field(c < table.labels.size() ? table.labels[c] : std::string()) + ',';
+        out += csv_field(table.units_of(c));
+        out += line_end;
+    }
+    return out;
+}
+
 } // namespace holon::tables

@@ -3,6 +3,8 @@
 // way it was fetched.
 #pragma once
 
+#include "tables/table_ref.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,5 +27,14 @@ std::optional<double> parse_number(std::string_view text);
 // is padded with NaN. `line_end` is "\r\n" over HTTP (RFC 4180), "\n" in files.
 std::string csv(const std::vector<std::string> &columns, const std::vector<std::vector<double>> &values,
                 std::string_view line_end = "\n");
+
+// A result table as a person downloads it: one header line of display names (the id where a
+// column has none), then the numbers. No units row and no comment lines, so that pandas and
+// Excel read every cell below the header as a number; the units are in columns_csv.
+std::string csv(const TableRef &table, std::string_view line_end = "\n");
+
+// The table's column metadata, one line per column: "column,label,units" (id, display name,
+// units; empty when none). Written next to the table as <table>.columns.csv.
+std::string columns_csv(const TableRef &table, std::string_view line_end = "\n");
 
 } // namespace holon::tables
