@@ -1,0 +1,147 @@
+#include "methods/data.hpp"
+
+#include <cmath>
+
+namespace holon_explore::methods {
+namespace {
+
+using nlohmann::json;
+
+double finite_number(const json &v, const std::string &path) {
+    if (!v.is_number()) holon::fail_params(path, "expected a number");
+    const double d = v.get<double>();
+    if (!std::isfinite(d)) holon::fail_params(path, "expected a finite number");
+    return d;
+}
+
+} // namespace
+
+Columns read_columns(const holon::Context &ctx, const json &params, const std::string &key) {
+    Columns c;
+    const std::string base = "/" + key;
+    if (auto it = params.find(key); it != params.end()) {
+        if (it->is_object()) {
+            for (const auto &[name, column] : it->items()) {
+                const std::string path = holon::at(base, name);
+                if (!column.is_array()) holon::fail_params(path, "expected an array of numbers (one per row)");
+                std::vector<double> values;
+                values.reserve(column.size());
+                for (std::size_t r = 0; r < column.size(); ++r) values.push_back(finite_number(column[r], holon::at(path, r)));
+                if (!c.values.empty() && values.size() != c.rows())
+                    holon::fail_params(path, "column '" + name + "' has " + std::to_string(values.size()) + " rows, column '" +
+                                                 c.names.front() + "' " + std::to_string(c.rows()));
+                c.names.push_back(name);
+                c.values.push_back(std::move(values));
+            }
+        } else if (it->is_array()) {
+            for (std::size_t r = 0; r < it->size(); ++r) {
+                const json &row = (*it)[r];
+                const std::string path = holon::at(base, r);
+                if (!row.is_object()) holon::fail_params(path, "expected an object (one row: column name -> number)");
+                if (r == 0)
+                    for (const auto &[name, v] : row.items()) {
+                        c.names.push_back(name);
+                        c.values.emplace_back();
+                    }
+                if (row.size() != c.names.size())
+                    holon::fail_params(path, "row " + std::to_string(r) + " has " + std::to_string(row.size()) +
+                                                 " columns, row 0 has " + std::to_string(c.names.size()));
+                for (std::size_t k = 0; k < c.names.size(); ++k) {
+                    const auto v = row.find(c.names[k]);
+                    if (v == row.end()) holon::fail_params(path, "row " + std::to_string(r) + " has no '" + c.names[k] + "'");
+                    c.values[k].push_back(finite_number(*v, holon::at(path, c.names[k])));
+                }
+            }
+        } else {
+            holon::fail_params(base, "expected an object of columns or an array of rows");
+        }
+        return c;
+    }
+    for (uint32_t t = 0; t < ctx.table_count(); ++t) {
+        const holon::TableView table = ctx.table(t);
+        if (table.name() != key) continue;
+        for (uint32_t k = 0; k < table.column_count(); ++k) {
+            const double *values = table.column(k);
+            c.names.emplace_back(table.column_name(k));
+            c.values.emplace_back(values, values + table.row_count());
+            for (uint64_t r = 0; r < table.row_count(); ++r)
+                if (!std::isfinite(values[r]))
+                    holon::fail_params(base, "input table '" + key + "', column '" + c.names.back() + "', row " +
+                                                 std::to_string(r) + " is not a finite number");
+        }
+        break;
+    }
+    return c;
+}
+
+Columns require_columns(const holon::Context &ctx, const json &params, const std::string &key) {
+    Columns c = read_columns(ctx, params, key);
+    if (c.empty() || c.rows() == 0)
+        holon::fail_params("/" + key, "the " + key + " are missing: give them as params." + key +
+                                          " (an object of columns or an array of rows) or as an input table named '" + key + "'");
+    return c;
+}
+
+std::vector<std::size_t> selected_outcomes(const Columns &outcomes, const json &params) {
+    std::vector<std::size_t> out;
+    const auto it = params.find("outcome");
+    if (it == params.end()) {
+        for (std::size_t i = 0; i < outcomes.names.size(); ++i) out.push_back(i);
+        return out;
+    }
+    const json list = it->is_string() ? json::array({*it}) : *it;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string name = list[i].get<std::string>();
+        const int k = outcomes.find(name);
+        if (k < 0)
+            holon::fail_params(it->is_string() ? "/outcome" : holon::at("/outcome", i),
+                               "no outcome '" + name + "'; the outcomes are: " + join(outcomes.names));
+        out.push_back(static_cast<std::size_t>(k));
+    }
+    return out;
+}
+
+std::vector<std::size_t> selected_factors(const Columns &experiments, const json &params) {
+    std::vector<std::size_t> out;
+    const auto it = params.find("factors");
+    if (it == params.end()) {
+        for (std::size_t i = 0; i < experiments.names.size(); ++i) out.push_back(i);
+        return out;
+    }
+    for (std::size_t i = 0; i < it->size(); ++i) {
+        const std::string name = (*it)[i].get<std::string>();
+        const int k = experiments.find(name);
+        if (k < 0)
+            holon::fail_params(holon::at("/factors", i), "no experiments column '" + name + "'; the columns are: " +
+                                                              join(experiments.names));
+        out.push_back(static_cast<std::size_t>(k));
+    }
+    return out;
+}
+
+void require_same_rows(const Columns &experiments, const Columns &outcomes) {
+    if (experiments.rows() != outcomes.rows())
+        holon::fail_params("/outcomes", "the experiments have " + std::to_string(experiments.rows()) +
+                                            " rows and the outcomes " + std::to_string(outcomes.rows()) +
+                                            "; they must be the same points in the same order");
+}
+
+std::string join(const std::vector<std::string> &names) {
+    std::string out;
+    for (const std::string &n : names) out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+std::string file_stem(const std::string &name) {
+    std::string out;
+    for (char ch : name) {
+        const bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                        ch == '_' || ch == '.';
+        out += ok ? ch : '_';
+    }
+    return out.empty() ? "outcome" : out;
+}
+
+json number_or_null(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
+} // namespace holon_explore::methods

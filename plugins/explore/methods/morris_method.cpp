@@ -1,0 +1,75 @@
+#include "methods/morris_method.hpp"
+
+#include "explore_schemas.hpp"
+#include "methods/data.hpp"
+#include "methods/pictures.hpp"
+#include "pictures/charts.hpp"
+#include "sensitivity/morris.hpp"
+
+namespace holon_explore::methods {
+
+using nlohmann::json;
+
+holon::MethodInfo MorrisMethod::info() {
+    return {"explore.morris",
+            "Morris elementary effects",
+            "Morris screening of each outcome from trajectories: mu, mu* (mean absolute elementary effect, with a "
+            "bootstrap confidence interval) and sigma (ddof 1) per factor, effects in unit-cube steps as SALib computes "
+            "them, and a mu*-sigma plot per outcome.",
+            schemas::morris_params.data(),
+            schemas::morris_result.data(),
+            HOLON_METHOD_KIND_ANALYSIS,
+            HOLON_METHOD_FLAG_CONCURRENT | HOLON_METHOD_FLAG_NO_MODEL};
+}
+
+void MorrisMethod::run(holon::Context &ctx) {
+    const json params = holon::read_params(ctx);
+    const Columns experiments = require_columns(ctx, params, "experiments");
+    const Columns outcomes = require_columns(ctx, params, "outcomes");
+    require_same_rows(experiments, outcomes);
+    sensitivity::MorrisOptions options;
+    options.levels = params.value("levels", 4);
+    options.resamples = params.value("resamples", 1000);
+    options.confidence = params.value("confidence", 0.95);
+    options.seed = params.value("seed", static_cast<uint64_t>(1));
+    std::vector<std::string> factors;
+    std::vector<std::vector<double>> x;
+    for (std::size_t k : selected_factors(experiments, params)) {
+        factors.push_back(experiments.names[k]);
+        x.push_back(experiments.values[k]);
+    }
+    json result = {{"levels", options.levels},
+                   {"delta", sensitivity::morris_delta(options.levels)},
+                   {"trajectories", experiments.rows() / (factors.size() + 1)},
+                   {"confidence", options.confidence},
+                   {"seed", options.seed},
+                   {"outcomes", json::array()}};
+    const std::vector<std::size_t> chosen = selected_outcomes(outcomes, params);
+    for (std::size_t n = 0; n < chosen.size(); ++n) {
+        ctx.check_cancelled();
+        ctx.progress(static_cast<double>(n) / static_cast<double>(chosen.size()), "elementary effects");
+        const std::string &name = outcomes.names[chosen[n]];
+        std::vector<sensitivity::MorrisFactor> m;
+        try {
+            m = sensitivity::morris_indices(x, factors, outcomes.values[chosen[n]], options);
+        } catch (const std::invalid_argument &e) {
+            holon::fail_params("/experiments", std::string("outcome '") + name + "': " + e.what());
+        }
+        json entry = {{"outcome", name}, {"factors", json::array()}};
+        std::vector<pictures::MorrisPoint> points;
+        for (std::size_t j = 0; j < factors.size(); ++j) {
+            entry["factors"].push_back({{"name", factors[j]},
+                                        {"mu", number_or_null(m[j].mu)},
+                                        {"mu_star", number_or_null(m[j].mu_star)},
+                                        {"sigma", number_or_null(m[j].sigma)},
+                                        {"mu_star_conf", number_or_null(m[j].mu_star_conf)}});
+            points.push_back({factors[j], m[j].mu_star, m[j].sigma, m[j].mu_star_conf});
+        }
+        if (params.value("pictures", true)) put_picture(ctx, "morris-" + file_stem(name), pictures::morris_chart(name, points));
+        result["outcomes"].push_back(std::move(entry));
+    }
+    ctx.put_json(result.dump());
+    ctx.progress(1.0, "done");
+}
+
+} // namespace holon_explore::methods

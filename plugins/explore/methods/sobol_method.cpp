@@ -1,0 +1,103 @@
+#include "methods/sobol_method.hpp"
+
+#include "explore_schemas.hpp"
+#include "methods/data.hpp"
+#include "methods/pictures.hpp"
+#include "pictures/charts.hpp"
+#include "sensitivity/sobol.hpp"
+
+namespace holon_explore::methods {
+
+using nlohmann::json;
+
+holon::MethodInfo SobolMethod::info() {
+    return {"explore.sobol",
+            "Sobol sensitivity indices",
+            "First-order, total and second-order Sobol indices of each outcome from a Saltelli sample (SALib's "
+            "estimators: Saltelli 2010 first order, Jansen total, Saltelli 2002 second order), with seedable bootstrap "
+            "confidence intervals and a bar chart per outcome.",
+            schemas::sobol_params.data(),
+            schemas::sobol_result.data(),
+            HOLON_METHOD_KIND_ANALYSIS,
+            HOLON_METHOD_FLAG_CONCURRENT | HOLON_METHOD_FLAG_NO_MODEL};
+}
+
+void SobolMethod::run(holon::Context &ctx) {
+    const json params = holon::read_params(ctx);
+    const Columns outcomes = require_columns(ctx, params, "outcomes");
+    const Columns experiments = read_columns(ctx, params, "experiments");
+    sensitivity::SobolOptions options;
+    options.second_order = params.value("second_order", true);
+    options.resamples = params.value("resamples", 100);
+    options.confidence = params.value("confidence", 0.95);
+    options.seed = params.value("seed", static_cast<uint64_t>(1));
+
+    std::vector<std::string> factors;
+    if (!experiments.empty()) {
+        require_same_rows(experiments, outcomes);
+        std::vector<std::vector<double>> x;
+        for (std::size_t k : selected_factors(experiments, params)) {
+            factors.push_back(experiments.names[k]);
+            x.push_back(experiments.values[k]);
+        }
+        const std::string problem = sensitivity::check_saltelli_layout(x, factors, options.second_order);
+        if (!problem.empty()) holon::fail_params("/experiments", problem);
+    } else if (params.contains("factors")) {
+        for (const json &f : params["factors"]) factors.push_back(f.get<std::string>());
+    } else {
+        holon::fail_params("/factors", "name the factors (params.factors) or give the experiments, so the Saltelli "
+                                       "blocks can be read");
+    }
+
+    json result = {{"second_order", options.second_order},
+                   {"resamples", options.resamples},
+                   {"confidence", options.confidence},
+                   {"seed", options.seed},
+                   {"factors", factors},
+                   {"estimators",
+                    {{"first_order", "Saltelli et al. 2010: mean(f(B)(f(AB_j) - f(A))) / V"},
+                     {"total", "Jansen 1999: mean((f(A) - f(AB_j))^2) / 2V"},
+                     {"second_order", "Saltelli 2002: mean(f(BA_j) f(AB_k) - f(A) f(B)) / V - S_j - S_k"}}},
+                   {"outcomes", json::array()}};
+    const std::vector<std::size_t> chosen = selected_outcomes(outcomes, params);
+    for (std::size_t n = 0; n < chosen.size(); ++n) {
+        ctx.check_cancelled();
+        ctx.progress(static_cast<double>(n) / static_cast<double>(chosen.size()), "indices");
+        const std::string &name = outcomes.names[chosen[n]];
+        sensitivity::SobolIndices s;
+        try {
+            s = sensitivity::sobol_indices(outcomes.values[chosen[n]], factors.size(), options);
+        } catch (const std::invalid_argument &e) {
+            holon::fail_params(holon::at("/outcomes", name), std::string("outcome '") + name + "': " + e.what());
+        }
+        result["base_samples"] = s.base_samples;
+        json entry = {{"outcome", name}, {"variance", s.variance}, {"factors", json::array()}};
+        std::vector<pictures::SobolBar> bars;
+        for (std::size_t j = 0; j < factors.size(); ++j) {
+            entry["factors"].push_back({{"name", factors[j]},
+                                        {"S1", number_or_null(s.s1[j])},
+                                        {"S1_conf", number_or_null(s.s1_conf[j])},
+                                        {"ST", number_or_null(s.st[j])},
+                                        {"ST_conf", number_or_null(s.st_conf[j])}});
+            bars.push_back({factors[j], s.s1[j], s.s1_conf[j], s.st[j], s.st_conf[j]});
+        }
+        if (options.second_order) {
+            entry["pairs"] = json::array();
+            const std::size_t d = factors.size();
+            for (std::size_t j = 0; j < d; ++j)
+                for (std::size_t k = j + 1; k < d; ++k)
+                    entry["pairs"].push_back({{"a", factors[j]},
+                                              {"b", factors[k]},
+                                              {"S2", number_or_null(s.s2[j * d + k])},
+                                              {"S2_conf", number_or_null(s.s2_conf[j * d + k])}});
+        }
+        if (!(s.variance > 0)) entry["note"] = "the outcome is constant over the sample: it has no indices";
+        else if (params.value("pictures", true))
+            put_picture(ctx, "sobol-" + file_stem(name), pictures::sobol_chart(name, bars, options.confidence));
+        result["outcomes"].push_back(std::move(entry));
+    }
+    ctx.put_json(result.dump());
+    ctx.progress(1.0, "done");
+}
+
+} // namespace holon_explore::methods
