@@ -15,6 +15,7 @@ PACKAGES=(
   libyaml-cpp-dev libexpat1-dev libsqlite3-dev libfreexl-dev libgraphviz-dev graphviz librsvg2-dev fonts-dejavu-core gnuplot-nox jq curl wrk
   clang-14 libclang-rt-14-dev libomp-14-dev
   libxlsxwriter-dev python3-openpyxl
+  python3-requests python3-pandas
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
