@@ -184,13 +184,15 @@ class PythonClientTest(unittest.TestCase):
 
     def test_errors_carry_the_problem(self):
         with self.assertRaises(HolonError) as caught:
-            self.client.upload_model({"format": "holon-model/1", "id": "m", "name": "broken",
-                                      "variables": [{"id": "a"}], "links": [{"from": "a", "to": "zz"}]})
+            self.client.upload_model(os.path.join(SOURCE, "schemas", "examples", "invalid",
+                                                  "dangling-link.model.json"))
         e = caught.exception
         self.assertEqual(e.status, 422)
         self.assertEqual(e.type, "/problems/invalid-model")
         self.assertTrue(e.title)
-        self.assertIn("zz", str(e))
+        self.assertIn("/links/1/to", e.detail)
+        self.assertIn("'v-c'", e.detail)
+        self.assertIn("'v-c'", str(e))
         with self.assertRaises(HolonError) as caught:
             self.client.run("sd.simulate", "no-such-model")
         self.assertIn(caught.exception.status, (404, 422))
