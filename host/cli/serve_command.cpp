@@ -30,18 +30,25 @@ struct RestoreOptions {
     bool force = false;
 };
 
+// The effective settings: the file, then HOLON_* variables, then the command line. Throws
+// server::ConfigError; called again on every reload (SIGHUP).
+server::ServerConfig effective_config(const GlobalOptions& global, const ServeOptions& options) {
+    auto config = server::load_config(options.config_file, server::holon_environment());
+    if (!options.listen.empty()) {
+        config.listen = options.listen;
+        config.port();
+    }
+    if (!options.data.empty()) config.data = options.data;
+    if (!options.tls_certificate.empty()) config.tls.certificate = options.tls_certificate;
+    if (!options.tls_key.empty()) config.tls.key = options.tls_key;
+    for (const auto& p : global.plugin_paths) config.plugin_paths.push_back(p);
+    return config;
+}
+
 int serve(const GlobalOptions& global, const ServeOptions& options) {
     server::ServerConfig config;
     try {
-        config = server::load_config(options.config_file, server::holon_environment());
-        if (!options.listen.empty()) {
-            config.listen = options.listen;
-            config.port();
-        }
-        if (!options.data.empty()) config.data = options.data;
-        if (!options.tls_certificate.empty()) config.tls.certificate = options.tls_certificate;
-        if (!options.tls_key.empty()) config.tls.key = options.tls_key;
-        for (const auto& p : global.plugin_paths) config.plugin_paths.push_back(p);
+        config = effective_config(global, options);
     } catch (const server::ConfigError& e) {
         throw bad_input(e.what());
     }
@@ -50,7 +57,8 @@ int serve(const GlobalOptions& global, const ServeOptions& options) {
         return exit_ok;
     }
     const char* admin = std::getenv("HOLON_ADMIN_TOKEN");
-    return server::run_server(config, admin ? admin : "", std::cout);
+    return server::run_server(config, admin ? admin : "", std::cout,
+                              [&global, &options] { return effective_config(global, options); });
 }
 
 }  // namespace

@@ -794,8 +794,11 @@ std::string default_runner_executable() {
     std::error_code ec;
     auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
     if (!ec) {
-        auto candidate = self.parent_path() / "holon-runner";
-        if (std::filesystem::exists(candidate, ec)) return candidate.string();
+        // The build tree keeps it beside `holon`; an installation in the package's private folder
+        // (/usr/bin/holon + /usr/lib/holon/holon-runner), as Debian policy wants helper programs.
+        for (const auto &candidate : {self.parent_path() / "holon-runner",
+                                      self.parent_path().parent_path() / "lib" / "holon" / "holon-runner"})
+            if (std::filesystem::exists(candidate, ec)) return candidate.string();
     }
     if (const char *env = std::getenv("HOLON_RUNNER"); env && *env) return env;
     return "holon-runner";

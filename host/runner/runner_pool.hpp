@@ -119,7 +119,8 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// holon-runner next to /proc/self/exe when it exists, else $HOLON_RUNNER, else "holon-runner".
+// holon-runner next to /proc/self/exe or in ../lib/holon/ from it (an installed package) when it
+// exists, else $HOLON_RUNNER, else "holon-runner".
 std::string default_runner_executable();
 
 } // namespace holon::runner

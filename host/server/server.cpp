@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
+#include <optional>
 #include <iostream>
 #include <pthread.h>
 #include <sys/stat.h>
@@ -25,13 +26,30 @@ namespace holon::server {
 
 namespace {
 
+// SIGHUP is `systemctl reload`: re-read the configuration and serve with it.
 sigset_t stop_signals() {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
     return set;
 }
+
+const char* signal_name(int signal_number) {
+    switch (signal_number) {
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    case SIGHUP: return "SIGHUP";
+    default: return "signal";
+    }
+}
+
+// What one serving period ended with: stop the process, or serve again with `next`.
+struct Ending {
+    bool reload = false;
+    ServerConfig next;
+};
 
 execution::ExecutorOptions executor_options(const ServerConfig& config) {
     execution::ExecutorOptions o;
@@ -54,10 +72,14 @@ void block_stop_signals() {
     std::signal(SIGPIPE, SIG_IGN);
 }
 
-int run_server(const ServerConfig& config, const std::string& admin_token, std::ostream& log_out) {
-    block_stop_signals();
-    ::umask(077);  // everything the server creates (database, batch outputs, backups) is its user's only
-    JsonLog log(log_out);
+namespace {
+
+// One serving period: everything the server holds is built from `config` here and torn down
+// before it returns, so a reload starts from a clean slate (plugins re-discovered, store re-opened)
+// instead of patching live objects that many threads read. Returns nullopt when it could not
+// start (the port is taken, say).
+std::optional<Ending> serve_once(const ServerConfig& config, const std::string& admin_token, JsonLog& log,
+                                 const ConfigLoader& reload) {
     const std::filesystem::path data_dir(config.data);
 
     // The port first: a second server on a taken port stops here, before it touches the data.
@@ -80,7 +102,7 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
     } catch (const std::exception& e) {
         log.error("cannot start", {{"error", e.what()}});
         std::cerr << "holon serve: " << e.what() << '\n';
-        return 1;
+        return std::nullopt;
     }
 
     store::StoreOptions store_options;
@@ -179,15 +201,59 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
                            {"port", frontend.port()},
                            {"admin_token", admin.origin}});
 
+    Ending ending;
     const sigset_t set = stop_signals();
-    int signal_number = 0;
-    sigwait(&set, &signal_number);
-    log.info("stopping", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"}});
+    for (;;) {
+        int signal_number = 0;
+        sigwait(&set, &signal_number);
+        if (signal_number != SIGHUP) {
+            log.info("stopping", {{"signal", signal_name(signal_number)}});
+            break;
+        }
+        if (!reload) {
+            log.warning("reload ignored", {{"reason", "this server was started without a configuration to re-read"}});
+            continue;
+        }
+        try {
+            ending.next = reload();
+        } catch (const std::exception& e) {
+            // A typo in the file must not take a running server down: keep serving as before.
+            log.error("reload refused, still serving with the previous settings", {{"error", e.what()}});
+            continue;
+        }
+        ending.reload = true;
+        log.info("reloading", {{"signal", "SIGHUP"}});
+        break;
+    }
     stopping = true;
     frontend.stop(config.drain_seconds);
     engine.stop(std::chrono::milliseconds(static_cast<long>(config.drain_seconds * 1000)));
     log.info("stopped", nlohmann::json::object());
-    return 0;
+    return ending;
+}
+
+}  // namespace
+
+int run_server(const ServerConfig& config, const std::string& admin_token, std::ostream& log_out,
+               const ConfigLoader& reload) {
+    block_stop_signals();
+    ::umask(077);  // everything the server creates (database, batch outputs, backups) is its user's only
+    JsonLog log(log_out);
+    ServerConfig current = config;
+    std::optional<ServerConfig> previous;  // what served before the last reload
+    for (;;) {
+        auto ending = serve_once(current, admin_token, log, reload);
+        if (!ending) {
+            if (!previous) return 1;
+            log.error("the reloaded settings cannot start; serving with the previous ones", nlohmann::json::object());
+            current = *previous;
+            previous.reset();
+            continue;
+        }
+        if (!ending->reload) return 0;
+        previous = current;
+        current = std::move(ending->next);
+    }
 }
 
 }  // namespace holon::server

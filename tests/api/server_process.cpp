@@ -38,6 +38,7 @@ void ServerProcess::start() {
         lines_.clear();
     }
     port_ = 0;
+    listening_ = 0;
     int out[2];
     if (pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
     std::vector<std::string> args = {HOLON_BINARY, "serve", "--listen", "127.0.0.1:0", "--data",
@@ -46,6 +47,7 @@ void ServerProcess::start() {
         args.push_back("--plugin-path");
         args.push_back(p);
     }
+    for (const auto& a : options_.extra_args) args.push_back(a);
     std::vector<std::string> env_strings;
     for (char** e = environ; *e; ++e)
         if (std::string(*e).rfind("HOLON_", 0) != 0) env_strings.emplace_back(*e);
@@ -98,7 +100,10 @@ void ServerProcess::read_output(int fd) {
             pending.erase(0, nl + 1);
             auto doc = nlohmann::json::parse(line, nullptr, false);
             std::lock_guard lock(mutex_);
-            if (doc.is_object() && doc.value("msg", "") == "listening") port_ = doc.value("port", 0);
+            if (doc.is_object() && doc.value("msg", "") == "listening") {
+                port_ = doc.value("port", 0);
+                ++listening_;
+            }
             lines_.push_back(std::move(line));
         }
     }
@@ -123,6 +128,27 @@ int ServerProcess::stop() {
     if (pid_ <= 0) return -1;
     ::kill(pid_, SIGTERM);
     return wait_exit();
+}
+
+void ServerProcess::signal(int signal_number) {
+    if (pid_ > 0) ::kill(pid_, signal_number);
+}
+
+int ServerProcess::wait_listening(int count) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (std::chrono::steady_clock::now() < deadline) {
+        {
+            std::lock_guard lock(mutex_);
+            if (listening_ >= count) return port_;
+        }
+        int status = 0;
+        if (pid_ > 0 && waitpid(pid_, &status, WNOHANG) == pid_) {
+            pid_ = -1;
+            throw std::runtime_error("holon serve exited while waiting for it to listen");
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    throw std::runtime_error("holon serve did not listen again within 30 s");
 }
 
 void ServerProcess::kill_hard() {

@@ -19,6 +19,7 @@ struct ServerOptions {
     std::map<std::string, std::string> env;  // extra HOLON_* settings
     bool set_admin_token = true;              // HOLON_ADMIN_TOKEN = admin_secret
     std::vector<std::string> plugin_dirs;     // default: the echo, segfault and sleep-forever fixtures
+    std::vector<std::string> extra_args;      // more `holon serve` arguments, e.g. {"--config", file}
 };
 
 class ServerProcess {
@@ -31,6 +32,10 @@ public:
     void start();          // returns once the server logs "listening"; throws on failure
     int stop();            // SIGTERM, wait; returns the exit status (or 128+signal)
     void kill_hard();      // SIGKILL, wait
+    void signal(int signal_number);  // e.g. SIGHUP (a reload)
+    // Waits until the server has logged "listening" `count` times in all (a reload listens again)
+    // and returns the port of the latest; throws after 30 s or when the server exits.
+    int wait_listening(int count);
     int port() const { return port_; }
     bool running() const { return pid_ > 0; }
     std::vector<std::string> log_lines() const;
@@ -42,6 +47,7 @@ private:
     ServerOptions options_;
     pid_t pid_ = -1;
     int port_ = 0;
+    int listening_ = 0;  // "listening" lines logged so far
     std::thread reader_;
     mutable std::mutex mutex_;
     std::vector<std::string> lines_;
