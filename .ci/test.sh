@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Sets everything up and runs every test of the release build, then builds the libFuzzer targets
+# Sets everything up and runs every test of the release build, checks the Debian packages
+# (.ci/package.sh), then builds the libFuzzer targets
 # under ASan+UBSan (clang-14, preset `asan`) and runs each for its time budget (60 s for the
 # parsers). With HOLON_WITH_ASAN=1 it runs the whole suite under ASan+UBSan instead of only the
 # fuzzers (about 15 more minutes on 2 cores, so not in the default CI run).
@@ -8,6 +9,8 @@ cd "$(dirname "$0")/.."
 
 bash .ci/setup.sh release
 ctest --preset release
+# The Debian packages: built, installed, the server started from its installed paths, removed.
+bash .ci/package.sh
 
 if [ "${HOLON_WITH_ASAN:-0}" = "1" ]; then
   bash .ci/setup.sh asan
