@@ -86,7 +86,8 @@ std::vector<std::size_t> selected_outcomes(const Columns &outcomes, const json &
     std::vector<std::size_t> out;
     const auto it = params.find("outcome");
     if (it == params.end()) {
-        for (std::size_t i = 0; i < outcomes.names.size(); ++i) out.push_back(i);
+        for (std::size_t i = 0; i < outcomes.names.size(); ++i)
+            if (outcomes.names[i] != "point") out.push_back(i);
         return out;
     }
     const json list = it->is_string() ? json::array({*it}) : *it;
@@ -103,9 +104,27 @@ std::vector<std::size_t> selected_outcomes(const Columns &outcomes, const json &
 
 std::vector<std::size_t> selected_factors(const Columns &experiments, const json &params) {
     std::vector<std::size_t> out;
-    const auto it = params.find("factors");
+    auto it = params.find("factors");
     if (it == params.end()) {
-        for (std::size_t i = 0; i < experiments.names.size(); ++i) out.push_back(i);
+        // A batch's design.json names its uncertainties: those are the factors.
+        const auto design = params.find("design");
+        if (design != params.end() && design->is_object() && design->contains("uncertainties")) {
+            json names = json::array();
+            for (const json &u : (*design)["uncertainties"])
+                if (u.is_object() && u.contains("name")) names.push_back(u["name"]);
+            for (std::size_t i = 0; i < names.size(); ++i) {
+                const int k = experiments.find(names[i].get<std::string>());
+                if (k < 0)
+                    holon::fail_params(holon::at("/design/uncertainties", i), "the experiments have no column '" +
+                                                                                names[i].get<std::string>() + "'; the columns are: " +
+                                                                                join(experiments.names));
+                out.push_back(static_cast<std::size_t>(k));
+            }
+            return out;
+        }
+        // Every column but the batch's row number and policy index.
+        for (std::size_t i = 0; i < experiments.names.size(); ++i)
+            if (experiments.names[i] != "point" && experiments.names[i] != "policy") out.push_back(i);
         return out;
     }
     for (std::size_t i = 0; i < it->size(); ++i) {

@@ -34,12 +34,21 @@ Columns read_columns(const holon::Context &ctx, const nlohmann::json &params, co
 // Like read_columns but fails when the data are missing.
 Columns require_columns(const holon::Context &ctx, const nlohmann::json &params, const std::string &key);
 
-// The outcome columns params["outcome"] selects (a name or a list of names; all when absent),
-// failing with the known names when one is unknown.
+// The outcome columns params["outcome"] selects (a name or a list of names; when absent every
+// column but "point"), failing with the known names when one is unknown.
 std::vector<std::size_t> selected_outcomes(const Columns &outcomes, const nlohmann::json &params);
 
-// The experiments' factor columns: params["factors"] (names) when given, else every column.
+// The experiments' factor columns: params["factors"] (names) when given, else the uncertainties
+// of params["design"] (a batch's design.json), else every column but "point" and "policy".
 std::vector<std::size_t> selected_factors(const Columns &experiments, const nlohmann::json &params);
+
+// params[key], else the same member of params["design"] (a batch's design.json), else `fallback`.
+template <class T> T setting(const nlohmann::json &params, const char *key, T fallback) {
+    if (params.contains(key)) return params[key].get<T>();
+    const auto design = params.find("design");
+    if (design != params.end() && design->is_object() && design->contains(key)) return (*design)[key].get<T>();
+    return fallback;
+}
 
 // Fails unless both tables have the same number of rows.
 void require_same_rows(const Columns &experiments, const Columns &outcomes);

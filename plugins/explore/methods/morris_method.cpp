@@ -28,7 +28,7 @@ void MorrisMethod::run(holon::Context &ctx) {
     const Columns outcomes = require_columns(ctx, params, "outcomes");
     require_same_rows(experiments, outcomes);
     sensitivity::MorrisOptions options;
-    options.levels = params.value("levels", 4);
+    options.levels = setting(params, "levels", 4);
     options.resamples = params.value("resamples", 1000);
     options.confidence = params.value("confidence", 0.95);
     options.seed = params.value("seed", static_cast<uint64_t>(1));

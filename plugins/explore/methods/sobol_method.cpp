@@ -27,7 +27,7 @@ void SobolMethod::run(holon::Context &ctx) {
     const Columns outcomes = require_columns(ctx, params, "outcomes");
     const Columns experiments = read_columns(ctx, params, "experiments");
     sensitivity::SobolOptions options;
-    options.second_order = params.value("second_order", true);
+    options.second_order = setting(params, "second_order", true);
     options.resamples = params.value("resamples", 100);
     options.confidence = params.value("confidence", 0.95);
     options.seed = params.value("seed", static_cast<uint64_t>(1));

@@ -24,11 +24,11 @@ std::string num(double v, const char *format = "%.3g") {
 
 std::string shorten(const std::string &s, std::size_t n) { return s.size() <= n ? s : s.substr(0, n - 1) + "\u2026"; }
 
-// The smallest of 1, 2, 2.5, 5 or 10 times a power of ten at or above v (v > 0).
+// The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 or 10 times a power of ten at or above v (v > 0).
 double nice_ceiling(double v) {
     if (!(v > 0)) return 1;
     const double decade = std::pow(10.0, std::floor(std::log10(v)));
-    for (double step : {1.0, 2.0, 2.5, 5.0, 10.0})
+    for (double step : {1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0})
         if (step * decade >= v * (1 - 1e-12)) return step * decade;
     return 10 * decade;
 }
@@ -126,7 +126,7 @@ std::string morris_chart(const std::string &outcome, const std::vector<MorrisPoi
         if (finite(p.sigma)) my = std::max(my, p.sigma);
     }
     const double xmax = nice_ceiling(mx * 1.08), ymax = nice_ceiling(my * 1.08);
-    const int left = 70, top = 64, plot_w = 420, plot_h = 300, width = left + plot_w + 150, height = top + plot_h + 56;
+    const int left = 70, top = 64, plot_w = 420, plot_h = 300, width = left + plot_w + 60, height = top + plot_h + 56;
     const double bottom = top + plot_h, right = left + plot_w;
     auto x_of = [&](double v) { return left + v / xmax * plot_w; };
     auto y_of = [&](double v) { return bottom - v / ymax * plot_h; };
@@ -143,7 +143,7 @@ std::string morris_chart(const std::string &outcome, const std::vector<MorrisPoi
     // sigma = mu*: above it, a factor's effect depends strongly on where the others are.
     const double end = std::min(xmax, ymax);
     line(s, x_of(0), y_of(0), x_of(end), y_of(end), "#999", 1, " stroke-dasharray=\"5 4\"");
-    text(s, x_of(end) - 4, y_of(end) + 14, "\u03c3 = \u03bc*", 10, "end", " fill=\"#777\"");
+    text(s, x_of(end * 0.92) + 6, y_of(end * 0.92) + 4, "\u03c3 = \u03bc*", 10, "start", " fill=\"#777\"");
     for (const MorrisPoint &p : points) {
         if (!finite(p.mu_star) || !finite(p.sigma)) continue;
         const double x = x_of(p.mu_star), y = y_of(p.sigma);

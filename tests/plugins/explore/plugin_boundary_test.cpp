@@ -1,0 +1,191 @@
+// Loads the built explore.so as a host would and runs its methods through the minimal host of
+// tests/plugins/common/plugin_host.hpp: data as params (columns or rows) and as input tables,
+// results against the methods' own result schemas, pictures as blobs, the box as a scenario set
+// that the shared model schema accepts, and refusals with the JSON Pointer of the bad param.
+#include "../common/plugin_host.hpp"
+#include "test_functions.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <numbers>
+
+namespace {
+
+using holon_test::expect_valid;
+using holon_test::read_text;
+using holon_test::TestRun;
+using nlohmann::json;
+
+class ExplorePlugin : public holon_test::PluginSuite<ExplorePlugin> {
+public:
+    static constexpr const char *plugin_path = EXPLORE_PLUGIN_PATH;
+    static constexpr const char *scratch_name = "explore-test";
+
+protected:
+    static const char *result_schema(const char *method) { return plugin_->descriptor(method)->result_schema; }
+};
+
+double to_ishigami(double u) { return -std::numbers::pi + 2 * std::numbers::pi * u; }
+
+json columns(const std::vector<std::vector<double>> &x, const std::vector<std::string> &names) {
+    json out = json::object();
+    for (std::size_t i = 0; i < names.size(); ++i) out[names[i]] = x[i];
+    return out;
+}
+
+// x = 0..9, y = 1 where x >= 6, as rows.
+json ramp_rows() {
+    json rows = json::array();
+    for (int i = 0; i < 10; ++i) rows.push_back({{"overrides.x", i}});
+    return rows;
+}
+json ramp_outcomes() {
+    json rows = json::array();
+    for (int i = 0; i < 10; ++i) rows.push_back({{"failed", i >= 6 ? 1 : 0}});
+    return rows;
+}
+
+} // namespace
+
+TEST_F(ExplorePlugin, DescriptorsMatchTheManifest) {
+    holon_test::expect_descriptors_match_manifest(*plugin_);
+    for (const std::string &id : plugin_->method_ids()) EXPECT_EQ(plugin_->descriptor(id)->kind, HOLON_METHOD_KIND_ANALYSIS) << id;
+}
+
+TEST_F(ExplorePlugin, SobolFromParamsColumns) {
+    const auto unit = explore_test::saltelli_sample(1024, 3, true);
+    auto x = unit;
+    for (auto &c : x)
+        for (double &v : c) v = to_ishigami(v);
+    const auto y = explore_test::evaluate(unit, explore_test::ishigami, to_ishigami);
+    const json params = {{"experiments", columns(x, {"x1", "x2", "x3"})}, {"outcomes", {{"point", std::vector<double>(y.size(), 0.0)}, {"y", y}}},
+                         {"resamples", 50}, {"seed", 3}};
+    TestRun r("", params.dump());
+    ASSERT_EQ(plugin_->run("explore.sobol", r), HOLON_OK) << r.error_message;
+    expect_valid(result_schema("explore.sobol"), r.result);
+    const json result = r.result_json();
+    EXPECT_EQ(result["base_samples"], 1024);
+    ASSERT_EQ(result["outcomes"].size(), 1u); // "point" is not an outcome
+    const json &f = result["outcomes"][0]["factors"];
+    EXPECT_EQ(f[1]["name"], "x2");
+    EXPECT_NEAR(f[1]["S1"].get<double>(), 0.4424, 0.05);
+    EXPECT_NEAR(f[2]["ST"].get<double>(), 0.2437, 0.05);
+    EXPECT_EQ(result["outcomes"][0]["pairs"].size(), 3u);
+    EXPECT_EQ(r.blobs.at("sobol-y.svg").first, "image/svg+xml");
+    EXPECT_EQ(r.blobs.at("sobol-y.png").second.substr(1, 3), "PNG");
+}
+
+TEST_F(ExplorePlugin, SobolRefusesExperimentsThatAreNotASaltelliSample) {
+    const auto x = explore_test::saltelli_sample(8, 2, false);
+    json params = {{"experiments", columns(x, {"a", "b"})}, {"outcomes", {{"y", std::vector<double>(32, 1.0)}}}, {"second_order", false}};
+    params["experiments"]["b"][5] = 0.123;
+    TestRun r("", params.dump());
+    ASSERT_EQ(plugin_->run("explore.sobol", r), HOLON_ERR_INVALID_PARAMS);
+    EXPECT_EQ(r.details_json()["path"], "/experiments");
+    EXPECT_NE(r.error_message.find("row 5 breaks the Saltelli layout"), std::string::npos) << r.error_message;
+}
+
+TEST_F(ExplorePlugin, MorrisFromInputTables) {
+    const auto unit = explore_test::morris_trajectories(20, 3, 4, 99);
+    auto x = unit;
+    for (auto &c : x)
+        for (double &v : c) v = to_ishigami(v);
+    const auto y = explore_test::evaluate(unit, explore_test::ishigami, to_ishigami);
+    const char *names[] = {"x1", "x2", "x3"};
+    std::vector<holon_column_t> ex(3), out(1);
+    for (std::size_t i = 0; i < 3; ++i) ex[i] = holon_column_t{sizeof(holon_column_t), names[i], x[i].data(), nullptr, nullptr};
+    out[0] = holon_column_t{sizeof(holon_column_t), "y", y.data(), nullptr, nullptr};
+    const holon_table_t tables[] = {{sizeof(holon_table_t), "experiments", y.size(), 3, ex.data()},
+                                    {sizeof(holon_table_t), "outcomes", y.size(), 1, out.data()}};
+    TestRun r("", R"({"resamples": 0})");
+    r.inputs.table_count = 2;
+    r.inputs.tables = tables;
+    ASSERT_EQ(plugin_->run("explore.morris", r), HOLON_OK) << r.error_message;
+    expect_valid(result_schema("explore.morris"), r.result);
+    const json result = r.result_json();
+    EXPECT_EQ(result["trajectories"], 20);
+    EXPECT_NEAR(result["outcomes"][0]["factors"][1]["mu_star"].get<double>(), 7.875, 1e-9);
+    EXPECT_TRUE(result["outcomes"][0]["factors"][1]["mu_star_conf"].is_null());
+    EXPECT_EQ(r.blobs.count("morris-y.png"), 1u);
+}
+
+TEST_F(ExplorePlugin, PrimTrajectoryAndBoxAsScenarioSet) {
+    const json model = {{"format", "holon-model/1"},
+                        {"id", "ramp"},
+                        {"name", "Ramp"},
+                        {"variables", json::array({{{"id", "v-x"}, {"name", "x"}, {"kind", "exogenous"}}})}};
+    const json params = {{"experiments", ramp_rows()},
+                         {"outcomes", ramp_outcomes()},
+                         {"interest", {{"outcome", "failed"}, {"at_least", 1}}},
+                         {"to_scenario", {{"set_id", "fails"}}}};
+    TestRun r(model.dump(), params.dump());
+    ASSERT_EQ(plugin_->run("explore.prim", r), HOLON_OK) << r.error_message;
+    expect_valid(result_schema("explore.prim"), r.result);
+    const json result = r.result_json();
+    EXPECT_EQ(result["cases_of_interest"], 4);
+    ASSERT_EQ(result["trajectory"].size(), 7u);
+    EXPECT_EQ(result["selected"], 6);
+    const json &box = result["box"];
+    EXPECT_EQ(box["coverage"], 1.0);
+    EXPECT_EQ(box["density"], 1.0);
+    EXPECT_EQ(box["mass"], 0.4);
+    EXPECT_EQ(box["limits"][0]["lower"], 5.5);
+    EXPECT_NEAR(box["limits"][0]["qp_lower"].get<double>(), std::pow(0.4, 4), 1e-15);
+    EXPECT_TRUE(box["limits"][0]["qp_upper"].is_null());
+    // Join J3: one descriptor for x (bound to the model's variable v-x), split below/in the box.
+    const json &set = result["scenario_set"];
+    EXPECT_EQ(set["kind"], "sweep");
+    ASSERT_EQ(set["descriptors"].size(), 1u);
+    EXPECT_EQ(set["descriptors"][0]["variables"], json::array({"v-x"}));
+    ASSERT_EQ(set["descriptors"][0]["variants"].size(), 2u);
+    EXPECT_EQ(set["descriptors"][0]["variants"][1]["bindings"][0], json({{"variable", "v-x"}, {"min", 5.5}, {"max", 9.0}}));
+    EXPECT_EQ(set["scenarios"][0]["variants"], json::array({"fails.v-x.box"}));
+    EXPECT_EQ(result["model_patch"][0]["path"], "/scenario_sets");
+    const std::string patched = r.blobs.at("model-with-box.json").second;
+    expect_valid(read_text(std::string(HOLON_SCHEMAS) + "/model.schema.json"), patched);
+    EXPECT_EQ(r.blobs.count("prim-tradeoff.png"), 1u);
+    EXPECT_EQ(r.blobs.count("prim-box.svg"), 1u);
+}
+
+TEST_F(ExplorePlugin, PrimInspectsAGivenBox) {
+    const json params = {{"experiments", ramp_rows()},
+                         {"outcomes", ramp_outcomes()},
+                         {"interest", {{"outcome", "failed"}, {"above", 0.5}}},
+                         {"box", {{"overrides.x", {5, 9}}}}};
+    TestRun r("", params.dump());
+    ASSERT_EQ(plugin_->run("explore.prim", r), HOLON_OK) << r.error_message;
+    const json box = r.result_json()["box"];
+    EXPECT_EQ(box["phase"], "given");
+    EXPECT_EQ(box["rows"], 5);
+    EXPECT_EQ(box["cases_of_interest"], 4);
+    EXPECT_EQ(box["coverage"], 1.0);
+    EXPECT_EQ(box["density"], 0.8);
+    EXPECT_EQ(box["mass"], 0.5);
+}
+
+TEST_F(ExplorePlugin, PrimRefusalsNameTheParam) {
+    json params = {{"experiments", ramp_rows()}, {"outcomes", ramp_outcomes()}, {"interest", {{"outcome", "fail"}, {"above", 0}}}};
+    TestRun r("", params.dump());
+    ASSERT_EQ(plugin_->run("explore.prim", r), HOLON_ERR_INVALID_PARAMS);
+    EXPECT_EQ(r.details_json()["path"], "/interest/outcome");
+    EXPECT_EQ(r.error_message, "no outcome 'fail'; the outcomes are: failed");
+
+    params["interest"] = {{"outcome", "failed"}, {"above", 5}};
+    TestRun none("", params.dump());
+    ASSERT_EQ(plugin_->run("explore.prim", none), HOLON_ERR_INVALID_PARAMS);
+    EXPECT_EQ(none.error_message, "no row is a case of interest: there is nothing to find a box for (rule: failed > 5)");
+
+    params["interest"] = {{"outcome", "failed"}, {"above", 0.5}};
+    params["to_scenario"] = json::object();
+    const json model = {{"format", "holon-model/1"}, {"id", "m"}, {"name", "M"}, {"variables", json::array()}};
+    TestRun unknown(model.dump(), params.dump());
+    ASSERT_EQ(plugin_->run("explore.prim", unknown), HOLON_ERR_INVALID_PARAMS);
+    EXPECT_EQ(unknown.error_message,
+              "the model has no variable 'x' (from the experiments column 'overrides.x'); name the columns after the model's variables");
+
+    TestRun missing("", R"({"experiments": {"a": [1, 2]}, "outcomes": {"y": [1]}, "interest": {"outcome": "y", "above": 0}})");
+    ASSERT_EQ(plugin_->run("explore.prim", missing), HOLON_ERR_INVALID_PARAMS);
+    EXPECT_EQ(missing.error_message, "the experiments have 2 rows and the outcomes 1; they must be the same points in the same order");
+}
