@@ -61,6 +61,10 @@ struct Dimension {
 // cvode: SUNDIALS CVODE, variable step and order (BDF or Adams), for smooth models only.
 enum class IntegrationMethod { euler, rk2, rk4, cvode };
 
+// Vensim's :NA: is this number, not NaN: models compare against it and compute with it. Outputs
+// show it as missing (NaN), as Vensim's own output files leave the cell empty.
+inline constexpr double vensim_na = -1.298074214633707e33;
+
 struct SimSpecs {
     double start = 0;
     double stop = 10;

@@ -3,14 +3,13 @@
 // subscripts, lookup literals, string arguments of the GET ... functions, number lists.
 #pragma once
 
+#include "ir/model.hpp" // vensim_na
+
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace holon_sd::mdl {
-
-// Vensim's :NA: is this number, not NaN: models compare against it and compute with it.
-inline constexpr double vensim_na = -1.298074214633707e33;
 
 enum class VKind {
     number,

@@ -435,6 +435,19 @@ void Simulator::clamp_non_negative() {
 }
 
 const Results &Simulator::run(const RunSettings &settings) {
+    run_unmarked(settings);
+    mark_missing();
+    return results_;
+}
+
+// Vensim's :NA: is a number inside the run (models compare against it) and missing in the
+// output, as Vensim's output files show it.
+void Simulator::mark_missing() {
+    for (double &v : results_.values)
+        if (v == vensim_na) v = std::numeric_limits<double>::quiet_NaN();
+}
+
+const Results &Simulator::run_unmarked(const RunSettings &settings) {
     double start = settings.start.value_or(p_.sim_specs.start);
     double stop = settings.stop.value_or(p_.sim_specs.stop);
     double dt = settings.dt.value_or(p_.sim_specs.dt);

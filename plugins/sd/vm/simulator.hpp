@@ -49,6 +49,8 @@ public:
     void rhs(double t, const double *stocks, double *derivatives);
 
 private:
+    const Results &run_unmarked(const RunSettings &settings);
+    void mark_missing();
     void evaluate(const std::vector<Instr> &code);
     void derivatives_at(double t, std::vector<double> &out);
     void reset_state(const RunSettings &settings);

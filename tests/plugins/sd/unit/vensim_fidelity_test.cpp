@@ -128,3 +128,20 @@ TEST(SdVensimFidelity, FinalTimeThatKeepsMovingAheadStopsWithAMessage) {
         EXPECT_NE(std::string(e.what()).find("FINAL TIME moves ahead with Time"), std::string::npos) << e.what();
     }
 }
+
+// Vensim's :NA: is a number inside the model (comparisons against it work) and missing in the
+// output: Vensim's output files leave those cells empty, read as NaN.
+TEST(SdVensimFidelity, NotAvailableIsMissingInTheOutputAndANumberInsideTheModel) {
+    Model m = mdl(R"(
+a = :NA: ~~|
+b = IF THEN ELSE(a = :NA:, 1, 2) ~~|
+c = a * 0 ~~|
+d : (d1-d2) ~~|
+e[d] = 3, :NA: ~~|
+)");
+    for (double v : series(m, "a")) EXPECT_TRUE(std::isnan(v)) << v;
+    for (double v : series(m, "b")) EXPECT_DOUBLE_EQ(v, 1);
+    for (double v : series(m, "c")) EXPECT_DOUBLE_EQ(v, 0);
+    EXPECT_DOUBLE_EQ(series(m, "e[d1]")[0], 3);
+    EXPECT_TRUE(std::isnan(series(m, "e[d2]")[0]));
+}
