@@ -56,34 +56,38 @@ bool evenly_spaced(const std::vector<double> &v) {
     return true;
 }
 
+// Panels by PlotRequest::panels when there are 2 to max_panels of them.
+void split_into_panels(const PlotRequest &r, Layout &l) {
+    if (r.panels.size() != r.runs.size()) return;
+    for (const auto &name : r.panels) {
+        auto it = std::find(l.panel_names.begin(), l.panel_names.end(), name);
+        l.panel_of.push_back(static_cast<size_t>(it - l.panel_names.begin()));
+        if (it == l.panel_names.end()) l.panel_names.push_back(name);
+    }
+    if (l.panel_names.size() < 2 || l.panel_names.size() > max_panels) {
+        l.panel_names.clear();
+        l.panel_of.clear();
+    }
+}
+
 Layout layout_of(const PlotRequest &r) {
     Layout l;
     if (r.runs.size() == 1) return l;
-    if (r.sampled) {
-        l.style = Style::envelope;
-        return l;
-    }
     const bool numeric = r.colour_values.size() == r.runs.size() &&
                          std::none_of(r.colour_values.begin(), r.colour_values.end(), [](double v) { return std::isnan(v); });
     if (numeric) l.values = distinct_sorted(r.colour_values);
-    if (l.values.size() >= 2) {
+    if (r.sampled) {
+        // One envelope per panel (a policy's runs): a spread across policies would mix choices.
+        split_into_panels(r, l);
+        l.style = l.panel_names.empty() && !r.panels.empty() ? Style::by_run : Style::envelope;
+    } else if (l.values.size() >= 2) {
         l.style = Style::by_value;
         l.discrete = l.values.size() <= 10 && evenly_spaced(l.values);
-        if (r.panels.size() == r.runs.size()) {
-            for (const auto &name : r.panels) {
-                auto it = std::find(l.panel_names.begin(), l.panel_names.end(), name);
-                l.panel_of.push_back(static_cast<size_t>(it - l.panel_names.begin()));
-                if (it == l.panel_names.end()) l.panel_names.push_back(name);
-            }
-            if (l.panel_names.size() < 2 || l.panel_names.size() > max_panels) {
-                l.panel_names.clear();
-                l.panel_of.clear();
-            }
-        }
+        split_into_panels(r, l);
     } else {
         l.style = Style::by_run;
-        l.colours = run_colours(r.runs.size());
     }
+    if (l.style == Style::by_run) l.colours = run_colours(r.runs.size());
     if (l.panel_of.empty()) l.panel_of.assign(r.runs.size(), 0);
     return l;
 }
@@ -96,12 +100,20 @@ void write_data(const PlotRequest &r, const Layout &l, const std::filesystem::pa
     std::ostringstream out;
     out << "# " << with_units(r.y_label, r.y_units) << " against " << with_units(r.x_label, r.x_units) << "\n";
     if (l.style == Style::envelope) {
-        const Envelope e = envelope(r.time, r.runs);
-        out << "# time min p5 p25 median p75 p95 max (" << e.runs << " runs)\n";
-        for (size_t i = 0; i < e.time.size(); ++i)
-            out << gp_number(e.time[i]) << ' ' << gp_number(e.min[i]) << ' ' << gp_number(e.p5[i]) << ' '
-                << gp_number(e.p25[i]) << ' ' << gp_number(e.median[i]) << ' ' << gp_number(e.p75[i]) << ' '
-                << gp_number(e.p95[i]) << ' ' << gp_number(e.max[i]) << '\n';
+        // One data block per panel (all runs when there are no panels).
+        for (size_t panel = 0; panel < std::max<size_t>(1, l.panel_names.size()); ++panel) {
+            std::vector<const std::vector<double> *> runs;
+            for (size_t k = 0; k < r.runs.size(); ++k)
+                if (l.panel_of[k] == panel) runs.push_back(r.runs[k]);
+            const Envelope e = envelope(r.time, runs);
+            if (panel) out << "\n\n";
+            if (!l.panel_names.empty()) out << "# " << l.panel_names[panel] << "\n";
+            out << "# time min p5 p25 median p75 p95 max (" << e.runs << " runs)\n";
+            for (size_t i = 0; i < e.time.size(); ++i)
+                out << gp_number(e.time[i]) << ' ' << gp_number(e.min[i]) << ' ' << gp_number(e.p5[i]) << ' '
+                    << gp_number(e.p25[i]) << ' ' << gp_number(e.median[i]) << ' ' << gp_number(e.p75[i]) << ' '
+                    << gp_number(e.p95[i]) << ' ' << gp_number(e.max[i]) << '\n';
+        }
     } else {
         // One data block per run (gnuplot "index k" is run k+1), its label in a comment line.
         for (size_t k = 0; k < r.runs.size(); ++k) {
@@ -159,10 +171,10 @@ std::string plot_command(const PlotRequest &r, const Layout &l, size_t panel) {
         p << "plot " << dat << " index 0 using 1:2 with lines lw 2.5 lc rgb '#1f4e79' notitle\n";
         break;
     case Style::envelope:
-        p << "plot " << dat << " index 0 using 1:2:8 with filledcurves lc rgb '#deebf7' title 'min-max', \\\n"
-          << "     '' index 0 using 1:3:7 with filledcurves lc rgb '#9ecae1' title '5-95 %', \\\n"
-          << "     '' index 0 using 1:4:6 with filledcurves lc rgb '#4292c6' title '25-75 %', \\\n"
-          << "     '' index 0 using 1:5 with lines lw 3 lc rgb '#08306b' title 'median'\n";
+        p << "plot " << dat << " index " << panel << " using 1:2:8 with filledcurves lc rgb '#deebf7' title 'min-max', \\\n"
+          << "     '' index " << panel << " using 1:3:7 with filledcurves lc rgb '#9ecae1' title '5-95 %', \\\n"
+          << "     '' index " << panel << " using 1:4:6 with filledcurves lc rgb '#4292c6' title '25-75 %', \\\n"
+          << "     '' index " << panel << " using 1:5 with lines lw 3 lc rgb '#08306b' title 'median'\n";
         break;
     case Style::by_value:
     case Style::by_run: {
@@ -222,12 +234,13 @@ std::string drawing(const PlotRequest &r, const Layout &l) {
     const auto [lo, hi] = value_range(r);
     g << "set yrange [" << rounded_text(lo, 6) << ":" << rounded_text(hi, 6) << "]\n"
       << "set multiplot layout " << rows << "," << cols << " title " << quoted(r.title)
-      << " margins 0.08,0.86," << gp_number(bottom) << "," << gp_number(top) << " spacing 0.04," << (rows == 1 ? "0.08" : "0.12") << "\n";
+      << " margins 0.08," << (l.style == Style::envelope ? "0.97," : "0.86,") << gp_number(bottom) << "," << gp_number(top) << " spacing 0.04," << (rows == 1 ? "0.08" : "0.12") << "\n";
     for (size_t k = 0; k < n; ++k) {
         const bool left = k % cols == 0, last = k + 1 == n;
         g << "set title " << quoted(l.panel_names[k]) << "\n";
         g << (left ? "set format y '% h'\nset ylabel " + quoted(with_units(r.y_label, r.y_units)) + "\n" : "set format y ''\nunset ylabel\n");
-        if (last) g << "set colorbox user origin 0.885," << gp_number(bottom) << " size 0.02," << gp_number(top - bottom) << "\n";
+        if (l.style == Style::envelope) g << (last ? "set key inside top right reverse Left samplen 2\n" : "unset key\n");
+        else if (last) g << "set colorbox user origin 0.885," << gp_number(bottom) << " size 0.02," << gp_number(top - bottom) << "\n";
         else g << "unset colorbox\n";
         g << plot_command(r, l, k);
     }

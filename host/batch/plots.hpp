@@ -26,7 +26,8 @@ struct PlotRequest {
     std::string colour_label, colour_units;
     std::vector<double> colour_values;
     // Small multiples: each run's panel ("duration = 4"), one per run; empty = one panel. Drawn as
-    // panels when there are 2 to max_panels distinct ones, else in one panel.
+    // panels when there are 2 to max_panels distinct ones, else in one panel. Sampled runs in
+    // panels (a policy's draws) get an envelope each; with too many panels, a line each.
     std::vector<std::string> panels;
 };
 

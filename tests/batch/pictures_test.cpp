@@ -169,6 +169,26 @@ TEST_F(Pictures, SampledUncertaintyIsDrawnAsPercentileBandsAndTheMedian) {
     EXPECT_DOUBLE_EQ(max, 20);
 }
 
+TEST_F(Pictures, SampledRunsOfSeveralPoliciesGetAnEnvelopePerPolicyNeverOneAcrossThem) {
+    PlotRequest r = request(12);
+    r.sampled = true;
+    for (size_t k = 0; k < 12; ++k) r.panels.push_back(k < 6 ? "distancing = 0" : "distancing = 1");
+    const PreparedPlot p = prepare_plot(r);
+    const std::string gp = read_file(p.script), dat = read_file(dir_ / "infectious.dat");
+    EXPECT_NE(gp.find("set multiplot layout 1,2"), std::string::npos) << gp;
+    EXPECT_EQ(count_of(gp, "with filledcurves"), 6u);
+    EXPECT_NE(gp.find("'' index 1 using 1:5 with lines"), std::string::npos); // the second policy's median
+    EXPECT_EQ(count_of(dat, "(6 runs)"), 2u) << dat;
+    // Runs 1..6 end at 1..6 and runs 7..12 at 7..12: each policy's median at t=10 is its own.
+    EXPECT_NE(dat.find("\n10 1 1.25 2.25 3.5 4.75 5.75 6\n"), std::string::npos) << dat;
+    EXPECT_NE(dat.find("\n10 7 7.25 8.25 9.5 10.75 11.75 12\n"), std::string::npos) << dat;
+
+    for (size_t k = 0; k < 12; ++k) r.panels[k] = "policy " + std::to_string(k); // too many for panels
+    const std::string many = read_file(prepare_plot(r).script);
+    EXPECT_EQ(many.find("filledcurves"), std::string::npos);
+    EXPECT_EQ(matches(many, "lc rgb '(#[0-9a-f]{6})' title").size(), 12u);
+}
+
 TEST_F(Pictures, ARunsColourComesFromTheChosenParameterWithAColourBarAndPanelsForTheOthers) {
     const PreparedPlot p = prepare_plot(grid_request());
     const std::string gp = read_file(p.script);
