@@ -218,7 +218,7 @@ std::optional<Polarity> polarity_from_text(std::string text) {
 Imported GraphmlReader::build() const {
     Imported result;
     for (const PendingNode &n : nodes_) {
-        Variable v{n.id, value(n.data, {"name", "label"}, "node"), value(n.data, {"kind"}, "node")};
+        Variable v{n.id, value(n.data, {"name", "label"}, "node"), value(n.data, {"kind"}, "node"), value(n.data, {"units"}, "node")};
         if (v.name.empty()) v.name = v.id;
         try {
             result.graph.add_variable(std::move(v));

@@ -106,7 +106,7 @@ Imported read_kumu(std::string_view json_text, std::size_t max_bytes) {
             if (!used_ids.insert(id).second) throw ImportError(where + " repeats the id '" + id + "'");
             if (!id_of_label.emplace(label, id).second)
                 result.warnings.push_back("several elements are labelled '" + label + "'; connections by label use the first");
-            result.graph.add_variable(Variable{id, label, text_of(field(e, {"kind", "type", "element type"}))});
+            result.graph.add_variable(Variable{id, label, text_of(field(e, {"kind", "type", "element type"})), ""});
         }
     }
     auto resolve = [&](const std::string &ref, const std::string &where) {

@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 // The two Graphviz plugins we use are linked in, so rendering needs neither the plugin config file
 // nor dlopen at run time (runners may be sandboxed).
@@ -42,9 +43,7 @@ struct GraphCloser {
     void operator()(Agraph_t *g) const { agclose(g); }
 };
 
-} // namespace
-
-std::string render_svg(std::string_view dot) {
+std::vector<std::string> render(std::string_view dot, const std::vector<const char *> &formats) {
     std::lock_guard<std::mutex> lock(graphviz_mutex);
     graphviz_errors.clear();
     agseterr(AGERR);
@@ -56,14 +55,28 @@ std::string render_svg(std::string_view dot) {
     std::unique_ptr<Agraph_t, GraphCloser> graph(agmemread(text.c_str()));
     if (!graph) throw RenderError("Graphviz could not read the DOT graph: " + graphviz_errors);
     if (gvLayout(gvc, graph.get(), "dot") != 0) throw RenderError("Graphviz layout failed: " + graphviz_errors);
-    char *data = nullptr;
-    unsigned int length = 0;
-    const int rc = gvRenderData(gvc, graph.get(), "svg", &data, &length);
-    std::string svg = rc == 0 && data ? std::string(data, length) : std::string();
-    if (data) gvFreeRenderData(data);
+    std::vector<std::string> outputs;
+    int rc = 0;
+    for (const char *format : formats) {
+        char *data = nullptr;
+        unsigned int length = 0;
+        rc = gvRenderData(gvc, graph.get(), format, &data, &length);
+        outputs.push_back(rc == 0 && data ? std::string(data, length) : std::string());
+        if (data) gvFreeRenderData(data);
+        if (rc != 0) break;
+    }
     gvFreeLayout(gvc, graph.get());
     if (rc != 0) throw RenderError("Graphviz rendering failed: " + graphviz_errors);
-    return svg;
+    return outputs;
+}
+
+} // namespace
+
+std::string render_svg(std::string_view dot) { return render(dot, {"svg"}).front(); }
+
+RenderedGraph render_with_layout(std::string_view dot) {
+    auto outputs = render(dot, {"svg", "json0"});
+    return {std::move(outputs[0]), std::move(outputs[1])};
 }
 
 } // namespace holon_cld

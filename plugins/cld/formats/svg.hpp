@@ -16,4 +16,12 @@ public:
 // is not re-entrant, so calls are serialised).
 std::string render_svg(std::string_view dot);
 
+// One layout rendered twice: the SVG picture and Graphviz's "json0" description of the same
+// layout (node positions and sizes, edge splines, in points with y upwards), for drawing on top.
+struct RenderedGraph {
+    std::string svg;
+    std::string layout_json;
+};
+RenderedGraph render_with_layout(std::string_view dot);
+
 } // namespace holon_cld

@@ -23,6 +23,7 @@ struct Variable {
     std::string id;
     std::string name;
     std::string kind; // empty when the model does not say
+    std::string units = {}; // empty when the model does not say (a default: three-field initialisers stay valid)
 };
 
 struct Link {

@@ -41,6 +41,7 @@ void read_variables(const json &doc, CausalGraph &graph) {
         variable.name = optional_string(v, "name", pointer);
         if (variable.name.empty()) variable.name = variable.id;
         variable.kind = optional_string(v, "kind", pointer);
+        variable.units = optional_string(v, "units", pointer);
         try {
             graph.add_variable(std::move(variable));
         } catch (const GraphError &e) {
@@ -101,8 +102,11 @@ CausalGraph read_model(std::string_view model_json) {
 
 std::string write_model(const CausalGraph &graph, const ModelHeader &header) {
     json variables = json::array();
-    for (const Variable &v : graph.variables())
-        variables.push_back({{"id", v.id}, {"name", v.name.empty() ? v.id : v.name}, {"kind", v.kind.empty() ? "factor" : v.kind}});
+    for (const Variable &v : graph.variables()) {
+        json variable = {{"id", v.id}, {"name", v.name.empty() ? v.id : v.name}, {"kind", v.kind.empty() ? "factor" : v.kind}};
+        if (!v.units.empty()) variable["units"] = v.units;
+        variables.push_back(std::move(variable));
+    }
     json links = json::array();
     for (const Link &l : graph.links()) {
         json out = {{"id", l.id},

@@ -5,6 +5,8 @@
 #include "centrality/micmac.hpp"
 #include "methods/model_input.hpp"
 
+#include "text/csv.hpp"
+
 namespace holon_cld::methods {
 namespace {
 
@@ -44,6 +46,35 @@ nlohmann::json micmac_conventions() {
             {"rank", "1 = largest; equal values share the better rank"}};
 }
 
+// units only when the model gives them: an absent member, not an empty string.
+void add_name_and_units(nlohmann::json &row, const Variable &v) {
+    row["name"] = v.name;
+    if (!v.units.empty()) row["units"] = v.units;
+}
+
+std::string number_text(double value) { return holon_plugins::text::csv_number(value); }
+
+// centrality.csv: one row per variable with its id, name, units, the centrality measures and MICMAC.
+std::string centrality_csv(const CausalGraph &graph, const CentralityResult &c, const MicmacResult &m) {
+    holon_plugins::text::CsvWriter csv;
+    csv.row({"id", "name", "units", "degree", "in_degree", "out_degree", "degree_centrality", "in_degree_centrality",
+             "out_degree_centrality", "betweenness", "betweenness_raw", "closeness", "eigenvector",
+             "direct_influence", "direct_dependence", "direct_quadrant", "indirect_influence", "indirect_dependence",
+             "indirect_quadrant"});
+    for (std::size_t v = 0; v < graph.variable_count(); ++v) {
+        const Variable &variable = graph.variables()[v];
+        const CentralityScores &s = c.scores[v];
+        csv.row({variable.id, variable.name, variable.units, std::to_string(s.degree), std::to_string(s.in_degree),
+                 std::to_string(s.out_degree), number_text(s.degree_centrality), number_text(s.in_degree_centrality),
+                 number_text(s.out_degree_centrality), number_text(s.betweenness), number_text(s.betweenness_raw),
+                 number_text(s.closeness), s.eigenvector ? number_text(*s.eigenvector) : std::string(),
+                 number_text(m.direct.influence[v]), number_text(m.direct.dependence[v]),
+                 std::string(micmac_quadrant_name(m.direct.quadrant[v])), number_text(m.indirect.influence[v]),
+                 number_text(m.indirect.dependence[v]), std::string(micmac_quadrant_name(m.indirect.quadrant[v]))});
+    }
+    return csv.text();
+}
+
 } // namespace
 
 holon::MethodInfo CentralityMethod::info() {
@@ -51,7 +82,8 @@ holon::MethodInfo CentralityMethod::info() {
             "Centrality and MICMAC",
             "Degree, in/out degree, betweenness, closeness and eigenvector centrality of every variable, normalised as "
             "networkx documents them (the conventions are part of the result), and a MICMAC structural analysis: "
-            "direct and indirect influence and dependence, their rankings and the four quadrants.",
+            "direct and indirect influence and dependence, their rankings and the four quadrants. Every variable is "
+            "listed with its id, name and units; the same table is put as centrality.csv.",
             params_schema,
             result_schema,
             HOLON_METHOD_KIND_ANALYSIS,
@@ -72,8 +104,7 @@ void CentralityMethod::run(holon::Context &ctx) {
     nlohmann::json variables = nlohmann::json::array();
     for (std::size_t v = 0; v < graph.variable_count(); ++v) {
         const CentralityScores &s = c.scores[v];
-        variables.push_back({{"id", graph.variables()[v].id},
-                             {"name", graph.variables()[v].name},
+        nlohmann::json row = {{"id", graph.variables()[v].id},
                              {"degree", s.degree},
                              {"in_degree", s.in_degree},
                              {"out_degree", s.out_degree},
@@ -83,11 +114,13 @@ void CentralityMethod::run(holon::Context &ctx) {
                              {"betweenness", s.betweenness},
                              {"betweenness_raw", s.betweenness_raw},
                              {"closeness", s.closeness},
-                             {"eigenvector", s.eigenvector ? nlohmann::json(*s.eigenvector) : nlohmann::json()}});
+                             {"eigenvector", s.eigenvector ? nlohmann::json(*s.eigenvector) : nlohmann::json()}};
+        add_name_and_units(row, graph.variables()[v]);
+        variables.push_back(std::move(row));
     }
     nlohmann::json micmac_variables = nlohmann::json::array();
-    for (std::size_t v = 0; v < graph.variable_count(); ++v)
-        micmac_variables.push_back({{"id", graph.variables()[v].id},
+    for (std::size_t v = 0; v < graph.variable_count(); ++v) {
+        nlohmann::json row = {{"id", graph.variables()[v].id},
                                     {"direct_influence", m.direct.influence[v]},
                                     {"direct_dependence", m.direct.dependence[v]},
                                     {"direct_influence_rank", m.direct.influence_rank[v]},
@@ -97,7 +130,10 @@ void CentralityMethod::run(holon::Context &ctx) {
                                     {"indirect_dependence", m.indirect.dependence[v]},
                                     {"indirect_influence_rank", m.indirect.influence_rank[v]},
                                     {"indirect_dependence_rank", m.indirect.dependence_rank[v]},
-                                    {"indirect_quadrant", micmac_quadrant_name(m.indirect.quadrant[v])}});
+                                    {"indirect_quadrant", micmac_quadrant_name(m.indirect.quadrant[v])}};
+        add_name_and_units(row, graph.variables()[v]);
+        micmac_variables.push_back(std::move(row));
+    }
     const nlohmann::json result = {
         {"directed", directed},
         {"conventions", centrality_conventions(directed)},
@@ -111,6 +147,7 @@ void CentralityMethod::run(holon::Context &ctx) {
            {{"influence_threshold", m.indirect.influence_threshold}, {"dependence_threshold", m.indirect.dependence_threshold}}},
           {"conventions", micmac_conventions()},
           {"variables", std::move(micmac_variables)}}}};
+    ctx.put_blob("centrality.csv", "text/csv", centrality_csv(graph, c, m));
     ctx.put_json(result.dump());
     ctx.progress(1.0, "done");
 }

@@ -19,6 +19,9 @@ LoopSearchOptions loop_options(const holon::Context &ctx, const CausalGraph &gra
 // text directly so that a hundred thousand loops do not become a DOM first.
 std::string loops_result_json(const CausalGraph &graph, const LoopInventory &inventory);
 
+// loops.csv: one row per loop (id, name, polarity, length, the chain of names, the chain of ids).
+std::string loops_csv(const CausalGraph &graph, const LoopInventory &inventory);
+
 struct LoopsMethod {
     static holon::MethodInfo info();
     void run(holon::Context &ctx);

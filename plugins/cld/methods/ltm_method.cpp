@@ -3,12 +3,13 @@
 
 #include "graph/causal_graph.hpp"
 #include "loops/loop_finder.hpp"
+#include "loops/loop_names.hpp"
 #include "ltm/loop_scores.hpp"
 #include "methods/model_input.hpp"
 
 #include <nlohmann/json.hpp>
 
-#include <map>
+#include "text/csv.hpp"
 
 namespace holon_cld::methods {
 namespace {
@@ -35,7 +36,7 @@ ScoredGraph scored_graph(const json &result, const holon::TableView &table) {
         for (const char *end : {"from", "to"}) {
             const std::string id = link.at(end).get<std::string>();
             if (!out.graph.find_variable(id))
-                out.graph.add_variable(Variable{id, link.at(std::string(end) + "_name").get<std::string>(), ""});
+                out.graph.add_variable(Variable{id, link.at(std::string(end) + "_name").get<std::string>(), "", ""});
         }
         const std::string column = link.at("column").get<std::string>();
         const std::int64_t c = table.find(column);
@@ -103,8 +104,10 @@ void LtmMethod::run(holon::Context &ctx) {
 
     const auto &variables = scored.graph.variables();
     const auto &links = scored.graph.links();
-    std::vector<std::string> ids, names;
-    std::map<char, int> per_polarity;
+    std::vector<std::string> ids;
+    const std::vector<std::string> names = loop_names(inventory.loops);
+    holon_plugins::text::CsvWriter csv;
+    csv.row({"id", "name", "polarity", "length", "partition", "loop", "variable_ids"});
     json loops = json::array();
     holon::Table table;
     table.name = "loop_scores";
@@ -113,31 +116,39 @@ void LtmMethod::run(holon::Context &ctx) {
         const Loop &loop = inventory.loops[i];
         const std::string letter(loop_polarity_letter(loop.polarity));
         ids.push_back("L" + std::to_string(i + 1));
-        names.push_back(letter + std::to_string(++per_polarity[letter.front()]));
-        json loop_variables = json::array(), loop_links = json::array();
-        for (std::size_t v : loop.variables) loop_variables.push_back(variables[v].id);
+        json loop_variables = json::array(), loop_names_json = json::array(), loop_links = json::array();
+        std::string id_chain;
+        for (std::size_t v : loop.variables) {
+            loop_variables.push_back(variables[v].id);
+            loop_names_json.push_back(variables[v].name);
+            id_chain += variables[v].id + " \u2192 ";
+        }
         for (std::size_t l : loop.links) loop_links.push_back(links[l].id);
         loops.push_back({{"id", ids.back()},
-                         {"name", names.back()},
+                         {"name", names[i]},
                          {"variables", loop_variables},
+                         {"variable_names", loop_names_json},
                          {"links", loop_links},
                          {"polarity", letter},
                          {"length", loop.links.size()},
                          {"partition", scores.partition_of[i]},
                          {"score", scores.score[i]},
                          {"relative", scores.relative[i]}});
+        csv.row({ids.back(), names[i], letter, std::to_string(loop.links.size()), std::to_string(scores.partition_of[i]),
+                 loop_chain(scored.graph, loop), id_chain + variables[loop.variables.front()].id});
         table.add_column(ids.back(), scores.score[i]);
         table.add_column(ids.back() + ".relative", scores.relative[i]);
     }
     json partitions = json::array();
     for (std::size_t p = 0; p < inventory.summary.partitions.size(); ++p) {
         const Partition &partition = inventory.summary.partitions[p];
-        json members = json::array(), partition_loops = json::array();
+        json members = json::array(), member_names = json::array(), partition_loops = json::array();
         for (std::size_t v : partition.variables) members.push_back(variables[v].id);
+        for (std::size_t v : partition.variables) member_names.push_back(variables[v].name);
         for (std::size_t i = 0; i < inventory.loops.size(); ++i)
             if (scores.partition_of[i] == p) partition_loops.push_back(ids[i]);
         partitions.push_back(
-            {{"variables", members}, {"loops", partition_loops}, {"independent_loops", partition.independent_loops()}});
+            {{"variables", members}, {"variable_names", member_names}, {"loops", partition_loops}, {"independent_loops", partition.independent_loops()}});
     }
     json dominant = json::array();
     for (const DominancePeriod &period : periods) {
@@ -149,6 +160,7 @@ void LtmMethod::run(holon::Context &ctx) {
                             {"loops", period_loops}});
     }
     ctx.put_table(table);
+    ctx.put_blob("loops.csv", "text/csv", csv.text());
     ctx.put_json(json{{"count", inventory.summary.count},
                       {"truncated", inventory.summary.truncated()},
                       {"flow_to_stock", link_result.value("flow_to_stock", std::string("2023"))},

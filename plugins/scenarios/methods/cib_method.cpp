@@ -9,6 +9,8 @@
 #include "formats/scw.hpp"
 #include "methods/common.hpp"
 
+#include "text/csv.hpp"
+
 namespace holon_scenarios::methods {
 namespace {
 
@@ -17,7 +19,9 @@ constexpr const char *params_schema = schemas::cib_params.data();
 constexpr const char *result_schema = schemas::cib_result.data();
 
 json scenario_json(const model::ScenarioSet &set, const cib::Found &f) {
-    return json{{"variants", variants_json(set, f.scenario)},
+    return json{{"label", label(set, f.scenario)},
+                {"variants", variants_json(set, f.scenario)},
+                {"descriptors", descriptor_rows_json(set, f.scenario)},
                 {"total_impact_score", f.total_impact_score},
                 {"inconsistency", f.inconsistency},
                 {"margin", f.min_margin},
@@ -49,6 +53,28 @@ json balances_json(const model::ScenarioSet &set, const cib::Evaluation &e) {
     return json{{"balances", balances}, {"margins", margins}};
 }
 
+// scenarios.csv: one row per scenario, its label, the variant name of every descriptor (columns
+// headed by the descriptors' names) and its scores.
+std::string scenarios_csv(const model::ScenarioSet &set, const json &scenarios, bool ensemble) {
+    holon_plugins::text::CsvWriter csv;
+    std::vector<std::string> header{"label"};
+    for (const std::string &name : descriptor_names(set)) header.push_back(name);
+    for (const char *column : {"total_impact_score", "inconsistency", "margin", "weakly_consistent"}) header.push_back(column);
+    if (ensemble) header.push_back("matrices_agreeing");
+    csv.row(header);
+    for (const json &scenario : scenarios) {
+        std::vector<std::string> row{scenario.at("label").get<std::string>()};
+        for (const json &d : scenario.at("descriptors")) row.push_back(d.at("variant_name").get<std::string>());
+        row.push_back(std::to_string(scenario.at("total_impact_score").get<int64_t>()));
+        row.push_back(std::to_string(scenario.at("inconsistency").get<int64_t>()));
+        row.push_back(std::to_string(scenario.at("margin").get<int64_t>()));
+        row.push_back(scenario.at("weakly_consistent").get<bool>() ? "true" : "false");
+        if (ensemble) row.push_back(std::to_string(scenario.value("matrices_agreeing", 0)));
+        csv.row(row);
+    }
+    return csv.text();
+}
+
 } // namespace
 
 holon::MethodInfo CibMethod::info() {
@@ -57,7 +83,8 @@ holon::MethodInfo CibMethod::info() {
             "Finds the self-consistent scenarios of a CIB scenario set (Weimer-Jehle 2006) by exact branch and bound "
             "or Monte Carlo: impact balances, inconsistency with a tolerance, total impact scores, margins (ties are "
             "weak consistency), ensembles of expert matrices, fixed descriptors, succession basins, attractors and "
-            "cycles with a named tie rule, and the inconsistency histogram.",
+            "cycles with a named tie rule, and the inconsistency histogram. Each scenario is labelled by its variant ids "
+            "(A1/B3/C1) and listed descriptor by descriptor with names; scenarios.csv holds the same table.",
             params_schema,
             result_schema,
             HOLON_METHOD_KIND_ANALYSIS,
@@ -186,8 +213,13 @@ void CibMethod::run(holon::Context &ctx) {
             json j{{"kind", a.states.size() == 1 ? "fixed-point" : "cycle"}, {"basin", a.basin}};
             if (a.states.size() == 1) {
                 j["variants"] = states[0];
+                j["label"] = label(set, a.states[0]);
+                j["descriptors"] = descriptor_rows_json(set, a.states[0]);
             } else {
                 j["cycle"] = states;
+                json labels = json::array();
+                for (const auto &state : a.states) labels.push_back(label(set, state));
+                j["cycle_labels"] = labels;
             }
             attractors.push_back(std::move(j));
         }
@@ -201,7 +233,9 @@ void CibMethod::run(holon::Context &ctx) {
             const cib::Scenario s = scenario_from(set, v);
             const cib::Evaluation e = cib::evaluate(total, s, exempt);
             json j = balances_json(set, e);
+            j["label"] = label(set, s);
             j["variants"] = variants_json(set, s);
+            j["descriptors"] = descriptor_rows_json(set, s);
             j["inconsistency"] = e.inconsistency;
             j["total_impact_score"] = e.total_impact_score;
             evaluated.push_back(std::move(j));
@@ -231,6 +265,7 @@ void CibMethod::run(holon::Context &ctx) {
         out["solution_list"] = {{"header", sl.header}, {"rows", rows}};
     }
     ctx.progress(1.0, "done");
+    ctx.put_blob("scenarios.csv", "text/csv", scenarios_csv(set, out["scenarios"], matrices.size() > 1));
     ctx.put_json(out.dump());
 }
 

@@ -45,6 +45,36 @@ std::string label(const model::ScenarioSet &set, const cib::Scenario &s) {
     return out;
 }
 
+const std::string &display_name(const model::Descriptor &d) { return d.name.empty() ? d.id : d.name; }
+const std::string &display_name(const model::Variant &v) { return v.name.empty() ? v.id : v.name; }
+
+json descriptor_rows_json(const model::ScenarioSet &set, const cib::Scenario &s) {
+    json rows = json::array();
+    for (size_t d = 0; d < s.size(); ++d) {
+        if (s[d] < 0) continue;
+        const model::Descriptor &descriptor = set.descriptors[d];
+        const model::Variant &variant = descriptor.variants[static_cast<size_t>(s[d])];
+        rows.push_back({{"descriptor", descriptor.id},
+                        {"descriptor_name", display_name(descriptor)},
+                        {"variant", variant.id},
+                        {"variant_name", display_name(variant)}});
+    }
+    return rows;
+}
+
+std::vector<std::string> descriptor_names(const model::ScenarioSet &set) {
+    std::vector<std::string> names;
+    for (const auto &d : set.descriptors) names.push_back(display_name(d));
+    return names;
+}
+
+std::vector<std::string> variant_names(const model::ScenarioSet &set, const cib::Scenario &s) {
+    std::vector<std::string> names;
+    for (size_t d = 0; d < s.size(); ++d)
+        names.push_back(s[d] < 0 ? std::string() : display_name(set.descriptors[d].variants[static_cast<size_t>(s[d])]));
+    return names;
+}
+
 double number_param(const json &params, const char *key, double fallback) {
     auto it = params.find(key);
     if (it == params.end()) return fallback;

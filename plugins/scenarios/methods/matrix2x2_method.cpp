@@ -3,12 +3,35 @@
 
 #include "methods/axes.hpp"
 
+#include "text/csv.hpp"
+
 namespace holon_scenarios::methods {
 namespace {
 
 constexpr const char *params_schema = schemas::matrix2x2_params.data();
 
 constexpr const char *result_schema = schemas::matrix2x2_result.data();
+
+// quadrants.csv: label, title (the poles' names), the two poles by descriptor name, the matching
+// named scenario and, with a cross-impact matrix, how many consistent completions it has.
+std::string quadrants_csv(const json &quadrants) {
+    holon_plugins::text::CsvWriter csv;
+    std::vector<std::string> header{"label", "title"};
+    for (const json &d : quadrants.at(0).at("descriptors")) header.push_back(d.at("descriptor_name").get<std::string>());
+    for (const char *column : {"scenario", "name", "consistent", "plausible"}) header.push_back(column);
+    csv.row(header);
+    for (const json &q : quadrants) {
+        std::vector<std::string> row{q.at("label").get<std::string>(), q.at("title").get<std::string>()};
+        for (const json &d : q.at("descriptors")) row.push_back(d.at("variant_name").get<std::string>());
+        row.push_back(q.value("scenario", std::string()));
+        row.push_back(q.value("name", std::string()));
+        const bool scored = q.contains("plausibility");
+        row.push_back(scored ? std::to_string(q["plausibility"]["consistent"].get<uint64_t>()) : std::string());
+        row.push_back(scored ? (q["plausibility"]["plausible"].get<bool>() ? "true" : "false") : std::string());
+        csv.row(row);
+    }
+    return csv.text();
+}
 
 } // namespace
 
@@ -33,13 +56,18 @@ void Matrix2x2Method::run(holon::Context &ctx) {
     json drivers = json::array();
     for (const auto &d : drivers_of(set))
         drivers.push_back({{"descriptor", set.descriptors[static_cast<size_t>(d.descriptor)].id},
+                           {"descriptor_name", display_name(set.descriptors[static_cast<size_t>(d.descriptor)])},
                            {"impact", d.impact}, {"uncertainty", d.uncertainty}, {"score", d.score()}});
     out["drivers"] = drivers;
     json axes_json = json::array();
     for (const auto &a : axes) {
         const auto &desc = set.descriptors[static_cast<size_t>(a.descriptor)];
+        const auto &low = desc.variants[static_cast<size_t>(a.poles[0])];
+        const auto &high = desc.variants[static_cast<size_t>(a.poles[1])];
         axes_json.push_back({{"descriptor", desc.id},
-                             {"poles", {desc.variants[static_cast<size_t>(a.poles[0])].id, desc.variants[static_cast<size_t>(a.poles[1])].id}}});
+                             {"descriptor_name", display_name(desc)},
+                             {"poles", {low.id, high.id}},
+                             {"pole_names", {display_name(low), display_name(high)}}});
     }
     out["axes"] = axes_json;
 
@@ -80,9 +108,17 @@ void Matrix2x2Method::run(holon::Context &ctx) {
     for (size_t q = 0; q < 4; ++q) {
         const auto &dx = set.descriptors[static_cast<size_t>(axes[0].descriptor)];
         const auto &dy = set.descriptors[static_cast<size_t>(axes[1].descriptor)];
-        const std::string vx = dx.variants[static_cast<size_t>(axes[0].poles[static_cast<size_t>(poles[q][0])])].id;
-        const std::string vy = dy.variants[static_cast<size_t>(axes[1].poles[static_cast<size_t>(poles[q][1])])].id;
-        json quadrant{{"label", vx + "/" + vy}, {"poles", {{dx.id, vx}, {dy.id, vy}}}};
+        const int px = axes[0].poles[static_cast<size_t>(poles[q][0])], py = axes[1].poles[static_cast<size_t>(poles[q][1])];
+        const std::string vx = dx.variants[static_cast<size_t>(px)].id;
+        const std::string vy = dy.variants[static_cast<size_t>(py)].id;
+        cib::Scenario chosen(set.descriptors.size(), -1);
+        chosen[static_cast<size_t>(axes[0].descriptor)] = px;
+        chosen[static_cast<size_t>(axes[1].descriptor)] = py;
+        json quadrant{{"label", vx + "/" + vy},
+                      {"poles", {{dx.id, vx}, {dy.id, vy}}},
+                      {"descriptors", descriptor_rows_json(set, chosen)},
+                      {"title", display_name(dx.variants[static_cast<size_t>(px)]) + " / " +
+                                    display_name(dy.variants[static_cast<size_t>(py)])}};
         // The narrative and signposts of the first named scenario with both poles.
         for (const auto &s : set.scenarios) {
             const bool has_x = std::find(s.variants.begin(), s.variants.end(), vx) != s.variants.end();
@@ -98,7 +134,9 @@ void Matrix2x2Method::run(holon::Context &ctx) {
         if (cim) {
             json completions = json::array();
             for (const auto &f : plaus[q].scenarios)
-                completions.push_back({{"variants", variants_json(set, f.scenario)},
+                completions.push_back({{"label", label(set, f.scenario)},
+                                       {"variants", variants_json(set, f.scenario)},
+                                       {"descriptors", descriptor_rows_json(set, f.scenario)},
                                        {"total_impact_score", f.total_impact_score},
                                        {"inconsistency", f.inconsistency}});
             quadrant["plausibility"] = {{"consistent", plaus[q].count}, {"truncated", plaus[q].truncated()},
@@ -107,6 +145,7 @@ void Matrix2x2Method::run(holon::Context &ctx) {
         quadrants.push_back(std::move(quadrant));
     }
     out["quadrants"] = quadrants;
+    ctx.put_blob("quadrants.csv", "text/csv", quadrants_csv(quadrants));
     ctx.put_json(out.dump());
 }
 

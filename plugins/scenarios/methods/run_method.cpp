@@ -4,6 +4,8 @@
 #include "cib/search.hpp"
 #include "methods/axes.hpp"
 
+#include "text/csv.hpp"
+
 #include <algorithm>
 #include <limits>
 
@@ -20,6 +22,13 @@ struct Planned {
     std::vector<std::pair<int, int>> chosen; // (descriptor, variant)
 };
 
+// The planned scenario as one variant index per descriptor (-1 where it chooses none).
+cib::Scenario as_scenario(const model::ScenarioSet &set, const Planned &p) {
+    cib::Scenario s(set.descriptors.size(), -1);
+    for (const auto &[d, v] : p.chosen) s[static_cast<size_t>(d)] = v;
+    return s;
+}
+
 } // namespace
 
 holon::MethodInfo RunMethod::info() {
@@ -27,7 +36,9 @@ holon::MethodInfo RunMethod::info() {
             "Scenario-driven model runs",
             "Turns each consistent CIB scenario (or each named scenario or 2x2 quadrant) of a set with variable bindings "
             "into an sd.simulate run through the host, and returns one labelled series per scenario (table 'series', "
-            "columns '<scenario>:<variable>') and a comparison of final, minimum and maximum values (table 'comparison').",
+            "columns '<label>:<variable>') and a comparison of final, minimum and maximum values (table 'comparison', "
+            "columns '<label>:<variable>:final|min|max'; runs.csv: one row per scenario with its label and variant "
+            "names). Every file uses the same scenario labels.",
             params_schema,
             result_schema,
             HOLON_METHOD_KIND_ANALYSIS,
@@ -159,34 +170,41 @@ void RunMethod::run(holon::Context &ctx) {
         stats_final.push_back(fin);
         stats_min.push_back(lo);
         stats_max.push_back(hi);
-        runs.push_back({{"label", plan[k].label}, {"variants", plan[k].variants}, {"overrides", overrides}});
+        runs.push_back({{"label", plan[k].label},
+                        {"descriptors", descriptor_rows_json(set, as_scenario(set, plan[k]))},
+                        {"variants", plan[k].variants},
+                        {"overrides", overrides}});
     }
     ctx.put_table(series);
 
+    // One row, columns named by scenario label: a numeric table has no text column for the labels,
+    // and a number in their place would not match the labels of the series table and the JSON.
     holon::Table comparison;
     comparison.name = "comparison";
-    std::vector<double> index;
-    for (size_t k = 0; k < plan.size(); ++k) index.push_back(static_cast<double>(k));
-    comparison.add_column("scenario", index);
     json comparison_json = json::array();
-    for (size_t o = 0; o < outputs.size(); ++o) {
-        std::vector<double> f, lo, hi;
-        for (size_t k = 0; k < plan.size(); ++k) {
-            f.push_back(stats_final[k][o]);
-            lo.push_back(stats_min[k][o]);
-            hi.push_back(stats_max[k][o]);
-        }
-        comparison.add_column(outputs[o] + ":final", f);
-        comparison.add_column(outputs[o] + ":min", lo);
-        comparison.add_column(outputs[o] + ":max", hi);
-    }
+    holon_plugins::text::CsvWriter csv;
+    std::vector<std::string> header{"label"};
+    for (const std::string &name : descriptor_names(set)) header.push_back(name);
+    for (const std::string &output : outputs)
+        for (const char *stat : {":final", ":min", ":max"}) header.push_back(output + stat);
+    csv.row(header);
     for (size_t k = 0; k < plan.size(); ++k) {
         json row{{"label", plan[k].label}};
-        for (size_t o = 0; o < outputs.size(); ++o)
+        std::vector<std::string> line{plan[k].label};
+        for (const std::string &name : variant_names(set, as_scenario(set, plan[k]))) line.push_back(name);
+        for (size_t o = 0; o < outputs.size(); ++o) {
             row[outputs[o]] = {{"final", stats_final[k][o]}, {"min", stats_min[k][o]}, {"max", stats_max[k][o]}};
+            comparison.add_column(plan[k].label + ":" + outputs[o] + ":final", {stats_final[k][o]});
+            comparison.add_column(plan[k].label + ":" + outputs[o] + ":min", {stats_min[k][o]});
+            comparison.add_column(plan[k].label + ":" + outputs[o] + ":max", {stats_max[k][o]});
+            for (double value : {stats_final[k][o], stats_min[k][o], stats_max[k][o]})
+                line.push_back(holon_plugins::text::csv_number(value));
+        }
         comparison_json.push_back(row);
+        csv.row(line);
     }
     ctx.put_table(comparison);
+    ctx.put_blob("runs.csv", "text/csv", csv.text());
     ctx.progress(1.0, "done");
     ctx.put_json(json{{"runs", runs}, {"comparison", comparison_json}, {"truncated", truncated},
                       {"scenario_source", which}, {"range", range}}.dump());

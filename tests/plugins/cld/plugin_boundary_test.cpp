@@ -71,7 +71,8 @@ TEST_F(CldPlugin, LoopsOfTheYeastModel) {
     std::vector<std::string> polarities;
     for (const auto &loop : result["loops"]) polarities.push_back(loop["polarity"]);
     EXPECT_EQ(polarities, (std::vector<std::string>{"R", "B", "B", "B"}));
-    EXPECT_EQ(result["loops"][2], json::parse(R"({"id": "L3", "variables": ["alcohol", "births", "cells"],
+    EXPECT_EQ(result["loops"][2], json::parse(R"({"id": "L3", "name": "B2", "variables": ["alcohol", "births", "cells"],
+        "variable_names": ["Alcohol", "Births", "Yeast cells"],
         "links": ["alcohol-births", "births-cells", "cells-alcohol"], "polarity": "B", "length": 3})"));
     ASSERT_EQ(result["partitions"].size(), 1u);
     EXPECT_EQ(result["partitions"][0]["independent_loops"], 4);
@@ -134,7 +135,11 @@ TEST_F(CldPlugin, ExportsSvgWithHighlightedLoops) {
     ASSERT_EQ(r.blobs.count("cld.svg"), 1u);
     EXPECT_EQ(r.blobs["cld.svg"].first, "image/svg+xml");
     EXPECT_NE(r.blobs["cld.svg"].second.find("<svg"), std::string::npos);
-    EXPECT_NE(r.blobs["cld.svg"].second.find("L3 (B)"), std::string::npos);
+    // L3 is the second balancing loop: its marker says B2, and only the chosen loops are marked.
+    EXPECT_NE(r.blobs["cld.svg"].second.find("data-loop=\"B2\""), std::string::npos);
+    EXPECT_EQ(r.blobs["cld.svg"].second.find("data-loop=\"B1\""), std::string::npos);
+    EXPECT_EQ(json::parse(r.result)["loops"][1], json::parse(R"({"id": "L3", "name": "B2", "polarity": "B",
+        "chain": "Alcohol \u2192 Births \u2192 Yeast cells \u2192 Alcohol"})"));
     EXPECT_EQ(json::parse(r.result)["highlighted_loops"], json::parse(R"(["L1", "L3"])"));
 
     TestRun missing(holon_cld::testing::yeast_alcohol_model_json(), R"({"format": "dot", "highlight_loops": ["L9"]})");
