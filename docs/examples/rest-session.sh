@@ -14,7 +14,7 @@ build/release/bin/holon serve --data "$DATA" --listen "127.0.0.1:$_holon_port" \
     > "$DATA.log" 2>&1 &
 SERVER=$!
 HOLON=http://127.0.0.1:$_holon_port
-curl -sS --fail-with-body --retry 50 --retry-connrefused --retry-delay 1 "$HOLON/readyz" > /dev/null
+curl -sS --fail-with-body --retry 30 --retry-connrefused --retry-delay 1 "$HOLON/readyz" > /dev/null
 _holon_admin=$(cat "$DATA/admin-token")
 WS=$(curl -sS --fail-with-body -X POST "$HOLON/v1/workspaces" -H "Authorization: Bearer $_holon_admin" \
       -H 'Content-Type: application/json' -d '{"name":"docs"}' | jq -er .id)

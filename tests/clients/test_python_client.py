@@ -42,8 +42,10 @@ class Server:
         deadline = time.monotonic() + 30
         while self.port is None:
             if self.proc.poll() is not None:
+                self.log.close()
                 raise RuntimeError("holon serve exited during startup:\n" + self.output())
             if time.monotonic() > deadline:
+                self.stop()
                 raise RuntimeError("holon serve did not listen within 30 s:\n" + self.output())
             for line in self.output().splitlines():
                 try:

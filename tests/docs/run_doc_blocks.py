@@ -18,7 +18,7 @@ Conventions (for page authors)
   that must run goes in a ```sh block as `python3 - <<'EOF' ... EOF`.
 * A server: the page starts `build/release/bin/holon serve` in the background itself, on port
   `${HOLON_DOCS_PORT:-8080}` with its data folder under scratch/, waits for it with
-  `curl -sf --retry 50 --retry-connrefused --retry-delay 1 ...`/readyz, and stops it
+  `curl -sS --fail-with-body --retry 30 --retry-connrefused --retry-delay 1 .../readyz`, and stops it
   (`kill $SERVER`) in its last block. This script exports HOLON_DOCS_PORT, a port that was free
   when the page started, and kills every process the page left behind (its process group) when
   the page ends, whether it passed or not.
@@ -39,6 +39,7 @@ repository (../shared, /work/, /home/, /tmp/), or when a block marked
 """
 
 import argparse
+import glob
 import hashlib
 import os
 import re
@@ -347,6 +348,15 @@ def main():
             print("  --- last lines of the page's output ---")
             for line in tail:
                 print("  | " + line)
+            # A server the page started logs into scratch/*.log: its last words explain most
+            # failures of the commands that talked to it.
+            scratch = os.path.join(work_root, re.sub(r"[^A-Za-z0-9]+", "_", page), "scratch")
+            for log in sorted(glob.glob(os.path.join(scratch, "*.log"))):
+                with open(log, encoding="utf-8", errors="replace") as f:
+                    lines = f.read().splitlines()[-8:]
+                print(f"  --- last lines of {os.path.relpath(log, os.path.dirname(scratch))} ---")
+                for line in lines:
+                    print("  | " + line[:400])
         elif not args.keep:
             shutil.rmtree(os.path.join(work_root, re.sub(r"[^A-Za-z0-9]+", "_", page)),
                           ignore_errors=True)
