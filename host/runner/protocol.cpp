@@ -97,44 +97,91 @@ void Reader::expect_end() const {
 
 namespace {
 
+// Every column of a borrowed table, stepped by its producer's struct_size (a plugin built against
+// SDK 1.0 hands over 24-byte columns, a 1.1 one 40-byte columns). Throws ProtocolError when the
+// columns do not all have one size that covers the 1.0 fields.
+std::vector<const holon_column_t *> borrowed_columns(const holon_table_t &table) {
+    std::vector<const holon_column_t *> out;
+    if (table.column_count == 0) return out;
+    if (!table.columns) throw ProtocolError("table without columns");
+    const uint32_t size = table.columns[0].struct_size;
+    if (size < offsetof(holon_column_t, values) + sizeof(table.columns[0].values))
+        throw ProtocolError("column struct_size too small");
+    for (uint32_t c = 0; c < table.column_count; ++c) {
+        const holon_column_t *column = HOLON_TABLE_COLUMN(&table, c);
+        if (column->struct_size != size) throw ProtocolError("columns of one table differ in struct_size");
+        out.push_back(column);
+    }
+    return out;
+}
+
+std::string_view label_of(const holon_column_t *c) {
+    return HOLON_HAS_FIELD(c, holon_column_t, label) && c->label ? std::string_view(c->label) : std::string_view();
+}
+
+std::string_view units_of(const holon_column_t *c) {
+    return HOLON_HAS_FIELD(c, holon_column_t, units) && c->units ? std::string_view(c->units) : std::string_view();
+}
+
+bool any_text(const std::vector<std::string_view> &texts) {
+    return std::any_of(texts.begin(), texts.end(), [](std::string_view t) { return !t.empty(); });
+}
+
+// The JSON header of a table: name, columns, rows, and labels and units only when some column
+// has one (so tables without them look as they did before SDK 1.1).
 void write_table_header(Writer &w, std::string_view name, const std::vector<std::string_view> &columns,
+                        const std::vector<std::string_view> &labels, const std::vector<std::string_view> &units,
                         uint64_t rows) {
     nlohmann::json header;
     header["name"] = name;
     header["columns"] = columns;
+    if (any_text(labels)) header["labels"] = labels;
+    if (any_text(units)) header["units"] = units;
     header["rows"] = rows;
     w.str(header.dump());
 }
 
-} // namespace
-
-namespace {
-
-void write_table_header(Writer &w, const holon_table_t &table) {
+void write_table_header(Writer &w, const holon_table_t &table, const std::vector<const holon_column_t *> &cols) {
     if (!table.name) throw ProtocolError("table without a name");
-    std::vector<std::string_view> columns;
-    for (uint32_t c = 0; c < table.column_count; ++c) {
-        if (!table.columns[c].name) throw ProtocolError("column without a name");
-        columns.emplace_back(table.columns[c].name);
+    std::vector<std::string_view> names, labels, units;
+    for (const holon_column_t *column : cols) {
+        if (!column->name) throw ProtocolError("column without a name");
+        names.emplace_back(column->name);
+        labels.push_back(label_of(column));
+        units.push_back(units_of(column));
     }
-    write_table_header(w, table.name, columns, table.row_count);
+    write_table_header(w, table.name, names, labels, units, table.row_count);
+}
+
+std::vector<std::string_view> views_of(const std::vector<std::string> &texts) {
+    return std::vector<std::string_view>(texts.begin(), texts.end());
+}
+
+std::vector<std::string> optional_texts(const nlohmann::json &header, const char *key, size_t count) {
+    if (!header.contains(key)) return {};
+    auto texts = header.at(key).get<std::vector<std::string>>();
+    if (texts.size() != count) throw ProtocolError(std::string("table ") + key + " do not match its columns");
+    return texts;
 }
 
 } // namespace
 
 void write_table(Writer &w, const holon_table_t &table) {
-    write_table_header(w, table);
-    for (uint32_t c = 0; c < table.column_count; ++c)
-        w.bytes(table.columns[c].values, static_cast<size_t>(table.row_count) * sizeof(double));
+    const auto cols = borrowed_columns(table);
+    write_table_header(w, table, cols);
+    for (const holon_column_t *column : cols)
+        w.bytes(column->values, static_cast<size_t>(table.row_count) * sizeof(double));
 }
 
 void write_table(Writer &w, const TableData &table) {
-    std::vector<std::string_view> columns(table.columns.begin(), table.columns.end());
     if (table.values.size() != table.columns.size()) throw ProtocolError("table values do not match its columns");
+    if ((!table.labels.empty() && table.labels.size() != table.columns.size()) ||
+        (!table.units.empty() && table.units.size() != table.columns.size()))
+        throw ProtocolError("table labels or units do not match its columns");
     uint64_t rows = table.row_count();
     for (const auto &column : table.values)
         if (column.size() != rows) throw ProtocolError("table columns of different lengths");
-    write_table_header(w, table.name, columns, rows);
+    write_table_header(w, table.name, views_of(table.columns), views_of(table.labels), views_of(table.units), rows);
     for (const auto &column : table.values) w.bytes(column.data(), column.size() * sizeof(double));
 }
 
@@ -145,6 +192,8 @@ TableData read_table(Reader &r) {
         auto header = nlohmann::json::parse(r.str());
         t.name = header.at("name").get<std::string>();
         t.columns = header.at("columns").get<std::vector<std::string>>();
+        t.labels = optional_texts(header, "labels", t.columns.size());
+        t.units = optional_texts(header, "units", t.columns.size());
         rows = header.at("rows").get<uint64_t>();
     } catch (const nlohmann::json::exception &e) {
         throw ProtocolError(std::string("bad table header: ") + e.what());
@@ -162,8 +211,9 @@ TableData read_table(Reader &r) {
 
 uint64_t table_bytes(const holon_table_t &table) {
     uint64_t bytes = table.name ? std::strlen(table.name) : 0;
-    for (uint32_t c = 0; c < table.column_count; ++c)
-        bytes += (table.columns[c].name ? std::strlen(table.columns[c].name) : 0) + table.row_count * sizeof(double);
+    for (const holon_column_t *column : borrowed_columns(table))
+        bytes += (column->name ? std::strlen(column->name) : 0) + label_of(column).size() + units_of(column).size() +
+                 table.row_count * sizeof(double);
     return bytes;
 }
 
@@ -171,7 +221,33 @@ uint64_t table_bytes(const TableData &table) {
     uint64_t bytes = table.name.size();
     for (size_t c = 0; c < table.columns.size(); ++c)
         bytes += table.columns[c].size() + (c < table.values.size() ? table.values[c].size() * sizeof(double) : 0);
+    for (const auto &text : table.labels) bytes += text.size();
+    for (const auto &text : table.units) bytes += text.size();
     return bytes;
+}
+
+void LentTables::lend(const std::vector<TableData> &tables, uint32_t plugin_minor) {
+    views_.clear();
+    columns_.assign(tables.size(), {});
+    columns_v1_0_.assign(tables.size(), {});
+    for (size_t i = 0; i < tables.size(); ++i) {
+        const TableData &t = tables[i];
+        for (size_t c = 0; c < t.columns.size(); ++c) {
+            if (plugin_minor == 0) {
+                columns_v1_0_[i].push_back({static_cast<uint32_t>(sizeof(ColumnV1_0)), t.columns[c].c_str(), t.values[c].data()});
+            } else {
+                const char *label = c < t.labels.size() && !t.labels[c].empty() ? t.labels[c].c_str() : nullptr;
+                const char *units = c < t.units.size() && !t.units[c].empty() ? t.units[c].c_str() : nullptr;
+                columns_[i].push_back(holon_column_t{static_cast<uint32_t>(sizeof(holon_column_t)), t.columns[c].c_str(),
+                                                     t.values[c].data(), label, units});
+            }
+        }
+        // A 1.0 plugin indexes columns[i] with the 1.0 size: it gets an array of 1.0-sized columns,
+        // whose fields sit where its holon_column_t has them.
+        const holon_column_t *first = plugin_minor == 0 ? reinterpret_cast<const holon_column_t *>(columns_v1_0_[i].data()) : columns_[i].data();
+        views_.push_back(holon_table_t{static_cast<uint32_t>(sizeof(holon_table_t)), t.name.c_str(), t.row_count(),
+                                       static_cast<uint32_t>(t.columns.size()), first});
+    }
 }
 
 // ---- messages ---------------------------------------------------------------------------------
@@ -432,14 +508,14 @@ void write_frame(int fd, MessageType type, std::string_view payload) {
 }
 
 void write_table_frame(int fd, const holon_table_t &table) {
+    const auto cols = borrowed_columns(table);
     Writer header;
-    write_table_header(header, table);
+    write_table_header(header, table, cols);
     const uint64_t column_bytes = table.row_count * sizeof(double);
     const uint64_t payload_size = header.buffer().size() + column_bytes * table.column_count;
     std::string frame_start = frame_header(MessageType::ResultTable, payload_size) + header.buffer();
     std::vector<iovec> pieces{piece(frame_start.data(), frame_start.size())};
-    for (uint32_t c = 0; c < table.column_count; ++c)
-        pieces.push_back(piece(table.columns[c].values, static_cast<size_t>(column_bytes)));
+    for (const holon_column_t *column : cols) pieces.push_back(piece(column->values, static_cast<size_t>(column_bytes)));
     write_all_pieces(fd, std::move(pieces));
 }
 

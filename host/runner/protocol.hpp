@@ -90,13 +90,38 @@ private:
 
 // ---- tables -----------------------------------------------------------------------------------
 
-// Encodes a borrowed table (as a plugin hands it over); throws ProtocolError on NULL names.
+// Encodes a borrowed table (as a plugin hands it over, columns stepped by their struct_size, label
+// and units read only when struct_size covers them); throws ProtocolError on NULL names or columns
+// of differing or too small struct_size.
 void write_table(Writer &w, const holon_table_t &table);
 void write_table(Writer &w, const TableData &table);
 TableData read_table(Reader &r);
 // The number of result bytes a table counts against the output limit.
 uint64_t table_bytes(const holon_table_t &table);
 uint64_t table_bytes(const TableData &table);
+
+// Tables lent to a plugin (its inputs, a nested run's outputs): holon_table_t views over TableData
+// with columns of the size the plugin was compiled with (its SDK minor version), so that a plugin
+// built against 1.0 can index columns[i]; 1.1 plugins also get labels and units. The TableData
+// must outlive the loan and stay where it is.
+class LentTables {
+public:
+    void lend(const std::vector<TableData> &tables, uint32_t plugin_minor);
+    const holon_table_t *data() const { return views_.empty() ? nullptr : views_.data(); }
+    uint32_t size() const { return static_cast<uint32_t>(views_.size()); }
+    const holon_table_t *at(uint32_t i) const { return i < views_.size() ? &views_[i] : nullptr; }
+
+private:
+    struct ColumnV1_0 { // holon_column_t as SDK 1.0 laid it out
+        uint32_t struct_size;
+        const char *name;
+        const double *values;
+    };
+    static_assert(sizeof(ColumnV1_0) == offsetof(holon_column_t, label));
+    std::vector<std::vector<holon_column_t>> columns_;
+    std::vector<std::vector<ColumnV1_0>> columns_v1_0_;
+    std::vector<holon_table_t> views_;
+};
 
 // ---- messages -------------------------------------------------------------------------------
 

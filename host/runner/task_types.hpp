@@ -23,11 +23,15 @@ struct Limits {
     uint32_t processes = 4096;
 };
 
-// A column table of doubles; values[col][row].
+// A column table of doubles; values[col][row]. labels and units are either empty (the producer
+// gave none) or one per column, "" where a column has none (holon_column_t label and units).
 struct TableData {
     std::string name;
     std::vector<std::string> columns;
     std::vector<std::vector<double>> values;
+    // Default-initialised so that brace initialisers listing only the first three stay warning-free.
+    std::vector<std::string> labels = {};
+    std::vector<std::string> units = {};
 
     uint64_t row_count() const { return values.empty() ? 0 : values.front().size(); }
 };

@@ -25,8 +25,7 @@ struct holon_invoke_result {
     std::string message;
     std::string json = "null";
     std::vector<holon::runner::TableData> tables;
-    std::vector<std::vector<holon_column_t>> columns;
-    std::vector<holon_table_t> views;
+    holon::runner::protocol::LentTables views;
 };
 
 namespace holon::runner {
@@ -130,6 +129,7 @@ std::atomic<uint64_t> g_jobs_finished{0};
 // plugin thread calling its context after run() returned is refused instead of corrupting memory.
 struct Job {
     const holon_context_t *ctx = nullptr;
+    uint32_t plugin_minor = 0; // the SDK minor version the plugin was built against
     uint64_t output_limit = 0;
     uint64_t output_used = 0;
     std::map<std::string, std::vector<std::string>> table_columns;
@@ -202,9 +202,12 @@ int32_t ctx_put_json(const holon_context_t *ctx, const char *json, uint64_t size
 
 bool valid_columns(const holon_table_t &table, std::vector<std::string> &names) {
     if (table.column_count > 0 && !table.columns) return false;
+    // Columns are struct_size bytes apart: the size the plugin was built with (1.0 or later).
+    if (table.column_count > 0 && table.columns[0].struct_size < offsetof(holon_column_t, label)) return false;
     std::set<std::string_view> seen;
     for (uint32_t c = 0; c < table.column_count; ++c) {
-        const holon_column_t &column = table.columns[c];
+        const holon_column_t &column = *HOLON_TABLE_COLUMN(&table, c);
+        if (column.struct_size != table.columns[0].struct_size) return false;
         if (!column.name || !*column.name || (table.row_count > 0 && !column.values)) return false;
         if (!seen.insert(column.name).second) return false;
         names.emplace_back(column.name);
@@ -253,17 +256,9 @@ holon_invoke_result *make_result(int32_t status, std::string message) {
     return r;
 }
 
-void attach_tables(holon_invoke_result &r, std::vector<TableData> tables) {
+void attach_tables(holon_invoke_result &r, std::vector<TableData> tables, uint32_t plugin_minor) {
     r.tables = std::move(tables);
-    r.columns.resize(r.tables.size());
-    for (size_t i = 0; i < r.tables.size(); ++i) {
-        const TableData &t = r.tables[i];
-        for (size_t c = 0; c < t.columns.size(); ++c)
-            r.columns[i].push_back(holon_column_t{static_cast<uint32_t>(sizeof(holon_column_t)), t.columns[c].c_str(),
-                                                  t.values[c].data()});
-        r.views.push_back(holon_table_t{static_cast<uint32_t>(sizeof(holon_table_t)), t.name.c_str(), t.row_count(),
-                                        static_cast<uint32_t>(t.columns.size()), r.columns[i].data()});
-    }
+    r.views.lend(r.tables, plugin_minor);
 }
 
 std::string bytes_or_empty(const char *data, uint64_t size) {
@@ -275,8 +270,10 @@ int32_t invoke(const holon_context_t *ctx, const holon_invoke_request_t *request
     try {
         protocol::InvokeRequestMessage message;
         bool valid = false;
+        uint32_t plugin_minor = 0;
         {
             std::lock_guard lock(g_job_mutex);
+            if (Job *job = current(ctx)) plugin_minor = job->plugin_minor;
             valid = current(ctx) && request && HOLON_HAS_FIELD(request, holon_invoke_request_t, source_name) &&
                     request->method_id;
         }
@@ -296,7 +293,7 @@ int32_t invoke(const holon_context_t *ctx, const holon_invoke_request_t *request
             protocol::InvokeResultMessage answer = g_invokes.wait(message.id);
             result = make_result(answer.status, std::move(answer.message));
             if (!answer.result_json.empty()) result->json = std::move(answer.result_json);
-            attach_tables(*result, std::move(answer.tables));
+            attach_tables(*result, std::move(answer.tables), plugin_minor);
         }
     } catch (const std::bad_alloc &) {
         delete result;
@@ -322,9 +319,9 @@ const char *invoke_result_json(const holon_invoke_result_t *r, uint64_t *size) {
     if (size) *size = r->json.size();
     return r->json.c_str();
 }
-uint32_t invoke_table_count(const holon_invoke_result_t *r) { return r ? static_cast<uint32_t>(r->views.size()) : 0; }
+uint32_t invoke_table_count(const holon_invoke_result_t *r) { return r ? r->views.size() : 0; }
 const holon_table_t *invoke_table(const holon_invoke_result_t *r, uint32_t index) {
-    return r && index < r->views.size() ? &r->views[index] : nullptr;
+    return r ? r->views.at(index) : nullptr;
 }
 void invoke_release(holon_invoke_result_t *r) { delete r; }
 
@@ -345,22 +342,14 @@ const void *ctx_get_extension(const holon_context_t *, const char *extension_id)
 // ---- serving ----------------------------------------------------------------------------------
 
 void run_job(const LoadedPlugin &plugin, const protocol::TaskMessage &m) {
-    std::vector<std::vector<holon_column_t>> columns(m.tables.size());
-    std::vector<holon_table_t> tables;
-    for (size_t i = 0; i < m.tables.size(); ++i) {
-        const TableData &t = m.tables[i];
-        for (size_t c = 0; c < t.columns.size(); ++c)
-            columns[i].push_back(holon_column_t{static_cast<uint32_t>(sizeof(holon_column_t)), t.columns[c].c_str(),
-                                                t.values[c].data()});
-        tables.push_back(holon_table_t{static_cast<uint32_t>(sizeof(holon_table_t)), t.name.c_str(), t.row_count(),
-                                       static_cast<uint32_t>(t.columns.size()), columns[i].data()});
-    }
+    protocol::LentTables tables;
+    tables.lend(m.tables, plugin.description().abi_minor);
     const holon_run_inputs_t inputs{static_cast<uint32_t>(sizeof(holon_run_inputs_t)),
                                     m.model_json.data(),
                                     m.model_json.size(),
                                     m.params_json.data(),
                                     m.params_json.size(),
-                                    static_cast<uint32_t>(tables.size()),
+                                    tables.size(),
                                     tables.data(),
                                     m.source.data(),
                                     m.source.size(),
@@ -379,6 +368,7 @@ void run_job(const LoadedPlugin &plugin, const protocol::TaskMessage &m) {
                               &ctx_get_extension};
     Job job;
     job.ctx = &ctx;
+    job.plugin_minor = plugin.description().abi_minor;
     job.output_limit = m.output_bytes;
     {
         std::lock_guard lock(g_job_mutex);

@@ -102,6 +102,9 @@ TEST_F(FrozenPlugin, EchoUsesEveryOutputOfTheCurrentContext) {
     EXPECT_EQ(t.row_count, 6u);
     EXPECT_EQ(t.column_names, (std::vector<std::string>{"x", "x2"}));
     EXPECT_EQ(t.columns[1], (std::vector<double>{0, 1, 4, 9, 16, 25}));
+    // 1.0 columns are 24 bytes and end before label/units: read by their own size, without them.
+    EXPECT_EQ(t.column_labels, (std::vector<std::string>{"", ""}));
+    EXPECT_EQ(t.column_units, (std::vector<std::string>{"", ""}));
 
     ASSERT_EQ(ctx.blobs.count("note.txt"), 1u);
     EXPECT_EQ(ctx.blobs["note.txt"].media_type, "text/plain");

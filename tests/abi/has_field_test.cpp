@@ -72,3 +72,43 @@ TEST(HasField, NullAndZeroSizeHaveNoFields) {
 }
 
 } // namespace
+
+namespace {
+
+// holon_column_t as a plugin built against SDK 1.0 lays it out: 24 bytes, no label or units.
+struct column_v1_0 {
+    uint32_t struct_size;
+    const char *name;
+    const double *values;
+};
+
+TEST(HasField, ColumnsOfA1_0ProducerAreSteppedByTheirOwnSizeAndHaveNoLabelOrUnits) {
+    const double a[] = {1, 2}, b[] = {3, 4};
+    const column_v1_0 old_columns[] = {{sizeof(column_v1_0), "a", a}, {sizeof(column_v1_0), "b", b}};
+    holon_table_t t{};
+    t.struct_size = sizeof t;
+    t.name = "old";
+    t.row_count = 2;
+    t.column_count = 2;
+    t.columns = reinterpret_cast<const holon_column_t *>(old_columns);
+    ASSERT_EQ(sizeof(column_v1_0), 24u);
+    const holon_column_t *second = HOLON_TABLE_COLUMN(&t, 1);
+    EXPECT_STREQ(second->name, "b");
+    EXPECT_EQ(second->values[1], 4.0);
+    EXPECT_FALSE(HOLON_HAS_FIELD(second, holon_column_t, label));
+    EXPECT_FALSE(HOLON_HAS_FIELD(second, holon_column_t, units));
+}
+
+TEST(HasField, ColumnsOfA1_1ProducerCarryLabelAndUnits) {
+    const double v[] = {1};
+    const holon_column_t columns[] = {{sizeof(holon_column_t), "time", v, "Time", "days"},
+                                      {sizeof(holon_column_t), "x", v, nullptr, nullptr}};
+    holon_table_t t{sizeof t, "new", 1, 2, columns};
+    EXPECT_EQ(HOLON_TABLE_COLUMN(&t, 1), &columns[1]);
+    ASSERT_TRUE(HOLON_HAS_FIELD(HOLON_TABLE_COLUMN(&t, 0), holon_column_t, units));
+    EXPECT_STREQ(HOLON_TABLE_COLUMN(&t, 0)->label, "Time");
+    EXPECT_STREQ(HOLON_TABLE_COLUMN(&t, 0)->units, "days");
+    EXPECT_EQ(HOLON_TABLE_COLUMN(&t, 1)->label, nullptr);
+}
+
+} // namespace

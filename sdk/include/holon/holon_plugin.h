@@ -50,7 +50,7 @@ extern "C" {
  * ------------------------------------------------------------------------------------------- */
 
 #define HOLON_ABI_MAJOR 1
-#define HOLON_ABI_MINOR 0
+#define HOLON_ABI_MINOR 1
 #define HOLON_ABI_PATCH 0
 
 /* The name of the single exported symbol, for hosts that look it up by string. */
@@ -101,8 +101,16 @@ typedef struct holon_version {
 
 typedef struct holon_column {
     uint32_t struct_size;
-    const char *name;      /* NUL-terminated UTF-8, unique within its table */
+    const char *name;      /* NUL-terminated UTF-8, unique within its table: the column's id */
     const double *values;  /* row_count values of the owning table; NaN is a missing value */
+    /* Since 1.1 (read them only when HOLON_HAS_FIELD says they are there). Both NUL-terminated
+     * UTF-8, NULL (or "") when there is none. `label` is the display name a person reads
+     * ("Teacup Temperature"), `units` the units of the values ("Degrees Fahrenheit"). Tables
+     * the host lends a plugin (inputs, nested runs) carry them whenever the producer gave them.
+     * A C producer zero-initialises its columns ({0} or memset) so that fields it does not set are
+     * NULL. */
+    const char *label;
+    const char *units;
 } holon_column_t;
 
 typedef struct holon_table {
@@ -110,8 +118,18 @@ typedef struct holon_table {
     const char *name;               /* NUL-terminated UTF-8, e.g. "series" */
     uint64_t row_count;
     uint32_t column_count;
-    const holon_column_t *columns;  /* column_count columns */
+    const holon_column_t *columns;  /* column_count columns, see HOLON_TABLE_COLUMN */
 } holon_table_t;
+
+/* Column `i` of `table`. The columns of one table are an array whose elements are
+ * columns[0].struct_size bytes apart (the size their producer was compiled with), so a reader that
+ * may see columns of another minor version steps by that size, as this macro does. The host lends
+ * each plugin columns of exactly the size that plugin was compiled with (its entry's abi.minor)
+ * and reads a plugin's columns with their own size, so plain table->columns[i] stays right for a
+ * plugin that only reads the fields of its own version. */
+#define HOLON_TABLE_COLUMN(table, i)                                                        \
+    ((const holon_column_t *)(const void *)((const char *)(const void *)(table)->columns +  \
+                                            (size_t)(i) * (size_t)(*(const uint32_t *)(const void *)(table)->columns)))
 
 /* ---------------------------------------------------------------------------------------------
  * What a run gets

@@ -59,15 +59,24 @@ struct MethodInfo {
     const char *formats = "";
 };
 
-// An owning column table, convenient for building results.
+// An owning column table, convenient for building results. A column has an id (column_names,
+// unique in the table, what callers look columns up by), and optionally a display name (label) and
+// units: CSV, JSON and XLSX downloads show them.
 struct Table {
     std::string name;
     std::vector<std::string> column_names;
     std::vector<std::vector<double>> columns; // columns[i] has one value per row
+    std::vector<std::string> column_labels = {}; // "" or missing: no display name (since SDK 1.1)
+    std::vector<std::string> column_units = {};  // "" or missing: no units (since SDK 1.1)
 
-    void add_column(std::string column_name, std::vector<double> values) {
+    void add_column(std::string column_name, std::vector<double> values, std::string label = {},
+                    std::string units = {}) {
+        column_labels.resize(column_names.size());
+        column_units.resize(column_names.size());
         column_names.push_back(std::move(column_name));
         columns.push_back(std::move(values));
+        column_labels.push_back(std::move(label));
+        column_units.push_back(std::move(units));
     }
     uint64_t row_count() const { return columns.empty() ? 0 : columns.front().size(); }
 };
@@ -79,17 +88,27 @@ public:
     std::string_view name() const { return t_->name ? t_->name : ""; }
     uint64_t row_count() const { return t_->row_count; }
     uint32_t column_count() const { return t_->column_count; }
-    std::string_view column_name(uint32_t i) const { return t_->columns[i].name; }
-    const double *column(uint32_t i) const { return t_->columns[i].values; }
+    std::string_view column_name(uint32_t i) const { return at(i)->name; }
+    const double *column(uint32_t i) const { return at(i)->values; }
+    // The column's display name and units, "" when the producer gave none (or predates SDK 1.1).
+    std::string_view column_label(uint32_t i) const {
+        const holon_column_t *c = at(i);
+        return HOLON_HAS_FIELD(c, holon_column_t, label) && c->label ? c->label : "";
+    }
+    std::string_view column_units(uint32_t i) const {
+        const holon_column_t *c = at(i);
+        return HOLON_HAS_FIELD(c, holon_column_t, units) && c->units ? c->units : "";
+    }
     // Index of the named column, or -1.
     int64_t find(std::string_view column_name) const {
         for (uint32_t i = 0; i < t_->column_count; ++i)
-            if (column_name == t_->columns[i].name) return static_cast<int64_t>(i);
+            if (column_name == at(i)->name) return static_cast<int64_t>(i);
         return -1;
     }
     const holon_table_t *raw() const { return t_; }
 
 private:
+    const holon_column_t *at(uint32_t i) const { return HOLON_TABLE_COLUMN(t_, i); }
     const holon_table_t *t_;
 };
 
@@ -188,7 +207,8 @@ public:
             if (table.columns[i].size() != table.row_count())
                 throw Error(HOLON_ERR_INTERNAL, "table '" + table.name + "' has columns of different lengths");
             cols[i] = holon_column_t{static_cast<uint32_t>(sizeof(holon_column_t)), table.column_names[i].c_str(),
-                                     table.columns[i].data()};
+                                     table.columns[i].data(), text_or_null(table.column_labels, i),
+                                     text_or_null(table.column_units, i)};
         }
         holon_table_t t{static_cast<uint32_t>(sizeof(holon_table_t)), table.name.c_str(), table.row_count(),
                         static_cast<uint32_t>(cols.size()), cols.data()};
@@ -221,6 +241,9 @@ public:
 private:
     static std::string_view view(const char *p, uint64_t n) { return p ? std::string_view(p, static_cast<size_t>(n)) : std::string_view(); }
     static std::string_view cstr(const char *p) { return p ? std::string_view(p) : std::string_view(); }
+    static const char *text_or_null(const std::vector<std::string> &texts, size_t i) {
+        return i < texts.size() && !texts[i].empty() ? texts[i].c_str() : nullptr;
+    }
     static void check(int32_t rc, const char *what) {
         if (rc == HOLON_OK) return;
         if (rc == HOLON_ERR_RESULT_TOO_LARGE) throw Error(rc, std::string(what) + ": result exceeds the run's output limit");

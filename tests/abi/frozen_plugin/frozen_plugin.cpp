@@ -10,7 +10,8 @@ namespace {
 constexpr const char *any_object = R"({"type": "object"})";
 
 // Uses every output of the context: progress, log, put_json, put_table (twice, appended), put_blob,
-// and reads the inputs: model size, params text, the first input table.
+// and reads the inputs: model size, params text, every column of the first input table (so that
+// a host lending it columns of another size than 1.0's would be caught).
 struct Echo {
     static holon::MethodInfo info() {
         return {"abi_frozen.echo", "Echo", "Echoes its inputs into every kind of output.", any_object, any_object,
@@ -21,7 +22,8 @@ struct Echo {
         double input_sum = 0;
         if (ctx.table_count() > 0 && ctx.table(0).column_count() > 0) {
             const holon::TableView t = ctx.table(0);
-            for (uint64_t r = 0; r < t.row_count(); ++r) input_sum += t.column(0)[r];
+            for (uint32_t c = 0; c < t.column_count(); ++c)
+                for (uint64_t r = 0; r < t.row_count(); ++r) input_sum += t.column(c)[r];
         }
         ctx.info("echo of " + std::to_string(ctx.model_json().size()) + " model bytes");
         for (int chunk = 0; chunk < 2; ++chunk) {

@@ -23,7 +23,7 @@ namespace {
 holon_table_t lend(const RecordedTable &t, std::vector<holon_column_t> &columns) {
     columns.clear();
     for (size_t i = 0; i < t.columns.size(); ++i)
-        columns.push_back({sizeof(holon_column_t), t.column_names[i].c_str(), t.columns[i].data()});
+        columns.push_back({sizeof(holon_column_t), t.column_names[i].c_str(), t.columns[i].data(), nullptr, nullptr});
     return {sizeof(holon_table_t), t.name.c_str(), t.row_count, static_cast<uint32_t>(columns.size()),
             columns.data()};
 }
@@ -118,9 +118,14 @@ int32_t RecordingContext::put_table(const holon_context_t *c, const holon_table_
     copy.row_count = table->row_count;
     std::set<std::string> seen;
     for (uint32_t i = 0; i < table->column_count; ++i) {
-        const holon_column_t &col = table->columns[i];
+        // Stepped by the plugin's own struct_size: a 1.0 plugin's columns are smaller than ours.
+        const holon_column_t *column = HOLON_TABLE_COLUMN(table, i);
+        const holon_column_t &col = *column;
         if (!col.name || !seen.insert(col.name).second) return HOLON_ERR_BAD_ARGUMENT;
         copy.column_names.emplace_back(col.name);
+        const bool labelled = HOLON_HAS_FIELD(column, holon_column_t, units);
+        copy.column_labels.emplace_back(labelled && col.label ? col.label : "");
+        copy.column_units.emplace_back(labelled && col.units ? col.units : "");
         copy.columns.emplace_back(col.values, col.values + table->row_count);
     }
     auto &s = from(c);

@@ -17,6 +17,9 @@ struct RecordedTable {
     uint64_t row_count = 0;
     std::vector<std::string> column_names;
     std::vector<std::vector<double>> columns;
+    // What put_table saw of the SDK 1.1 fields ("" for NULL or a 1.0 column); not lent to plugins.
+    std::vector<std::string> column_labels = {};
+    std::vector<std::string> column_units = {};
 };
 
 struct RecordedBlob {

@@ -7,7 +7,9 @@ int32_t check_c_header(const holon_context_t *ctx);
 
 int32_t check_c_header(const holon_context_t *ctx) {
     holon_version_t version = {HOLON_ABI_MAJOR, HOLON_ABI_MINOR, HOLON_ABI_PATCH};
-    holon_column_t column = {sizeof(holon_column_t), "x", NULL};
+    /* Designated, so that it compiles warning-free against 1.0 and against 1.1, which appended
+     * label and units (a positional initialiser would miss them under -Wextra). */
+    holon_column_t column = {.struct_size = sizeof(holon_column_t), .name = "x", .values = NULL};
     holon_table_t table = {sizeof(holon_table_t), "t", 0, 1, NULL};
     holon_invoke_request_t request = {sizeof(holon_invoke_request_t), "a.b", NULL, 0, NULL, 0, NULL, 0, NULL};
     holon_method_descriptor_t descriptor = {sizeof(holon_method_descriptor_t), "a.b", "", "", "{}", "{}",
@@ -20,6 +22,13 @@ int32_t check_c_header(const holon_context_t *ctx) {
     int32_t codes = HOLON_OK + HOLON_ERR_FAILED + HOLON_ERR_TIME_BUDGET + HOLON_LOG_ERROR;
 
     table.columns = &column;
+#ifdef HOLON_TABLE_COLUMN
+    {
+        const holon_column_t *first = HOLON_TABLE_COLUMN(&table, 0);
+        if (first != &column) return HOLON_ERR_INTERNAL;
+        if (HOLON_HAS_FIELD(first, holon_column_t, units) && first->units != NULL) return HOLON_ERR_INTERNAL;
+    }
+#endif
     if (!HOLON_HAS_FIELD(&descriptor, holon_method_descriptor_t, formats)) return HOLON_ERR_INTERNAL;
     if (!HOLON_HAS_FIELD(&host, holon_host_t, get_extension)) return HOLON_ERR_INTERNAL;
     if (!HOLON_HAS_FIELD(ctx, holon_context_t, get_extension)) return HOLON_ERR_BAD_ARGUMENT;
