@@ -163,6 +163,8 @@ Response current_problem() {
 void add_security_headers(Response& response) {
     response.header("X-Content-Type-Options", "nosniff");
     const auto& type = response.content_type;
+    for (const auto& [name, value] : response.headers)
+        if (name == "Content-Security-Policy") return;  // the console's page sets its own
     if (type.rfind("text/html", 0) == 0 || type.rfind("image/svg", 0) == 0 || type.rfind("application/xhtml", 0) == 0 ||
         type.rfind("text/xml", 0) == 0 || type.rfind("application/xml", 0) == 0)
         response.header("Content-Security-Policy",
@@ -192,6 +194,7 @@ Api::Api(ApiServices services) : impl_(std::make_unique<Impl>()) {
     add_plugin_routes(impl_->defs);
     add_run_routes(impl_->defs);
     add_batch_routes(impl_->defs);
+    add_console_routes(impl_->defs);
     // The OpenAPI document is the route table: every operation must have exactly one handler.
     std::set<std::string> used;
     for (const auto& op : OpenApi::embedded().operations()) {

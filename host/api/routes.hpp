@@ -58,6 +58,7 @@ void add_model_routes(std::vector<RouteDef>& routes);
 void add_plugin_routes(std::vector<RouteDef>& routes);
 void add_run_routes(std::vector<RouteDef>& routes);
 void add_batch_routes(std::vector<RouteDef>& routes);
+void add_console_routes(std::vector<RouteDef>& routes);
 
 // The JSON view of a run (GET .../runs/{run}).
 nlohmann::json run_view(const store::Run& run);
