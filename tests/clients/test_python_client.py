@@ -142,6 +142,16 @@ class PythonClientTest(unittest.TestCase):
         result = run.result()
         self.assertEqual(result["count"], 8)
         self.assertEqual(len(result["loops"]), 8)
+        # A file the run produced, downloaded.
+        export = self.client.run("cld.export", model, params={"format": "svg", "name": "loops"})
+        export.wait(follow="poll", timeout=60)
+        files = {f["name"]: f for f in export.outputs()["files"]}
+        self.assertEqual(files["loops.svg"]["media_type"], "image/svg+xml")
+        dest = export.download("loops.svg", os.path.join(WORK, "loops.svg"))
+        with open(dest, encoding="utf-8") as f:
+            svg = f.read()
+        self.assertEqual(len(svg.encode("utf-8")), files["loops.svg"]["bytes"])
+        self.assertIn("<svg", svg)
 
     def test_batch_followed_by_events_with_a_summary(self):
         model = self.client.upload_model(os.path.join(EXAMPLES, "SIR.mdl"))
