@@ -181,6 +181,16 @@ class PythonClientTest(unittest.TestCase):
         dest = batch.download("steps/sweep/summary.csv", os.path.join(WORK, "summary.csv"))
         with open(dest) as f:
             self.assertTrue(f.readline().startswith("point,"))
+        # The whole output folder as one zip, where the server offers it (issue 18, TABLES).
+        operations = {op.get("operationId") for item in
+                      self.client.request("GET", "/v1/openapi.json")["paths"].values()
+                      for op in item.values() if isinstance(op, dict)}
+        if "getBatchArchive" in operations:
+            import zipfile
+            with zipfile.ZipFile(batch.archive(os.path.join(WORK, "batch.zip"))) as z:
+                names = z.namelist()
+                self.assertIn("manifest.json", names)
+                self.assertTrue(any(n.endswith("steps/sweep/summary.csv") for n in names), names)
 
     def test_cancel_a_queued_batch(self):
         model = self.client.upload_model(os.path.join(EXAMPLES, "SIR.mdl"))

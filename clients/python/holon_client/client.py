@@ -304,6 +304,13 @@ class Run:
         return self.client.request("GET", self._path(f"/tables/{quote(name, safe='')}", kind="runs"),
                                    expect_json=False, headers={"Accept": "text/csv"}).text
 
+    def archive(self, dest):
+        """Save everything the finished run produced as one zip file (result, tables, files and
+        a manifest.json) to DEST; returns DEST. Needs a server with the archive routes."""
+        r = self.client.request("GET", self._path("/archive"), expect_json=False,
+                                headers={"Accept": "application/zip"})
+        return _save(r, dest)
+
     def download(self, name, dest):
         """Save one file the run produced (see outputs()["files"]) to DEST; returns DEST."""
         r = self.client.request("GET", self._path(f"/files/{quote(name, safe='')}", kind="runs"),
