@@ -189,3 +189,35 @@ TEST_F(ExplorePlugin, PrimRefusalsNameTheParam) {
     ASSERT_EQ(plugin_->run("explore.prim", missing), HOLON_ERR_INVALID_PARAMS);
     EXPECT_EQ(missing.error_message, "the experiments have 2 rows and the outcomes 1; they must be the same points in the same order");
 }
+
+TEST_F(ExplorePlugin, RobustnessFromABatchsTablesGroupedByPolicy) {
+    // Two policies (lever 'subsidy' 0 and 1) over the same three scenarios (uncertainty 'demand'),
+    // rows as a batch with levers writes them: the design once per policy.
+    const json params = {{"experiments",
+                          {{"point", {0, 1, 2, 3, 4, 5}}, {"demand", {1, 2, 3, 1, 2, 3}}, {"subsidy", {0, 0, 0, 1, 1, 1}}}},
+                         {"outcomes", {{"point", {0, 1, 2, 3, 4, 5}}, {"cost", {5, 9, 20, 8, 9, 11}}}},
+                         {"outcome", "cost"},
+                         {"levers", {"subsidy"}},
+                         {"better", "smaller"},
+                         {"threshold", 10}};
+    TestRun r("", params.dump());
+    ASSERT_EQ(plugin_->run("explore.robustness", r), HOLON_OK) << r.error_message;
+    expect_valid(result_schema("explore.robustness"), r.result);
+    const json result = r.result_json();
+    ASSERT_EQ(result["policies"].size(), 2u);
+    EXPECT_EQ(result["policies"][0]["policy"], "subsidy = 0");
+    EXPECT_EQ(result["policies"][0]["worst_case"], 20.0); // minimax: the largest cost
+    EXPECT_EQ(result["policies"][1]["worst_case"], 11.0);
+    EXPECT_EQ(result["policies"][0]["max_regret"], 9.0); // 20 - 11 in scenario 3
+    EXPECT_EQ(result["policies"][1]["max_regret"], 3.0); // 8 - 5 in scenario 1
+    EXPECT_NEAR(result["policies"][0]["satisficing"].get<double>(), 2.0 / 3, 1e-15);
+    EXPECT_EQ(result["choice"]["worst_case"], "subsidy = 1");
+    EXPECT_EQ(result["choice"]["laplace"], "subsidy = 1"); // mean 34/3 vs 28/3
+
+    json shuffled = params;
+    shuffled["experiments"]["demand"] = {1, 2, 3, 2, 1, 3};
+    TestRun bad("", shuffled.dump());
+    ASSERT_EQ(plugin_->run("explore.robustness", bad), HOLON_ERR_INVALID_PARAMS);
+    EXPECT_EQ(bad.error_message, "row 3 (policy 'subsidy = 1', scenario 0) has another 'demand' than row 0 (policy 'subsidy = 0'): the "
+                                 "policies must share scenarios, in the same order");
+}
