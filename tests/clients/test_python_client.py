@@ -225,5 +225,32 @@ class PythonClientTest(unittest.TestCase):
         self.assertEqual(caught.exception.type, "/problems/unauthorized")
 
 
+class TableConversionTest(unittest.TestCase):
+    """to_dataframe on the table forms a server may send, without a server."""
+
+    def test_labels_and_units_arrays_name_the_columns(self):
+        from holon_client import to_dataframe
+        df = to_dataframe({"name": "series", "columns": ["time", "teacup_temperature", "x"],
+                           "labels": [None, "Teacup Temperature", None],
+                           "units": ["Minutes", "Degrees Fahrenheit", None],
+                           "rows": [[0, 180, None], [0.125, 178.625, 1]]}, index="time")
+        self.assertEqual(list(df.columns), ["Teacup Temperature", "x"])
+        self.assertEqual(df.attrs["units"]["Teacup Temperature"], "Degrees Fahrenheit")
+        self.assertEqual(df.attrs["ids"]["Teacup Temperature"], "teacup_temperature")
+        self.assertEqual(df.loc[0.125, "Teacup Temperature"], 178.625)
+        self.assertTrue(math.isnan(df.loc[0.0, "x"]))
+        ids = to_dataframe({"columns": ["a", "b"], "labels": ["A", "B"], "rows": [[1, 2]]}, names="id")
+        self.assertEqual(list(ids.columns), ["a", "b"])
+
+    def test_column_objects_and_clashing_labels(self):
+        from holon_client import to_dataframe
+        df = to_dataframe({"columns": [{"id": "p1", "label": "Infectious", "units": "people"},
+                                       {"id": "p2", "label": "Infectious", "units": "people"}],
+                           "rows": [[1, 2]]})
+        self.assertEqual(list(df.columns), ["p1", "p2"])  # one display name twice: ids keep them apart
+        self.assertEqual(df.attrs["labels"], {"p1": "Infectious", "p2": "Infectious"})
+        self.assertEqual(df.attrs["units"], {"p1": "people", "p2": "people"})
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
