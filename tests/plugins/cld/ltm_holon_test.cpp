@@ -127,6 +127,16 @@ TEST(LtmThroughHolon, BassDiffusionRelativeScoresMatchThePublishedTable) {
     // The same series as a table, for CSV users.
     const auto table = read_csv(out / "loop_scores.csv");
     EXPECT_EQ(table.at(r1["id"].get<std::string>() + ".relative").size(), result["times"].size());
+    // The loops by name, readable without the model: JSON names and loops.csv.
+    EXPECT_EQ(r1["name"], "R1");
+    EXPECT_EQ(b1["name"], "B1");
+    EXPECT_EQ(r1["variable_names"], json::parse(R"(["Adopter Contacts", "Potentials Contacts", "Adopting", "Adopters"])"));
+    EXPECT_EQ(slurp(out / "loops.csv"),
+              "id,name,polarity,length,partition,loop,variable_ids\r\n"
+              "L1,R1,R,4,0,Adopter Contacts \u2192 Potentials Contacts \u2192 Adopting \u2192 Adopters \u2192 Adopter "
+              "Contacts,adopter_contacts \u2192 potentials_contacts \u2192 adopting \u2192 adopters \u2192 adopter_contacts\r\n"
+              "L2,B1,B,4,0,Adopting \u2192 Potential Adopters \u2192 Contact Probability \u2192 Potentials Contacts \u2192 "
+              "Adopting,adopting \u2192 potential_adopters \u2192 contact_probability \u2192 potentials_contacts \u2192 adopting\r\n");
     fs::remove_all(out);
 }
 

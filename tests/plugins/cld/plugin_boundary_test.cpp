@@ -191,4 +191,114 @@ TEST_F(CldPlugin, KumuImportDropsTypesThatAreNotModelKinds) {
     EXPECT_EQ(model["links"][1]["provenance"]["asserted_by"], "workshop.kumu.json");
 }
 
+// Results readable without the model beside them.
+
+std::vector<std::string> csv_lines(const std::string &text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        lines.push_back(line);
+    }
+    return lines;
+}
+
+std::string example(const char *path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+TEST_F(CldPlugin, LoopsAreNamedAndListedByVariableNamesInJsonAndCsv) {
+    TestRun r(example(CLD_EXAMPLE_MODEL), "{}");
+    ASSERT_EQ(run("cld.loops", r), HOLON_OK) << r.error_message;
+    expect_valid(descriptor("cld.loops")->result_schema, r.result);
+    const json result = json::parse(r.result);
+    std::vector<std::string> names;
+    for (const auto &loop : result["loops"]) names.push_back(loop["name"]);
+    // Polarities BRRRURRU (the table in docs/methods/cld.md), numbered per polarity.
+    EXPECT_EQ(names, (std::vector<std::string>{"B1", "R1", "R2", "R3", "U1", "R4", "R5", "U2"}));
+    EXPECT_EQ(result["loops"][0]["variables"], json::parse(R"(["discharge_pressure", "occupancy"])"));
+    EXPECT_EQ(result["loops"][0]["variable_names"], json::parse(R"(["Pressure to discharge", "Hospital bed occupancy"])"));
+    EXPECT_EQ(result["partitions"][0]["variable_names"].size(), 12u);
+
+    ASSERT_EQ(r.blobs.count("loops.csv"), 1u);
+    EXPECT_EQ(r.blobs["loops.csv"].first, "text/csv");
+    const auto lines = csv_lines(r.blobs["loops.csv"].second);
+    ASSERT_EQ(lines.size(), 9u);
+    EXPECT_EQ(lines[0], "id,name,polarity,length,loop,variable_ids");
+    EXPECT_EQ(lines[1], "L1,B1,B,2,Pressure to discharge \u2192 Hospital bed occupancy \u2192 Pressure to discharge,"
+                        "discharge_pressure \u2192 occupancy \u2192 discharge_pressure");
+    EXPECT_EQ(lines[3], "L3,R2,R,3,Home-care workforce \u2192 Care staff workload \u2192 Care staff turnover \u2192 "
+                        "Home-care workforce,care_staff \u2192 workload \u2192 turnover \u2192 care_staff");
+}
+
+TEST_F(CldPlugin, CentralityCarriesNamesAndUnitsInJsonAndCsv) {
+    TestRun r(example(CLD_ELM_STREET_MODEL), "{}");
+    ASSERT_EQ(run("cld.centrality", r), HOLON_OK) << r.error_message;
+    expect_valid(descriptor("cld.centrality")->result_schema, r.result);
+    const json result = json::parse(r.result);
+    const json &filters = result["variables"][0];
+    EXPECT_EQ(filters["id"], "v-filters");
+    EXPECT_EQ(filters["name"], "Modal filters in place");
+    EXPECT_EQ(filters["units"], "filters");
+    EXPECT_EQ(result["micmac"]["variables"][1]["name"], "Parking charges");
+    EXPECT_EQ(result["micmac"]["variables"][1]["units"], "GBP/hour");
+    // Air quality inside the area has no units in the model: no units member, an empty CSV field.
+    EXPECT_EQ(result["variables"][6]["name"], "Air quality inside the area");
+    EXPECT_FALSE(result["variables"][6].contains("units"));
+
+    const auto lines = csv_lines(r.blobs.at("centrality.csv").second);
+    ASSERT_EQ(lines.size(), 14u);
+    EXPECT_EQ(lines[0].substr(0, 38), "id,name,units,degree,in_degree,out_deg");
+    // Modal filters: 2 in, 4 out (undirected degree 6 / 12 = 0.5); a relay in direct MICMAC.
+    EXPECT_EQ(lines[1].substr(0, 44), "v-filters,Modal filters in place,filters,6,2");
+    EXPECT_NE(lines[1].find(",4,2,relay,"), std::string::npos) << lines[1];
+    EXPECT_EQ(lines[7].substr(0, 41), "v-air-inside,Air quality inside the area,");
+    EXPECT_EQ(lines[7].substr(41, 1), ","); // no units
+}
+
+TEST_F(CldPlugin, PictureMarksEveryLoopByNameAndShowsNamesNotIds) {
+    const std::string model = example(CLD_EXAMPLE_MODEL);
+    TestRun r(model, R"({"format": "svg", "title": "Delayed discharge"})");
+    ASSERT_EQ(run("cld.export", r), HOLON_OK) << r.error_message;
+    expect_valid(descriptor("cld.export")->result_schema, r.result);
+    const std::string &svg = r.blobs.at("cld.svg").second;
+    for (const char *name : {"B1", "R1", "R2", "R3", "U1", "R4", "R5", "U2"})
+        EXPECT_NE(svg.find(std::string("data-loop=\"") + name + "\""), std::string::npos) << name;
+    const json result = json::parse(r.result);
+    ASSERT_EQ(result["loops"].size(), 8u);
+    EXPECT_EQ(result["loops"][0]["name"], "B1");
+    EXPECT_EQ(result["highlighted_loops"], json::array()); // marked, not coloured
+    // Every text drawn is a name, a sign, a loop name or a legend word: no variable id is shown.
+    for (const auto &v : json::parse(model)["variables"]) {
+        const std::string id = v["id"];
+        EXPECT_EQ(svg.find(">" + id + "<"), std::string::npos) << id;
+    }
+    EXPECT_NE(svg.find(">Care staff workload<"), std::string::npos);
+    EXPECT_NE(svg.find("stock (accumulates)"), std::string::npos);
+    EXPECT_NE(svg.find("lever (policy)"), std::string::npos);
+
+    TestRun png(model, R"({"format": "png", "highlight_loops": ["B1", "R5"]})");
+    ASSERT_EQ(run("cld.export", png), HOLON_OK) << png.error_message;
+    EXPECT_EQ(png.blobs.at("cld.png").first, "image/png");
+    EXPECT_EQ(png.blobs.at("cld.png").second.substr(0, 4), "\x89PNG");
+    EXPECT_EQ(json::parse(png.result)["highlighted_loops"], json::parse(R"(["L1", "L7"])"));
+}
+
+TEST_F(CldPlugin, AnEmptyMapWarnsAndDrawsNoPicture) {
+    for (const char *format : {"svg", "png"}) {
+        TestRun r(R"({"format": "holon-model/1", "id": "empty", "name": "Empty", "variables": [], "links": []})",
+                  std::string(R"({"format": ")") + format + "\"}");
+        ASSERT_EQ(run("cld.export", r), HOLON_OK) << r.error_message;
+        expect_valid(descriptor("cld.export")->result_schema, r.result);
+        EXPECT_TRUE(r.blobs.empty()) << format;
+        EXPECT_TRUE(json::parse(r.result)["blob"].is_null());
+        ASSERT_FALSE(r.logs.empty());
+        EXPECT_EQ(r.logs.back().first, HOLON_LOG_WARNING);
+        EXPECT_NE(r.logs.back().second.find("no variables"), std::string::npos) << r.logs.back().second;
+    }
+}
+
 } // namespace

@@ -44,6 +44,23 @@ TEST(ScenariosThroughHolon, OneSeriesPerConsistentScenario) {
         EXPECT_NE(header.find(r["label"].get<std::string>() + ":infectious"), std::string::npos) << header;
         EXPECT_TRUE(r["overrides"].contains("contact_infectivity"));
     }
+    // Every file labels the scenarios the same way: the comparison table's columns and runs.csv's
+    // rows carry the labels of the JSON runs (no scenario numbers).
+    std::string comparison_header, runs_header, runs_row;
+    std::getline(std::ifstream(out / "run" / "comparison.csv") >> std::ws, comparison_header);
+    std::ifstream runs_csv(out / "run" / "runs.csv");
+    std::getline(runs_csv, runs_header);
+    EXPECT_EQ(comparison_header.find("scenario"), std::string::npos) << comparison_header;
+    for (const json &r : result["runs"]) {
+        const std::string label = r["label"].get<std::string>();
+        EXPECT_NE(comparison_header.find(label + ":infectious:final"), std::string::npos) << comparison_header;
+        ASSERT_TRUE(std::getline(runs_csv, runs_row));
+        EXPECT_EQ(runs_row.substr(0, label.size() + 1), label + ",") << runs_row;
+        EXPECT_FALSE(r["descriptors"].empty());
+        EXPECT_FALSE(r["descriptors"][0]["variant_name"].get<std::string>().empty());
+    }
+    EXPECT_EQ(runs_header.substr(0, 6), "label,");
+    EXPECT_NE(runs_header.find("infectious:final"), std::string::npos) << runs_header;
     // Different scenarios drive the model differently.
     const json &cmp = result["comparison"];
     ASSERT_EQ(cmp.size(), 2u);
