@@ -204,6 +204,8 @@ def run_page(page, source, build, work_root, timeout, files):
     path = os.path.join(source, page)
     blocks = extract_blocks(path)
     runnable = [b for b in blocks if b.skip is None]
+    if not runnable:
+        return [], "", 0.0, 0, len(blocks)
     name = re.sub(r"[^A-Za-z0-9]+", "_", page)
     work = os.path.join(work_root, name)
     make_copy(source, build, work, files)
