@@ -21,7 +21,8 @@ Conventions (for page authors)
   `curl -sS --fail-with-body --retry 30 --retry-connrefused --retry-delay 1 .../readyz`, and stops it
   (`kill $SERVER`) in its last block. This script exports HOLON_DOCS_PORT, a port that was free
   when the page started, and kills every process the page left behind (its process group) when
-  the page ends, whether it passed or not.
+  the page ends, whether it passed or not. A method page's REST example can start all of it in
+  one line: `. docs/examples/rest-session.sh` (sets HOLON, WS, TOKEN, SERVER and DATA).
 * The environment is a reader's: HOLON_* variables of the caller are removed (HOLON_DOCS_PORT
   is the only one set); `python3` is the interpreter running this script (CTest uses Debian's
   /usr/bin/python3, which has python3-requests and python3-pandas); HOME is an empty folder
@@ -33,6 +34,8 @@ command, and the last lines of what the page printed. Usage:
   run_doc_blocks.py --source REPO --build BUILD_TREE [--work DIR] [--timeout S] PAGE...
 
 PAGE is relative to REPO (README.md, docs/rest.md, ...). Exit status 0 when every page passed.
+In the build: `ctest -L docs` runs every page (one test per page), `ctest -R docs.blocks.docs/rest`
+one of them; a failed page's copy stays in BUILD/doc-blocks/ (--keep keeps passed ones too).
 `run_doc_blocks.py --check-paths --source REPO` instead fails when a doc names a path outside the
 repository (../shared, /work/, /home/, /tmp/), or when a block marked
 `<!-- doc-test: same-as (PATH) -->` differs from the repository file PATH it shows.
