@@ -40,7 +40,8 @@ store::RunOutcome to_store_outcome(runner::TaskOutcome&& outcome) {
     }
     out.outputs.result_json = std::move(outcome.result_json);
     for (auto& t : outcome.tables)
-        out.outputs.tables.push_back({std::move(t.name), std::move(t.columns), std::move(t.values)});
+        out.outputs.tables.push_back(
+            {std::move(t.name), std::move(t.columns), std::move(t.values), std::move(t.labels), std::move(t.units)});
     for (auto& b : outcome.blobs)
         out.outputs.blobs.push_back({std::move(b.name), std::move(b.media_type), std::move(b.data)});
     return out;

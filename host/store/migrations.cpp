@@ -122,6 +122,10 @@ CREATE TABLE run_blobs (
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> all = {
         {1, "initial schema", schema_v1},
+        // NULL for tables stored before, and for tables whose columns have no display names/units.
+        {2, "result table column labels and units",
+         "ALTER TABLE run_tables ADD COLUMN labels_json TEXT;\n"
+         "ALTER TABLE run_tables ADD COLUMN units_json TEXT;\n"},
     };
     return all;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstring>
+#include <optional>
 #include <set>
 
 namespace holon::store {
@@ -43,12 +44,30 @@ std::vector<std::vector<double>> decode_values(const std::string& bytes, std::si
     return values;
 }
 
+// labels_json / units_json: NULL when no column has one (and for tables stored before they existed).
+std::optional<std::string> texts_json(const std::vector<std::string>& texts) {
+    if (std::all_of(texts.begin(), texts.end(), [](const std::string& t) { return t.empty(); })) return std::nullopt;
+    return nlohmann::json(texts).dump();
+}
+
+std::vector<std::string> texts_from(const Statement& row, int column, std::size_t count) {
+    if (row.is_null(column)) return {};
+    auto texts = nlohmann::json::parse(row.column_text(column)).get<std::vector<std::string>>();
+    if (texts.size() != count) throw StoreError("stored result table has labels or units that do not match its columns");
+    return texts;
+}
+
+// Columns: name, columns_json, row_count, data, labels_json, units_json.
+constexpr const char* kTableColumns = "name, columns_json, row_count, data, labels_json, units_json";
+
 ResultTable read_table(const Statement& row) {
     ResultTable table;
     table.name = row.column_text(0);
     table.columns = nlohmann::json::parse(row.column_text(1)).get<std::vector<std::string>>();
     const auto rows = static_cast<std::size_t>(row.column_int(2));
     table.values = decode_values(row.column_blob(3), table.columns.size(), rows);
+    table.labels = texts_from(row, 4, table.columns.size());
+    table.units = texts_from(row, 5, table.columns.size());
     return table;
 }
 
@@ -70,6 +89,9 @@ void validate_outputs(const RunOutputs& outputs) {
         const std::size_t rows = table.values.empty() ? 0 : table.values.front().size();
         for (const auto& column : table.values)
             if (column.size() != rows) throw InvalidArgument("result table '" + table.name + "' has ragged columns");
+        if ((!table.labels.empty() && table.labels.size() != table.columns.size()) ||
+            (!table.units.empty() && table.units.size() != table.columns.size()))
+            throw InvalidArgument("result table '" + table.name + "' has labels or units that do not match its columns");
     }
     names.clear();
     for (const ResultBlob& blob : outputs.blobs)
@@ -145,16 +167,19 @@ void SqliteStore::store_outputs_in(Connection& db, const std::string& run_id, co
     std::int64_t position = 0;
     for (const ResultTable& table : outputs.tables) {
         const std::size_t rows = table.values.empty() ? 0 : table.values.front().size();
-        db.prepare("INSERT INTO run_tables (run_id, name, workspace_id, position, columns_json, row_count, data)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
-            .bind_text(1, run_id)
+        auto insert = db.prepare(
+            "INSERT INTO run_tables (run_id, name, workspace_id, position, columns_json, row_count, data,"
+            " labels_json, units_json) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+        insert.bind_text(1, run_id)
             .bind_text(2, table.name)
             .bind_text(3, workspace_id)
             .bind_int(4, position++)
             .bind_text(5, nlohmann::json(table.columns).dump())
             .bind_int(6, static_cast<std::int64_t>(rows))
-            .bind_blob(7, encode_values(table))
-            .run();
+            .bind_blob(7, encode_values(table));
+        insert.bind_optional_text(8, texts_json(table.labels));
+        insert.bind_optional_text(9, texts_json(table.units));
+        insert.run();
     }
     position = 0;
     for (const ResultBlob& blob : outputs.blobs) {
@@ -182,8 +207,8 @@ RunOutputs SqliteStore::get_outputs(const std::string& workspace_id, const std::
         if (row.step()) outputs.result_json = row.column_text(0);
     }
     {
-        auto rows = db->prepare("SELECT name, columns_json, row_count, data FROM run_tables"
-                                " WHERE run_id = ?1 AND workspace_id = ?2 ORDER BY position");
+        auto rows = db->prepare(std::string("SELECT ") + kTableColumns +
+                                " FROM run_tables WHERE run_id = ?1 AND workspace_id = ?2 ORDER BY position");
         rows.bind_text(1, run_id).bind_text(2, workspace_id);
         while (rows.step()) outputs.tables.push_back(read_table(rows));
     }
@@ -199,8 +224,8 @@ RunOutputs SqliteStore::get_outputs(const std::string& workspace_id, const std::
 ResultTable SqliteStore::get_result_table(const std::string& workspace_id, const std::string& run_id,
                                           const std::string& name) {
     auto db = pool_.read();
-    auto row = db->prepare("SELECT name, columns_json, row_count, data FROM run_tables"
-                           " WHERE run_id = ?1 AND workspace_id = ?2 AND name = ?3");
+    auto row = db->prepare(std::string("SELECT ") + kTableColumns +
+                           " FROM run_tables WHERE run_id = ?1 AND workspace_id = ?2 AND name = ?3");
     row.bind_text(1, run_id).bind_text(2, workspace_id).bind_text(3, name);
     if (!row.step()) throw NotFound("result table not found");
     return read_table(row);

@@ -202,10 +202,14 @@ struct Run {
 };
 
 // A column table of doubles; values[column][row]. Every column has the same number of rows.
+// labels (display names) and units are empty when the producer gave none, else one per column
+// ("" where a column has none).
 struct ResultTable {
     std::string name;
     std::vector<std::string> columns;
     std::vector<std::vector<double>> values;
+    std::vector<std::string> labels = {};
+    std::vector<std::string> units = {};
 };
 
 struct ResultBlob {
