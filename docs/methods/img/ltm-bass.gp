@@ -1,10 +1,12 @@
 # The plot in docs/methods/cld.md: relative loop scores of the Bass diffusion model (cld.ltm).
-#   holon run cld.ltm --model tests/plugins/cld/data/bass.xmile --out bass-ltm
-#   gnuplot -e "dir='bass-ltm'" docs/methods/img/ltm-bass.gp
-# Columns of bass-ltm/loop_scores.csv: time, L1, L1.relative, L2, L2.relative (L1 = R1, L2 = B1).
-if (!exists("dir")) dir = "bass-ltm"
+#   holon run cld.ltm --model tests/plugins/cld/data/bass.xmile --out scratch/bass-ltm
+#   gnuplot -e "dir='scratch/bass-ltm'; out='scratch/bass-ltm/ltm-bass.png'" docs/methods/img/ltm-bass.gp
+# (without out= it redraws the committed docs/methods/img/ltm-bass.png).
+# Columns of loop_scores.csv: time, L1, L1.relative, L2, L2.relative (loops.csv: L1 = R1, L2 = B1).
+if (!exists("dir")) dir = "scratch/bass-ltm"
+if (!exists("out")) out = "docs/methods/img/ltm-bass.png"
 set terminal pngcairo size 800,420 font "sans,11" background rgb "white"
-set output "docs/methods/img/ltm-bass.png"
+set output out
 set datafile separator ","
 set title "Bass diffusion: relative loop scores (Loops That Matter, Euler, dt 1/16)"
 set xlabel "time (months)"
