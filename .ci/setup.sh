@@ -16,6 +16,7 @@ PACKAGES=(
   clang-14 libclang-rt-14-dev libomp-14-dev
   libxlsxwriter-dev python3-openpyxl
   python3-requests python3-pandas
+  chromium chromium-driver python3-selenium
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

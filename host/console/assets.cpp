@@ -14,9 +14,10 @@ std::optional<Asset> find_asset(std::string_view name) {
 }
 
 std::string_view content_security_policy() {
-    // No 'unsafe-inline' or 'unsafe-eval': an injected string can never become script. The batch
-    // report is shown from a blob: URL in a sandboxed frame (it runs no script either).
-    return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' blob: data:; "
+    // No 'unsafe-inline' or 'unsafe-eval' for scripts: an injected string can never become script.
+    // Inline styles are allowed because the batch report, shown from a blob: URL in a sandboxed
+    // frame that runs no script, inherits this policy and carries its own <style>.
+    return "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; "
            "connect-src 'self'; frame-src blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 }
 
