@@ -49,6 +49,7 @@ WS="$(cat "$DATA/demo-workspace")"
 cat <<MSG
 
 Holon is serving at $URL  (OpenAPI: $URL/v1/openapi.json)
+Web console: $URL/console  (sign in with the admin token)
 Admin token: $DATA/admin-token
 Demo workspace: $WS   (list its models: curl -H "Authorization: Bearer \$(cat $DATA/admin-token)" $URL/v1/workspaces/$WS/models)
 Walk-through: docs/rest.md.  Stop with Ctrl-C.
