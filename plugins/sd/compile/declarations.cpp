@@ -38,8 +38,10 @@ ExprPtr parse(const CompileState &s, const Variable &v, const std::string &text)
 void index_dimensions(CompileState &s) {
     for (uint32_t i = 0; i < s.model.dimensions.size(); ++i) {
         const Dimension &d = s.model.dimensions[i];
-        if (!s.dims.emplace(canonical_name(d.name), i).second)
-            throw ModelError("dimension '" + d.name + "' is defined twice");
+        auto [it, added] = s.dims.emplace(canonical_name(d.name), i);
+        // Written twice with the same elements (a model saved in pieces): the first one stands.
+        if (!added && !same_elements(s.model.dimensions[it->second].elements, d.elements))
+            throw ModelError("dimension '" + d.name + "' is defined twice with different elements");
     }
 }
 

@@ -17,6 +17,13 @@ size_t separator_at(std::string_view s) {
 
 } // namespace
 
+bool same_elements(const std::vector<std::string> &a, const std::vector<std::string> &b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (canonical_name(a[i]) != canonical_name(b[i])) return false;
+    return true;
+}
+
 std::string trim(std::string_view s) {
     size_t b = 0, e = s.size();
     while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r' || s[b] == '\n')) ++b;

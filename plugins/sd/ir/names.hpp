@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace holon_sd {
 
@@ -11,6 +12,10 @@ namespace holon_sd {
 // spaces, underscores, tabs, newlines and XMILE's escaped newline (the two characters \n) into
 // one space: "Teacup_Temperature" and "\"teacup  temperature\"" both become "teacup temperature".
 std::string canonical_name(std::string_view name);
+
+// Whether two lists hold the same names in the same order, as canonical_name compares them (a
+// dimension written twice with the same elements is one dimension).
+bool same_elements(const std::vector<std::string> &a, const std::vector<std::string> &b);
 
 // `s` without leading and trailing spaces, tabs, carriage returns and line feeds.
 std::string trim(std::string_view s);

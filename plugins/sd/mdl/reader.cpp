@@ -133,7 +133,7 @@ private:
         std::string canon = canonical_name(name);
         if (equivalence) {
             equivalences_.emplace_back(canon, canonical_name(body));
-            range_order_.push_back(canon);
+            if (!syms_.ranges.count(canon)) range_order_.push_back(canon);
             syms_.ranges[canon] = range;
             return;
         }

@@ -222,6 +222,39 @@ std::vector<std::string> Translator::element_of(const VExpr &e, size_t k,
                 el = list == r->map_lists.end() ? positional(bound, *r) : inverse(*r, list->second, bound.element);
                 break;
             }
+            // Ours maps onto a subrange of the bound range (Dim1 -> Dim2 MAP, Dim2 MAP a part of
+            // Dim2): the bound element's place in that subrange selects ours.
+            for (const std::string &m : r->maps_to) {
+                const Range *mr = s_.range(m);
+                if (maps || !mr || mr->root != br->root || m == bound.range) continue;
+                std::string want = canonical_name(bound.element);
+                for (size_t i = 0; i < mr->elements.size(); ++i) {
+                    if (canonical_name(mr->elements[i]) != want) continue;
+                    maps = true;
+                    auto list = r->map_lists.find(m);
+                    el = list != r->map_lists.end() ? inverse(*r, list->second, bound.element)
+                         : i < r->elements.size()   ? r->elements[i]
+                                                    : std::string();
+                    break;
+                }
+            }
+            // A subrange of the bound range maps onto ours (Dim2 MAP: X, Y, Z -> Dim1): the bound
+            // element's place in that subrange selects ours.
+            for (const auto &[sc, sr] : s_.ranges) {
+                if (maps || sr.root != br->root || sc == bound.range ||
+                    std::find(sr.maps_to.begin(), sr.maps_to.end(), cs) == sr.maps_to.end())
+                    continue;
+                std::string want = canonical_name(bound.element);
+                for (size_t i = 0; i < sr.elements.size(); ++i) {
+                    if (canonical_name(sr.elements[i]) != want) continue;
+                    maps = true;
+                    auto list = sr.map_lists.find(cs);
+                    el = list != sr.map_lists.end() ? (i < list->second.size() ? list->second[i] : std::string())
+                         : i < r->elements.size()   ? r->elements[i]
+                                                    : std::string();
+                    break;
+                }
+            }
         }
         if (maps) {
             if (!el.empty() && in_dim(el)) return {el};

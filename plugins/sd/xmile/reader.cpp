@@ -7,6 +7,7 @@
 #include "xmile/views.hpp"
 #include "xmile/xml_dom.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -286,7 +287,14 @@ Model read_xmile(std::string_view document) {
                 if (n < 1 || n > 1e6 || n != std::floor(n)) fail(*d, "bad dimension size '" + *size + "'");
                 for (int i = 1; i <= static_cast<int>(n); ++i) dim.elements.push_back(std::to_string(i));
             }
-            model.dimensions.push_back(std::move(dim));
+            // Stella writes a dimension again with the same elements (a model saved from
+            // pieces): one dimension. Other elements under the same name are an error.
+            auto same = std::find_if(model.dimensions.begin(), model.dimensions.end(), [&](const Dimension &o) {
+                return canonical_name(o.name) == canonical_name(dim.name);
+            });
+            if (same == model.dimensions.end()) model.dimensions.push_back(std::move(dim));
+            else if (!same_elements(same->elements, dim.elements))
+                fail(*d, "dimension '" + dim.name + "' is defined twice with different elements");
         }
     }
     read_views_and_units(root, model);

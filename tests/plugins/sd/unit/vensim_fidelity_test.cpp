@@ -145,3 +145,66 @@ e[d] = 3, :NA: ~~|
     EXPECT_DOUBLE_EQ(series(m, "e[d1]")[0], 3);
     EXPECT_TRUE(std::isnan(series(m, "e[d2]")[0]));
 }
+
+// A subscript range written twice with the same elements is one range: in .mdl beside an
+// equivalence (X <-> Y with X also listed), in XMILE a <dim> repeated. Other elements under the
+// same name stay an error.
+TEST(SdVensimFidelity, ARangeWrittenTwiceWithTheSameElementsIsOneRange) {
+    Model m = mdl(R"(
+X : a, b ~~|
+X <-> Y ~~|
+Y : a, b ~~|
+v[X] = 1, 2 ~~|
+w[Y] = v[Y] * 10 ~~|
+)");
+    EXPECT_DOUBLE_EQ(series(m, "w[b]")[0], 20);
+    const char *twice = R"xml(<?xml version="1.0" encoding="UTF-8"?>
+<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+  <header><name>p</name></header>
+  <sim_specs><start>0</start><stop>1</stop><dt>1</dt></sim_specs>
+  <dimensions><dim name="X"><elem name="a"/><elem name="b"/></dim><dim name="x"><elem name="A"/><elem name="B"/></dim></dimensions>
+  <model><variables><aux name="v"><dimensions><dim name="X"/></dimensions><eqn>3</eqn></aux></variables></model>
+</xmile>)xml";
+    Model x = read_xmile(twice);
+    EXPECT_EQ(x.dimensions.size(), 1u);
+    EXPECT_DOUBLE_EQ(series(x, "v[b]")[0], 3);
+    std::string differ = twice;
+    differ.replace(differ.find(R"(<elem name="B"/>)"), 16, R"(<elem name="C"/>)");
+    try {
+        read_xmile(differ);
+        FAIL() << "read";
+    } catch (const ModelError &e) {
+        EXPECT_NE(std::string(e.what()).find("dimension 'x' is defined twice with different elements"), std::string::npos) << e.what();
+    }
+}
+
+// Mappings onto a subrange (Vensim maps position by position): Dim1 -> Dim2 MAP sends A, B, C to
+// X, Y, Z, so over Dim2 :EXCEPT: [W] the elements X, Y, Z read src[A], src[B], src[C]; the same
+// when the subrange carries the mapping (Dim2 MAP: X, Y, Z -> Dim1). An element-by-element
+// mapping (Dim3: P, Q -> (Dim2: W, X)) sends P to W and Q to X.
+TEST(SdVensimFidelity, MappingsOntoSubrangesAndExceptOverSubranges) {
+    for (const char *ranges : {"Dim1 : A, B, C -> Dim2 MAP ~~|\nDim2 : X, Y, Z, W ~~|\nDim2 MAP : X, Y, Z ~~|\n",
+                               "Dim1 : A, B, C ~~|\nDim2 : X, Y, Z, W ~~|\nDim2 MAP : X, Y, Z -> Dim1 ~~|\n"}) {
+        Model m = mdl(std::string(ranges) + R"(
+src[Dim1] = 1, 2, 3 ~~|
+dst[Dim2] :EXCEPT: [W] = src[Dim1] * 10 ~~|
+dst[W] = 0 ~~|
+other[Dim2] :EXCEPT: [Dim2 MAP] = 9 ~~|
+other[Dim2 MAP] = src[Dim1] ~~|
+back[Dim1] = other[Dim2 MAP] + 100 ~~|
+Dim3 : P, Q -> (Dim2: W, X) ~~|
+pq[Dim3] = 1000, 2000 ~~|
+by element[Dim2] :EXCEPT: [Y], [Z] = pq[Dim3] ~~|
+by element[Y] = 0 ~~|
+by element[Z] = 0 ~~|
+)");
+        EXPECT_DOUBLE_EQ(series(m, "dst[X]")[0], 10) << ranges;
+        EXPECT_DOUBLE_EQ(series(m, "dst[Z]")[0], 30) << ranges;
+        EXPECT_DOUBLE_EQ(series(m, "dst[W]")[0], 0) << ranges;
+        EXPECT_DOUBLE_EQ(series(m, "other[Y]")[0], 2) << ranges;
+        EXPECT_DOUBLE_EQ(series(m, "other[W]")[0], 9) << ranges;
+        EXPECT_DOUBLE_EQ(series(m, "back[C]")[0], 103) << ranges;
+        EXPECT_DOUBLE_EQ(series(m, "by element[W]")[0], 1000) << ranges;
+        EXPECT_DOUBLE_EQ(series(m, "by element[X]")[0], 2000) << ranges;
+    }
+}
