@@ -111,7 +111,14 @@ void LtmMethod::run(holon::Context &ctx) {
     json loops = json::array();
     holon::Table table;
     table.name = "loop_scores";
-    table.add_column("time", scored.times);
+    {
+        const holon::TableView link_table = nested.table("link_scores");
+        const std::int64_t time_column = link_table.find("time");
+        const auto tc = static_cast<uint32_t>(time_column);
+        table.add_column("time", scored.times,
+                         link_table.column_label(tc).empty() ? "Time" : std::string(link_table.column_label(tc)),
+                         std::string(link_table.column_units(tc)));
+    }
     for (std::size_t i = 0; i < inventory.loops.size(); ++i) {
         const Loop &loop = inventory.loops[i];
         const std::string letter(loop_polarity_letter(loop.polarity));
@@ -136,8 +143,9 @@ void LtmMethod::run(holon::Context &ctx) {
                          {"relative", scores.relative[i]}});
         csv.row({ids.back(), names[i], letter, std::to_string(loop.links.size()), std::to_string(scores.partition_of[i]),
                  loop_chain(scored.graph, loop), id_chain + variables[loop.variables.front()].id});
-        table.add_column(ids.back(), scores.score[i]);
-        table.add_column(ids.back() + ".relative", scores.relative[i]);
+        // Loop scores are products of dimensionless link scores.
+        table.add_column(ids.back(), scores.score[i], names[i] + " loop score", "dimensionless");
+        table.add_column(ids.back() + ".relative", scores.relative[i], names[i] + " relative loop score", "dimensionless");
     }
     json partitions = json::array();
     for (std::size_t p = 0; p < inventory.summary.partitions.size(); ++p) {

@@ -122,7 +122,7 @@ void RunMethod::run(holon::Context &ctx) {
 
     holon::Table series;
     series.name = "series";
-    std::vector<std::string> outputs;
+    std::vector<std::string> outputs, output_labels, output_units; // from sd.simulate's table
     std::vector<std::vector<double>> stats_final, stats_min, stats_max; // [run][output]
     json runs = json::array();
     for (size_t k = 0; k < plan.size(); ++k) {
@@ -151,18 +151,27 @@ void RunMethod::run(holon::Context &ctx) {
         if (time_col < 0) throw holon::Error(HOLON_ERR_INVOKE, "sd.simulate returned no time column");
         const size_t rows = static_cast<size_t>(t.row_count());
         if (k == 0) {
-            series.add_column("time", std::vector<double>(t.column(static_cast<uint32_t>(time_col)), t.column(static_cast<uint32_t>(time_col)) + rows));
+            const auto tc = static_cast<uint32_t>(time_col);
+            series.add_column("time", std::vector<double>(t.column(tc), t.column(tc) + rows),
+                              t.column_label(tc).empty() ? "Time" : std::string(t.column_label(tc)),
+                              std::string(t.column_units(tc)));
             for (uint32_t c = 0; c < t.column_count(); ++c)
-                if (static_cast<int64_t>(c) != time_col) outputs.emplace_back(t.column_name(c));
+                if (static_cast<int64_t>(c) != time_col) {
+                    outputs.emplace_back(t.column_name(c));
+                    output_labels.emplace_back(t.column_label(c).empty() ? t.column_name(c) : t.column_label(c));
+                    output_units.emplace_back(t.column_units(c));
+                }
         } else if (rows != series.row_count()) {
             throw holon::Error(HOLON_ERR_INVOKE, "scenario runs have different time grids");
         }
         std::vector<double> fin, lo, hi;
-        for (const std::string &name : outputs) {
+        for (size_t o = 0; o < outputs.size(); ++o) {
+            const std::string &name = outputs[o];
             const int64_t c = t.find(name);
             if (c < 0) throw holon::Error(HOLON_ERR_INVOKE, "sd.simulate returned no column '" + name + "'");
             const double *col = t.column(static_cast<uint32_t>(c));
-            series.add_column(plan[k].label + ":" + name, std::vector<double>(col, col + rows));
+            series.add_column(plan[k].label + ":" + name, std::vector<double>(col, col + rows),
+                              plan[k].label + ": " + output_labels[o], output_units[o]);
             fin.push_back(rows ? col[rows - 1] : std::numeric_limits<double>::quiet_NaN());
             lo.push_back(rows ? *std::min_element(col, col + rows) : std::numeric_limits<double>::quiet_NaN());
             hi.push_back(rows ? *std::max_element(col, col + rows) : std::numeric_limits<double>::quiet_NaN());
@@ -194,9 +203,10 @@ void RunMethod::run(holon::Context &ctx) {
         for (const std::string &name : variant_names(set, as_scenario(set, plan[k]))) line.push_back(name);
         for (size_t o = 0; o < outputs.size(); ++o) {
             row[outputs[o]] = {{"final", stats_final[k][o]}, {"min", stats_min[k][o]}, {"max", stats_max[k][o]}};
-            comparison.add_column(plan[k].label + ":" + outputs[o] + ":final", {stats_final[k][o]});
-            comparison.add_column(plan[k].label + ":" + outputs[o] + ":min", {stats_min[k][o]});
-            comparison.add_column(plan[k].label + ":" + outputs[o] + ":max", {stats_max[k][o]});
+            const std::string label = plan[k].label + ": " + output_labels[o];
+            comparison.add_column(plan[k].label + ":" + outputs[o] + ":final", {stats_final[k][o]}, label + " (final)", output_units[o]);
+            comparison.add_column(plan[k].label + ":" + outputs[o] + ":min", {stats_min[k][o]}, label + " (minimum)", output_units[o]);
+            comparison.add_column(plan[k].label + ":" + outputs[o] + ":max", {stats_max[k][o]}, label + " (maximum)", output_units[o]);
             for (double value : {stats_final[k][o], stats_min[k][o], stats_max[k][o]})
                 line.push_back(holon_plugins::text::csv_number(value));
         }
