@@ -3,6 +3,7 @@
 #include "api/routes.hpp"
 #include "api/usage.hpp"
 #include "execution/executor.hpp"
+#include "execution/model_check.hpp"
 #include "jsonschema/json_schema.hpp"
 #include "model/model.hpp"
 
@@ -41,8 +42,18 @@ void check_model_size(const ApiServices& services, std::size_t bytes) {
                                         std::to_string(services.limits.max_model_bytes));
 }
 
-// Parses and fully validates a holon-model/1 document; throws invalid-model with every issue.
-nlohmann::json checked_model(const ApiServices& services, const std::string& text) {
+bool blank(const std::string& body) { return body.find_first_not_of(" \t\r\n") == std::string::npos; }
+
+void require_body(const Request& request) {
+    if (blank(request.body))
+        throw problems::invalid_request("the request body is empty: send a holon-model/1 document as application/json, "
+                                        "XMILE as application/xml, or another model file with ?format=",
+                                        {{"", "the request body is empty"}});
+}
+
+// Parses and fully validates a holon-model/1 document (schema, references, and what only a plugin
+// can check: SD equations); throws invalid-model with every issue.
+nlohmann::json checked_model(const ApiServices& services, const std::string& text, const std::string& ws) {
     check_model_size(services, text.size());
     nlohmann::json doc;
     try {
@@ -62,6 +73,15 @@ nlohmann::json checked_model(const ApiServices& services, const std::string& tex
                                           (issues.size() > 1 ? " (and " + std::to_string(issues.size() - 1) + " more)"
                                                              : std::string()),
                                       std::move(errors));
+    }
+    const auto checked = execution::check_model_with_plugins(*services.executor, text, ws);
+    // Only a refusal blocks the upload: a checker that crashed or ran out of time says nothing
+    // about the model (its runs will tell).
+    if (checked.problem == "invalid-model") {
+        const auto details = nlohmann::json::parse(checked.details_json, nullptr, false);
+        const std::string path = details.is_object() ? details.value("path", std::string()) : std::string();
+        throw problems::invalid_model((path.empty() ? std::string("model") : path) + ": " + checked.message,
+                                      {{path, checked.message}});
     }
     return doc;
 }
@@ -84,9 +104,16 @@ std::string import_to_model(const ApiServices& services, const std::string& ws, 
     request.source_name = "upload." + format;
     request.workspace = ws;  // warm runners never serve two workspaces
     const auto outcome = services.executor->run(request);
-    if (!outcome.ok())
-        throw problems::import_failed(importer->description.id + " failed (" + outcome.problem + "): " + outcome.message,
-                                      "import-failed");
+    if (!outcome.ok()) {
+        // Where in the upload: the line and column the importer named.
+        std::string where;
+        const auto details = nlohmann::json::parse(outcome.details_json, nullptr, false);
+        if (details.is_object() && details.contains("line") && details["line"].is_number_integer())
+            where = "line " + details["line"].dump() +
+                    (details.contains("column") ? ", column " + details["column"].dump() : std::string()) + ": ";
+        throw problems::import_failed(
+            importer->description.id + " failed (" + outcome.problem + "): " + where + outcome.message, "import-failed");
+    }
     return outcome.result_json;
 }
 
@@ -102,6 +129,7 @@ Response created(const std::string& ws, const store::ModelRef& ref, int status, 
 Response create(Call& call) {
     const auto& ws = call.param("ws");
     check_quota(call.services, ws);
+    require_body(call.request);
     const std::string format = body_format(call.request);
     std::string text = call.request.body;
     std::string imported_from;
@@ -109,7 +137,7 @@ Response create(Call& call) {
         text = import_to_model(call.services, ws, format, call.request.body);
         imported_from = format;
     }
-    const auto doc = checked_model(call.services, text);
+    const auto doc = checked_model(call.services, text, ws);
     const auto ref = call.store().create_model(ws, write_of(doc, std::move(text)));
     return created(ws, ref, 201, imported_from);
 }
@@ -173,7 +201,8 @@ Response replace(Call& call) {
     call.store().get_model(ws, call.param("model"));  // 404 before 428 for a model that does not exist
     const std::string etag = required_if_match(call.request);
     check_quota(call.services, ws);
-    const auto doc = checked_model(call.services, call.request.body);
+    require_body(call.request);
+    const auto doc = checked_model(call.services, call.request.body, ws);
     const auto ref = call.store().update_model(ws, call.param("model"), etag, write_of(doc, call.request.body));
     return created(ws, ref, 200, "");
 }
@@ -189,7 +218,7 @@ Response patch(Call& call) {
     if (doc.is_discarded()) throw problems::internal("the stored revision is not JSON");
     doc.merge_patch(patch_doc);
     std::string text = doc.dump();
-    checked_model(call.services, text);
+    checked_model(call.services, text, ws);
     const auto ref = call.store().update_model(ws, call.param("model"), etag, write_of(doc, std::move(text)));
     return created(ws, ref, 200, "");
 }

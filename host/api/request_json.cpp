@@ -11,6 +11,9 @@ nlohmann::json read_request_json(std::string_view text, const JsonLimits& limits
     model::ParseLimits parse_limits;
     parse_limits.max_bytes = limits.max_bytes;
     parse_limits.max_depth = limits.max_depth;
+    // Not a syntax error at 1:1: the client sent nothing (curl -d @missing-file does).
+    if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+        throw reject("the request body is empty: send a JSON object", {{"", "the request body is empty"}});
     try {
         return model::parse(text, "body", parse_limits);
     } catch (const model::ModelError& e) {

@@ -65,7 +65,9 @@ Response create(Call& call) {
     const std::string method_id = body["method"].get<std::string>();
     const auto* method = call.services.executor->registry().find_method(method_id);
     if (!method) {
-        ApiError e(422, "/problems/unknown-method", "No plugin offers this method", "no plugin offers " + method_id);
+        ApiError e(422, "/problems/unknown-method", "No plugin offers this method",
+                   execution::unknown_method_message(call.services.executor->registry(), method_id) +
+                       " (GET /v1/plugins lists them)");
         e.errors.push_back({"/method", "unknown method"});
         throw e;
     }

@@ -1,5 +1,6 @@
 #include "cli/cli_error.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_formats.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -33,8 +34,9 @@ CommandRegistration add_model_validate_command(CLI::App &app, GlobalOptions &glo
         model->require_subcommand(1);
     }
     auto *cmd = model->add_subcommand("validate", "Check a model file (holon-model/1 JSON or any importable format)");
-    cmd->add_option("FILE", opts->file, "The model file")->required();
+    cmd->add_option("FILE", opts->file, "The model file (see the formats below)")->required();
     add_plugin_path_option(*cmd, global);
+    describe_formats(*cmd, FormatsShown::models, &global);
     return {cmd, [opts, &global] { return model_validate_command(global, *opts); }};
 }
 
@@ -42,7 +44,7 @@ CommandRegistration add_run_command(CLI::App &app, GlobalOptions &global) {
     auto opts = std::make_shared<RunOptions>();
     auto *cmd = app.add_subcommand("run", "Run one method of a plugin on a model");
     cmd->add_option("METHOD_ID", opts->method, "The method, e.g. cld.loops")->required();
-    cmd->add_option("--model", opts->model, "The model file (holon-model/1 JSON or any importable format)");
+    cmd->add_option("--model", opts->model, "The model file (see the formats below)");
     cmd->add_option("--params", opts->params, "Params as JSON text, or @FILE");
     cmd->add_option("--import-params", opts->import_params,
                     "Params of the importer of a non-JSON --model (JSON text or @FILE), e.g. {\"data_files\":[\"data.tab\"]}");
@@ -53,6 +55,7 @@ CommandRegistration add_run_command(CLI::App &app, GlobalOptions &global) {
     cmd->add_option("--max-output", opts->output_mb, "Output size limit in MiB");
     cmd->add_flag("--quiet", opts->quiet, "No progress, warnings or notes on stderr");
     add_plugin_path_option(*cmd, global);
+    describe_formats(*cmd, FormatsShown::models_and_run_outputs, &global);
     return {cmd, [opts, &global] { return run_command(global, *opts); }};
 }
 

@@ -3,6 +3,7 @@
 // failure into one line on stderr and an exit code.
 #include "cli/cli_error.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_formats.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -37,6 +38,8 @@ int main(int argc, char **argv) {
         add_backup_command(app, global),
         add_restore_command(app, global),
     };
+
+    describe_formats(app, FormatsShown::everything, &global);
 
     try {
         app.parse(argc, argv);

@@ -11,9 +11,8 @@ namespace holon::cli {
 
 int model_validate_command(const GlobalOptions &global, const ModelValidateOptions &options) {
     const std::filesystem::path file(options.file);
-    // Native models need no plugins; foreign formats need their importer.
-    const bool native = format_of(file) == "holon";
-    HostSession session(global, /*discover=*/!native);
+    // Foreign formats need their importer; native models with equations the plugin that checks them.
+    HostSession session(global);
     LoadedModel loaded = load_model_file(file, session.executor());
     auto doc = model::parse(loaded.json, file.string());
     const auto count = [&doc](const char *key) { return doc.contains(key) ? doc[key].size() : size_t{0}; };

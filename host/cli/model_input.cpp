@@ -1,7 +1,10 @@
 #include "cli/model_input.hpp"
 
 #include "cli/cli_error.hpp"
+#include "cli/failure.hpp"
+#include "execution/model_check.hpp"
 #include "model/model.hpp"
+#include "suggest/suggest.hpp"
 
 #include <holon/holon_plugin.h>
 #include <nlohmann/json.hpp>
@@ -44,12 +47,21 @@ void validate_native(const std::string &text, const std::string &name) {
         if (!issues.empty()) {
             std::string msg = name + ": " + (issues.front().path.empty() ? "" : issues.front().path + ": ") +
                               issues.front().message;
-            if (issues.size() > 1) msg += " (and " + std::to_string(issues.size() - 1) + " more problems)";
+            if (issues.size() == 2) msg += " (and 1 more problem)";
+            if (issues.size() > 2) msg += " (and " + std::to_string(issues.size() - 1) + " more problems)";
             throw bad_input(msg);
         }
     } catch (const model::ModelError &e) {
         throw bad_input(e.what());
     }
+}
+
+// "/variables/3/equation: " when a plugin's check names the JSON path.
+std::string path_prefix(const runner::TaskOutcome &outcome) {
+    const auto details = nlohmann::json::parse(outcome.details_json, nullptr, false);
+    if (!details.is_object() || !details.contains("path") || !details["path"].is_string()) return {};
+    const std::string path = details["path"].get<std::string>();
+    return path.empty() || outcome.message.find(path) != std::string::npos ? std::string() : path + ": ";
 }
 
 } // namespace
@@ -60,16 +72,24 @@ LoadedModel load_model_file(const std::filesystem::path &file, const execution::
     LoadedModel out;
     out.format = format_of(file);
     std::string text = read_input_file(file);
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw bad_input(name + ": the file is empty");
     if (out.format == "holon") {
         validate_native(text, name);
+        // What only a plugin can check (SD equations), so that the model is refused here and not
+        // by its first run.
+        const auto checked = execution::check_model_with_plugins(executor, text);
+        // Only a refusal stops here: a checker that crashed says nothing about the model.
+        if (checked.problem == "invalid-model")
+            throw CliError(exit_code_of(checked), name + ": " + path_prefix(checked) + checked.message);
         out.json = std::move(text);
         return out;
     }
     const auto *importer = executor.registry().importer_for(out.format);
     if (!importer) {
-        std::string known = "json";
-        for (const auto &f : executor.registry().import_formats()) known += ", " + f;
-        throw bad_input(name + ": no plugin imports '." + out.format + "' files (importable: " + known + ")");
+        std::vector<std::string> known = {"json"};
+        for (const auto &f : executor.registry().import_formats()) known.push_back(f);
+        throw bad_input(name + ": no plugin imports '." + out.format + "' files" +
+                        suggest::did_you_mean(out.format, known) + " (importable: " + suggest::quoted_list(known, 50, "") + ")");
     }
     execution::RunRequest req;
     req.method_id = importer->description.id;
@@ -78,12 +98,9 @@ LoadedModel load_model_file(const std::filesystem::path &file, const execution::
     req.source_name = file.filename().string();
     req.source_dir = std::filesystem::absolute(file).parent_path().string();
     auto outcome = executor.run(req);
-    if (!outcome.ok()) {
-        const bool input_problem = outcome.status == HOLON_ERR_INVALID_MODEL || outcome.status == HOLON_ERR_UNSUPPORTED ||
-                                   outcome.status == HOLON_ERR_INVALID_PARAMS;
-        throw CliError(input_problem ? exit_bad_input : exit_method_failed,
-                       name + ": " + outcome.message + " (" + req.method_id + ": " + outcome.problem + ")");
-    }
+    if (!outcome.ok())
+        throw CliError(exit_code_of(outcome), name + line_column_of(outcome) + ": " + outcome.message + " (" +
+                                                  req.method_id + ": " + outcome.problem + ")");
     out.importer = req.method_id;
     out.json = std::move(outcome.result_json);
     return out;

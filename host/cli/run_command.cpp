@@ -1,5 +1,6 @@
 #include "cli/cli_error.hpp"
 #include "cli/commands.hpp"
+#include "cli/failure.hpp"
 #include "cli/model_input.hpp"
 #include "cli/run_output.hpp"
 #include "execution/admission.hpp"
@@ -20,28 +21,15 @@ std::atomic<bool> g_cancel{false};
 
 extern "C" void on_interrupt(int) { g_cancel.store(true); }
 
-// Problems caused by what the user handed in (exit 2) rather than by the method (exit 1).
-bool is_input_problem(const runner::TaskOutcome &o) {
-    return o.problem == "invalid-params" || o.problem == "invalid-model" || o.problem == "unknown-method";
-}
-
-// Where in the params or model the input is wrong, when the plugin named it (holon::fail_params /
-// fail_model put {"path": pointer} in the details) and its message does not already say so.
-std::string input_path_suffix(const runner::TaskOutcome &o) {
-    if (!is_input_problem(o)) return {};
-    auto details = nlohmann::json::parse(o.details_json, nullptr, false);
-    if (!details.is_object() || !details.contains("path") || !details["path"].is_string()) return {};
-    const std::string path = details["path"].get<std::string>();
-    if (path.empty() || o.message.find(path) != std::string::npos) return {};
-    return std::string(" (at ") + (o.problem == "invalid-params" ? "params " : "model ") + path + ")";
-}
-
 } // namespace
 
 std::string read_params_argument(const std::string &arg) {
     if (arg.empty()) return "{}";
-    if (arg[0] == '@') return read_input_file(arg.substr(1), 64ull << 20);
-    return arg;
+    if (arg[0] != '@') return arg;
+    std::string text = read_input_file(arg.substr(1), 64ull << 20);
+    if (text.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw bad_input(arg.substr(1) + ": the file is empty (params are a JSON object, e.g. {})");
+    return text;
 }
 
 int run_command(const GlobalOptions &global, const RunOptions &options) {
@@ -49,7 +37,7 @@ int run_command(const GlobalOptions &global, const RunOptions &options) {
     auto &executor = session.executor();
     const auto *method = executor.registry().find_method(options.method);
     if (!method) {
-        std::string msg = "no plugin offers method '" + options.method + "'";
+        std::string msg = execution::unknown_method_message(executor.registry(), options.method);
         for (const auto &p : executor.registry().plugins())
             if (!p->usable()) msg += "; plugin at " + p->manifest.dir.string() + " is unusable: " + p->error;
         throw bad_input(msg + " (see `holon plugins`)");
@@ -97,9 +85,8 @@ int run_command(const GlobalOptions &global, const RunOptions &options) {
     if (show_progress) std::fprintf(stderr, "\r%70s\r", "");
 
     if (!outcome.ok()) {
-        std::string msg = options.method + " failed (" + outcome.problem + "): " + outcome.message +
-                          input_path_suffix(outcome);
-        throw CliError(is_input_problem(outcome) ? exit_bad_input : exit_method_failed, msg);
+        throw CliError(exit_code_of(outcome),
+                       options.method + " failed (" + outcome.problem + "): " + outcome.message + json_path_of(outcome));
     }
     if (options.out.empty()) {
         std::cout << (outcome.result_json.empty() ? std::string("null") : outcome.result_json) << '\n';

@@ -1,5 +1,7 @@
 #include "execution/admission.hpp"
 
+#include "suggest/suggest.hpp"
+
 #include <holon/holon_plugin.h>
 
 namespace holon::execution {
@@ -10,6 +12,13 @@ bool needs_model(const runner::MethodDescription &method) {
 
 std::string missing_model_message(const std::string &method_id) {
     return "method '" + method_id + "' needs a model";
+}
+
+std::string unknown_method_message(const registry::Registry &registry, const std::string &method_id) {
+    std::vector<std::string> offered;
+    for (const auto &plugin : registry.plugins())
+        for (const auto *method : registry.methods_of(*plugin)) offered.push_back(method->description.id);
+    return "no plugin offers method '" + method_id + "'" + suggest::did_you_mean(method_id, offered);
 }
 
 } // namespace holon::execution

@@ -3,6 +3,7 @@
 #include "execution/admission.hpp"
 #include "jsonschema/json_schema.hpp"
 #include "model/model.hpp"
+#include "suggest/suggest.hpp"
 
 #include <holon/holon_plugin.h>
 #include <nlohmann/json.hpp>
@@ -36,6 +37,28 @@ void add_plugin_violation(runner::TaskOutcome &out) {
     auto path = details.find("path");
     if (path == details.end() || !path->is_string()) return;
     details["violations"] = nlohmann::json::array({{{"path", *path}, {"message", out.message}}});
+    out.details_json = details.dump();
+}
+
+// A plugin that refuses a name it does not know lists the names it knows as
+// {"unknown": name, "candidates": [...]} in its details; the host adds the closest as "did you
+// mean", with the helper its own refusals use, and keeps only that one in the details.
+void add_plugin_suggestion(runner::TaskOutcome &out) {
+    if (out.problem != "invalid-params" && out.problem != "invalid-model") return;
+    auto details = nlohmann::json::parse(out.details_json, nullptr, false);
+    if (!details.is_object()) return;
+    const auto unknown = details.find("unknown");
+    const auto candidates = details.find("candidates");
+    if (unknown == details.end() || !unknown->is_string() || candidates == details.end() || !candidates->is_array())
+        return;
+    std::vector<std::string> names;
+    for (const auto &c : *candidates)
+        if (c.is_string()) names.push_back(c.get<std::string>());
+    details.erase("candidates");
+    if (auto best = suggest::closest(unknown->get<std::string>(), names)) {
+        out.message += suggest::did_you_mean(unknown->get<std::string>(), names);
+        details["did_you_mean"] = *best;
+    }
     out.details_json = details.dump();
 }
 
@@ -114,7 +137,7 @@ runner::TaskOutcome Executor::run(const RunRequest &request, const runner::TaskC
 runner::TaskOutcome Executor::run_at_depth(const RunRequest &request, const runner::TaskCallbacks &callbacks,
                                           int depth) const {
     const auto *method = registry_.find_method(request.method_id);
-    if (!method) return host_failure(HOLON_ERR_NOT_FOUND, "unknown-method", "no plugin offers method '" + request.method_id + "'");
+    if (!method) return host_failure(HOLON_ERR_NOT_FOUND, "unknown-method", unknown_method_message(registry_, request.method_id));
 
     // Params: well-formed JSON that the method's schema accepts, before any plugin code runs.
     const std::string params = request.params_json.empty() ? std::string("{}") : request.params_json;
@@ -179,6 +202,7 @@ runner::TaskOutcome Executor::run_at_depth(const RunRequest &request, const runn
 
     runner::TaskOutcome out = pool_.run(job, cb);
     if (!out.ok()) {
+        add_plugin_suggestion(out);
         add_plugin_violation(out);
         return out;
     }

@@ -123,7 +123,7 @@ std::vector<Violation> Schema::validate(const nlohmann::json& document) const {
     for (const auto& error : results) {
         errors.push_back({error.context, error.description});
     }
-    auto violations = detail::to_violations(errors, document);
+    auto violations = detail::to_violations(errors, document, &compiled_->source);
     if (violations.empty()) {
         // valijson can fail without recording why (it does so for 'propertyNames').
         violations.push_back({"", "document does not satisfy the schema"});

@@ -1,8 +1,13 @@
 #include "jsonschema/violations.hpp"
 
+#include "suggest/suggest.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
+#include <cstdlib>
+#include <regex>
 #include <set>
 #include <string>
 #include <string_view>
@@ -94,7 +99,141 @@ std::string one_line(std::string text) {
     return text;
 }
 
-Violation describe(const RawError& error, const nlohmann::json& document) {
+bool all_digits_token(const std::string& token) {
+    return !token.empty() && std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string unescape_token(std::string_view token) {
+    std::string out;
+    for (std::size_t i = 0; i < token.size(); ++i) {
+        if (token[i] == '~' && i + 1 < token.size()) {
+            out += token[i + 1] == '1' ? '/' : '~';
+            ++i;
+        } else {
+            out += token[i];
+        }
+    }
+    return out;
+}
+
+std::vector<std::string> pointer_tokens(std::string_view pointer) {
+    std::vector<std::string> tokens;
+    while (!pointer.empty()) {
+        const auto next = pointer.find('/', 1);
+        tokens.push_back(unescape_token(pointer.substr(1, next == std::string_view::npos ? next : next - 1)));
+        pointer = next == std::string_view::npos ? std::string_view() : pointer.substr(next);
+    }
+    return tokens;
+}
+
+// Every subschema that may apply to the value at `tokens` below `schema`: local $refs followed,
+// every branch of allOf/anyOf/oneOf and if/then/else taken (the lists built from them are what the
+// user could write in some branch, which is what a person fixing a typo needs).
+void subschemas_at(const nlohmann::json& root, const nlohmann::json& schema, const std::vector<std::string>& tokens,
+                   std::size_t at, std::vector<const nlohmann::json*>& out, int depth = 0) {
+    if (!schema.is_object() || depth > 32) return;
+    if (const auto ref = schema.find("$ref"); ref != schema.end() && ref->is_string()) {
+        const std::string& target = ref->get_ref<const std::string&>();
+        if (target.rfind("#", 0) == 0) {
+            try {
+                const nlohmann::json::json_pointer pointer(target.substr(1));
+                if (root.contains(pointer)) subschemas_at(root, root.at(pointer), tokens, at, out, depth + 1);
+            } catch (const nlohmann::json::exception&) {
+            }
+        }
+    }
+    for (const char* key : {"allOf", "anyOf", "oneOf"})
+        if (const auto list = schema.find(key); list != schema.end() && list->is_array())
+            for (const auto& branch : *list) subschemas_at(root, branch, tokens, at, out, depth + 1);
+    for (const char* key : {"then", "else"})
+        if (const auto branch = schema.find(key); branch != schema.end())
+            subschemas_at(root, *branch, tokens, at, out, depth + 1);
+    if (at == tokens.size()) {
+        out.push_back(&schema);
+        return;
+    }
+    const std::string& token = tokens[at];
+    bool named = false;
+    if (const auto props = schema.find("properties"); props != schema.end() && props->is_object()) {
+        if (const auto p = props->find(token); p != props->end()) {
+            subschemas_at(root, *p, tokens, at + 1, out, depth + 1);
+            named = true;
+        }
+    }
+    if (const auto patterns = schema.find("patternProperties"); patterns != schema.end() && patterns->is_object()) {
+        for (const auto& [pattern, sub] : patterns->items()) {
+            try {
+                if (std::regex_search(token, std::regex(pattern))) {
+                    subschemas_at(root, sub, tokens, at + 1, out, depth + 1);
+                    named = true;
+                }
+            } catch (const std::regex_error&) {
+            }
+        }
+    }
+    if (!named)
+        if (const auto extra = schema.find("additionalProperties"); extra != schema.end() && extra->is_object())
+            subschemas_at(root, *extra, tokens, at + 1, out, depth + 1);
+    if (const auto items = schema.find("items"); items != schema.end()) {
+        if (items->is_object()) {
+            subschemas_at(root, *items, tokens, at + 1, out, depth + 1);
+        } else if (items->is_array() && all_digits_token(token)) {
+            const std::size_t index = std::strtoul(token.c_str(), nullptr, 10);
+            if (index < items->size()) subschemas_at(root, (*items)[index], tokens, at + 1, out, depth + 1);
+        }
+    }
+}
+
+std::vector<const nlohmann::json*> subschemas_at(const nlohmann::json* root, const std::string& pointer) {
+    std::vector<const nlohmann::json*> out;
+    if (root != nullptr) subschemas_at(*root, *root, pointer_tokens(pointer), 0, out);
+    return out;
+}
+
+// The property names the schema lets the object at `pointer` have, in the schema's order.
+std::vector<std::string> allowed_properties(const nlohmann::json* root, const std::string& pointer) {
+    std::vector<std::string> names;
+    for (const nlohmann::json* s : subschemas_at(root, pointer))
+        if (const auto props = s->find("properties"); props != s->end() && props->is_object())
+            for (const auto& [name, unused] : props->items())
+                if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    return names;
+}
+
+// The values (enum and const) the schema allows at `pointer`, as JSON text.
+std::vector<std::string> allowed_values(const nlohmann::json* root, const std::string& pointer) {
+    std::vector<std::string> values;
+    const auto add = [&values](const nlohmann::json& v) {
+        std::string text = v.dump();
+        if (std::find(values.begin(), values.end(), text) == values.end()) values.push_back(std::move(text));
+    };
+    for (const nlohmann::json* s : subschemas_at(root, pointer)) {
+        if (const auto list = s->find("enum"); list != s->end() && list->is_array())
+            for (const auto& v : *list) add(v);
+        if (const auto c = s->find("const"); c != s->end()) add(*c);
+    }
+    return values;
+}
+
+// valijson prints numbers with std::to_string ("12.000000"): the shortest form that reads back.
+std::string tidy_numbers(const std::string& text) {
+    static const std::regex fixed(R"((-?\d+\.\d{6})(?!\d))");
+    std::string out;
+    auto begin = std::sregex_iterator(text.begin(), text.end(), fixed);
+    std::size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+        const auto& m = *it;
+        out += text.substr(last, static_cast<std::size_t>(m.position()) - last);
+        const double value = std::strtod(m.str().c_str(), nullptr);
+        char buf[32];
+        const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+        out += ec == std::errc() ? std::string(buf, end) : m.str();
+        last = static_cast<std::size_t>(m.position() + m.length());
+    }
+    return out + text.substr(last);
+}
+
+Violation describe(const RawError& error, const nlohmann::json& document, const nlohmann::json* schema) {
     const std::string path = to_pointer(error.context);
     const std::string_view d = error.description;
     const nlohmann::json* value = find(document, path);
@@ -113,18 +252,33 @@ Violation describe(const RawError& error, const nlohmann::json& document) {
     }
     if (starts_with(d, "Object contains a property that could not be validated")) {
         const std::string name = quoted(d.substr(d.find(": '")));
-        return {path + "/" + escape_token(name), "property '" + name + "' is not allowed"};
+        std::string message = "property '" + name + "' is not allowed";
+        const auto allowed = allowed_properties(schema, path);
+        if (!allowed.empty())
+            message += suggest::did_you_mean(name, allowed) + " (allowed: " + suggest::quoted_list(allowed) + ")";
+        return {path + "/" + escape_token(name), message};
     }
     if (starts_with(d, "Value type not permitted by 'type' constraint") && value != nullptr) {
         return {path, std::string("wrong type: ") + value->type_name() + " is not allowed here"};
     }
-    if (starts_with(d, "Failed to match against any enum values") && value != nullptr) {
-        return {path, "value " + short_dump(*value) + " is not one of the allowed values"};
+    if ((starts_with(d, "Failed to match against any enum values") ||
+         starts_with(d, "Failed to match expected value set by 'const' constraint")) && value != nullptr) {
+        std::string message = "value " + short_dump(*value) + " is not one of the allowed values";
+        const auto allowed = allowed_values(schema, path);
+        if (!allowed.empty()) {
+            // Suggest among the strings, compared without their JSON quotes.
+            std::vector<std::string> strings;
+            for (const auto& a : allowed)
+                if (a.size() >= 2 && a.front() == '"') strings.push_back(a.substr(1, a.size() - 2));
+            if (value->is_string()) message += suggest::did_you_mean(value->get<std::string>(), strings, "\"");
+            message += " (allowed: " + suggest::quoted_list(allowed, 30, "") + ")";
+        }
+        return {path, message};
     }
     if (starts_with(d, "Failed to match regex specified by 'pattern'") && value != nullptr) {
         return {path, "string " + short_dump(*value) + " does not match the required pattern"};
     }
-    return {path, one_line(error.description)};
+    return {path, tidy_numbers(one_line(error.description))};
 }
 
 bool all_digits(std::string_view token) {
@@ -170,11 +324,11 @@ std::string to_pointer(const std::vector<std::string>& context) {
 }
 
 std::vector<Violation> to_violations(const std::vector<RawError>& errors,
-                                     const nlohmann::json& document) {
+                                     const nlohmann::json& document, const nlohmann::json* schema) {
     std::vector<Violation> specific;
     std::vector<Violation> wrappers;
     for (const RawError& error : errors) {
-        Violation v = describe(error, document);
+        Violation v = describe(error, document, schema);
         (is_wrapper(error.description) ? wrappers : specific).push_back(std::move(v));
     }
     // A wrapper survives only when nothing deeper explains it (e.g. a oneOf whose branches

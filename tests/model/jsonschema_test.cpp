@@ -73,7 +73,8 @@ TEST_F(JsonSchemaTest, NestedErrorReportsOnlyTheDeepestPath) {
     const auto v = schema.validate(doc);
     ASSERT_EQ(v.size(), 1u);
     EXPECT_EQ(v[0].path, "/variables/2/kind");
-    EXPECT_EQ(v[0].message, "value \"valve\" is not one of the allowed values");
+    EXPECT_EQ(v[0].message,
+              "value \"valve\" is not one of the allowed values (allowed: \"stock\", \"flow\", \"aux\")");
 }
 
 TEST_F(JsonSchemaTest, TypeErrorNamesTheActualType) {
@@ -95,7 +96,8 @@ TEST_F(JsonSchemaTest, AdditionalPropertyPointsAtTheProperty) {
         json::parse(R"({"id": "m", "variables": [{"id": "a", "kind": "aux", "equaton": "1"}]})"));
     ASSERT_EQ(v.size(), 1u);
     EXPECT_EQ(v[0].path, "/variables/0/equaton");
-    EXPECT_EQ(v[0].message, "property 'equaton' is not allowed");
+    EXPECT_EQ(v[0].message,
+              "property 'equaton' is not allowed; did you mean 'equation'? (allowed: 'equation', 'id', 'kind')");
 }
 
 TEST_F(JsonSchemaTest, MinimumAndOneOf) {
@@ -225,3 +227,38 @@ TEST_F(JsonSchemaTest, TextsNestedTooDeeplyAreRefusedNotFollowed) {
 }
 
 }  // namespace
+
+// Issue 18: messages that say how to fix the input.
+TEST(JsonSchemaMessages, EnumListsAllowedValuesAndSuggestsTheClosest) {
+    const Schema schema = Schema::parse(R"({"type": "object", "properties": {
+        "method": {"type": "string", "enum": ["euler", "rk2", "rk4", "cvode"]}}})");
+    const auto v = schema.validate(json::parse(R"({"method": "eulr"})"));
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].path, "/method");
+    EXPECT_EQ(v[0].message, "value \"eulr\" is not one of the allowed values; did you mean \"euler\"? "
+                            "(allowed: \"euler\", \"rk2\", \"rk4\", \"cvode\")");
+}
+
+TEST(JsonSchemaMessages, UnknownPropertyThroughRefsAndOneOfListsEveryAllowedOne) {
+    const Schema schema = Schema::parse(R"({"type": "object", "additionalProperties": false,
+        "properties": {"runs": {"type": "array", "items": {"$ref": "#/definitions/run"}}},
+        "definitions": {"run": {"type": "object", "additionalProperties": false,
+            "properties": {"start": {"type": "number"}, "stop": {"type": "number"}, "save_step": {"type": "number"}}}}})");
+    const auto v = schema.validate(json::parse(R"({"runs": [{"stop": 1}, {"savestep": 2}]})"));
+    ASSERT_EQ(v.size(), 1u);
+    EXPECT_EQ(v[0].path, "/runs/1/savestep");
+    EXPECT_EQ(v[0].message, "property 'savestep' is not allowed; did you mean 'save_step'? "
+                            "(allowed: 'save_step', 'start', 'stop')");
+    const auto top = schema.validate(json::parse(R"({"rnus": []})"));
+    ASSERT_EQ(top.size(), 1u);
+    EXPECT_EQ(top[0].message, "property 'rnus' is not allowed; did you mean 'runs'? (allowed: 'runs')");
+}
+
+TEST(JsonSchemaMessages, NumbersArePrintedAsWritten) {
+    const Schema schema = Schema::parse(R"({"properties": {"category": {"type": "integer", "maximum": 12},
+        "dt": {"type": "number", "exclusiveMinimum": 0.25}}})");
+    const auto v = schema.validate(json::parse(R"({"category": 13, "dt": 0})"));
+    ASSERT_EQ(v.size(), 2u);
+    EXPECT_EQ(v[0].message, "expected number less than or equal to 12");
+    EXPECT_EQ(v[1].message, "expected number greater than 0.25");
+}

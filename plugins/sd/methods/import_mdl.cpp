@@ -1,6 +1,8 @@
 #include "methods/import_mdl.hpp"
 
+#include "compile/compiler.hpp"
 #include "mdl/reader.hpp"
+#include "methods/located_error.hpp"
 #include "methods/model_source.hpp"
 #include "model_json/model_json.hpp"
 #include "sd_schemas.hpp"
@@ -16,7 +18,9 @@ holon::MethodInfo ImportMdlMethod::info() {
                         "causal link with its polarity, subscripts as dimensions, lookups as graphical functions, "
                         "macros expanded, external data (GET XLS/DIRECT ...) read from the model's folder, and the "
                         "sketch kept as views, so the model can be simulated and exported to XMILE. Data variables "
-                        "without an equation take their series from `data_files` (.tab/.csv in the model's folder).",
+                        "without an equation take their series from `data_files` (.tab/.csv in the model's folder). "
+                        "Every equation is resolved on the way in: a model that cannot run is refused with its line "
+                        "and column unless `check` is false.",
                         schemas::import_mdl_params.data(), schemas::import_mdl_result.data()};
     i.kind = HOLON_METHOD_KIND_IMPORTER;
     i.flags = HOLON_METHOD_FLAG_CONCURRENT | HOLON_METHOD_FLAG_NO_MODEL;
@@ -38,6 +42,15 @@ void ImportMdlMethod::run(holon::Context &ctx) {
             }
         Model m = read_mdl(ctx.source(), options);
         if (m.name.empty()) m.name = std::string(ctx.source_name());
+        if (!params.is_object() || params.value("check", true)) {
+            // Resolve every equation now (see sd.import-xmile).
+            try {
+                (void)compile(m);
+            } catch (const ModelError &e) {
+                const CompileProblem p = describe(e, m);
+                throw to_holon_error(p, locate_in_mdl(ctx.source(), p));
+            }
+        }
         ctx.put_json(to_model_json(m, "mdl"));
     } catch (const ModelError &e) {
         throw to_holon_error(e);

@@ -2,6 +2,7 @@
 
 #include "compile/compiler.hpp"
 #include "ir/names.hpp"
+#include "methods/located_error.hpp"
 #include "methods/model_source.hpp"
 #include "sd_schemas.hpp"
 #include "vm/simulator.hpp"
@@ -24,6 +25,12 @@ std::string number_text(double v) {
     return buf;
 }
 
+std::string json_pointer_token(const std::string &key) {
+    std::string out;
+    for (char c : key) out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+    return out;
+}
+
 void apply_override(Model &m, const std::string &name, double value) {
     std::string c = canonical_name(name);
     for (Variable &v : m.variables) {
@@ -35,16 +42,61 @@ void apply_override(Model &m, const std::string &name, double value) {
         if (v.kind == VariableKind::aux) v.gf.reset();
         return;
     }
-    throw holon::Error(HOLON_ERR_INVALID_PARAMS, "override of unknown variable '" + name + "'");
+    nlohmann::json details{{"path", "/overrides/" + json_pointer_token(name)}, {"unknown", name}};
+    for (const Variable &v : m.variables) details["candidates"].push_back(v.name);
+    throw holon::Error(HOLON_ERR_INVALID_PARAMS, "override of unknown variable '" + name + "'", details.dump());
+}
+
+// A model that cannot run is named the way the user wrote it, at its JSON path (sd.check's rule).
+Program compile_located(const Model &model, const holon::Context &ctx) {
+    try {
+        return compile(model);
+    } catch (const ModelError &e) {
+        const CompileProblem p = describe(e, model);
+        throw to_holon_error(p, {}, locate_in_model_json(ctx.model_json(), p));
+    }
 }
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
+// What the params ask for that this model cannot do, refused before the run as invalid params (the
+// user's choice, exit 2) rather than as a failed run.
+void check_settings(const nlohmann::json &params, const RunSettings &settings, const Program &program) {
+    const double start = settings.start.value_or(program.sim_specs.start);
+    const double stop = settings.stop.value_or(program.sim_specs.stop);
+    if (!(stop >= start) && (params.contains("start") || params.contains("stop"))) {
+        const char *path = params.contains("stop") ? "/stop" : "/start";
+        throw holon::Error(HOLON_ERR_INVALID_PARAMS,
+                           "stop time " + number_text(stop) + " is before start time " + number_text(start),
+                           nlohmann::json{{"path", path}}.dump());
+    }
+    if (settings.method.value_or(program.sim_specs.method) == IntegrationMethod::cvode && !program.fixed_step_only.empty()) {
+        std::string why;
+        for (const std::string &r : program.fixed_step_only) why += (why.empty() ? "" : "; ") + r;
+        const std::string message = "method cvode would only approximate this model: " + why +
+                                    ". Use euler, rk2 or rk4 (see the builtin support table in docs/methods/sd.md)";
+        if (!params.contains("method")) throw holon::Error(HOLON_ERR_INVALID_MODEL, message); // the model's own setting
+        throw holon::Error(HOLON_ERR_INVALID_PARAMS, message, nlohmann::json{{"path", "/method"}}.dump());
+    }
+}
+
+// A model that compiled but whose run fails (CVODE gives up, too many steps, an index out of range
+// at run time) is a failed run, not an invalid model: the method ran and failed.
+const Results &run_or_fail(Simulator &sim, const RunSettings &settings) {
+    try {
+        return sim.run(settings);
+    } catch (const ModelError &e) {
+        nlohmann::json details = nlohmann::json::object();
+        if (!e.variable().empty()) details["variable"] = e.variable();
+        throw holon::Error(HOLON_ERR_FAILED, e.what(), details.empty() ? std::string() : details.dump());
+    }
+}
+
 // One warm-up run, then `runs` timed runs of the same compiled program in this process.
 nlohmann::json bench(holon::Context &ctx, Simulator &sim, const RunSettings &settings, int runs, double compile_ms) {
-    const Results &warm = sim.run(settings);
+    const Results &warm = run_or_fail(sim, settings);
     double total = 0, best = INFINITY;
     for (int i = 0; i < runs; ++i) {
         if (i % 64 == 0) ctx.check_cancelled();
@@ -86,7 +138,7 @@ void SimulateMethod::run(holon::Context &ctx) {
                 apply_override(model, name, value.get<double>());
             }
         auto t0 = std::chrono::steady_clock::now();
-        Program program = compile(model);
+        Program program = compile_located(model, ctx);
         double compile_ms = ms_since(t0);
 
         RunSettings settings;
@@ -105,7 +157,8 @@ void SimulateMethod::run(holon::Context &ctx) {
         if (params.contains("max_steps")) settings.cvode.max_steps = params["max_steps"].get<long>();
         if (params.contains("seed")) settings.seed = params["seed"].get<uint64_t>();
         if (params.contains("variables")) {
-            for (const auto &want : params["variables"]) {
+            for (size_t k = 0; k < params["variables"].size(); ++k) {
+                const auto &want = params["variables"][k];
                 std::string c = canonical_name(want.get<std::string>());
                 bool found = false;
                 for (size_t i = 0; i < program.outputs.size(); ++i) {
@@ -115,9 +168,16 @@ void SimulateMethod::run(holon::Context &ctx) {
                         found = true;
                     }
                 }
-                if (!found) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "unknown variable '" + want.get<std::string>() + "'");
+                if (!found) {
+                    // The names a user can ask for: whole variables (array elements come with them).
+                    nlohmann::json details{{"path", "/variables/" + std::to_string(k)}, {"unknown", want}};
+                    for (const Variable &v : model.variables) details["candidates"].push_back(v.name);
+                    throw holon::Error(HOLON_ERR_INVALID_PARAMS, "unknown variable '" + want.get<std::string>() + "'",
+                                       details.dump());
+                }
             }
         }
+        check_settings(params, settings, program);
         ctx.check_cancelled();
         Simulator sim(program);
         if (params.contains("bench")) {
@@ -125,7 +185,7 @@ void SimulateMethod::run(holon::Context &ctx) {
             return;
         }
         t0 = std::chrono::steady_clock::now();
-        const Results &r = sim.run(settings);
+        const Results &r = run_or_fail(sim, settings);
         double run_ms = ms_since(t0);
 
         holon::Table table;

@@ -1,0 +1,81 @@
+#include "cli/help_formats.hpp"
+
+#include <holon/holon_plugin.h>
+
+#include <CLI/CLI.hpp>
+
+#include <map>
+#include <set>
+
+namespace holon::cli {
+namespace {
+
+struct Formats {
+    std::map<std::string, std::set<std::string>> importers; // method id -> formats
+    std::map<std::string, std::set<std::string>> exporters;
+};
+
+Formats discover_formats(const GlobalOptions *global) {
+    Formats f;
+    try {
+        HostSession session(global ? *global : GlobalOptions{});
+        const auto &registry = session.registry();
+        for (const auto &plugin : registry.plugins())
+            for (const auto *m : registry.methods_of(*plugin)) {
+                if (m->description.kind == HOLON_METHOD_KIND_IMPORTER)
+                    f.importers[m->description.id].insert(m->formats.begin(), m->formats.end());
+                if (m->description.kind == HOLON_METHOD_KIND_EXPORTER)
+                    f.exporters[m->description.id].insert(m->formats.begin(), m->formats.end());
+            }
+    } catch (const std::exception &) {
+        // Help must print even when plugins cannot be looked at; the list is then the native one.
+    }
+    return f;
+}
+
+std::string joined(const std::set<std::string> &items) {
+    std::string out;
+    for (const auto &i : items) out += (out.empty() ? "." : ", .") + i;
+    return out;
+}
+
+std::string model_formats(const Formats &f) {
+    std::string text = "Model files:\n  .json  holon-model/1 (schemas/model.schema.json)\n";
+    for (const auto &[method, formats] : f.importers) text += "  " + joined(formats) + "  imported by " + method + "\n";
+    if (f.importers.empty()) text += "  (no importer found: other formats need their plugin, see `holon plugins`)\n";
+    return text;
+}
+
+std::string exporter_formats(const Formats &f) {
+    std::string text;
+    for (const auto &[method, formats] : f.exporters) text += "  " + joined(formats) + "  written by " + method + "\n";
+    return text;
+}
+
+const char *run_outputs = "Outputs of `holon run`: the result as JSON on stdout, or with --out DIR: result.json, each\n"
+                          "  result table as <name>.csv, each file the method produced (SVG/PNG pictures, exported\n"
+                          "  models) under its own name.\n";
+const char *simulate_outputs = "Outputs of `holon simulate`: the series as CSV (stdout or --out FILE); --plot FILE draws\n"
+                               "  them as .png or .svg (gnuplot); --bench N prints one JSON line of timings.\n";
+const char *batch_io = "`holon batch`: a job document in YAML or JSON (schemas/batch-job.schema.json); writes CSV\n"
+                       "  tables per point, a summary, plots and an index.html report (docs/batch.md).\n";
+
+} // namespace
+
+void describe_formats(CLI::App &command, FormatsShown shown, const GlobalOptions *global) {
+    command.footer([shown, global] {
+        const Formats f = discover_formats(global);
+        std::string text = "\n" + model_formats(f);
+        if (shown == FormatsShown::models_and_run_outputs || shown == FormatsShown::everything) {
+            text += std::string("\n") + run_outputs;
+            if (!f.exporters.empty()) text += "Exporters (holon run METHOD --out DIR):\n" + exporter_formats(f);
+        }
+        if (shown == FormatsShown::models_and_simulate_outputs || shown == FormatsShown::everything)
+            text += std::string("\n") + simulate_outputs;
+        if (shown == FormatsShown::everything) text += std::string("\n") + batch_io;
+        text += "\nExit status: 0 success, 1 the method ran and failed, 2 bad usage or bad input (docs/cli.md).";
+        return text;
+    });
+}
+
+} // namespace holon::cli
