@@ -301,6 +301,14 @@ std::string Translator::reference(const VExpr &e, const Bindings &b, const Scope
                 return number(static_cast<double>(it->second.index + 1));
             }
         }
+        // An element used as a value (IF THEN ELSE(stage = stage1, ...) in Vensim's manual): its
+        // position in its full range, the number a subscript bound to it stands for.
+        if (e.subscripts.empty())
+            for (const auto &[rc, range] : s_.ranges) {
+                if (range.root != rc) continue;
+                for (size_t i = 0; i < range.elements.size(); ++i)
+                    if (canonical_name(range.elements[i]) == canon) return number(static_cast<double>(i + 1));
+            }
         throw ModelError("undefined variable '" + e.name + "'");
     }
     const std::vector<std::string> &dims = s_.var_dims.at(canon);

@@ -208,3 +208,24 @@ by element[Z] = 0 ~~|
         EXPECT_DOUBLE_EQ(series(m, "by element[X]")[0], 2000) << ranges;
     }
 }
+
+// A subscript element used as a value is its position in its range, the number a subscript bound
+// to it stands for (Vensim's manual: IF THEN ELSE(stage = stage1, ...)).
+TEST(SdVensimFidelity, SubscriptElementsAsValuesAreTheirPositions) {
+    Model m = mdl(R"(
+dim : A, B, C ~~|
+is b[dim] = IF THEN ELSE(dim = B, 1, 0) ~~|
+from b on[dim] = IF THEN ELSE(dim >= B, 10, 20) ~~|
+reversed[dim] = IF THEN ELSE(B = dim, 5, 6) ~~|
+position of c = C * 100 ~~|
+)");
+    EXPECT_DOUBLE_EQ(series(m, "is b[A]")[0], 0);
+    EXPECT_DOUBLE_EQ(series(m, "is b[B]")[0], 1);
+    EXPECT_DOUBLE_EQ(series(m, "is b[C]")[0], 0);
+    EXPECT_DOUBLE_EQ(series(m, "from b on[A]")[0], 20);
+    EXPECT_DOUBLE_EQ(series(m, "from b on[C]")[0], 10);
+    EXPECT_DOUBLE_EQ(series(m, "reversed[B]")[0], 5);
+    EXPECT_DOUBLE_EQ(series(m, "reversed[C]")[0], 6);
+    EXPECT_DOUBLE_EQ(series(m, "position of c")[0], 300);
+}
+
