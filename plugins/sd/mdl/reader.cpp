@@ -91,7 +91,29 @@ private:
         syms_.macros[canonical_name(m.name)] = std::move(m);
     }
 
+    // Vensim's Reality Check equations (name :TEST INPUT: ... and name :THE CONDITION: ...
+    // :IMPLIES: ...) are statements about behaviour that only Vensim's Reality Check tool
+    // exercises; a simulation ignores them.
+    static bool is_reality_check(const std::string &equation) {
+        for (size_t i = 0; i < equation.size(); ++i) {
+            if (equation[i] == '"') {
+                size_t close = equation.find('"', i + 1);
+                if (close == std::string::npos) return false;
+                i = close;
+                continue;
+            }
+            if (equation[i] != ':') continue;
+            size_t close = equation.find(':', i + 1);
+            if (close == std::string::npos) return false;
+            std::string word = function_key(equation.substr(i + 1, close - i - 1));
+            if (word == "test input" || word == "the condition") return true;
+            i = close;
+        }
+        return false;
+    }
+
     void read_record(const Record &r, std::vector<Equation> &eqs) {
+        if (is_reality_check(r.equation)) return;
         std::string name, body;
         bool equivalence = false;
         if (is_range_definition(r.equation, name, body, equivalence)) {

@@ -229,3 +229,17 @@ position of c = C * 100 ~~|
     EXPECT_DOUBLE_EQ(series(m, "position of c")[0], 300);
 }
 
+// Reality Check equations (:TEST INPUT:, :THE CONDITION: ... :IMPLIES:) are for Vensim's Reality
+// Check tool; a run ignores them: s = INTEG(2, 10) gives 10, 12, 14, 16, 18.
+TEST(SdVensimFidelity, RealityChecksAreIgnoredByARun) {
+    Model m = mdl(R"(
+s = INTEG(inflow, 10) ~~|
+inflow = 2 ~~|
+no inflow :TEST INPUT: inflow = 0 ~~|
+stock stays :THE CONDITION: no inflow :IMPLIES: s = 10 ~~|
+later :THE CONDITION: Time > 2
+	:IMPLIES: s >= 10 :AND: "no inflow" = 0 ~~|
+)");
+    EXPECT_EQ(series(m, "s"), (std::vector<double>{10, 12, 14, 16, 18}));
+    for (const Variable &v : m.variables) EXPECT_EQ(v.name.find("stays"), std::string::npos) << v.name;
+}
