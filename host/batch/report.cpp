@@ -3,11 +3,15 @@
 #include "batch/plots.hpp"
 #include "batch/warm_gnuplot.hpp"
 #include "batch/run_state.hpp"
+#include "batch/statistics.hpp"
 
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <fstream>
 #include <iterator>
+#include <limits>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -32,6 +36,41 @@ std::string value_text(const nlohmann::json &v) {
     if (v.is_null()) return "";
     if (v.is_number()) return number_text(v.get<double>(), true);
     return v.is_string() ? v.get<std::string>() : v.dump();
+}
+
+// A number as the report shows it: rounded to 4 significant digits (the files keep every digit).
+std::string shown_value(const nlohmann::json &v) {
+    if (v.is_number()) return rounded_text(v.get<double>());
+    return value_text(v);
+}
+
+// "overrides.contact_infectivity" -> "contact_infectivity": the name the model gives it.
+std::string short_name(const std::string &path) {
+    const auto dot = path.rfind('.');
+    return dot == std::string::npos ? path : path.substr(dot + 1);
+}
+
+// A column's display name (the method's label, else its id) and units ("" when unknown).
+std::string label_of(const StepState &st, const std::string &column) {
+    auto it = st.labels.find(column);
+    return it == st.labels.end() || it->second.empty() ? column : it->second;
+}
+std::string units_of(const StepState &st, const std::string &column) {
+    auto it = st.units.find(column);
+    return it == st.units.end() ? std::string() : it->second;
+}
+
+// Draws of uncertain inputs, whose spread percentiles describe; a grid or scenarios are choices.
+bool sampled_sweep(SweepKind kind) { return kind == SweepKind::latin_hypercube || kind == SweepKind::monte_carlo; }
+
+// The swept variable that colours the runs: outputs.colour_by, else the first one (scenarios:
+// none, their names tell them apart).
+std::optional<size_t> colour_axis(const StepSpec &step) {
+    std::string want = step.outputs.colour_by;
+    if (want.empty() && step.sweep != SweepKind::scenarios && !step.axes.empty()) want = step.axes.front();
+    for (size_t d = 0; d < step.axes.size(); ++d)
+        if (step.axes[d] == want) return d;
+    return std::nullopt;
 }
 
 // The statistic columns of a step: every variable any successful point has, in first-seen order.
@@ -111,6 +150,40 @@ void load_reused_series(StepState &st, const BatchOptions &options, std::vector<
     }
 }
 
+// One line of a CSV file as fields (RFC 4180 quotes).
+std::vector<std::string> csv_fields(const std::string &line) {
+    std::vector<std::string> fields(1);
+    bool quoted = false;
+    for (size_t i = 0; i < line.size(); ++i) {
+        const char c = line[i];
+        if (quoted && c == '"' && i + 1 < line.size() && line[i + 1] == '"') fields.back() += line[++i];
+        else if (c == '"') quoted = !quoted;
+        else if (c == ',' && !quoted) fields.emplace_back();
+        else if (c != '\r') fields.back() += c;
+    }
+    return fields;
+}
+
+// Display names and units of the step's columns from the first run's <table>.columns.csv
+// ("column,label,units"), written beside its table when the method gave them.
+void load_column_metadata(StepState &st, const BatchOptions &options) {
+    const StepSpec &step = *st.spec;
+    for (size_t i = 0; i < st.points.size(); ++i) {
+        const PointState &p = st.points[i];
+        if (!p.ok || !p.recorded || p.table.empty()) continue;
+        std::ifstream in(step_dir(options, step) / "runs" / point_id(i, st.points.size()) / (file_stem(p.table) + ".columns.csv"));
+        std::string line;
+        if (!in || !std::getline(in, line)) return; // the header
+        while (std::getline(in, line)) {
+            const auto f = csv_fields(line);
+            if (f.size() < 3 || f[0].empty()) continue;
+            if (!f[1].empty() && !st.labels.count(f[0])) st.labels[f[0]] = f[1];
+            if (!f[2].empty() && !st.units.count(f[0])) st.units[f[0]] = f[2];
+        }
+        return;
+    }
+}
+
 // A run in a plot key: the scenario name, else its swept values ("contact_infectivity=0.2, duration=4").
 std::string run_label(const StepSpec &step, size_t index) {
     const Point &p = step.points[index];
@@ -140,23 +213,43 @@ std::vector<PendingPlot> prepare_plots(const BatchSpec &spec, StepState &st, con
     load_reused_series(st, options, warnings);
     const auto dir = step_dir(options, step) / "plots";
     std::vector<PendingPlot> pending;
+    const auto colour = colour_axis(step);
     for (const auto &var : st.plot_variables) {
         PlotRequest r;
         r.dir = dir;
         r.stem = file_stem(var);
         r.time = st.time;
-        r.x_label = step.outputs.time;
-        r.y_label = var;
+        r.x_label = label_of(st, step.outputs.time);
+        r.x_units = units_of(st, step.outputs.time);
+        r.y_label = label_of(st, var);
+        r.y_units = units_of(st, var);
+        r.sampled = sampled_sweep(step.sweep);
+        if (colour) r.colour_label = short_name(step.axes[*colour]);
         auto &runs = st.series[var];
         runs.resize(st.points.size());
-        for (size_t i = 0; i < runs.size(); ++i)
-            if (st.points[i].ok && !runs[i].empty()) {
-                r.runs.push_back(&runs[i]);
-                r.run_labels.push_back(run_label(step, i));
+        for (size_t i = 0; i < runs.size(); ++i) {
+            if (!st.points[i].ok || runs[i].empty()) continue;
+            r.runs.push_back(&runs[i]);
+            r.run_labels.push_back(run_label(step, i));
+            const nlohmann::json &values = step.points[i].values;
+            if (colour) {
+                const auto &v = values.at(*colour);
+                r.colour_values.push_back(v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN());
             }
+            if (step.sweep == SweepKind::grid && step.axes.size() > 1) {
+                // Small multiples: a panel per combination of the other swept values.
+                std::string panel;
+                for (size_t d = 0; d < step.axes.size(); ++d)
+                    if (!colour || d != *colour) panel += (panel.empty() ? "" : ", ") + short_name(step.axes[d]) + " = " + shown_value(values.at(d));
+                r.panels.push_back(panel);
+            }
+        }
         if (r.runs.empty()) continue;
-        r.title = spec.name + " - " + step.name + ": " + var +
-                  (r.runs.size() > 1 ? " across " + std::to_string(r.runs.size()) + " runs" : std::string());
+        const std::string n = std::to_string(r.runs.size());
+        r.title = spec.name + " - " + step.name + ": " + r.y_label +
+                  (r.runs.size() == 1 ? std::string()
+                   : r.sampled      ? ", spread of " + n + " " + (step.sweep == SweepKind::monte_carlo ? "Monte Carlo" : "Latin hypercube") + " runs"
+                                    : ", " + n + " runs");
         std::filesystem::create_directories(dir);
         note("plotting " + step.name + "/" + var);
         PendingPlot p{&st, step.name + "/" + var, "steps/" + step.name + "/plots/" + r.stem + ".svg", {}, {}};
@@ -238,31 +331,78 @@ std::string results_json_text(const BatchSpec &spec, const std::vector<StepState
     return out.dump(2) + "\n";
 }
 
+// An SVG file as an element of the report: its XML prolog dropped and its ids (gnuplot uses the
+// same ones in every picture) prefixed, so that several pictures live in one page. "" if unreadable.
+std::string inline_svg(const std::filesystem::path &file, const std::string &prefix) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return {};
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    std::string text = buf.str();
+    const auto start = text.find("<svg");
+    if (start == std::string::npos) return {};
+    text.erase(0, start);
+    std::string out;
+    out.reserve(text.size() + text.size() / 50);
+    static const std::vector<std::string> marks{" id='", " id=\"", "href='#", "href=\"#", "url(#"};
+    for (size_t i = 0; i < text.size();) {
+        bool hit = false;
+        for (const auto &m : marks)
+            if (text.compare(i, m.size(), m) == 0) {
+                out += m + prefix;
+                i += m.size();
+                hit = true;
+                break;
+            }
+        if (!hit) out += text[i++];
+    }
+    return out;
+}
+
 void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, const BatchOptions &options, const BatchReport &report) {
     const auto &pr = report.progress;
     std::ostringstream h;
+    // One file that reads the same opened from a download, an e-mail or through the REST API:
+    // pictures inline, no link to a file beside it (the files are named, for the folder or archive).
     h << "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" << html(spec.name)
-      << "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-         "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
-         "th{background:#eef}.failed{color:#a00}.ok{color:#070}img{max-width:100%;border:1px solid #eee}"
-         "</style></head><body>\n";
+      << "</title>\n<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222;line-height:1.4}"
+         "table{border-collapse:collapse;font-size:90%;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
+         "th{background:#eef}td.text{text-align:left}.failed{color:#a00}.ok{color:#070}"
+         "figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block}figcaption{color:#555;font-size:90%}"
+         "code{background:#f4f4f4;padding:0 3px}</style></head><body>\n";
     h << "<h1>" << html(spec.name) << "</h1>\n";
     if (!spec.description.empty()) h << "<p>" << html(spec.description) << "</p>\n";
     h << "<p>" << pr.total << " points: <span class=\"ok\">" << pr.succeeded << " succeeded</span>, <span class=\"failed\">"
       << pr.failed << " failed</span>";
     if (pr.done < pr.total) h << ", " << (pr.total - pr.done) << " not run";
-    h << ". Every point's params, statistics and result: <a href=\"results.json\">results.json</a>.</p>\n";
+    h << ". Numbers here are rounded to 4 significant digits; the files in the batch's folder keep every digit: "
+         "<code>results.json</code> (every point's params, statistics and result), and per step "
+         "<code>summary.csv</code>, each run's tables and the plots as SVG and PNG with their gnuplot scripts.</p>\n";
+    size_t figure = 0;
     for (const auto &st : steps) {
         const StepSpec &step = *st.spec;
         const std::string dir = "steps/" + step.name;
         h << "<h2>" << html(step.name) << "</h2>\n<p>Method <code>" << html(step.method) << "</code>";
-        if (step.sweep != SweepKind::none) h << ", " << to_string(step.sweep) << " sweep of " << st.points.size() << " points";
-        h << ". <a href=\"" << html(dir) << "/summary.csv\">summary.csv</a>, runs in <a href=\"" << html(dir)
-          << "/runs/\">" << html(dir) << "/runs/</a>.</p>\n";
+        if (step.sweep != SweepKind::none) {
+            h << ", " << html(std::string(to_string(step.sweep))) << " sweep of " << st.points.size() << " points over ";
+            for (size_t d = 0; d < step.axes.size(); ++d) {
+                double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+                for (const auto &p : step.points)
+                    if (p.values.at(d).is_number()) {
+                        lo = std::min(lo, p.values.at(d).get<double>());
+                        hi = std::max(hi, p.values.at(d).get<double>());
+                    }
+                h << (d ? ", " : "") << "<span title=\"" << html(step.axes[d]) << "\">" << html(short_name(step.axes[d])) << "</span>";
+                if (lo < hi) h << " " << rounded_text(lo) << " to " << rounded_text(hi);
+                else if (lo == hi) h << " " << rounded_text(lo);
+            }
+        }
+        h << ". Files: <code>" << html(dir) << "/summary.csv</code>, runs in <code>" << html(dir) << "/runs/</code>.</p>\n";
         if (!st.skipped.empty()) h << "<p class=\"failed\">Skipped: " << html(st.skipped) << "</p>\n";
         for (const auto &f : st.plot_files) {
-            const std::string png = f.substr(0, f.size() - 4) + ".png";
-            h << "<figure><a href=\"" << html(png) << "\"><img src=\"" << html(f) << "\" alt=\"" << html(f) << "\"></a></figure>\n";
+            const std::string svg = inline_svg(options.out_dir / f, "figure" + std::to_string(++figure) + '-');
+            if (svg.empty()) continue;
+            h << "<figure>" << svg << "<figcaption>" << html(f) << " (PNG and gnuplot script beside it)</figcaption></figure>\n";
         }
         std::vector<size_t> failed;
         for (size_t i = 0; i < st.points.size(); ++i)
@@ -272,34 +412,40 @@ void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, con
             for (size_t k = 0; k < failed.size() && k < 200; ++k) {
                 const auto &p = st.points[failed[k]];
                 h << "<tr><td>" << html(point_label(step, failed[k])) << "</td><td>" << html(p.problem)
-                  << "</td><td style=\"text-align:left\">" << html(p.error) << "</td></tr>\n";
+                  << "</td><td class=\"text\">" << html(p.error) << "</td></tr>\n";
             }
             h << "</table>\n";
         }
         // The first rows of the summary, so that small sweeps read without opening the CSV.
         const auto cols = stat_columns(st);
+        const std::string time_units = units_of(st, step.outputs.time);
         h << "<table><tr><th>point</th>";
-        for (const auto &a : step.axes) h << "<th>" << html(a) << "</th>";
-        for (const auto &c : cols) h << "<th>" << html(c) << " final</th><th>max</th><th>peak time</th>";
+        for (const auto &a : step.axes) h << "<th title=\"" << html(a) << "\">" << html(short_name(a)) << "</th>";
+        for (const auto &c : cols) {
+            const std::string units = units_of(st, c);
+            const std::string name = label_of(st, c);
+            h << "<th>" << html(with_units(name + " final", units)) << "</th><th>" << html(with_units(name + " max", units))
+              << "</th><th>" << html(with_units(name + " peak time", time_units)) << "</th>";
+        }
         h << "</tr>\n";
         const size_t shown = std::min<size_t>(st.points.size(), 50);
         for (size_t i = 0; i < shown; ++i) {
             const auto &p = st.points[i];
             h << "<tr><td>" << html(point_label(step, i)) << "</td>";
-            for (size_t d = 0; d < step.axes.size(); ++d) h << "<td>" << html(value_text(step.points[i].values[d])) << "</td>";
+            for (size_t d = 0; d < step.axes.size(); ++d) h << "<td>" << html(shown_value(step.points[i].values[d])) << "</td>";
             for (const auto &c : cols) {
                 auto it = p.stats.find(c);
                 if (it == p.stats.end()) {
                     h << "<td></td><td></td><td></td>";
                     continue;
                 }
-                h << "<td>" << number_text(it->second.final, true) << "</td><td>" << number_text(it->second.max, true)
-                  << "</td><td>" << number_text(it->second.peak_time, true) << "</td>";
+                h << "<td>" << rounded_text(it->second.final) << "</td><td>" << rounded_text(it->second.max) << "</td><td>"
+                  << rounded_text(it->second.peak_time) << "</td>";
             }
             h << "</tr>\n";
         }
         h << "</table>\n";
-        if (shown < st.points.size()) h << "<p>" << (st.points.size() - shown) << " more rows in summary.csv.</p>\n";
+        if (shown < st.points.size()) h << "<p>" << (st.points.size() - shown) << " more rows in <code>" << html(dir) << "/summary.csv</code>.</p>\n";
     }
     if (!report.warnings.empty()) {
         h << "<h2>Warnings</h2><ul>\n";
@@ -321,7 +467,10 @@ size_t warm_gnuplot_processes(size_t plots, unsigned lanes) {
 void write_reports(const BatchSpec &spec, std::vector<StepState> &steps, const BatchOptions &options, BatchReport &report,
                    const std::function<void(const std::string &)> &note, GnuplotPool *warm) {
     note("writing the summary tables");
-    for (const auto &st : steps) write_summary(st, options);
+    for (auto &st : steps) {
+        write_summary(st, options);
+        load_column_metadata(st, options);
+    }
     std::vector<PendingPlot> plots;
     if (options.plots)
         for (auto &st : steps) {

@@ -32,6 +32,8 @@ struct StepState {
     std::map<std::string, std::vector<std::vector<double>>> series; // variable -> per point (empty if none)
     std::vector<std::string> plot_variables;
     std::vector<std::string> plot_files;    // relative to the output folder (svg)
+    // Display names and units of the statistic, plot and time columns, where the method gave them.
+    std::map<std::string, std::string> labels, units;
 };
 
 // The point's folder name: p0000, p0001, ... (at least four digits).
