@@ -33,7 +33,7 @@ void remove_if_exists(const std::filesystem::path& path) {
 
 // Copies every page of source into a new file at target, leaving it a single self-contained
 // file (rollback journal mode) that passed PRAGMA integrity_check.
-void copy_database(Connection& source, const std::filesystem::path& target) {
+void copy_database(SqliteConnection& source, const std::filesystem::path& target) {
     remove_if_exists(target);
     try {
         // Created private first (0600) so that SQLite keeps the mode: a backup holds every tenant's data.
@@ -41,7 +41,7 @@ void copy_database(Connection& source, const std::filesystem::path& target) {
         if (fd < 0) throw StoreError("cannot create " + target.string() + ": " + std::strerror(errno));
         ::close(fd);
         {
-            Connection destination(target, Connection::Mode::read_write_create, 5000);
+            SqliteConnection destination(target, SqliteConnection::Mode::read_write_create, 5000);
             sqlite3_backup* backup = sqlite3_backup_init(destination.handle(), "main", source.handle(), "main");
             if (!backup) throw StoreError(std::string("backup failed: ") + sqlite3_errmsg(destination.handle()));
             const int step = sqlite3_backup_step(backup, -1);
@@ -62,7 +62,7 @@ void copy_database(Connection& source, const std::filesystem::path& target) {
 
 void check_backup_file(const std::filesystem::path& backup_file) {
     if (!std::filesystem::is_regular_file(backup_file)) throw StoreError("no backup file at " + backup_file.string());
-    Connection backup(backup_file, Connection::Mode::read_only, 5000);
+    SqliteConnection backup(backup_file, SqliteConnection::Mode::read_only, 5000);
     const std::string integrity = backup.query_text("PRAGMA integrity_check");
     if (integrity != "ok") throw StoreError("backup " + backup_file.string() + " failed PRAGMA integrity_check: " + integrity);
     const std::string has_migrations =
@@ -80,7 +80,7 @@ void backup(const std::filesystem::path& data_dir, const std::filesystem::path& 
     const std::filesystem::path source_file = database_path(data_dir);
     if (!std::filesystem::is_regular_file(source_file)) throw StoreError("no database at " + source_file.string());
     if (std::filesystem::exists(out_file)) throw StoreError(out_file.string() + " already exists");
-    Connection source(source_file, Connection::Mode::read_write, 5000);
+    SqliteConnection source(source_file, SqliteConnection::Mode::read_write, 5000);
     std::filesystem::path partial = out_file;
     partial += ".partial";
     copy_database(source, partial);
@@ -102,7 +102,7 @@ void restore(const std::filesystem::path& backup_file, const std::filesystem::pa
     std::filesystem::path staged = target;
     staged += ".restoring";
     {
-        Connection source(backup_file, Connection::Mode::read_only, 5000);
+        SqliteConnection source(backup_file, SqliteConnection::Mode::read_only, 5000);
         copy_database(source, staged);
     }
     // The old database's WAL would be replayed onto the restored file if it stayed behind.

@@ -1,6 +1,6 @@
 #include "store/migrations.hpp"
 
-#include "store/sqlite_db.hpp"
+#include "store/sql.hpp"
 #include "store/store.hpp"
 
 namespace holon::store {
@@ -136,29 +136,44 @@ int applied_version(Connection& connection) {
     return static_cast<int>(statement.column_int(0));
 }
 
+namespace {
+
+// The scripts are written for both engines; PostgreSQL spells SQLite's BLOB as BYTEA.
+std::string in_dialect(const std::string& sql, Dialect dialect) {
+    if (dialect == Dialect::sqlite) return sql;
+    std::string out = sql;
+    for (std::size_t at = out.find(" BLOB "); at != std::string::npos; at = out.find(" BLOB ", at))
+        out.replace(at, 6, " BYTEA ");
+    return out;
+}
+
+}  // namespace
+
 void migrate(Connection& connection, long long now_ms) {
+    // One transaction for every step, and the engine's migration lock taken first (SQLite's
+    // BEGIN IMMEDIATE is that lock; PostgreSQL takes an advisory lock), so that several processes
+    // opening the same new database at once apply every migration exactly once.
+    Transaction transaction(connection, Transaction::Kind::write);
+    connection.lock_for_migration();
     connection.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
     const int known = migrations().back().version;
+    const int current = applied_version(connection);
+    if (current > known)
+        throw SchemaTooNew("database schema version " + std::to_string(current) +
+                           " is newer than this Holon supports (" + std::to_string(known) +
+                           "); upgrade Holon or restore an older backup");
     for (const Migration& migration : migrations()) {
-        // Each step re-reads the version under the write lock, so two processes opening the
-        // same new database at once apply every migration exactly once.
-        Transaction transaction(connection, Transaction::Kind::write);
-        const int current = applied_version(connection);
-        if (current > known)
-            throw SchemaTooNew("database schema version " + std::to_string(current) +
-                               " is newer than this Holon supports (" + std::to_string(known) +
-                               "); upgrade Holon or restore an older backup");
         if (current >= migration.version) continue;
-        connection.exec(migration.sql);
+        connection.exec(in_dialect(migration.sql, connection.dialect()));
         connection.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)")
             .bind_int(1, migration.version)
             .bind_text(2, migration.name)
             .bind_int(3, now_ms)
             .run();
-        transaction.commit();
     }
+    transaction.commit();
 }
 
 }  // namespace holon::store

@@ -19,8 +19,8 @@ struct Migration {
 // All migrations, in ascending version order starting at 1.
 const std::vector<Migration>& migrations();
 
-// Creates schema_migrations if needed and applies each missing migration in its own
-// transaction. Throws SchemaTooNew when the database has a version above the last migration.
+// Creates schema_migrations if needed and applies every missing migration, in one transaction
+// under the engine's migration lock. Throws SchemaTooNew when the database has a version above the last migration.
 // Running it again on an up-to-date database changes nothing.
 void migrate(Connection& connection, long long now_ms);
 

@@ -1,6 +1,6 @@
 #include "store/crypto.hpp"
 #include "store/cursor.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace holon::store {
 
@@ -60,11 +60,11 @@ constexpr const char* revision_columns =
 
 }  // namespace
 
-ModelRef SqliteStore::create_model(const std::string& workspace_id, const ModelWrite& model) {
+ModelRef SqlStore::create_model(const std::string& workspace_id, const ModelWrite& model) {
     require_format(model);
     const std::string id = new_id("mdl");
     const Millis created_at = now();
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     require_workspace(*db, workspace_id);
     db->prepare("INSERT INTO models (id, workspace_id, latest_revision, created_at, updated_at)"
@@ -78,11 +78,11 @@ ModelRef SqliteStore::create_model(const std::string& workspace_id, const ModelW
     return ref;
 }
 
-ModelRef SqliteStore::update_model(const std::string& workspace_id, const std::string& model_id,
+ModelRef SqlStore::update_model(const std::string& workspace_id, const std::string& model_id,
                                    const std::string& expected_etag, const ModelWrite& model) {
     require_format(model);
     const Millis updated_at = now();
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     std::int64_t latest = 0;
     {
@@ -105,9 +105,9 @@ ModelRef SqliteStore::update_model(const std::string& workspace_id, const std::s
     return ref;
 }
 
-ModelRevision SqliteStore::get_model(const std::string& workspace_id, const std::string& model_id,
+ModelRevision SqlStore::get_model(const std::string& workspace_id, const std::string& model_id,
                                      std::optional<std::int64_t> revision) {
-    auto db = pool_.read();
+    auto db = pool_->read();
     if (revision) {
         auto row = db->prepare(std::string("SELECT ") + revision_columns +
                                " FROM model_revisions r WHERE r.model_id = ?1 AND r.workspace_id = ?2 AND r.revision = ?3");
@@ -123,9 +123,9 @@ ModelRevision SqliteStore::get_model(const std::string& workspace_id, const std:
     return read_revision(row);
 }
 
-Page<ModelSummary> SqliteStore::list_models(const std::string& workspace_id, const PageRequest& page) {
+Page<ModelSummary> SqlStore::list_models(const std::string& workspace_id, const PageRequest& page) {
     const std::size_t limit = page_limit(page);
-    auto db = pool_.read();
+    auto db = pool_->read();
     Transaction snapshot(*db, Transaction::Kind::read);
     require_workspace(*db, workspace_id);
     std::string sql =
@@ -155,11 +155,11 @@ Page<ModelSummary> SqliteStore::list_models(const std::string& workspace_id, con
     return result;
 }
 
-Page<RevisionInfo> SqliteStore::list_revisions(const std::string& workspace_id, const std::string& model_id,
+Page<RevisionInfo> SqlStore::list_revisions(const std::string& workspace_id, const std::string& model_id,
                                                const PageRequest& page) {
     const std::size_t limit = page_limit(page);
     const std::int64_t after = page.after.empty() ? 0 : decode_cursor(page.after).number;
-    auto db = pool_.read();
+    auto db = pool_->read();
     Transaction snapshot(*db, Transaction::Kind::read);
     {
         auto model = db->prepare("SELECT 1 FROM models WHERE id = ?1 AND workspace_id = ?2");
@@ -184,8 +184,8 @@ Page<RevisionInfo> SqliteStore::list_revisions(const std::string& workspace_id, 
     return result;
 }
 
-void SqliteStore::delete_model(const std::string& workspace_id, const std::string& model_id) {
-    auto db = pool_.write();
+void SqlStore::delete_model(const std::string& workspace_id, const std::string& model_id) {
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     db->prepare("DELETE FROM models WHERE id = ?1 AND workspace_id = ?2").bind_text(1, model_id).bind_text(2, workspace_id).run();
     if (db->changes() == 0) throw NotFound("model not found");

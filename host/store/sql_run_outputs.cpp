@@ -1,5 +1,5 @@
 // Run events (for server-sent events) and run outputs (result JSON, tables, blobs).
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -101,7 +101,7 @@ void validate_outputs(const RunOutputs& outputs) {
 // --------------------------------------------------------------------------------------------
 // Events
 
-std::int64_t SqliteStore::append_event_in(Connection& db, const std::string& run_id, const std::string& workspace_id,
+std::int64_t SqlStore::append_event_in(Connection& db, const std::string& run_id, const std::string& workspace_id,
                                           const std::string& type, const std::string& data_json) {
     std::int64_t id = 0;
     {
@@ -122,14 +122,14 @@ std::int64_t SqliteStore::append_event_in(Connection& db, const std::string& run
     return id;
 }
 
-void SqliteStore::append_state_event_in(Connection& db, const std::string& run_id, const std::string& workspace_id,
+void SqlStore::append_state_event_in(Connection& db, const std::string& run_id, const std::string& workspace_id,
                                         RunState state) {
     append_event_in(db, run_id, workspace_id, "state", nlohmann::json{{"state", to_string(state)}}.dump());
 }
 
-std::int64_t SqliteStore::append_event(const std::string& run_id, const std::string& type, const std::string& data_json) {
+std::int64_t SqlStore::append_event(const std::string& run_id, const std::string& type, const std::string& data_json) {
     if (type.empty()) throw InvalidArgument("event type must not be empty");
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     const Run run = load_run_in(*db, run_id);
     const std::int64_t id = append_event_in(*db, run_id, run.workspace_id, type, data_json);
@@ -137,10 +137,10 @@ std::int64_t SqliteStore::append_event(const std::string& run_id, const std::str
     return id;
 }
 
-std::vector<RunEvent> SqliteStore::list_events(const std::string& workspace_id, const std::string& run_id,
+std::vector<RunEvent> SqlStore::list_events(const std::string& workspace_id, const std::string& run_id,
                                                std::int64_t after_id, std::size_t limit) {
     const std::size_t clamped = std::clamp<std::size_t>(limit, 1, options_.max_page_size);
-    auto db = pool_.read();
+    auto db = pool_->read();
     Transaction snapshot(*db, Transaction::Kind::read);
     require_run_in_workspace(*db, workspace_id, run_id);
     std::vector<RunEvent> events;
@@ -155,7 +155,7 @@ std::vector<RunEvent> SqliteStore::list_events(const std::string& workspace_id, 
 // --------------------------------------------------------------------------------------------
 // Outputs
 
-void SqliteStore::store_outputs_in(Connection& db, const std::string& run_id, const std::string& workspace_id,
+void SqlStore::store_outputs_in(Connection& db, const std::string& run_id, const std::string& workspace_id,
                                    const RunOutputs& outputs) {
     if (!outputs.result_json.empty()) {
         db.prepare("INSERT INTO run_results (run_id, workspace_id, result_json) VALUES (?1, ?2, ?3)")
@@ -196,8 +196,8 @@ void SqliteStore::store_outputs_in(Connection& db, const std::string& run_id, co
     }
 }
 
-RunOutputs SqliteStore::get_outputs(const std::string& workspace_id, const std::string& run_id) {
-    auto db = pool_.read();
+RunOutputs SqlStore::get_outputs(const std::string& workspace_id, const std::string& run_id) {
+    auto db = pool_->read();
     Transaction snapshot(*db, Transaction::Kind::read);
     require_run_in_workspace(*db, workspace_id, run_id);
     RunOutputs outputs;
@@ -221,9 +221,9 @@ RunOutputs SqliteStore::get_outputs(const std::string& workspace_id, const std::
     return outputs;
 }
 
-ResultTable SqliteStore::get_result_table(const std::string& workspace_id, const std::string& run_id,
+ResultTable SqlStore::get_result_table(const std::string& workspace_id, const std::string& run_id,
                                           const std::string& name) {
-    auto db = pool_.read();
+    auto db = pool_->read();
     auto row = db->prepare(std::string("SELECT ") + kTableColumns +
                            " FROM run_tables WHERE run_id = ?1 AND workspace_id = ?2 AND name = ?3");
     row.bind_text(1, run_id).bind_text(2, workspace_id).bind_text(3, name);
@@ -231,9 +231,9 @@ ResultTable SqliteStore::get_result_table(const std::string& workspace_id, const
     return read_table(row);
 }
 
-ResultBlob SqliteStore::get_result_blob(const std::string& workspace_id, const std::string& run_id,
+ResultBlob SqlStore::get_result_blob(const std::string& workspace_id, const std::string& run_id,
                                         const std::string& name) {
-    auto db = pool_.read();
+    auto db = pool_->read();
     auto row = db->prepare("SELECT name, media_type, data FROM run_blobs"
                            " WHERE run_id = ?1 AND workspace_id = ?2 AND name = ?3");
     row.bind_text(1, run_id).bind_text(2, workspace_id).bind_text(3, name);

@@ -1,6 +1,6 @@
 #include "store/crypto.hpp"
 #include "store/cursor.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -61,14 +61,14 @@ struct Orphan {
 
 }  // namespace
 
-Run SqliteStore::load_run_in(Connection& db, const std::string& run_id) {
+Run SqlStore::load_run_in(Connection& db, const std::string& run_id) {
     auto row = db.prepare(std::string("SELECT ") + run_columns + " FROM runs WHERE id = ?1");
     row.bind_text(1, run_id);
     if (!row.step()) throw NotFound("run not found");
     return read_run(row);
 }
 
-Run SqliteStore::create_run(const std::string& workspace_id, const NewRun& request) {
+Run SqlStore::create_run(const std::string& workspace_id, const NewRun& request) {
     if (request.method.empty()) throw InvalidArgument("run method must not be empty");
     if (request.model_revision && !request.model_id) throw InvalidArgument("a model revision needs a model id");
     Run run;
@@ -81,7 +81,7 @@ Run SqliteStore::create_run(const std::string& workspace_id, const NewRun& reque
     run.max_attempts = std::max(1, request.max_attempts.value_or(options_.default_max_attempts));
     run.created_at = run.updated_at = now();
 
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     require_workspace(*db, workspace_id);
     if (run.model_id) {
@@ -112,18 +112,18 @@ Run SqliteStore::create_run(const std::string& workspace_id, const NewRun& reque
     return run;
 }
 
-Run SqliteStore::get_run(const std::string& workspace_id, const std::string& run_id) {
-    auto db = pool_.read();
+Run SqlStore::get_run(const std::string& workspace_id, const std::string& run_id) {
+    auto db = pool_->read();
     auto row = db->prepare(std::string("SELECT ") + run_columns + " FROM runs WHERE id = ?1 AND workspace_id = ?2");
     row.bind_text(1, run_id).bind_text(2, workspace_id);
     if (!row.step()) throw NotFound("run not found");
     return read_run(row);
 }
 
-Page<Run> SqliteStore::list_runs(const std::string& workspace_id, const PageRequest& page,
+Page<Run> SqlStore::list_runs(const std::string& workspace_id, const PageRequest& page,
                                  std::optional<RunState> state) {
     const std::size_t limit = page_limit(page);
-    auto db = pool_.read();
+    auto db = pool_->read();
     Transaction snapshot(*db, Transaction::Kind::read);
     require_workspace(*db, workspace_id);
     std::string sql = std::string("SELECT ") + run_columns + " FROM runs WHERE workspace_id = ?2";
@@ -148,9 +148,9 @@ Page<Run> SqliteStore::list_runs(const std::string& workspace_id, const PageRequ
     return result;
 }
 
-Run SqliteStore::request_cancel(const std::string& workspace_id, const std::string& run_id) {
+Run SqlStore::request_cancel(const std::string& workspace_id, const std::string& run_id) {
     const Millis at = now();
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     RunState state = RunState::queued;
     {
@@ -178,29 +178,29 @@ Run SqliteStore::request_cancel(const std::string& workspace_id, const std::stri
     return run;
 }
 
-std::int64_t SqliteStore::count_in_flight(const std::string& workspace_id) {
-    auto db = pool_.read();
+std::int64_t SqlStore::count_in_flight(const std::string& workspace_id) {
+    auto db = pool_->read();
     auto row = db->prepare("SELECT COUNT(*) FROM runs WHERE workspace_id = ?1 AND state IN ('queued', 'running')");
     row.bind_text(1, workspace_id);
     row.step();
     return row.column_int(0);
 }
 
-std::map<RunState, std::int64_t> SqliteStore::count_runs_by_state() {
+std::map<RunState, std::int64_t> SqlStore::count_runs_by_state() {
     std::map<RunState, std::int64_t> counts;
     for (RunState state : {RunState::queued, RunState::running, RunState::succeeded, RunState::failed, RunState::cancelled})
         counts[state] = 0;
-    auto db = pool_.read();
+    auto db = pool_->read();
     auto rows = db->prepare("SELECT state, COUNT(*) FROM runs GROUP BY state");
     while (rows.step()) counts[run_state_from_string(rows.column_text(0))] = rows.column_int(1);
     return counts;
 }
 
-std::optional<Run> SqliteStore::claim(const std::string& owner, std::int64_t lease_ms) {
+std::optional<Run> SqlStore::claim(const std::string& owner, std::int64_t lease_ms) {
     if (owner.empty()) throw InvalidArgument("lease owner must not be empty");
     if (lease_ms <= 0) throw InvalidArgument("a lease must last at least 1 ms");
     const Millis at = now();
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     // Runs whose lease ran out belong to a host that died or hung: settle them first, so that the
     // claim below only has to look at queued runs.
@@ -236,10 +236,10 @@ std::optional<Run> SqliteStore::claim(const std::string& owner, std::int64_t lea
     return run;
 }
 
-bool SqliteStore::renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) {
+bool SqlStore::renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) {
     if (lease_ms <= 0) throw InvalidArgument("a lease must last at least 1 ms");
     const Millis at = now();
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     db->prepare("UPDATE runs SET lease_expires_at = ?3, updated_at = ?4"
                 " WHERE id = ?1 AND lease_owner = ?2 AND state = 'running'")
@@ -253,9 +253,9 @@ bool SqliteStore::renew_lease(const std::string& run_id, const std::string& owne
     return renewed;
 }
 
-void SqliteStore::set_progress(const std::string& run_id, double fraction, const std::string& stage) {
+void SqlStore::set_progress(const std::string& run_id, double fraction, const std::string& stage) {
     const double clamped = std::clamp(fraction, 0.0, 1.0);
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     db->prepare("UPDATE runs SET progress = ?2, stage = ?3, updated_at = ?4 WHERE id = ?1 AND state = 'running'")
         .bind_text(1, run_id)
@@ -267,11 +267,11 @@ void SqliteStore::set_progress(const std::string& run_id, double fraction, const
     transaction.commit();
 }
 
-bool SqliteStore::finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) {
+bool SqlStore::finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) {
     if (!is_terminal(outcome.state)) throw InvalidArgument("a run can only finish as succeeded, failed or cancelled");
     validate_outputs(outcome.outputs);
     const Millis at = now();
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     std::string workspace_id;
     {
@@ -294,9 +294,9 @@ bool SqliteStore::finish(const std::string& run_id, const std::string& owner, co
     return true;
 }
 
-bool SqliteStore::release(const std::string& run_id, const std::string& owner) {
+bool SqlStore::release(const std::string& run_id, const std::string& owner) {
     const Millis at = now();
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     std::string workspace_id;
     bool cancel_requested = false;
@@ -323,7 +323,7 @@ bool SqliteStore::release(const std::string& run_id, const std::string& owner) {
     return true;
 }
 
-void SqliteStore::settle_orphan_in(Connection& db, const std::string& run_id, RecoveryReport& report) {
+void SqlStore::settle_orphan_in(Connection& db, const std::string& run_id, RecoveryReport& report) {
     const Millis at = now();
     Orphan orphan;
     {
@@ -356,9 +356,9 @@ void SqliteStore::settle_orphan_in(Connection& db, const std::string& run_id, Re
     append_state_event_in(db, run_id, orphan.workspace_id, next);
 }
 
-RecoveryReport SqliteStore::recover_after_crash(RecoveryScope scope) {
+RecoveryReport SqlStore::recover_after_crash(RecoveryScope scope) {
     const Millis at = now();
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     std::vector<std::string> ids;
     {

@@ -1,10 +1,14 @@
-// The SQLite implementation of Store. Private to holon_store: others use open_sqlite_store.
-// The member functions are spread over sqlite_<entity>.cpp files, one per entity.
+// Store written once in SQL for both engines (sql.hpp): SQLite (open_sqlite_store) and
+// PostgreSQL (open_postgres_store). Private to holon_store. The member functions are spread over
+// sql_<entity>.cpp files, one per entity; the few places where the engines differ ask the
+// connection for its dialect.
 #pragma once
 
-#include "store/connection_pool.hpp"
+#include "store/sql.hpp"
 #include "store/store.hpp"
 #include "store/token_cache.hpp"
+
+#include <memory>
 
 namespace holon::store {
 
@@ -14,9 +18,10 @@ void require_workspace(Connection& db, const std::string& workspace_id);
 // Throws InvalidArgument for tables with ragged columns or duplicate table or blob names.
 void validate_outputs(const RunOutputs& outputs);
 
-class SqliteStore final : public Store {
+class SqlStore final : public Store {
 public:
-    SqliteStore(const std::filesystem::path& data_dir, const StoreOptions& options);
+    // Applies pending migrations through `pool`. options.clock must be set.
+    SqlStore(std::unique_ptr<Pool> pool, const StoreOptions& options);
 
     Workspace create_workspace(const std::string& name) override;
     Workspace get_workspace(const std::string& id) override;
@@ -88,7 +93,7 @@ private:
     Run load_run_in(Connection& db, const std::string& run_id);  // any workspace; NotFound if absent
 
     StoreOptions options_;
-    ConnectionPool pool_;
+    std::unique_ptr<Pool> pool_;
     TokenCache token_cache_;
 };
 

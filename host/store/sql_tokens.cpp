@@ -1,6 +1,6 @@
 #include "store/crypto.hpp"
 #include "store/cursor.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace holon::store {
 
@@ -30,19 +30,19 @@ TokenInfo read_token(const Statement& row) {
 
 }  // namespace
 
-NewToken SqliteStore::create_token(const std::string& workspace_id, Role role, std::optional<Millis> expires_at) {
+NewToken SqlStore::create_token(const std::string& workspace_id, Role role, std::optional<Millis> expires_at) {
     NewToken token;
     token.secret = new_token_secret();
     token.id = register_token(workspace_id, role, expires_at, token.secret);
     return token;
 }
 
-std::string SqliteStore::register_token(const std::string& workspace_id, Role role,
+std::string SqlStore::register_token(const std::string& workspace_id, Role role,
                                         std::optional<Millis> expires_at, const std::string& secret) {
     if (secret.size() < 16) throw InvalidArgument("token secret must have at least 16 characters");
     const std::string id = new_id("tok");
     const std::string hash = sha256_hex(secret);
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     if (!workspace_id.empty()) require_workspace(*db, workspace_id);
     {
@@ -63,12 +63,12 @@ std::string SqliteStore::register_token(const std::string& workspace_id, Role ro
     return id;
 }
 
-std::optional<Principal> SqliteStore::authenticate(const std::string& secret) {
+std::optional<Principal> SqlStore::authenticate(const std::string& secret) {
     const std::string hash = sha256_hex(secret);
     const Millis at = now();
     if (auto cached = token_cache_.find(hash, at)) return cached;
     const auto generation = token_cache_.generation();
-    auto db = pool_.read();
+    auto db = pool_->read();
     auto row = db->prepare(
         "SELECT id, workspace_id, role, secret_sha256, expires_at, revoked_at FROM tokens WHERE secret_sha256 = ?1");
     row.bind_text(1, hash);
@@ -84,8 +84,8 @@ std::optional<Principal> SqliteStore::authenticate(const std::string& secret) {
     return principal;
 }
 
-TokenInfo SqliteStore::get_token(const std::string& workspace_id, const std::string& token_id) {
-    auto db = pool_.read();
+TokenInfo SqlStore::get_token(const std::string& workspace_id, const std::string& token_id) {
+    auto db = pool_->read();
     auto row = db->prepare(std::string("SELECT ") + token_columns + " FROM tokens WHERE id = ?1 AND " + scope(workspace_id));
     row.bind_text(1, token_id);
     bind_scope(row, workspace_id);
@@ -93,9 +93,9 @@ TokenInfo SqliteStore::get_token(const std::string& workspace_id, const std::str
     return read_token(row);
 }
 
-Page<TokenInfo> SqliteStore::list_tokens(const std::string& workspace_id, const PageRequest& page) {
+Page<TokenInfo> SqlStore::list_tokens(const std::string& workspace_id, const PageRequest& page) {
     const std::size_t limit = page_limit(page);
-    auto db = pool_.read();
+    auto db = pool_->read();
     if (!workspace_id.empty()) require_workspace(*db, workspace_id);
     std::string sql = std::string("SELECT ") + token_columns + " FROM tokens WHERE " + scope(workspace_id);
     if (!page.after.empty()) sql += " AND (created_at > ?2 OR (created_at = ?2 AND id > ?3))";
@@ -116,8 +116,8 @@ Page<TokenInfo> SqliteStore::list_tokens(const std::string& workspace_id, const 
     return result;
 }
 
-void SqliteStore::revoke_token(const std::string& workspace_id, const std::string& token_id) {
-    auto db = pool_.write();
+void SqlStore::revoke_token(const std::string& workspace_id, const std::string& token_id) {
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     {
         auto update = db->prepare("UPDATE tokens SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1 AND " +

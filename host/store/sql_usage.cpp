@@ -1,10 +1,10 @@
 // Deleting finished runs and measuring a workspace's storage (the per-workspace quota).
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace holon::store {
 
-void SqliteStore::delete_run(const std::string& workspace_id, const std::string& run_id) {
-    auto db = pool_.write();
+void SqlStore::delete_run(const std::string& workspace_id, const std::string& run_id) {
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     // Events, results, tables and files go with the run (ON DELETE CASCADE).
     db->prepare("DELETE FROM runs WHERE id = ?1 AND workspace_id = ?2 AND state IN ('succeeded', 'failed', 'cancelled')")
@@ -21,8 +21,8 @@ void SqliteStore::delete_run(const std::string& workspace_id, const std::string&
     transaction.commit();
 }
 
-std::int64_t SqliteStore::stored_bytes(const std::string& workspace_id) {
-    auto db = pool_.read();
+std::int64_t SqlStore::stored_bytes(const std::string& workspace_id) {
+    auto db = pool_->read();
     auto row = db->prepare(
         "SELECT (SELECT COALESCE(SUM(bytes), 0) FROM model_revisions WHERE workspace_id = ?1)"
         " + (SELECT COALESCE(SUM(length(result_json)), 0) FROM run_results WHERE workspace_id = ?1)"

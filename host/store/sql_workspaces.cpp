@@ -1,6 +1,6 @@
 #include "store/crypto.hpp"
 #include "store/cursor.hpp"
-#include "store/sqlite_store.hpp"
+#include "store/sql_store.hpp"
 
 namespace holon::store {
 
@@ -24,10 +24,10 @@ void require_workspace(Connection& db, const std::string& workspace_id) {
     if (!row.step()) throw NotFound("workspace not found");
 }
 
-Workspace SqliteStore::create_workspace(const std::string& name) {
+Workspace SqlStore::create_workspace(const std::string& name) {
     require_name(name);
     const Workspace workspace{new_id("ws"), name, now(), now()};
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     db->prepare("INSERT INTO workspaces (id, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?4)")
         .bind_text(1, workspace.id)
@@ -39,17 +39,17 @@ Workspace SqliteStore::create_workspace(const std::string& name) {
     return workspace;
 }
 
-Workspace SqliteStore::get_workspace(const std::string& id) {
-    auto db = pool_.read();
+Workspace SqlStore::get_workspace(const std::string& id) {
+    auto db = pool_->read();
     auto row = db->prepare(std::string("SELECT ") + workspace_columns + " FROM workspaces WHERE id = ?1");
     row.bind_text(1, id);
     if (!row.step()) throw NotFound("workspace not found");
     return read_workspace(row);
 }
 
-Page<Workspace> SqliteStore::list_workspaces(const PageRequest& page) {
+Page<Workspace> SqlStore::list_workspaces(const PageRequest& page) {
     const std::size_t limit = page_limit(page);
-    auto db = pool_.read();
+    auto db = pool_->read();
     Page<Workspace> result;
     auto rows = page.after.empty()
         ? db->prepare(std::string("SELECT ") + workspace_columns +
@@ -70,9 +70,9 @@ Page<Workspace> SqliteStore::list_workspaces(const PageRequest& page) {
     return result;
 }
 
-Workspace SqliteStore::rename_workspace(const std::string& id, const std::string& name) {
+Workspace SqlStore::rename_workspace(const std::string& id, const std::string& name) {
     require_name(name);
-    auto db = pool_.write();
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     db->prepare("UPDATE workspaces SET name = ?2, updated_at = ?3 WHERE id = ?1")
         .bind_text(1, id)
@@ -91,8 +91,8 @@ Workspace SqliteStore::rename_workspace(const std::string& id, const std::string
     return workspace;
 }
 
-void SqliteStore::delete_workspace(const std::string& id) {
-    auto db = pool_.write();
+void SqlStore::delete_workspace(const std::string& id) {
+    auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     db->prepare("DELETE FROM workspaces WHERE id = ?1").bind_text(1, id).run();
     if (db->changes() == 0) throw NotFound("workspace not found");

@@ -4,6 +4,8 @@
 
 #include <sqlite3.h>
 
+#include <memory>
+
 namespace holon::store {
 
 namespace {
@@ -17,94 +19,65 @@ namespace {
 // --------------------------------------------------------------------------------------------
 // Statement
 
-Statement::~Statement() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-}
+namespace {
 
-void Statement::check_bind(int rc) const {
-    if (rc != SQLITE_OK) fail(db_, "bind");
-}
-
-Statement& Statement::bind_text(int index, std::string_view text) {
-    check_bind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
-    return *this;
-}
-
-Statement& Statement::bind_blob(int index, std::string_view bytes) {
-    // An empty view may have a null data pointer, which SQLite would store as NULL.
-    if (bytes.empty()) check_bind(sqlite3_bind_zeroblob(stmt_, index, 0));
-    else check_bind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
-    return *this;
-}
-
-Statement& Statement::bind_int(int index, std::int64_t value) {
-    check_bind(sqlite3_bind_int64(stmt_, index, value));
-    return *this;
-}
-
-Statement& Statement::bind_double(int index, double value) {
-    check_bind(sqlite3_bind_double(stmt_, index, value));
-    return *this;
-}
-
-Statement& Statement::bind_null(int index) {
-    check_bind(sqlite3_bind_null(stmt_, index));
-    return *this;
-}
-
-Statement& Statement::bind_optional_text(int index, const std::optional<std::string>& text) {
-    return text ? bind_text(index, *text) : bind_null(index);
-}
-
-Statement& Statement::bind_optional_int(int index, std::optional<std::int64_t> value) {
-    return value ? bind_int(index, *value) : bind_null(index);
-}
-
-bool Statement::step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, "step");
-}
-
-void Statement::run() {
-    while (step()) {
+// A cached statement of its connection: reset and its bindings cleared when the Statement dies.
+class SqliteStatement final : public StatementImpl {
+public:
+    SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+    ~SqliteStatement() override {
+        sqlite3_reset(stmt_);
+        sqlite3_clear_bindings(stmt_);
     }
-}
 
-bool Statement::is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    void bind_text(int index, std::string_view text) override {
+        check_bind(sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+    }
+    void bind_blob(int index, std::string_view bytes) override {
+        // An empty view may have a null data pointer, which SQLite would store as NULL.
+        if (bytes.empty()) check_bind(sqlite3_bind_zeroblob(stmt_, index, 0));
+        else check_bind(sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT));
+    }
+    void bind_int(int index, std::int64_t value) override { check_bind(sqlite3_bind_int64(stmt_, index, value)); }
+    void bind_double(int index, double value) override { check_bind(sqlite3_bind_double(stmt_, index, value)); }
+    void bind_null(int index) override { check_bind(sqlite3_bind_null(stmt_, index)); }
 
-std::int64_t Statement::column_int(int column) const { return sqlite3_column_int64(stmt_, column); }
+    bool step() override {
+        const int rc = sqlite3_step(stmt_);
+        if (rc == SQLITE_ROW) return true;
+        if (rc == SQLITE_DONE) return false;
+        fail(db_, "step");
+    }
 
-double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
+    bool is_null(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
+    std::int64_t column_int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+    double column_double(int column) const override { return sqlite3_column_double(stmt_, column); }
+    std::string column_text(int column) const override {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
+        const int size = sqlite3_column_bytes(stmt_, column);
+        return text ? std::string(text, static_cast<std::size_t>(size)) : std::string();
+    }
+    std::string column_blob(int column) const override {
+        const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
+        const int size = sqlite3_column_bytes(stmt_, column);
+        return data ? std::string(data, static_cast<std::size_t>(size)) : std::string();
+    }
 
-std::string Statement::column_text(int column) const {
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, column));
-    const int size = sqlite3_column_bytes(stmt_, column);
-    return text ? std::string(text, static_cast<std::size_t>(size)) : std::string();
-}
+private:
+    void check_bind(int rc) const {
+        if (rc != SQLITE_OK) fail(db_, "bind");
+    }
 
-std::string Statement::column_blob(int column) const {
-    const auto* data = static_cast<const char*>(sqlite3_column_blob(stmt_, column));
-    const int size = sqlite3_column_bytes(stmt_, column);
-    return data ? std::string(data, static_cast<std::size_t>(size)) : std::string();
-}
+    sqlite3* db_;
+    sqlite3_stmt* stmt_;
+};
 
-std::optional<std::string> Statement::column_optional_text(int column) const {
-    if (is_null(column)) return std::nullopt;
-    return column_text(column);
-}
-
-std::optional<std::int64_t> Statement::column_optional_int(int column) const {
-    if (is_null(column)) return std::nullopt;
-    return column_int(column);
-}
+}  // namespace
 
 // --------------------------------------------------------------------------------------------
 // Connection
 
-Connection::Connection(const std::filesystem::path& file, Mode mode, int busy_timeout_ms) {
+SqliteConnection::SqliteConnection(const std::filesystem::path& file, Mode mode, int busy_timeout_ms) {
     int flags = SQLITE_OPEN_NOMUTEX;  // each connection is used by one thread at a time
     switch (mode) {
         case Mode::read_write_create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
@@ -122,12 +95,12 @@ Connection::Connection(const std::filesystem::path& file, Mode mode, int busy_ti
     sqlite3_busy_timeout(db_, busy_timeout_ms);
 }
 
-Connection::~Connection() {
+SqliteConnection::~SqliteConnection() {
     for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
     sqlite3_close_v2(db_);
 }
 
-void Connection::exec(const std::string& sql) {
+void SqliteConnection::exec(const std::string& sql) {
     char* error = nullptr;
     if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
         const std::string message = error ? error : sqlite3_errmsg(db_);
@@ -136,7 +109,7 @@ void Connection::exec(const std::string& sql) {
     }
 }
 
-Statement Connection::prepare(const std::string& sql) {
+Statement SqliteConnection::prepare(const std::string& sql) {
     auto found = cache_.find(sql);
     if (found == cache_.end()) {
         sqlite3_stmt* stmt = nullptr;
@@ -145,37 +118,23 @@ Statement Connection::prepare(const std::string& sql) {
             fail(db_, "prepare");
         found = cache_.emplace(sql, stmt).first;
     }
-    return Statement(db_, found->second);
+    return Statement(std::make_unique<SqliteStatement>(db_, found->second));
 }
 
-std::int64_t Connection::changes() const { return sqlite3_changes64(db_); }
-
-std::string Connection::query_text(const std::string& sql) {
-    auto statement = prepare(sql);
-    std::string out;
-    while (statement.step()) {
-        if (!out.empty()) out += '\n';
-        out += statement.column_text(0);
-    }
-    return out;
-}
+std::int64_t SqliteConnection::changes() const { return sqlite3_changes64(db_); }
 
 // --------------------------------------------------------------------------------------------
-// Transaction
+// Transactions
 
-Transaction::Transaction(Connection& connection, Kind kind) : connection_(connection) {
-    connection_.exec(kind == Kind::write ? "BEGIN IMMEDIATE" : "BEGIN");
-}
+void SqliteConnection::begin(TransactionKind kind) { exec(kind == TransactionKind::write ? "BEGIN IMMEDIATE" : "BEGIN"); }
 
-Transaction::~Transaction() {
-    if (!open_) return;
+void SqliteConnection::commit() { exec("COMMIT"); }
+
+void SqliteConnection::rollback() noexcept {
     // Rollback after a failed statement cannot usefully fail; ignore its result.
-    sqlite3_exec(connection_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
-void Transaction::commit() {
-    connection_.exec("COMMIT");
-    open_ = false;
-}
+std::string SqliteConnection::integrity_check() { return query_text("PRAGMA integrity_check"); }
 
 }  // namespace holon::store

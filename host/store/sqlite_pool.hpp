@@ -1,6 +1,6 @@
-// The connections of one SqliteStore: a single writer (SQLite allows one writer at a time, so
-// writes queue on a mutex instead of spinning on SQLITE_BUSY) and a pool of readers, which in
-// WAL mode read a consistent snapshot without blocking the writer.
+// The connections of a SQLite store: a single writer (SQLite allows one writer at a time, so
+// writes queue on a mutex instead of spinning on SQLITE_BUSY) and a pool of readers, which in WAL
+// mode read a consistent snapshot without blocking the writer.
 #pragma once
 
 #include "store/sqlite_db.hpp"
@@ -14,44 +14,22 @@
 
 namespace holon::store {
 
-class ConnectionPool {
+class SqlitePool final : public Pool {
 public:
-    ConnectionPool(std::filesystem::path file, int busy_timeout_ms, std::size_t max_readers);
+    SqlitePool(std::filesystem::path file, int busy_timeout_ms, std::size_t max_readers);
 
     // Exclusive use of the writer connection for the lifetime of the lease.
-    class WriteLease {
-    public:
-        explicit WriteLease(ConnectionPool& pool);
-        Connection& operator*() { return *pool_.writer_; }
-        Connection* operator->() { return pool_.writer_.get(); }
-
-    private:
-        ConnectionPool& pool_;
-        std::unique_lock<std::mutex> lock_;
-    };
-
+    Lease write() override;
     // A reader connection, returned to the pool when the lease dies.
-    class ReadLease {
-    public:
-        explicit ReadLease(ConnectionPool& pool);
-        ReadLease(const ReadLease&) = delete;
-        ReadLease& operator=(const ReadLease&) = delete;
-        ~ReadLease();
-        Connection& operator*() { return *connection_; }
-        Connection* operator->() { return connection_.get(); }
-
-    private:
-        ConnectionPool& pool_;
-        std::unique_ptr<Connection> connection_;
-    };
-
-    WriteLease write() { return WriteLease(*this); }
-    ReadLease read() { return ReadLease(*this); }
+    Lease read() override;
 
 private:
+    class WriteHolder;
+    class ReadHolder;
+
     // SQLite connections must not be used in a forked child; fail loudly instead of corrupting.
     void check_process() const;
-    std::unique_ptr<Connection> open_connection() const;
+    std::unique_ptr<SqliteConnection> open_connection() const;
 
     std::filesystem::path file_;
     int busy_timeout_ms_;
@@ -59,15 +37,15 @@ private:
     pid_t owner_pid_;
 
     std::mutex write_mutex_;
-    std::unique_ptr<Connection> writer_;
+    std::unique_ptr<SqliteConnection> writer_;
 
     std::mutex read_mutex_;
     std::condition_variable reader_returned_;
-    std::vector<std::unique_ptr<Connection>> idle_readers_;
+    std::vector<std::unique_ptr<SqliteConnection>> idle_readers_;
     std::size_t open_readers_ = 0;
 };
 
-// Per-connection settings every Holon connection uses (WAL, synchronous=FULL, foreign keys).
-void configure_connection(Connection& connection);
+// Per-connection settings every Holon connection uses (synchronous=FULL, foreign keys).
+void configure_connection(SqliteConnection& connection);
 
 }  // namespace holon::store
