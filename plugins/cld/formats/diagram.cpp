@@ -293,13 +293,21 @@ std::string diagram_dot(const CausalGraph &graph, const std::vector<DiagramNode>
 }
 
 // Graphviz's SVG without its XML prologue and outer <svg> element: the groups inside, to be placed
-// in the larger picture. Also returns the drawing's height (the y of Graphviz's translate).
+// in the larger picture.
 std::string svg_body(const std::string &svg) {
     const auto open = svg.find("<svg");
     const auto body = svg.find('>', open) + 1;
     const auto close = svg.rfind("</svg>");
     if (open == std::string::npos || close == std::string::npos || close < body) throw RenderError("Graphviz wrote no SVG");
-    return svg.substr(body, close - body);
+    std::string inner = svg.substr(body, close - body);
+    // Its <title> elements and comments go too: they hold ids, which a viewer shows on hover.
+    for (const auto &[open_tag, close_tag] : {std::pair<std::string, std::string>{"<title>", "</title>"}, {"<!--", "-->"}})
+        for (auto at = inner.find(open_tag); at != std::string::npos; at = inner.find(open_tag, at)) {
+            const auto end = inner.find(close_tag, at);
+            if (end == std::string::npos) break;
+            inner.erase(at, end + close_tag.size() - at);
+        }
+    return inner;
 }
 
 } // namespace
@@ -422,6 +430,12 @@ Diagram draw_diagram(const CausalGraph &graph, const DiagramOptions &options) {
             y += block + 6;
         }
         y += 8;
+    } else {
+        const std::string note = options.loop_count == 0
+                                     ? "No feedback loops in this map."
+                                     : std::to_string(options.loop_count) + " feedback loops, none marked (name them in highlight_loops).";
+        legend << text_svg(margin, y, note, 12, ink, true);
+        y += 18;
     }
     std::vector<const KindStyle *> kinds;
     std::set<std::string> seen;
@@ -466,6 +480,8 @@ Diagram draw_diagram(const CausalGraph &graph, const DiagramOptions &options) {
     svg << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
     svg << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << number(width) << "\" height=\"" << number(height)
         << "\" viewBox=\"0 0 " << number(width) << " " << number(height) << "\">\n";
+    svg << "<title>" << xml_escape(options.title.empty() ? std::string("Causal loop diagram") : options.title)
+        << "</title>\n";
     svg << "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n";
     double title_y = margin + title_size;
     for (const std::string &line : title_lines) {

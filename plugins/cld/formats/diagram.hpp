@@ -21,7 +21,8 @@ struct DiagramLoop {
 
 struct DiagramOptions {
     std::string title; // above the diagram when not empty
-    std::vector<DiagramLoop> loops;
+    std::vector<DiagramLoop> loops; // the loops to mark
+    std::size_t loop_count = 0;     // loops in the map, marked or not (the legend says when none is marked)
 };
 
 // A variable's box as drawn. Sizes and positions in SVG user units (1 unit = 1 pt = 1 px in the PNG

@@ -29,6 +29,7 @@ struct ChosenLoops {
     std::vector<HighlightedLoop> loops; // id (L7) and loop
     std::vector<std::string> names;     // R3, B1, ... as cld.loops names them
     bool coloured = false;              // the user chose them: their links are coloured
+    std::size_t total = 0;              // loops in the map
 };
 
 // The loops a picture marks: the ones named in highlight_loops (ids L7 or names R3), the ten
@@ -40,6 +41,7 @@ ChosenLoops chosen_loops(const holon::Context &ctx, const CausalGraph &graph, co
     const LoopInventory inventory = find_loops(graph, loop_options(ctx, graph, nlohmann::json::object()));
     if (inventory.summary.stop == StopReason::cancelled) throw holon::Error(HOLON_ERR_CANCELLED, "run cancelled");
     const std::vector<std::string> names = loop_names(inventory.loops);
+    chosen.total = inventory.loops.size();
     const auto take = [&](std::size_t i) {
         chosen.loops.push_back({numbered_id("L", i + 1), inventory.loops[i]});
         chosen.names.push_back(names[i]);
@@ -115,6 +117,7 @@ void ExportMethod::run(holon::Context &ctx) {
         const ChosenLoops chosen = chosen_loops(ctx, graph, params);
         DiagramOptions options;
         options.title = params.value("title", std::string());
+        options.loop_count = chosen.total;
         nlohmann::json loops = nlohmann::json::array();
         for (std::size_t i = 0; i < chosen.loops.size(); ++i) {
             const Loop &loop = chosen.loops[i].loop;

@@ -106,5 +106,19 @@ TEST(Diagram, LoopMarkersNameTheLoopsWithTheirPolarity) {
     EXPECT_NE(diagram.svg.find("flow (rate)"), std::string::npos);
 }
 
+TEST(Diagram, AMapWithoutLoopsSaysSoAndShowsNoIds) {
+    CausalGraph graph;
+    graph.add_variable({"fuel_price", "Fuel price", "exogenous"});
+    graph.add_variable({"traffic", "Traffic", "aux"});
+    graph.add_link("price-traffic", "fuel_price", "traffic", Polarity::negative);
+    const Diagram diagram = draw_diagram(graph, {});
+    EXPECT_TRUE(diagram.markers.empty());
+    EXPECT_NE(diagram.svg.find("No feedback loops in this map."), std::string::npos);
+    EXPECT_NE(diagram.svg.find("exogenous (outside the boundary)"), std::string::npos);
+    // Graphviz's hover titles held ids; the picture shows names only.
+    EXPECT_EQ(diagram.svg.find("fuel_price"), std::string::npos);
+    EXPECT_EQ(count(diagram.svg, "<title>"), 1u);
+}
+
 } // namespace
 } // namespace holon_cld
