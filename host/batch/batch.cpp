@@ -2,6 +2,8 @@
 
 #include "batch/files.hpp"
 #include "batch/journal.hpp"
+#include "batch/model_checks.hpp"
+#include "batch/outcome_tables.hpp"
 #include "batch/references.hpp"
 #include "batch/run_state.hpp"
 #include "digest/sha256.hpp"
@@ -105,6 +107,7 @@ public:
         check_spec_methods(spec_, options_.executor->registry());
         prestart_runners();
         load_models();
+        check_model_names(spec_, models_);
         open_output();
         warm_plotters();
         for (auto &step : steps_) {
@@ -112,6 +115,7 @@ public:
             run_step(step);
         }
         report_.cancelled = flag(options_.cancel);
+        write_outcome_tables();
         for (const auto &step : steps_)
             for (size_t i = 0; i < step.points.size(); ++i)
                 if (step.points[i].recorded && !step.points[i].ok)
@@ -248,6 +252,8 @@ private:
                 if (c.is_string()) p.columns.push_back(c.get<std::string>());
         if (line.contains("stats") && line["stats"].is_object())
             for (const auto &[k, v] : line["stats"].items()) p.stats[k] = stats_from_json(v);
+        if (line.contains("outcomes") && line["outcomes"].is_array())
+            for (const auto &v : line["outcomes"]) p.outcomes.push_back(json_number(v));
         it->points[index] = std::move(p);
     }
 
@@ -275,7 +281,49 @@ private:
             if (!p.recorded) return "step '" + dep + "' did not run";
             if (!p.ok) return "step '" + dep + "' failed: " + p.error;
         }
+        if (!step.tables_from.empty()) {
+            const StepState &from = state_of(step.tables_from);
+            if (!from.skipped.empty()) return "step '" + step.tables_from + "' did not run: " + from.skipped;
+            const auto missing = std::count_if(from.points.begin(), from.points.end(), [](const PointState &p) { return !p.recorded; });
+            if (missing > 0) return "step '" + step.tables_from + "' has " + std::to_string(missing) + " points that did not run";
+        }
         return {};
+    }
+
+    const StepState &state_of(const std::string &name) const {
+        return *std::find_if(steps_.begin(), steps_.end(), [&](const StepState &s) { return s.spec->name == name; });
+    }
+
+    // tables_from: the experiments and outcomes of an earlier step with outcomes, as the input
+    // tables "experiments" and "outcomes" (numbers only: failed points' outcomes are NaN), and its
+    // design.json as params.design unless the step sets one.
+    void add_tables_from(const StepSpec &step, execution::RunRequest &req, nlohmann::json &params) const {
+        const StepState &from = state_of(step.tables_from);
+        const StepSpec &source = *from.spec;
+        runner::TableData experiments, outcomes;
+        experiments.name = "experiments";
+        outcomes.name = "outcomes";
+        experiments.columns.push_back("point");
+        if (source.design.policies > 1) experiments.columns.push_back("policy");
+        for (const auto &axis : source.axes) experiments.columns.push_back(axis);
+        experiments.values.resize(experiments.columns.size());
+        const auto names = scalar_outcome_names(*source.outcomes);
+        outcomes.columns.push_back("point");
+        outcomes.columns.insert(outcomes.columns.end(), names.begin(), names.end());
+        outcomes.values.resize(outcomes.columns.size());
+        for (size_t i = 0; i < source.points.size(); ++i) {
+            const Point &pt = source.points[i];
+            size_t c = 0;
+            experiments.values[c++].push_back(static_cast<double>(i));
+            if (source.design.policies > 1) experiments.values[c++].push_back(static_cast<double>(pt.policy));
+            for (const auto &v : pt.values) experiments.values[c++].push_back(json_number(v));
+            const PointState &ps = from.points[i];
+            outcomes.values[0].push_back(static_cast<double>(i));
+            for (size_t k = 0; k < names.size(); ++k)
+                outcomes.values[k + 1].push_back(ps.ok && k < ps.outcomes.size() ? ps.outcomes[k] : std::numeric_limits<double>::quiet_NaN());
+        }
+        req.tables = {std::move(experiments), std::move(outcomes)};
+        if (!source.design.document.is_null() && !params.contains("design")) params["design"] = source.design.document;
     }
 
     void run_step(StepState &st) {
@@ -309,6 +357,10 @@ private:
             return;
         }
 
+        if (step.outcomes) {
+            run_table_step(st, pending, params, patches, model);
+            return;
+        }
         unsigned workers = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
         workers = static_cast<unsigned>(std::min<size_t>(workers, pending.size()));
         std::atomic<size_t> next{0};
@@ -325,6 +377,162 @@ private:
         for (auto &t : threads) t.join();
     }
 
+    // ---- steps with outcomes: chunks of points per runner round trip, one table per batch ----
+
+    // Problems that every point of the step would have too: the first point alone finds them.
+    static bool dooms_the_step(const std::string &problem) {
+        return problem == "invalid-params" || problem == "invalid-model" || problem == "missing-outcome" ||
+               problem == "unknown-method";
+    }
+
+    void run_table_step(StepState &st, const std::vector<size_t> &pending, const nlohmann::json &params,
+                        const std::vector<nlohmann::json> &patches, const std::string &model) {
+        const StepSpec &step = *st.spec;
+        const auto dir = options_.out_dir / "steps" / step.name;
+        std::filesystem::create_directories(dir);
+        const auto series_names = series_outcome_names(*step.outcomes);
+        if (!series_names.empty()) series_ = std::make_unique<SeriesWriter>(dir / "series.csv", series_names);
+        std::vector<size_t> rest = pending;
+        const bool fresh = pending.size() == st.points.size();
+        if (fresh) {
+            // A design that cannot run at all fails once, not once per point.
+            run_chunk_points(st, {pending.front()}, params, patches, model);
+            const PointState &first = st.points[pending.front()];
+            if (first.recorded && !first.ok && dooms_the_step(first.problem)) {
+                st.skipped = "its first point failed (" + first.problem + "): " + first.error + "; the other " +
+                             std::to_string(pending.size() - 1) + " points were not run";
+                note("step " + step.name + " stopped: " + st.skipped);
+                series_.reset();
+                return;
+            }
+            rest.erase(rest.begin());
+        }
+        unsigned workers = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        workers = static_cast<unsigned>(std::max<size_t>(1, std::min<size_t>(workers, rest.size())));
+        // Several chunks per worker keep the lanes even at the end; 1,000 points bound a reply.
+        const size_t chunk = std::clamp<size_t>(rest.size() / (size_t{workers} * 4), 1, 1000);
+        std::atomic<size_t> next{0};
+        auto work = [&] {
+            while (!stopping()) {
+                const size_t from = next.fetch_add(chunk);
+                if (from >= rest.size()) return;
+                const size_t to = std::min(rest.size(), from + chunk);
+                run_chunk_points(st, std::vector<size_t>(rest.begin() + static_cast<std::ptrdiff_t>(from), rest.begin() + static_cast<std::ptrdiff_t>(to)),
+                                 params, patches, model);
+            }
+        };
+        std::vector<std::thread> threads;
+        for (unsigned w = 1; w < workers; ++w) threads.emplace_back(work);
+        work();
+        for (auto &t : threads) t.join();
+        if (series_) series_->flush();
+        series_.reset();
+    }
+
+    void run_chunk_points(StepState &st, const std::vector<size_t> &indices, const nlohmann::json &base_params,
+                          const std::vector<nlohmann::json> &patches, const std::string &model) {
+        const StepSpec &step = *st.spec;
+        execution::ChunkRequest req;
+        req.method_id = step.method;
+        req.model_json = model;
+        req.outcomes = *step.outcomes;
+        req.limits = point_limits();
+        req.workspace = options_.workspace;
+        req.params_json.reserve(indices.size());
+        for (size_t index : indices) {
+            nlohmann::json params = base_params.is_object() ? base_params : nlohmann::json::object();
+            if (!patches[index].is_null()) merge_patch(params, patches[index]);
+            else
+                for (size_t d = 0; d < step.axes.size(); ++d) set_at_path(params, step.axes[d], step.points[index].values[d]);
+            req.params_json.push_back(params.dump());
+        }
+        runner::TaskCallbacks cb;
+        cb.cancel = options_.cancel;
+        execution::ChunkOutcome out = options_.executor->run_chunk(req, cb);
+        if (!out.task.ok()) {
+            if (out.task.problem == "cancelled" || flag(options_.cancel)) return; // missing, not failed
+            if (indices.size() > 1) {
+                // A crash or a limit ends the whole round trip: find the point that caused it.
+                for (size_t index : indices) {
+                    if (stopping()) return;
+                    run_chunk_points(st, {index}, base_params, patches, model);
+                }
+                return;
+            }
+            execution::ChunkPoint failed;
+            failed.problem = out.task.problem;
+            failed.message = out.task.message;
+            out.points = {failed};
+        }
+        record_chunk(st, indices, out.points, out.task.wall_seconds / static_cast<double>(indices.size()));
+    }
+
+    void record_chunk(StepState &st, const std::vector<size_t> &indices, std::vector<execution::ChunkPoint> &points,
+                      double wall_seconds) {
+        const StepSpec &step = *st.spec;
+        std::vector<nlohmann::json> lines;
+        lines.reserve(indices.size());
+        for (size_t k = 0; k < indices.size(); ++k) {
+            const execution::ChunkPoint &c = points[k];
+            nlohmann::json line{{"step", step.name}, {"point", indices[k]}, {"status", c.ok ? "ok" : "failed"}, {"session", session_}};
+            if (c.ok) {
+                nlohmann::json values = nlohmann::json::array();
+                for (double v : c.scalars) values.push_back(number_json(v));
+                line["outcomes"] = std::move(values);
+            } else {
+                line["problem"] = c.problem;
+                line["error"] = c.message;
+            }
+            lines.push_back(std::move(line));
+        }
+        std::lock_guard lock(mutex_);
+        // Series rows before the journal lines that vouch for them.
+        if (series_) {
+            for (size_t k = 0; k < indices.size(); ++k)
+                if (points[k].ok) series_->add(indices[k], points[k].series_time, points[k].series);
+            series_->flush();
+        }
+        journal_->append_all(lines);
+        for (size_t k = 0; k < indices.size(); ++k) {
+            execution::ChunkPoint &c = points[k];
+            PointState p;
+            p.recorded = true;
+            p.session = session_;
+            p.ok = c.ok;
+            p.problem = c.problem;
+            p.error = c.message;
+            p.wall_seconds = wall_seconds;
+            p.outcomes = std::move(c.scalars);
+            ++progress_.done;
+            ++progress_.ran;
+            ++(p.ok ? progress_.succeeded : progress_.failed);
+            if (!p.ok && spec_.fail_fast) {
+                stop_ = true;
+                report_.stopped_by_fail_fast = true;
+            }
+            PointEvent event{step.name, indices[k], point_label(step, indices[k]), p.ok, p.problem, p.error, wall_seconds};
+            st.points[indices[k]] = std::move(p);
+            report_.progress = progress_;
+            if (callbacks_.on_point) callbacks_.on_point(event, progress_);
+        }
+    }
+
+    void write_outcome_tables() {
+        for (const auto &st : steps_) {
+            if (!st.spec->outcomes) continue;
+            const auto dir = options_.out_dir / "steps" / st.spec->name;
+            std::error_code ec;
+            std::filesystem::create_directories(dir, ec);
+            try {
+                write_experiments(dir, *st.spec);
+                write_outcomes(dir, *st.spec, st.points);
+            } catch (const std::exception &e) {
+                report_.warnings.push_back(e.what());
+                note(std::string("warning: ") + e.what());
+            }
+        }
+    }
+
     void run_point(StepState &st, size_t index, const nlohmann::json &base_params, const nlohmann::json &patch,
                    const std::string &model) {
         const StepSpec &step = *st.spec;
@@ -337,6 +545,7 @@ private:
         execution::RunRequest req;
         req.method_id = step.method;
         req.model_json = model;
+        if (!step.tables_from.empty()) add_tables_from(step, req, params);
         req.params_json = params.dump();
         req.limits = point_limits();
         req.workspace = options_.workspace;
@@ -361,7 +570,7 @@ private:
             if (p.ok) {
                 p.result = outcome.result_json.empty() ? nlohmann::json() : nlohmann::json::parse(outcome.result_json, nullptr, false);
                 if (p.result.is_discarded()) p.result = nullptr;
-                write_run_files(dir, outcome, step.outputs.tables);
+                write_run_files(dir, outcome, step.outputs);
                 if (!outcome.tables.empty()) {
                     const runner::TableData *table = &outcome.tables.front();
                     if (!step.outputs.table.empty()) {
@@ -386,12 +595,37 @@ private:
 
     // In place, not through temporary files: a point's files count only once its journal line is
     // written after them, and a point without one runs again and rewrites them.
-    static void write_run_files(const std::filesystem::path &dir, const runner::TaskOutcome &outcome, bool tables) {
+    static void write_run_files(const std::filesystem::path &dir, const runner::TaskOutcome &outcome, const StepOutputs &outputs) {
         std::filesystem::create_directories(dir);
-        if (tables)
-            for (const auto &t : outcome.tables) write_file(dir / (file_stem(t.name) + ".csv"), table_csv(t));
+        if (outputs.tables)
+            for (size_t i = 0; i < outcome.tables.size(); ++i) {
+                const auto &t = outcome.tables[i];
+                const bool chosen = outputs.table.empty() ? i == 0 : t.name == outputs.table;
+                write_file(dir / (file_stem(t.name) + ".csv"),
+                           table_csv(chosen && !outputs.variables.empty() ? only_columns(t, outputs) : t));
+            }
         for (const auto &b : outcome.blobs) write_file(dir / file_stem(b.name), b.data);
         write_file(dir / "result.json", (outcome.result_json.empty() ? std::string("null") : outcome.result_json) + "\n");
+    }
+
+    // outputs.variables: the table as written, with the time column and the variables asked for
+    // (a variable the table lacks fails the point in summarise()).
+    static runner::TableData only_columns(const runner::TableData &t, const StepOutputs &outputs) {
+        std::vector<size_t> keep;
+        if (auto c = find_column(t.columns, outputs.time)) keep.push_back(*c);
+        for (const auto &v : outputs.variables)
+            if (auto c = find_column(t.columns, v); c && std::find(keep.begin(), keep.end(), *c) == keep.end()) keep.push_back(*c);
+        runner::TableData out = t;
+        out.columns.clear();
+        out.values.clear();
+        for (auto *texts : {&out.labels, &out.units}) texts->clear();
+        for (size_t c : keep) {
+            out.columns.push_back(t.columns[c]);
+            out.values.push_back(t.values[c]);
+            if (c < t.labels.size()) out.labels.push_back(t.labels[c]);
+            if (c < t.units.size()) out.units.push_back(t.units[c]);
+        }
+        return out;
     }
 
     // Statistics of the chosen variables and the series of the plotted ones.
@@ -482,6 +716,7 @@ private:
     int session_ = 1;
     std::unique_ptr<JournalWriter> journal_;
     std::unique_ptr<GnuplotPool> plotters_;
+    std::unique_ptr<SeriesWriter> series_; // the running step's series.csv, if it has series outcomes
     std::vector<StepState> steps_;
     std::mutex mutex_;
     std::atomic<bool> stop_{false};

@@ -2,6 +2,8 @@
 
 #include "batch/batch_spec.hpp"
 #include "batch/references.hpp"
+#include "batch/designs.hpp"
+#include "batch/files.hpp"
 #include "batch/sampling.hpp"
 #include "digest/sha256.hpp"
 #include "embedded_batch_schema.hpp"
@@ -48,7 +50,7 @@ std::string colour_axis(const StepSpec &step, const std::string &name, const std
 
 Distribution distribution_from(const nlohmann::json &d, const std::string &where) {
     Distribution out;
-    const std::string kind = d.at("distribution").get<std::string>();
+    const std::string kind = d.value("distribution", "uniform"); // uncertainties: a range by default
     std::set<std::string> allowed{"name", "distribution"};
     auto num = [&](const char *key) { return d.at(key).get<double>(); };
     if (kind == "uniform") {
@@ -56,7 +58,9 @@ Distribution distribution_from(const nlohmann::json &d, const std::string &where
         out.a = num("min");
         out.b = num("max");
         allowed.insert({"min", "max"});
-        if (!(out.a < out.b)) throw DocumentError(where, "uniform needs min < max");
+        if (!(out.a < out.b))
+            throw DocumentError(where, "min (" + number_text(out.a) + ") must be below max (" + number_text(out.b) +
+                                           (out.a > out.b ? "): the bounds are reversed" : ")"));
     } else if (kind == "normal") {
         out.kind = DistributionKind::normal;
         out.a = num("mean");
@@ -74,7 +78,8 @@ Distribution distribution_from(const nlohmann::json &d, const std::string &where
         out.c = num("mode");
         allowed.insert({"min", "max", "mode"});
         if (!(out.a < out.b) || out.c < out.a || out.c > out.b)
-            throw DocumentError(where, "triangular needs min < max and min <= mode <= max");
+            throw DocumentError(where, "triangular needs min < max and min <= mode <= max (got min " + number_text(out.a) +
+                                           ", mode " + number_text(out.c) + ", max " + number_text(out.b) + ")");
     } else {
         out.kind = DistributionKind::discrete;
         out.values = d.at("values").get<std::vector<double>>();
@@ -98,7 +103,126 @@ void check_point_count(size_t count, const std::string &where) {
         throw DocumentError(where, std::to_string(count) + " points is over the limit of " + std::to_string(max_points_per_step));
 }
 
+// sobol, morris or factorial over `uncertainties`, times every combination of `levers`.
+void read_design(const nlohmann::json &sweep, const std::string &where, StepSpec &step) {
+    std::vector<std::string> designs;
+    for (const char *k : {"sobol", "morris", "factorial"})
+        if (sweep.contains(k)) designs.push_back(k);
+    for (const char *k : {"grid", "latin_hypercube", "monte_carlo", "scenarios"})
+        if (sweep.contains(k))
+            throw DocumentError(pointer(where, k), std::string("a sweep is either ") + k + " alone or a design (" +
+                                                       (designs.empty() ? "sobol" : designs[0]) + ") with uncertainties, not both");
+    if (designs.size() != 1)
+        throw DocumentError(where, designs.empty() ? "levers and uncertainties need a design: sobol, morris or factorial"
+                                                   : "give one design, not " + designs[0] + " and " + designs[1]);
+    const std::string kind = designs[0];
+    if (!sweep.contains("uncertainties")) throw DocumentError(where, kind + " needs uncertainties: [{name, min, max}, ...]");
+    const auto &u = sweep["uncertainties"];
+    std::vector<Distribution> dims;
+    std::set<std::string> seen;
+    for (size_t i = 0; i < u.size(); ++i) {
+        const std::string at = pointer(where, "uncertainties") + "/" + std::to_string(i);
+        const auto name = u[i]["name"].get<std::string>();
+        if (!seen.insert(name).second) throw DocumentError(at + "/name", "'" + name + "' is already an uncertainty");
+        step.axes.push_back(name);
+        dims.push_back(distribution_from(u[i], at));
+        if (kind == "morris" && dims.back().kind != DistributionKind::uniform)
+            throw DocumentError(at, "Morris designs need ranges (uniform: min, max); '" + name + "' is " +
+                                        u[i].value("distribution", "uniform"));
+    }
+    const auto &settings = sweep[kind];
+    const auto D = static_cast<unsigned>(dims.size());
+    UnitPoints unit;
+    std::vector<std::vector<double>> factorial;
+    nlohmann::json doc{{"design", kind}, {"settings", settings}};
+    if (kind == "sobol") {
+        step.sweep = SweepKind::sobol;
+        if (2 * D > kSobolMaxDimensions)
+            throw DocumentError(pointer(where, "uncertainties"), "a Sobol design takes at most " +
+                                                                      std::to_string(kSobolMaxDimensions / 2) + " uncertainties, not " + std::to_string(D));
+        const auto n = settings["samples"].get<uint64_t>();
+        const bool second = settings.value("second_order", true);
+        check_point_count(saltelli_rows(D, n, second), pointer(where, "sobol") + "/samples");
+        unit = saltelli(D, n, second, settings.value("scramble", true), settings.value("seed", uint64_t{0}));
+        doc["samples"] = n;
+        doc["second_order"] = second;
+        doc["rows_per_sample"] = second ? 2 * D + 2 : D + 2;
+        doc["layout"] = second ? "per sample: A, AB_1..AB_D, BA_1..BA_D, B (SALib's sobol.sample order)"
+                               : "per sample: A, AB_1..AB_D, B (SALib's sobol.sample order)";
+    } else if (kind == "morris") {
+        step.sweep = SweepKind::morris;
+        const auto r = settings["trajectories"].get<uint64_t>();
+        const auto levels = settings.value("levels", 4u);
+        const auto candidates = settings.value("candidates", uint64_t{0});
+        if (candidates != 0 && candidates < r)
+            throw DocumentError(pointer(where, "morris") + "/candidates", "must be at least trajectories (" + std::to_string(r) + ")");
+        check_point_count(r * (D + 1), pointer(where, "morris") + "/trajectories");
+        unit = morris(D, r, levels, candidates, settings.value("seed", uint64_t{0}));
+        doc["trajectories"] = r;
+        doc["levels"] = levels;
+        doc["delta"] = morris_delta(levels);
+        doc["rows_per_trajectory"] = D + 1;
+        doc["layout"] = "per trajectory: D+1 rows; each row changes one uncertainty by +-delta in unit-cube coordinates";
+    } else {
+        step.sweep = SweepKind::factorial;
+        const auto levels = settings.value("levels", 2u);
+        size_t total = 1;
+        for (const auto &dim : dims) {
+            std::vector<double> values;
+            if (dim.kind == DistributionKind::uniform) values = linspace(dim.a, dim.b, levels);
+            else if (dim.kind == DistributionKind::discrete) values = dim.values;
+            else
+                for (double x : centred_levels(levels)) values.push_back(dim.quantile(x));
+            total *= values.size();
+            check_point_count(total, pointer(where, "factorial") + "/levels");
+            factorial.push_back(std::move(values));
+        }
+        doc["levels"] = levels;
+        doc["layout"] = "full factorial, the first uncertainty varying slowest";
+    }
+
+    std::vector<std::vector<double>> lever_values;
+    nlohmann::json levers = nlohmann::json::array();
+    if (sweep.contains("levers"))
+        for (size_t i = 0; i < sweep["levers"].size(); ++i) {
+            const auto &l = sweep["levers"][i];
+            const auto name = l["name"].get<std::string>();
+            if (!seen.insert(name).second)
+                throw DocumentError(pointer(where, "levers") + "/" + std::to_string(i) + "/name", "'" + name + "' is already swept");
+            step.axes.push_back(name);
+            lever_values.push_back(l["values"].get<std::vector<double>>());
+            levers.push_back(l);
+        }
+    const auto policies = lever_values.empty() ? std::vector<std::vector<double>>{{}} : grid_points(lever_values);
+    const auto scenarios = factorial.empty() ? std::vector<std::vector<double>>() : grid_points(factorial);
+    const size_t rows = factorial.empty() ? unit.size() : scenarios.size();
+    check_point_count(rows * policies.size(), where);
+    step.design.uncertainties = D;
+    step.design.policies = policies.size();
+    step.design.rows_per_policy = rows;
+    for (size_t p = 0; p < policies.size(); ++p)
+        for (size_t r = 0; r < rows; ++r) {
+            std::vector<double> values;
+            if (factorial.empty())
+                for (unsigned d = 0; d < D; ++d) values.push_back(dims[d].quantile(unit[r][d]));
+            else
+                values = scenarios[r];
+            values.insert(values.end(), policies[p].begin(), policies[p].end());
+            Point point{step.points.size(), {}, values, nullptr};
+            point.policy = p;
+            step.points.push_back(std::move(point));
+        }
+    doc["uncertainties"] = u;
+    doc["levers"] = levers;
+    doc["policies"] = policies.size();
+    doc["rows_per_policy"] = rows;
+    step.design.document = std::move(doc);
+}
+
 void read_sweep(const nlohmann::json &sweep, const std::string &where, StepSpec &step) {
+    for (const char *k : {"sobol", "morris", "factorial", "uncertainties", "levers"})
+        if (sweep.contains(k)) return read_design(sweep, where, step);
+    if (sweep.size() != 1) throw DocumentError(where, "give exactly one kind of sweep, not " + std::to_string(sweep.size()));
     if (sweep.contains("grid")) {
         step.sweep = SweepKind::grid;
         std::vector<std::vector<double>> axes;
@@ -161,6 +285,34 @@ void read_sweep(const nlohmann::json &sweep, const std::string &where, StepSpec 
         }
         step.points.push_back(std::move(p));
     }
+}
+
+runner::OutcomeSpec read_outcomes(const nlohmann::json &list, const std::string &where, const StepSpec &step) {
+    runner::OutcomeSpec spec;
+    spec.table = step.outputs.table;
+    spec.time = step.outputs.time;
+    std::set<std::string> names{"point", "status", "problem", "error"};
+    for (size_t i = 0; i < list.size(); ++i) {
+        const auto &o = list[i];
+        const std::string at = where + "/" + std::to_string(i);
+        runner::Outcome out;
+        out.name = o["name"].get<std::string>();
+        if (!names.insert(out.name).second)
+            throw DocumentError(at + "/name", "'" + out.name + "' is already a column of outcomes.csv; choose another name");
+        out.variable = o["variable"].get<std::string>();
+        out.kind = *runner::outcome_kind(o.value("kind", "final"));
+        if (o.contains("from")) out.from = o["from"].get<double>();
+        if (o.contains("to")) out.to = o["to"].get<double>();
+        if (out.from && out.to && *out.from > *out.to)
+            throw DocumentError(at, "from (" + number_text(*out.from) + ") is after to (" + number_text(*out.to) + "): the window is reversed");
+        if ((o.contains("threshold") || o.contains("direction")) && out.kind != runner::OutcomeKind::crossing)
+            throw DocumentError(at, "threshold and direction belong to kind: crossing, not " + o.value("kind", std::string("final")));
+        out.threshold = o.value("threshold", 0.0);
+        const std::string direction = o.value("direction", "either");
+        out.direction = direction == "up" ? 1 : direction == "down" ? -1 : 0;
+        spec.outcomes.push_back(std::move(out));
+    }
+    return spec;
 }
 
 std::string canonical_hash(const nlohmann::json &doc) { return digest::sha256_hex(doc.dump()); }
@@ -238,6 +390,16 @@ std::shared_ptr<BatchSpec> build_spec(nlohmann::json doc, const std::string &sou
             step.outputs.tables = o.value("tables", true);
             if (o.contains("colour_by")) step.outputs.colour_by = colour_axis(step, o["colour_by"].get<std::string>(), where + "/outputs/colour_by");
         }
+        if (s.contains("outcomes")) step.outcomes = read_outcomes(s["outcomes"], where + "/outcomes", step);
+        if (s.contains("tables_from")) {
+            step.tables_from = s["tables_from"].get<std::string>();
+            auto it = std::find_if(spec->steps.begin(), spec->steps.end(), [&](const StepSpec &e) { return e.name == step.tables_from; });
+            if (it == spec->steps.end()) throw DocumentError(where + "/tables_from", "no earlier step is named '" + step.tables_from + "'");
+            if (!it->outcomes)
+                throw DocumentError(where + "/tables_from", "step '" + step.tables_from + "' has no outcomes, so no experiments and outcomes tables");
+            if (step.sweep != SweepKind::none || step.outcomes)
+                throw DocumentError(where + "/tables_from", "a step that reads another step's tables runs once: no sweep, no outcomes");
+        }
         spec->steps.push_back(std::move(step));
     }
     spec->document = std::move(doc);
@@ -253,6 +415,9 @@ const char *to_string(SweepKind kind) {
     case SweepKind::latin_hypercube: return "latin_hypercube";
     case SweepKind::monte_carlo: return "monte_carlo";
     case SweepKind::scenarios: return "scenarios";
+    case SweepKind::sobol: return "sobol";
+    case SweepKind::morris: return "morris";
+    case SweepKind::factorial: return "factorial";
     }
     return "none";
 }

@@ -61,6 +61,14 @@ void JournalWriter::append(const nlohmann::json &line) {
     write_line(text);
 }
 
+void JournalWriter::append_all(const std::vector<nlohmann::json> &lines) {
+    if (lines.empty()) return;
+    std::string text;
+    for (size_t i = 0; i < lines.size(); ++i) text += (i ? "\n" : "") + lines[i].dump();
+    std::lock_guard lock(mutex_);
+    write_line(text);
+}
+
 void JournalWriter::write_line(const std::string &text) {
     const std::string with_newline = text + "\n";
     const ssize_t n = ::write(fd_, with_newline.data(), with_newline.size());

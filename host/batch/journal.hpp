@@ -38,6 +38,8 @@ public:
 
     // Appends one line; thread-safe. Throws std::runtime_error when the write fails.
     void append(const nlohmann::json &line);
+    // Appends several lines in one write (a chunk of points).
+    void append_all(const std::vector<nlohmann::json> &lines);
 
 private:
     void write_line(const std::string &text);

@@ -21,6 +21,7 @@ struct PointState {
     std::string table;                      // the table the statistics come from
     std::vector<std::string> columns;       // statistic columns in table order
     std::map<std::string, SeriesStats> stats;
+    std::vector<double> outcomes;           // steps with outcomes: the scalar outcomes in spec order
 };
 
 struct StepState {

@@ -130,6 +130,126 @@ void Executor::remember_valid(const std::string &model_json) const {
     if (valid_models_.size() > remembered_models) valid_models_.pop_front();
 }
 
+namespace {
+
+// The names runner_pool gives a method's own failure statuses.
+std::string chunk_problem(int32_t status) {
+    switch (status) {
+    case HOLON_ERR_INVALID_PARAMS: return "invalid-params";
+    case HOLON_ERR_INVALID_MODEL: return "invalid-model";
+    case HOLON_ERR_CANCELLED: return "cancelled";
+    default: return "method-failed";
+    }
+}
+
+const runner::TableData *table_named(const runner::TaskOutcome &out, const std::string &name) {
+    for (const auto &t : out.tables)
+        if (t.name == name) return &t;
+    return nullptr;
+}
+
+} // namespace
+
+ChunkOutcome Executor::run_chunk(const ChunkRequest &request, const runner::TaskCallbacks &callbacks) const {
+    ChunkOutcome result;
+    const auto *method = registry_.find_method(request.method_id);
+    if (!method) {
+        result.task = host_failure(HOLON_ERR_NOT_FOUND, "unknown-method", "no plugin offers method '" + request.method_id + "'");
+        return result;
+    }
+    const auto &d = method->description;
+    if (needs_model(d)) {
+        if (request.model_json.empty()) {
+            result.task = host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", missing_model_message(d.id));
+            return result;
+        }
+        if (!known_valid(request.model_json)) {
+            try {
+                auto doc = model::parse(request.model_json, "model");
+                if (auto issues = model::validate(doc); !issues.empty()) {
+                    std::vector<jsonschema::Violation> v;
+                    for (const auto &i : issues) v.push_back({i.path, i.message});
+                    result.task = host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", first_violation("model", v), violations_details(v));
+                    return result;
+                }
+            } catch (const model::ModelError &e) {
+                result.task = host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", e.what());
+                return result;
+            }
+            remember_valid(request.model_json);
+        }
+    }
+
+    // Params the schema refuses fail their own run here; the rest go to the runner.
+    result.points.resize(request.params_json.size());
+    std::vector<size_t> sent;
+    runner::TaskRequest job;
+    for (size_t i = 0; i < request.params_json.size(); ++i) {
+        if (auto v = method->params_schema->validate_text(request.params_json[i]); !v.empty()) {
+            result.points[i].problem = "invalid-params";
+            result.points[i].message = first_violation("params for " + d.id, v);
+            continue;
+        }
+        sent.push_back(i);
+        job.point_params.push_back(request.params_json[i]);
+    }
+    if (sent.empty()) return result;
+    job.plugin = method->plugin->target();
+    job.method_id = d.id;
+    job.model_json = needs_model(d) ? request.model_json : std::string();
+    job.outcomes_json = request.outcomes.to_json().dump();
+    job.workspace = request.workspace;
+    runner::Limits per_run = limits_for(*method, request.limits);
+    const auto n = static_cast<double>(sent.size());
+    job.limits = per_run;
+    job.limits.wall_seconds = std::min(per_run.wall_seconds * n, options_.maxima.wall_seconds);
+    job.limits.cpu_seconds = std::min(per_run.cpu_seconds * n, options_.maxima.cpu_seconds);
+    runner::TaskCallbacks cb = callbacks;
+    cb.on_invoke = nullptr; // nested invokes need a caller's model; a chunk's runs answer UNSUPPORTED
+
+    result.task = pool_.run(job, cb);
+    if (!result.task.ok()) {
+        result.points.clear();
+        return result;
+    }
+    const runner::TableData *scalars = table_named(result.task, "holon.outcomes");
+    const runner::TableData *series = table_named(result.task, "holon.series");
+    auto failed = nlohmann::json::parse(result.task.result_json.empty() ? "{}" : result.task.result_json, nullptr, false);
+    if (!scalars || (!scalars->columns.empty() && scalars->row_count() != sent.size()) || !failed.is_object()) {
+        result.task = host_failure(HOLON_ERR_FAILED, "protocol-error", "the runner's chunk reply is incomplete");
+        result.points.clear();
+        return result;
+    }
+    for (size_t k = 0; k < sent.size(); ++k) {
+        ChunkPoint &p = result.points[sent[k]];
+        p.ok = true;
+        for (const auto &column : scalars->values) p.scalars.push_back(column[k]);
+    }
+    for (const auto &f : failed.value("failed", nlohmann::json::array())) {
+        const auto k = f.value("index", size_t{0});
+        if (k >= sent.size()) continue;
+        ChunkPoint &p = result.points[sent[k]];
+        p.ok = false;
+        p.scalars.clear();
+        p.problem = f.contains("problem") ? f["problem"].get<std::string>() : chunk_problem(f.value("status", HOLON_ERR_FAILED));
+        p.message = f.value("message", "");
+    }
+    // holon.series: long form, columns point, time, then one per series outcome.
+    if (series && series->columns.size() >= 2) {
+        const auto &point = series->values[0];
+        for (size_t row = 0; row < point.size(); ++row) {
+            const auto k = static_cast<size_t>(point[row]);
+            if (k >= sent.size()) continue;
+            ChunkPoint &p = result.points[sent[k]];
+            if (!p.ok) continue;
+            p.series_time.push_back(series->values[1][row]);
+            p.series.resize(series->columns.size() - 2);
+            for (size_t c = 2; c < series->columns.size(); ++c) p.series[c - 2].push_back(series->values[c][row]);
+        }
+    }
+    return result;
+}
+
 runner::TaskOutcome Executor::run(const RunRequest &request, const runner::TaskCallbacks &callbacks) const {
     return run_at_depth(request, callbacks, 0);
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "registry/registry.hpp"
+#include "runner/outcomes.hpp"
 #include "runner/runner_pool.hpp"
 
 #include <deque>
@@ -25,6 +26,32 @@ struct RunRequest {
     std::string workspace;           // the tenant: warm runners are never shared between workspaces
 };
 
+// Many runs of one method on one model in one runner round trip (a chunk of a sweep): the runner
+// runs the method once per params document and sends back only each run's outcomes, computed
+// from the table the run put (runner/outcomes.hpp). The runs' own result documents and other
+// tables are dropped unread, so they are not checked against the method's result schema.
+struct ChunkRequest {
+    std::string method_id;
+    std::string model_json;
+    std::vector<std::string> params_json;  // one per run
+    runner::OutcomeSpec outcomes;
+    registry::LimitOverrides limits;       // per run; the chunk gets them times its size
+    std::string workspace;
+};
+
+struct ChunkPoint {
+    bool ok = false;
+    std::string problem, message;          // failed runs: as a TaskOutcome would say
+    std::vector<double> scalars;           // one per scalar outcome, in spec order
+    std::vector<double> series_time;       // series outcomes: the time column
+    std::vector<std::vector<double>> series; // one column per series outcome
+};
+
+struct ChunkOutcome {
+    runner::TaskOutcome task;              // the round trip; !task.ok(): the runner failed, points empty
+    std::vector<ChunkPoint> points;        // one per params document
+};
+
 struct ExecutorOptions {
     runner::Limits defaults;         // when neither the manifest nor the call says otherwise
     runner::Limits maxima = max_limits();
@@ -39,6 +66,9 @@ public:
     Executor(const registry::Registry &registry, runner::RunnerPool &pool, ExecutorOptions options = {});
 
     runner::TaskOutcome run(const RunRequest &request, const runner::TaskCallbacks &callbacks = {}) const;
+    // Runs a chunk (see ChunkRequest). Params are validated one by one before any plugin code
+    // runs (a refused one fails only its run); the model once.
+    ChunkOutcome run_chunk(const ChunkRequest &request, const runner::TaskCallbacks &callbacks = {}) const;
 
     // Has the pool start runners for `count` runs of `method_id` at once (see RunnerPool::prestart);
     // an unknown method is ignored (its runs fail with unknown-method). Returns at once.

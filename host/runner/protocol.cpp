@@ -272,6 +272,8 @@ void fields(Io &io, M &m) {
     io(m.scratch_dir);
     io(m.output_bytes);
     io(m.tables);
+    io(m.point_params);
+    io(m.outcomes_json);
 }
 
 template <class Io, MessageOf<MethodDescription> M>

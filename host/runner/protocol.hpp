@@ -129,6 +129,8 @@ struct TaskMessage {
     std::string method_id, model_json, params_json, source, source_name, source_dir, scratch_dir;
     uint64_t output_bytes = 0;
     std::vector<TableData> tables;
+    std::vector<std::string> point_params; // a sweep chunk (TaskRequest::point_params)
+    std::string outcomes_json;
 };
 
 struct ProgressMessage {

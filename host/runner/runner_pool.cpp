@@ -305,6 +305,8 @@ bool JobSupervisor::supervise(const std::string &job_dir) {
     job.scratch_dir = job_dir;
     job.output_bytes = limits.output_bytes;
     job.tables = request_.tables;
+    job.point_params = request_.point_params;
+    job.outcomes_json = request_.outcomes_json;
     // A runner that is already gone still has its last words (an ERROR frame) in the socket.
     if (send_frame(runner_.fd(), MessageType::Job, protocol::encode(job), wall_deadline) == SendResult::TimedOut)
         stop("wall-clock-limit", "the runner did not accept the job within the wall-clock limit of " +

@@ -77,6 +77,12 @@ struct TaskRequest {
     std::vector<TableData> tables;
     std::string source, source_name, source_dir;
     Limits limits;
+    // A sweep chunk: when not empty, the runner runs the method once per params document here
+    // (params_json is then unused) and replies with the outcomes that outcomes_json (an
+    // OutcomeSpec, outcomes.hpp) asks for: tables "holon.outcomes" and "holon.series" and a
+    // result document {"failed": [{"index", "status", "problem"?, "message"}]}.
+    std::vector<std::string> point_params;
+    std::string outcomes_json;
 };
 
 // Stable problem ids for failures (see runner_pool.hpp).

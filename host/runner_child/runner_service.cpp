@@ -1,6 +1,7 @@
 #include "runner_child/runner_service.hpp"
 
 #include "runner/protocol.hpp"
+#include "runner_child/sweep_chunk.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
+#include <malloc.h>
 #include <deque>
 #include <map>
 #include <mutex>
@@ -129,6 +131,7 @@ std::atomic<uint64_t> g_jobs_finished{0};
 // plugin thread calling its context after run() returned is refused instead of corrupting memory.
 struct Job {
     const holon_context_t *ctx = nullptr;
+    ChunkCapture *capture = nullptr; // a run of a sweep chunk: tables go here, nothing is sent
     uint32_t plugin_minor = 0; // the SDK minor version the plugin was built against
     uint64_t output_limit = 0;
     uint64_t output_used = 0;
@@ -168,7 +171,7 @@ void ctx_progress(const holon_context_t *ctx, double fraction, const char *stage
     fraction = std::clamp(fraction, 0.0, 1.0);
     std::lock_guard lock(g_job_mutex);
     Job *job = current(ctx);
-    if (!job) return;
+    if (!job || job->capture) return; // a chunk's runs are counted by the host, not reported one by one
     std::string stage_text = stage ? stage : "";
     auto now = std::chrono::steady_clock::now();
     bool due = now - job->last_progress >= kProgressInterval || stage_text != job->last_stage || fraction >= 1.0;
@@ -182,7 +185,7 @@ int32_t ctx_is_cancelled(const holon_context_t *) { return g_cancelled.load() ? 
 
 void ctx_log(const holon_context_t *ctx, int32_t level, const char *message) {
     std::lock_guard lock(g_job_mutex);
-    if (!current(ctx) || !message) return;
+    if (!current(ctx) || !message || current(ctx)->capture) return; // 10^5 runs' warnings would flood the host
     send(MessageType::Log, protocol::encode(LogLine{level, message}));
 }
 
@@ -190,6 +193,7 @@ int32_t ctx_put_json(const holon_context_t *ctx, const char *json, uint64_t size
     std::lock_guard lock(g_job_mutex);
     Job *job = current(ctx);
     if (!job || (!json && size > 0)) return HOLON_ERR_BAD_ARGUMENT;
+    if (job->capture) return HOLON_OK; // a chunk's runs report outcomes, not result documents
     std::string_view text(json ? json : "", static_cast<size_t>(size));
     if (!nlohmann::json::accept(text)) {
         job->invalid_json = true;
@@ -225,6 +229,11 @@ int32_t ctx_put_table(const holon_context_t *ctx, const holon_table_t *table) {
     if (known != job->table_columns.end() && known->second != names) return HOLON_ERR_BAD_ARGUMENT;
     if (table->column_count > 0 && table->row_count > job->output_limit / sizeof(double) / table->column_count)
         return HOLON_ERR_RESULT_TOO_LARGE;
+    if (job->capture) {
+        job->table_columns[table->name] = std::move(names);
+        job->capture->on_table(*table);
+        return HOLON_OK;
+    }
     if (!reserve_output(*job, protocol::table_bytes(*table))) return HOLON_ERR_RESULT_TOO_LARGE;
     job->table_columns[table->name] = std::move(names);
     std::lock_guard write_lock(g_write_mutex);
@@ -341,14 +350,16 @@ const void *ctx_get_extension(const holon_context_t *, const char *extension_id)
 
 // ---- serving ----------------------------------------------------------------------------------
 
-void run_job(const LoadedPlugin &plugin, const protocol::TaskMessage &m) {
+// One run of the method with these params; `capture` set for the runs of a sweep chunk.
+protocol::DoneMessage run_method(const LoadedPlugin &plugin, const protocol::TaskMessage &m, std::string_view params,
+                                 ChunkCapture *capture) {
     protocol::LentTables tables;
     tables.lend(m.tables, plugin.description().abi_minor);
     const holon_run_inputs_t inputs{static_cast<uint32_t>(sizeof(holon_run_inputs_t)),
                                     m.model_json.data(),
                                     m.model_json.size(),
-                                    m.params_json.data(),
-                                    m.params_json.size(),
+                                    params.data(),
+                                    params.size(),
                                     tables.size(),
                                     tables.data(),
                                     m.source.data(),
@@ -370,6 +381,7 @@ void run_job(const LoadedPlugin &plugin, const protocol::TaskMessage &m) {
     job.ctx = &ctx;
     job.plugin_minor = plugin.description().abi_minor;
     job.output_limit = m.output_bytes;
+    job.capture = capture;
     {
         std::lock_guard lock(g_job_mutex);
         g_job = &job;
@@ -409,7 +421,19 @@ void run_job(const LoadedPlugin &plugin, const protocol::TaskMessage &m) {
             done.message = "the method put a result document that is not valid JSON";
         }
     }
-    send(MessageType::Done, protocol::encode(done));
+    return done;
+}
+
+void run_job(const LoadedPlugin &plugin, const protocol::TaskMessage &m) {
+    if (m.point_params.empty()) {
+        send(MessageType::Done, protocol::encode(run_method(plugin, m, m.params_json, nullptr)));
+        return;
+    }
+    ChunkHooks hooks;
+    hooks.run_one = [&](std::string_view params, ChunkCapture &capture) { return run_method(plugin, m, params, &capture); };
+    hooks.cancelled = [] { return g_cancelled.load(); };
+    hooks.send = [](MessageType type, std::string_view payload) { send(type, payload); };
+    run_sweep_chunk(m, hooks);
 }
 
 void read_requests(int fd) {
@@ -462,6 +486,12 @@ void report_fatal(int socket_fd, const std::string &problem, const std::string &
 
 int serve(int socket_fd, LoadedPlugin &plugin) {
     g_fd = socket_fd;
+    // Runs allocate and free the same large buffers (a simulation's results) over and over, in a
+    // sweep chunk thousands of times: keeping them in the heap instead of mmap/munmap and trimming
+    // each time saves a page fault per page per run (measured: system time of a 10,000-point SIR
+    // sweep 1.0 s -> 0.1 s). RLIMIT_AS still bounds the heap.
+    mallopt(M_MMAP_THRESHOLD, 32 << 20);
+    mallopt(M_TRIM_THRESHOLD, 256 << 20);
     std::thread reader(read_requests, socket_fd);
     while (auto frame = g_inbox.pop()) {
         if (frame->type == MessageType::Describe) {

@@ -143,12 +143,11 @@ TEST_F(BatchCli, SmallSweepWritesTablesSummaryPlotsAndReport) {
     for (size_t i = 1; i < summary.size(); ++i) {
         const auto f = split(summary[i]);
         EXPECT_EQ(f[3], "ok");
-        // Each run used its own params: the model's constant column shows the override.
+        // outputs.variables: the run's table has the time and those columns only.
         const auto table = lines_of(read(step / "runs" / f[0] / "series.csv"));
         ASSERT_EQ(table.size(), 102u) << f[0]; // header + t = 0..100 at save_step 1
-        const auto header = split(table[0]);
-        const auto col = std::find(header.begin(), header.end(), "contact_infectivity") - header.begin();
-        EXPECT_EQ(split(table[1])[static_cast<size_t>(col)], f[1]);
+        EXPECT_EQ(split(table[0]), (std::vector<std::string>{"time", "infectious", "recovered"}));
+        EXPECT_EQ(split(table.back())[1], f[4]) << "the final infectious in the summary is the table's";
         EXPECT_TRUE(fs::exists(step / "runs" / f[0] / "result.json"));
         if (i % 2 == 0) { // duration 6: more contact, higher peak
             EXPECT_GT(std::stod(f[6]), previous_peak);
@@ -181,7 +180,7 @@ TEST_F(BatchCli, FailedPointsAreRecordedAndTheOthersStillRun) {
     sweep:
       scenarios:
         - {name: low, params: {overrides: {contact_infectivity: 0.2}}}
-        - {name: typo, params: {overrides: {contact_infectivty: 0.5}}}
+        - {name: typo, params: {method: rk5}}
         - {name: high, params: {overrides: {contact_infectivity: 0.5}}}
 )");
     const auto out = dir / "out";
@@ -194,7 +193,7 @@ TEST_F(BatchCli, FailedPointsAreRecordedAndTheOthersStillRun) {
     EXPECT_EQ(split(summary[1])[1], "low");
     EXPECT_NE(summary[1].find(",ok,"), std::string::npos);
     EXPECT_NE(summary[2].find(",failed,"), std::string::npos);
-    EXPECT_NE(summary[2].find("contact_infectivty"), std::string::npos) << summary[2];
+    EXPECT_NE(summary[2].find("rk5"), std::string::npos) << summary[2];
     EXPECT_NE(summary[3].find(",ok,"), std::string::npos);
     EXPECT_NE(read(out / "index.html").find("1 failed points"), std::string::npos);
 
@@ -320,3 +319,211 @@ TEST_F(BatchCli, LaterStepsUseEarlierResultsAndStatistics) {
 }
 
 } // namespace
+
+// ---- designs, outcomes and the tables of issue 21 ----
+
+std::vector<std::vector<std::string>> csv_rows(const fs::path &file) {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto &l : lines_of(read(file))) rows.push_back(split(l));
+    return rows;
+}
+
+TEST_F(BatchCli, SobolDesignWritesOneExperimentsAndOneOutcomesTable) {
+    const auto job = write_job(job_head() + R"(  - name: sobol
+    method: sd.simulate
+    input: sir
+    params: {save_step: 0.5}
+    sweep:
+      sobol: {samples: 8, second_order: true, seed: 3}
+      uncertainties:
+        - {name: overrides.contact_infectivity, min: 0.2, max: 0.4}
+        - {name: overrides.duration, min: 3, max: 7}
+      levers:
+        - {name: overrides.total_population, values: [1000, 2000]}
+    outcomes:
+      - {name: peak, variable: infectious, kind: max}
+      - {name: peak_time, variable: infectious, kind: time_of_max}
+      - {name: recovered_end, variable: recovered, kind: final}
+      - {name: infectious_days, variable: infectious, kind: integral, from: 0, to: 50}
+      - {name: curve, variable: infectious, kind: series, from: 10, to: 12}
+)");
+    const auto out = dir / "out";
+    auto r = batch({job.string(), "--out", out.string(), "--jobs", "2", "--no-plots"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const auto step = out / "steps" / "sobol";
+    EXPECT_FALSE(fs::exists(step / "runs")) << "no folder per point";
+
+    // 8 * (2*2 + 2) = 48 rows per policy, 2 policies.
+    const auto experiments = csv_rows(step / "experiments.csv");
+    ASSERT_EQ(experiments.size(), 1u + 96u);
+    EXPECT_EQ(experiments[0], (std::vector<std::string>{"point", "policy", "overrides.contact_infectivity", "overrides.duration",
+                                                         "overrides.total_population"}));
+    EXPECT_EQ(experiments[1][1], "0");
+    EXPECT_EQ(experiments[1][4], "1000");
+    EXPECT_EQ(experiments[49][1], "1");
+    EXPECT_EQ(experiments[49][4], "2000");
+    EXPECT_EQ(experiments[1][2], experiments[49][2]) << "every policy runs the same scenarios";
+    // Saltelli block: AB_1 takes column 1 from B (the block's last row), keeps column 2 of A.
+    EXPECT_EQ(experiments[2][2], experiments[6][2]);
+    EXPECT_EQ(experiments[2][3], experiments[1][3]);
+
+    const auto outcomes = csv_rows(step / "outcomes.csv");
+    ASSERT_EQ(outcomes.size(), 97u);
+    EXPECT_EQ(outcomes[0], (std::vector<std::string>{"point", "status", "peak", "peak_time", "recovered_end", "infectious_days", "problem", "error"}));
+    for (size_t i = 1; i < outcomes.size(); ++i) {
+        ASSERT_EQ(outcomes[i][0], std::to_string(i - 1));
+        ASSERT_EQ(outcomes[i][1], "ok") << outcomes[i].back();
+        const double peak = std::stod(outcomes[i][2]);
+        EXPECT_GE(peak, 5.0); // 5 infectious at the start
+        EXPECT_LE(peak, std::stod(experiments[i][4]));
+    }
+
+    const auto design = nlohmann::json::parse(read(step / "design.json"));
+    EXPECT_EQ(design["design"], "sobol");
+    EXPECT_EQ(design["second_order"], true);
+    EXPECT_EQ(design["rows_per_sample"], 6);
+    EXPECT_EQ(design["policies"], 2);
+    EXPECT_EQ(design["uncertainties"][1]["name"], "overrides.duration");
+
+    // series.csv: each point's infectious between t = 10 and 12 (save_step 0.5: 5 rows).
+    const auto series = csv_rows(step / "series.csv");
+    ASSERT_EQ(series.size(), 1u + 96u * 5u);
+    EXPECT_EQ(series[0], (std::vector<std::string>{"point", "time", "curve"}));
+    std::set<std::string> points;
+    for (size_t i = 1; i < series.size(); ++i) {
+        points.insert(series[i][0]);
+        const double t = std::stod(series[i][1]);
+        EXPECT_GE(t, 10.0);
+        EXPECT_LE(t, 12.0);
+    }
+    EXPECT_EQ(points.size(), 96u);
+
+    // The same seed gives the same design (a second --out folder).
+    r = batch({job.string(), "--out", (dir / "again").string(), "--jobs", "1", "--no-plots"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read(step / "experiments.csv"), read(dir / "again" / "steps" / "sobol" / "experiments.csv"));
+    EXPECT_EQ(read(step / "outcomes.csv"), read(dir / "again" / "steps" / "sobol" / "outcomes.csv"));
+}
+
+TEST_F(BatchCli, MorrisAndFactorialDesignsHaveTheirSizes) {
+    const auto job = write_job(job_head() + R"(  - name: morris
+    method: sd.simulate
+    input: sir
+    params: {save_step: 1}
+    sweep:
+      morris: {trajectories: 5, levels: 4, candidates: 20, seed: 2}
+      uncertainties:
+        - {name: overrides.contact_infectivity, min: 0.2, max: 0.4}
+        - {name: overrides.duration, min: 3, max: 7}
+    outcomes: [{name: peak, variable: infectious, kind: max}]
+  - name: factorial
+    method: sd.simulate
+    input: sir
+    params: {save_step: 1}
+    sweep:
+      factorial: {levels: 3}
+      uncertainties:
+        - {name: overrides.contact_infectivity, min: 0.2, max: 0.4}
+        - {name: overrides.duration, distribution: discrete, values: [4, 6]}
+    outcomes: [{name: peak, variable: infectious, kind: max}]
+)");
+    const auto out = dir / "out";
+    auto r = batch({job.string(), "--out", out.string(), "--jobs", "2", "--no-plots"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const auto morris = csv_rows(out / "steps" / "morris" / "experiments.csv");
+    ASSERT_EQ(morris.size(), 1u + 5u * 3u);
+    // In model units a Morris step of 2/3 is 2/3 of the range: 0.1333.. or 2.666...
+    for (size_t t = 0; t < 5; ++t)
+        for (size_t k = 1; k < 3; ++k) {
+            const auto &a = morris[1 + t * 3 + k - 1], &b = morris[1 + t * 3 + k];
+            const double d1 = std::abs(std::stod(b[1]) - std::stod(a[1])), d2 = std::abs(std::stod(b[2]) - std::stod(a[2]));
+            EXPECT_TRUE((std::abs(d1 - 0.2 * 2 / 3) < 1e-9 && d2 == 0) || (d1 == 0 && std::abs(d2 - 4.0 * 2 / 3) < 1e-9))
+                << "trajectory " << t << " step " << k;
+        }
+    const auto factorial = csv_rows(out / "steps" / "factorial" / "experiments.csv");
+    ASSERT_EQ(factorial.size(), 1u + 3u * 2u);
+    EXPECT_EQ(factorial[1][1], "0.2");
+    EXPECT_EQ(factorial[1][2], "4");
+    EXPECT_EQ(factorial[2][2], "6");
+    EXPECT_EQ(factorial[3][1], "0.30000000000000004");
+    EXPECT_EQ(factorial[6][1], "0.4");
+    EXPECT_EQ(nlohmann::json::parse(read(out / "steps" / "morris" / "design.json"))["delta"], 2.0 / 3.0);
+}
+
+TEST_F(BatchCli, BadDesignsFailBeforeAnyRunWithAPreciseMessage) {
+    struct Case {
+        std::string sweep, message;
+    };
+    const std::vector<Case> cases{
+        {"      sobol: {samples: -4}\n      uncertainties: [{name: overrides.duration, min: 3, max: 7}]\n",
+         "/steps/0/sweep/sobol/samples"},
+        {"      sobol: {samples: 4}\n      uncertainties: [{name: overrides.duration, min: 7, max: 3}]\n",
+         "/steps/0/sweep/uncertainties/0: min (7) must be below max (3): the bounds are reversed"},
+        {"      grid: [{name: overrides.contact_infectivty, values: [0.2, 0.3]}]\n",
+         "/steps/0/sweep/grid/0/name: swept override 'contact_infectivty' is not a variable of input 'sir'; did you mean "
+         "'contact_infectivity'?"},
+        {"      morris: {trajectories: 2}\n      uncertainties: [{name: overrides.duration, distribution: normal, mean: 5, sd: 1}]\n",
+         "Morris designs need ranges"},
+    };
+    for (const auto &c : cases) {
+        const auto job = write_job(job_head() + "  - name: s\n    method: sd.simulate\n    input: sir\n    sweep:\n" + c.sweep +
+                                   "    outcomes: [{name: peak, variable: infectious, kind: max}]\n");
+        const auto out = dir / "bad";
+        auto r = batch({job.string(), "--out", out.string(), "--jobs", "1"});
+        EXPECT_EQ(r.exit_code, 2) << c.sweep << r.err;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << r.err;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << "one line: " << r.err;
+        EXPECT_FALSE(fs::exists(out / "journal.jsonl")) << "nothing ran";
+    }
+    // An outcome of a variable the model lacks.
+    const auto job = write_job(job_head() + R"(  - name: s
+    method: sd.simulate
+    input: sir
+    outcomes: [{name: peak, variable: infectous, kind: max}]
+)");
+    auto r = batch({job.string(), "--out", (dir / "bad2").string()});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("/steps/0/outcomes/0/variable: outcome variable 'infectous' is not a variable of input 'sir'; did you mean 'infectious'?"),
+              std::string::npos)
+        << r.err;
+}
+
+TEST_F(BatchCli, OutputsVariablesWritesOnlyThoseColumns) {
+    const auto job = write_job(job_head() + R"(  - name: one
+    method: sd.simulate
+    input: sir
+    params: {save_step: 10}
+    outputs: {variables: [infectious]}
+)");
+    const auto out = dir / "out";
+    auto r = batch({job.string(), "--out", out.string(), "--no-plots"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto table = csv_rows(out / "steps" / "one" / "runs" / "p0000" / "series.csv");
+    ASSERT_EQ(table.size(), 12u);
+    EXPECT_EQ(table[0].size(), 2u);
+    EXPECT_EQ(table[1][0], "0");
+    EXPECT_EQ(table[1][1], "5"); // infectious starts at 5
+}
+
+TEST_F(BatchCli, AStepAfterTheSweepAnalysesItsTables) {
+    const auto job = write_job(job_head() + R"(  - name: morris
+    method: sd.simulate
+    input: sir
+    params: {save_step: 1}
+    sweep:
+      morris: {trajectories: 4, seed: 1}
+      uncertainties:
+        - {name: overrides.contact_infectivity, min: 0.2, max: 0.4}
+        - {name: overrides.duration, min: 3, max: 7}
+    outcomes: [{name: peak, variable: infectious, kind: max}]
+  - name: effects
+    method: explore.morris
+    tables_from: morris
+)");
+    const auto out = dir / "out";
+    auto r = batch({job.string(), "--out", out.string(), "--no-plots"});
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const auto result = nlohmann::json::parse(read(out / "steps" / "effects" / "runs" / "p0000" / "result.json"));
+    EXPECT_EQ(result["levels"], 4);
+    EXPECT_NE(result.dump().find("overrides.contact_infectivity"), std::string::npos) << result.dump();
+}
