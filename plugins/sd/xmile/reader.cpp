@@ -253,6 +253,59 @@ void read_sim_specs(const Element &e, SimSpecs &specs) {
     if (!(specs.stop >= specs.start)) fail(e, "stop time is before start time");
 }
 
+// The parts of `eqn` between commas outside parentheses, brackets and quotes.
+std::vector<std::string> top_level_parts(const std::string &eqn) {
+    std::vector<std::string> parts(1);
+    int depth = 0;
+    bool quoted = false;
+    for (char c : eqn) {
+        if (c == '"') quoted = !quoted;
+        if (!quoted && (c == '(' || c == '[')) ++depth;
+        if (!quoted && (c == ')' || c == ']')) --depth;
+        if (!quoted && depth == 0 && c == ',') {
+            parts.emplace_back();
+            continue;
+        }
+        parts.back() += c;
+    }
+    return parts;
+}
+
+// Stella writes an arrayed variable whose elements have different values as one equation listing
+// them separated by commas, in element order (the last dimension varying fastest): one element
+// equation each.
+void split_element_lists(Model &model) {
+    for (Variable &v : model.variables) {
+        if (v.dimensions.empty() || !v.elements.empty()) continue;
+        std::vector<std::string> parts = top_level_parts(v.equation);
+        if (parts.size() < 2) continue;
+        std::vector<const Dimension *> dims;
+        size_t count = 1;
+        for (const std::string &dn : v.dimensions) {
+            auto d = std::find_if(model.dimensions.begin(), model.dimensions.end(),
+                                  [&](const Dimension &o) { return canonical_name(o.name) == canonical_name(dn); });
+            if (d == model.dimensions.end()) return; // the compiler names the unknown dimension
+            dims.push_back(&*d);
+            count *= d->elements.size();
+        }
+        if (parts.size() != count)
+            throw ModelError("variable '" + v.name + "': the equation lists " + std::to_string(parts.size()) +
+                             " values for " + std::to_string(count) + " array elements");
+        for (size_t i = 0; i < count; ++i) {
+            ElementEquation e;
+            size_t rest = i;
+            e.subscripts.resize(dims.size());
+            for (size_t k = dims.size(); k-- > 0;) {
+                e.subscripts[k] = dims[k]->elements[rest % dims[k]->elements.size()];
+                rest /= dims[k]->elements.size();
+            }
+            e.equation = trim(parts[i]);
+            v.elements.push_back(std::move(e));
+        }
+        v.equation.clear();
+    }
+}
+
 } // namespace
 
 Model read_xmile(std::string_view document) {
@@ -333,6 +386,7 @@ Model read_xmile(std::string_view document) {
     std::vector<MacroDefinition> macros;
     for (const Element *m : root.children_named("macro")) macros.push_back(read_macro(*m, defaults));
     expand_macros(macros, model);
+    split_element_lists(model);
     return model;
 }
 

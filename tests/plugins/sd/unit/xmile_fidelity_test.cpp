@@ -1,0 +1,52 @@
+// Issue 19: XMILE/Stella constructs real files use, each on a small model of our own whose
+// expected output is worked out by hand from the XMILE 1.0 specification and Stella's behaviour.
+#include "helpers.hpp"
+#include "ir/error.hpp"
+#include "xmile/reader.hpp"
+
+#include <cmath>
+
+using namespace holon_sd;
+using namespace holon_sd::test;
+
+namespace {
+
+std::string xmile(const std::string &dimensions, const std::string &variables) {
+    return R"(<?xml version="1.0" encoding="UTF-8"?>
+<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+  <header><name>fidelity</name></header>
+  <sim_specs><start>0</start><stop>1</stop><dt>1</dt></sim_specs>
+  <dimensions>)" + dimensions + R"(</dimensions>
+  <model><variables>)" + variables + R"(</variables></model>
+</xmile>)";
+}
+
+} // namespace
+
+// Stella writes an arrayed variable with different values per element as one equation listing
+// them in element order, the last dimension varying fastest: "3, 1, 2" over D = a, b, c, and
+// "1, 2, 3, 4, 5, 6" over R = r1, r2 by C = c1, c2, c3. MIN and MAX of one array argument are
+// its extremes.
+TEST(SdXmileFidelity, CommaSeparatedElementValuesAndMinMaxOfOneArray) {
+    Model m = read_xmile(xmile(R"(<dim name="D"><elem name="a"/><elem name="b"/><elem name="c"/></dim>
+      <dim name="R"><elem name="r1"/><elem name="r2"/></dim><dim name="C"><elem name="c1"/><elem name="c2"/><elem name="c3"/></dim>)",
+                               R"(<aux name="arr"><dimensions><dim name="D"/></dimensions><eqn>3, 1, 2</eqn></aux>
+      <aux name="grid"><dimensions><dim name="R"/><dim name="C"/></dimensions><eqn>1, 2, 3, 4, 5, MAX(6, 0)</eqn></aux>
+      <aux name="largest"><eqn>MAX(arr)</eqn></aux>
+      <aux name="smallest"><eqn>MIN(arr[*])</eqn></aux>)"));
+    EXPECT_DOUBLE_EQ(series(m, "arr[a]")[0], 3);
+    EXPECT_DOUBLE_EQ(series(m, "arr[b]")[0], 1);
+    EXPECT_DOUBLE_EQ(series(m, "arr[c]")[0], 2);
+    EXPECT_DOUBLE_EQ(series(m, "grid[r1,c3]")[0], 3);
+    EXPECT_DOUBLE_EQ(series(m, "grid[r2,c1]")[0], 4);
+    EXPECT_DOUBLE_EQ(series(m, "grid[r2,c3]")[0], 6);
+    EXPECT_DOUBLE_EQ(series(m, "largest")[0], 3);
+    EXPECT_DOUBLE_EQ(series(m, "smallest")[0], 1);
+    try {
+        read_xmile(xmile(R"(<dim name="D"><elem name="a"/><elem name="b"/><elem name="c"/></dim>)",
+                         R"(<aux name="arr"><dimensions><dim name="D"/></dimensions><eqn>3, 1</eqn></aux>)"));
+        FAIL() << "read";
+    } catch (const ModelError &e) {
+        EXPECT_EQ(std::string(e.what()), "variable 'arr': the equation lists 2 values for 3 array elements");
+    }
+}
