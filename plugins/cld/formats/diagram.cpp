@@ -11,6 +11,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -381,8 +382,21 @@ Diagram draw_diagram(const CausalGraph &graph, const DiagramOptions &options) {
         const std::string id = edge.value("id", std::string());
         for (const Link &link : graph.links())
             if (link.delay && "link:" + link.id == id && samples.size() > 1) {
-                const auto [at, tangent] = along(samples, 0.5);
-                overlay << delay_svg(at, tangent);
+                // Near the middle, but as far from the polarity sign (which Graphviz puts beside the
+                // middle) as the link allows.
+                std::optional<Point> sign;
+                if (edge.contains("lp")) sign = to_overlay(edge.at("lp").get<std::string>());
+                std::pair<Point, Point> best = along(samples, 0.5);
+                double best_distance = sign ? distance(best.first, *sign) : 1e9;
+                for (double share : {0.4, 0.6, 0.32, 0.68}) {
+                    if (!sign || best_distance >= 16) break;
+                    const auto candidate = along(samples, share);
+                    if (distance(candidate.first, *sign) > best_distance) {
+                        best = candidate;
+                        best_distance = distance(candidate.first, *sign);
+                    }
+                }
+                overlay << delay_svg(best.first, best.second);
             }
     }
     for (const DiagramLoop &loop : options.loops) {
