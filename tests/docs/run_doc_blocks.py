@@ -162,6 +162,11 @@ def snapshot(work):
     return state
 
 
+def before_tops(state):
+    """The top-level names of a snapshot (folders and files of the repository itself)."""
+    return {p.split(os.sep)[0] for p in state}
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -264,8 +269,15 @@ def run_page(page, source, build, work_root, timeout, files):
     after = snapshot(work)
     changed = sorted(p for p in set(before) | set(after) if before.get(p) != after.get(p))
     if changed:
+        # A new folder is named once with its file count, not file by file.
+        groups = {}
+        for p in changed:
+            top = p.split(os.sep)[0]
+            key = top + "/" if os.sep in p and top not in before_tops(before) else p
+            groups[key] = groups.get(key, 0) + 1
+        shown = [k if n == 1 or not k.endswith("/") else f"{k} ({n} files)" for k, n in sorted(groups.items())]
         problems.append(f"{page}: wrote outside scratch/ (only scratch/ is git-ignored): " +
-                        ", ".join(changed[:20]) + (" ..." if len(changed) > 20 else ""))
+                        ", ".join(shown[:20]) + (" ..." if len(shown) > 20 else ""))
     return problems, output, elapsed, len(runnable), len(blocks) - len(runnable)
 
 
