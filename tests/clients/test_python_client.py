@@ -120,8 +120,8 @@ class PythonClientTest(unittest.TestCase):
         self.assertEqual(model.get("imported_from"), "mdl")
         base = self.client.run("sd.simulate", model, wait=30)
         base.wait()
-        slow = self.client.run("sd.simulate", model["id"],
-                               params={"overrides": {"Contact Infectivity": 0.15}}, wait=30)
+        slow = self.client.run("sd.simulate", model["id"], params={"overrides": {"Contact Infectivity": 0.15}},
+                               wait=30, limits={"wall_seconds": 60, "memory_mb": 512})
         slow.wait()
         a = base.table(index="time")
         b = slow.table(index="time")

@@ -163,9 +163,11 @@ class Client:
 
     # -- runs and batches ------------------------------------------------------------------------
 
-    def run(self, method, model=None, params=None, wait=None, revision=None, workspace=None):
+    def run(self, method, model=None, params=None, wait=None, revision=None, limits=None,
+            workspace=None):
         """Start a run of METHOD on a stored model (its id, or the dict upload_model returned).
         With wait=SECONDS the server holds the answer until the run ends (at most that long).
+        limits={"wall_seconds": S, "memory_mb": M} lowers the server's limits for this run.
         Returns a Run; call .wait() to follow it to its end."""
         body = {"method": method}
         if model is not None:
@@ -174,6 +176,8 @@ class Client:
             body["model_revision"] = int(revision)
         if params is not None:
             body["params"] = params
+        if limits is not None:
+            body["limits"] = limits
         query = {"wait": wait} if wait is not None else None
         ws = workspace or self.workspace
         state = self.request("POST", self._ws(ws) + "/runs", params=query, json=body)
