@@ -206,7 +206,7 @@ std::string drawing(const PlotRequest &r, const Layout &l) {
       << "set style fill solid 1.0 noborder\n"
       << "set autoscale xfix\n";
     if (l.style == Style::one_line || l.style == Style::by_value) g << "unset key\n";
-    else g << "set key below horizontal reverse Left maxcols " << (l.style == Style::envelope ? 4 : 3) << " samplen 2 spacing 1.1 width 1\n";
+    else g << "set key below horizontal reverse Left maxcols " << (l.style == Style::envelope ? 4 : 3) << " samplen 2 spacing 1.1 width 1 height 1\n";
     if (l.style == Style::by_run && r.runs.size() > max_key_entries) {
         // Too many runs for a key: a colour bar numbered by run, named when few enough.
         g << kPalette << "set palette maxcolors " << std::min<size_t>(r.runs.size(), 256) << "\n"

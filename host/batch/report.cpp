@@ -60,8 +60,21 @@ std::string units_of(const StepState &st, const std::string &column) {
     return it == st.units.end() ? std::string() : it->second;
 }
 
-// Draws of uncertain inputs, whose spread percentiles describe; a grid or scenarios are choices.
-bool sampled_sweep(SweepKind kind) { return kind == SweepKind::latin_hypercube || kind == SweepKind::monte_carlo; }
+// Draws of uncertain inputs, whose spread percentiles describe; a grid, a factorial design or
+// scenarios are choices. By name, so that a new kind of sweep is a choice until listed here.
+bool sampled_sweep(SweepKind kind) {
+    const std::string name = to_string(kind);
+    return name == "latin_hypercube" || name == "monte_carlo" || name == "sobol" || name == "morris";
+}
+
+std::string sample_name(SweepKind kind) {
+    const std::string name = to_string(kind);
+    if (name == "latin_hypercube") return "Latin hypercube";
+    if (name == "monte_carlo") return "Monte Carlo";
+    if (name == "sobol") return "Sobol design";
+    if (name == "morris") return "Morris design";
+    return name;
+}
 
 // The swept variable that colours the runs: outputs.colour_by, else the first one (scenarios:
 // none, their names tell them apart).
@@ -248,7 +261,7 @@ std::vector<PendingPlot> prepare_plots(const BatchSpec &spec, StepState &st, con
         const std::string n = std::to_string(r.runs.size());
         r.title = spec.name + " - " + step.name + ": " + r.y_label +
                   (r.runs.size() == 1 ? std::string()
-                   : r.sampled      ? ", spread of " + n + " " + (step.sweep == SweepKind::monte_carlo ? "Monte Carlo" : "Latin hypercube") + " runs"
+                   : r.sampled      ? ", spread of " + n + " " + sample_name(step.sweep) + " runs"
                                     : ", " + n + " runs");
         std::filesystem::create_directories(dir);
         note("plotting " + step.name + "/" + var);
