@@ -54,7 +54,7 @@ Robustness robustness(const std::vector<std::string> &names, const std::vector<s
         }
         out.policies.push_back(std::move(pm));
     }
-    // Which policy each decision metric prefers (the first on a tie).
+    // Which policies each decision metric prefers: every one within 1e-12 (relative) of the best.
     struct Rule {
         const char *metric;
         int prefer; // +1 larger, -1 smaller
@@ -64,13 +64,15 @@ Robustness robustness(const std::vector<std::string> &names, const std::vector<s
                                {"max_regret", -1},  {"regret_p90", -1}, {"mean_variance", dir}};
     if (o.threshold) rules.push_back({"satisficing", 1});
     for (const Rule &r : rules) {
-        const PolicyMetrics *chosen = nullptr;
+        double top = std::nan("");
         for (const PolicyMetrics &pm : out.policies) {
             const double x = pm.metrics.at(r.metric);
-            if (std::isnan(x)) continue;
-            if (!chosen || r.prefer * x > r.prefer * chosen->metrics.at(r.metric)) chosen = &pm;
+            if (!std::isnan(x) && (std::isnan(top) || r.prefer * x > r.prefer * top)) top = x;
         }
-        if (chosen) out.choice[r.metric] = chosen->policy;
+        if (std::isnan(top)) continue;
+        for (const PolicyMetrics &pm : out.policies)
+            if (std::fabs(pm.metrics.at(r.metric) - top) <= 1e-12 * std::max(1.0, std::fabs(top)))
+                out.choice[r.metric].push_back(pm.policy);
     }
     return out;
 }

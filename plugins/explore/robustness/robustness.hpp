@@ -36,7 +36,7 @@ struct PolicyMetrics {
 
 struct Robustness {
     std::vector<PolicyMetrics> policies;
-    std::map<std::string, std::string> choice; // metric -> the policy it prefers
+    std::map<std::string, std::vector<std::string>> choice; // metric -> the policies it prefers (several on a tie)
 };
 
 // values[p][s]: policy p in scenario s. Throws std::invalid_argument when there is no policy or

@@ -211,8 +211,9 @@ TEST_F(ExplorePlugin, RobustnessFromABatchsTablesGroupedByPolicy) {
     EXPECT_EQ(result["policies"][0]["max_regret"], 9.0); // 20 - 11 in scenario 3
     EXPECT_EQ(result["policies"][1]["max_regret"], 3.0); // 8 - 5 in scenario 1
     EXPECT_NEAR(result["policies"][0]["satisficing"].get<double>(), 2.0 / 3, 1e-15);
-    EXPECT_EQ(result["choice"]["worst_case"], "subsidy = 1");
-    EXPECT_EQ(result["choice"]["laplace"], "subsidy = 1"); // mean 34/3 vs 28/3
+    EXPECT_EQ(result["choice"]["worst_case"], json::array({"subsidy = 1"}));
+    EXPECT_EQ(result["choice"]["laplace"], json::array({"subsidy = 1"})); // mean 34/3 vs 28/3
+    EXPECT_EQ(result["choice"]["satisficing"], json::array({"subsidy = 0", "subsidy = 1"})); // 2/3 each
 
     json shuffled = params;
     shuffled["experiments"]["demand"] = {1, 2, 3, 2, 1, 3};
