@@ -114,6 +114,10 @@ TEST_F(Batches, ABatchRunsEveryPointAndItsOutputsCanBeDownloaded) {
     const auto report = http().get(batches_path() + "/" + id + "/file?path=index.html", admin());
     EXPECT_EQ(report.content_type().rfind("text/html", 0), 0u);
     EXPECT_NE(report.body.find("echo sweep"), std::string::npos);
+    // One self-contained file (issue 18): the plot inline, no link that this route would not resolve.
+    EXPECT_NE(report.body.find("<svg"), std::string::npos) << report.body.substr(0, 2000);
+    EXPECT_EQ(report.body.find("href=\"steps/"), std::string::npos);
+    EXPECT_EQ(report.body.find("src=\""), std::string::npos);
     // Issue 14, finding 12: served HTML runs no script and loads nothing from elsewhere.
     EXPECT_EQ(report.header("content-security-policy"),
               "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox");
