@@ -77,7 +77,8 @@ std::string to_dot(const CausalGraph &graph, const DotOptions &options) {
         for (std::size_t i = 0; i < options.highlighted.size(); ++i) {
             const HighlightedLoop &h = options.highlighted[i];
             const std::string text =
-                h.label + " (" + std::string(loop_polarity_letter(h.loop.polarity)) + "): " + loop_path(graph, h.loop);
+                (h.name.empty() ? h.label + " (" + std::string(loop_polarity_letter(h.loop.polarity)) + ")" : h.name) +
+                ": " + loop_path(graph, h.loop);
             out << "  \"holon:legend:" << i << "\" [shape=plaintext, style=\"\", fontcolor="
                 << quoted(palette[i % palette.size()]) << ", label=" << quoted(text) << "];\n";
             if (i > 0) out << "  \"holon:legend:" << i - 1 << "\" -> \"holon:legend:" << i << "\" [style=invis];\n";

@@ -13,6 +13,7 @@ namespace holon_cld {
 struct HighlightedLoop {
     std::string label; // e.g. "L3"; the legend shows "L3 (B): a → b → a"
     Loop loop;
+    std::string name = {}; // e.g. "B2": when set, the legend shows "B2: a → b → a" instead
 };
 
 struct DotOptions {

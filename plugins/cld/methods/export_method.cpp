@@ -152,7 +152,10 @@ void ExportMethod::run(holon::Context &ctx) {
         DotOptions options;
         options.title = params.value("title", std::string());
         const ChosenLoops chosen = chosen_loops(ctx, graph, params);
-        if (chosen.coloured) options.highlighted = chosen.loops;
+        if (chosen.coloured) {
+            options.highlighted = chosen.loops;
+            for (std::size_t i = 0; i < chosen.loops.size(); ++i) options.highlighted[i].name = chosen.names[i];
+        }
         for (const auto &h : options.highlighted) highlighted_ids.push_back(h.label);
         data = to_dot(graph, options);
         media_type = "text/vnd.graphviz";

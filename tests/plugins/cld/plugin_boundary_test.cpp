@@ -142,6 +142,11 @@ TEST_F(CldPlugin, ExportsSvgWithHighlightedLoops) {
         "chain": "Alcohol \u2192 Births \u2192 Yeast cells \u2192 Alcohol"})"));
     EXPECT_EQ(json::parse(r.result)["highlighted_loops"], json::parse(R"(["L1", "L3"])"));
 
+    // DOT names the loops the same way in its legend.
+    TestRun dot(holon_cld::testing::yeast_alcohol_model_json(), R"({"format": "dot", "highlight_loops": ["R1"]})");
+    ASSERT_EQ(run("cld.export", dot), HOLON_OK) << dot.error_message;
+    EXPECT_NE(dot.blobs.at("cld.dot").second.find("label=\"R1: Births \u2192 Yeast cells \u2192 Births\""), std::string::npos);
+
     TestRun missing(holon_cld::testing::yeast_alcohol_model_json(), R"({"format": "dot", "highlight_loops": ["L9"]})");
     EXPECT_EQ(run("cld.export", missing), HOLON_ERR_INVALID_PARAMS);
 }
