@@ -477,14 +477,21 @@ std::string Translator::Call::zidz() const {
 }
 
 std::string Translator::Call::get_time_value() const {
-    // Only the simulation's own time is deterministic: relative to the current time (0), in
-    // the model's time units (0). The initial time (1) and the computer's clock (2) are refused.
+    // Vensim's reference: relative to the current simulation time (0), the initial time (1) or
+    // the computer's clock (2), moved by the offset, measured in the model's time units (0) or as
+    // calendar parts (1-10). The clock makes a run unrepeatable and calendar parts need the
+    // model's date labelling, which the .mdl text does not define: both are refused by name.
     need(3, 3);
     double relative_to = t.initial_(*e.args[0]), measure = t.initial_(*e.args[2]);
-    if (relative_to != 0 || measure != 0)
-        throw ModelError("GET TIME VALUE: only relative to the current time (0) in the model's time units (0) is "
-                         "supported, not " + number(relative_to) + " and " + number(measure));
-    return paren("TIME + " + arg(1));
+    if (relative_to == 2)
+        throw ModelError("GET TIME VALUE relative to the computer's clock (2) is not supported: a run must be repeatable");
+    if (relative_to != 0 && relative_to != 1)
+        throw ModelError("GET TIME VALUE: relative to " + number(relative_to) +
+                         " is not one of 0 (current time), 1 (initial time), 2 (clock)");
+    if (measure != 0)
+        throw ModelError("GET TIME VALUE with measure " + number(measure) +
+                         " (a calendar part) is not supported: only 0, the model's own time units");
+    return paren(std::string(relative_to == 0 ? "TIME" : "STARTTIME") + " + " + arg(1));
 }
 
 std::string Translator::Call::game() const {

@@ -243,3 +243,26 @@ later :THE CONDITION: Time > 2
     EXPECT_EQ(series(m, "s"), (std::vector<double>{10, 12, 14, 16, 18}));
     for (const Variable &v : m.variables) EXPECT_EQ(v.name.find("stays"), std::string::npos) << v.name;
 }
+
+// GET TIME VALUE(relative to, offset, measure) in the model's time units (measure 0), Vensim's
+// reference: relative to the current time (0) it is Time + offset, relative to the initial time
+// (1) INITIAL TIME + offset. The computer's clock (2) and calendar measures are refused by name.
+TEST(SdVensimFidelity, GetTimeValueRelativeToTheCurrentAndTheInitialTime) {
+    Model m = mdl_with_controls(R"(
+now = GET TIME VALUE(0, 0, 0) ~~|
+ahead = GET TIME VALUE(0, 1.5, 0) ~~|
+start = GET TIME VALUE(1, 0, 0) ~~|
+after start = GET TIME VALUE(1, 2.5, 0) ~~|
+)", "INITIAL TIME = 10 ~ Month ~|\nFINAL TIME = 12 ~ Month ~|\nTIME STEP = 1 ~ Month ~|\nSAVEPER = TIME STEP ~ Month ~|\n");
+    EXPECT_EQ(series(m, "now"), (std::vector<double>{10, 11, 12}));
+    EXPECT_EQ(series(m, "ahead"), (std::vector<double>{11.5, 12.5, 13.5}));
+    EXPECT_EQ(series(m, "start"), (std::vector<double>{10, 10, 10}));
+    EXPECT_EQ(series(m, "after start"), (std::vector<double>{12.5, 12.5, 12.5}));
+    try {
+        mdl("clock = GET TIME VALUE(2, 0, 10) ~~|\n");
+        FAIL() << "read";
+    } catch (const ModelError &e) {
+        EXPECT_NE(std::string(e.what()).find("test.mdl:2: variable 'clock': GET TIME VALUE relative to the computer's clock (2)"),
+                  std::string::npos) << e.what();
+    }
+}
