@@ -137,9 +137,11 @@ private:
     // The runners the steps will run in at once, started while the inputs are imported.
     void prestart_runners() {
         const unsigned jobs = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
-        for (const auto &step : spec_.steps)
-            options_.executor->prestart(step.method, point_limits(), std::min<size_t>(jobs, step.points.size()),
-                                        options_.workspace);
+        for (const auto &step : spec_.steps) {
+            const size_t count = std::min<size_t>(jobs, step.points.size());
+            if (step.outcomes) options_.executor->prestart_chunks(step.method, point_limits(), count, options_.workspace);
+            else options_.executor->prestart(step.method, point_limits(), count, options_.workspace);
+        }
     }
 
     registry::LimitOverrides point_limits() const {
@@ -410,7 +412,7 @@ private:
         unsigned workers = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
         workers = static_cast<unsigned>(std::max<size_t>(1, std::min<size_t>(workers, rest.size())));
         // Several chunks per worker keep the lanes even at the end; 1,000 points bound a reply.
-        const size_t chunk = std::clamp<size_t>(rest.size() / (size_t{workers} * 4), 1, 1000);
+        const size_t chunk = std::clamp<size_t>(rest.size() / (size_t{workers} * 4), 1, execution::kChunkRuns);
         std::atomic<size_t> next{0};
         auto work = [&] {
             while (!stopping()) {

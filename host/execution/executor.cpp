@@ -92,6 +92,21 @@ void Executor::prestart(const std::string &method_id, const registry::LimitOverr
     pool_.prestart(method->plugin->target(), limits_for(*method, limits), count, workspace);
 }
 
+void Executor::prestart_chunks(const std::string &method_id, const registry::LimitOverrides &limits, size_t count,
+                               const std::string &workspace) const {
+    const registry::MethodEntry *method = registry_.find_method(method_id);
+    if (!method || !method->plugin) return;
+    pool_.prestart(method->plugin->target(), chunk_limits(*method, limits), count, workspace);
+}
+
+runner::Limits Executor::chunk_limits(const registry::MethodEntry &method, const registry::LimitOverrides &call) const {
+    runner::Limits l = limits_for(method, call);
+    const auto n = static_cast<double>(kChunkRuns);
+    l.wall_seconds = std::min(l.wall_seconds * n, options_.maxima.wall_seconds);
+    l.cpu_seconds = std::min(l.cpu_seconds * n, options_.maxima.cpu_seconds);
+    return l;
+}
+
 runner::Limits Executor::limits_for(const registry::MethodEntry &method, const registry::LimitOverrides &call) const {
     runner::Limits l = options_.defaults;
     auto apply = [&l](const registry::LimitOverrides &o) {
@@ -199,11 +214,7 @@ ChunkOutcome Executor::run_chunk(const ChunkRequest &request, const runner::Task
     job.model_json = needs_model(d) ? request.model_json : std::string();
     job.outcomes_json = request.outcomes.to_json().dump();
     job.workspace = request.workspace;
-    runner::Limits per_run = limits_for(*method, request.limits);
-    const auto n = static_cast<double>(sent.size());
-    job.limits = per_run;
-    job.limits.wall_seconds = std::min(per_run.wall_seconds * n, options_.maxima.wall_seconds);
-    job.limits.cpu_seconds = std::min(per_run.cpu_seconds * n, options_.maxima.cpu_seconds);
+    job.limits = chunk_limits(*method, request.limits);
     runner::TaskCallbacks cb = callbacks;
     cb.on_invoke = nullptr; // nested invokes need a caller's model; a chunk's runs answer UNSUPPORTED
 

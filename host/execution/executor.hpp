@@ -35,9 +35,14 @@ struct ChunkRequest {
     std::string model_json;
     std::vector<std::string> params_json;  // one per run
     runner::OutcomeSpec outcomes;
-    registry::LimitOverrides limits;       // per run; the chunk gets them times its size
+    registry::LimitOverrides limits;       // per run; a chunk gets them times kChunkRuns
     std::string workspace;
 };
+
+// The most runs a chunk should hold. Its wall-clock and CPU limits are this many times a run's,
+// whatever its size, so that every chunk of a sweep goes to the same warm runners (runners are
+// kept per limits).
+constexpr size_t kChunkRuns = 1000;
 
 struct ChunkPoint {
     bool ok = false;
@@ -74,8 +79,13 @@ public:
     // an unknown method is ignored (its runs fail with unknown-method). Returns at once.
     void prestart(const std::string &method_id, const registry::LimitOverrides &limits, size_t count,
                   const std::string &workspace = "") const;
+    // The same for runners that will run chunks (their limits are kChunkRuns times a run's).
+    void prestart_chunks(const std::string &method_id, const registry::LimitOverrides &limits, size_t count,
+                         const std::string &workspace = "") const;
     // The limits a run of `method` gets with the given per-call overrides.
     runner::Limits limits_for(const registry::MethodEntry &method, const registry::LimitOverrides &call) const;
+    // A chunk's limits: a run's, wall-clock and CPU times kChunkRuns (capped at the maxima).
+    runner::Limits chunk_limits(const registry::MethodEntry &method, const registry::LimitOverrides &call) const;
 
     const registry::Registry &registry() const { return registry_; }
 
