@@ -1,6 +1,5 @@
 #include "methods/prim_method.hpp"
 
-#include "discovery/box_scenario.hpp"
 #include "discovery/prim.hpp"
 #include "explore_schemas.hpp"
 #include "methods/data.hpp"
@@ -22,8 +21,8 @@ holon::MethodInfo PrimMethod::info() {
             "Finds the box of uncertain inputs where the cases of interest concentrate (PRIM, Friedman & Fisher 1999, "
             "with the EMA Workbench's defaults: LENIENT1 objective, peel and paste alpha 0.05, minimum mass 0.05): the "
             "peeling and pasting trajectory with coverage, density, mass and restricted dimensions, the limits and "
-            "quasi-p values of any box on it or of a box you give, the trade-off and box-limit pictures, and the box "
-            "as a scenario set of the shared model (join J3) to keep and re-run with scenarios.run.",
+            "quasi-p values of any box on it or of a box you give, and the trade-off and box-limit pictures. "
+            "explore.box-scenario turns the box into a scenario set of the model (join J3).",
             schemas::prim_params.data(),
             schemas::prim_result.data(),
             HOLON_METHOD_KIND_ANALYSIS,
@@ -94,30 +93,6 @@ json box_json(const TrajectoryBox &b, std::size_t index, const std::vector<std::
             {"cases_of_interest", b.stats.interest},
             {"restricted", b.stats.restricted},
             {"limits", std::move(limits)}};
-}
-
-std::string lower_text(std::string s) {
-    for (char &c : s)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        else if (c == ' ' || c == '-') c = '_';
-    return s;
-}
-
-// The model variable a swept column sets: the column without a leading "overrides.", matched to a
-// variable's id, then its name, then its name ignoring case, spaces and underscores.
-std::string variable_for(const std::string &column, const json &model) {
-    std::string name = column.rfind("overrides.", 0) == 0 ? column.substr(10) : column;
-    if (!model.is_object() || !model.contains("variables")) return as_id(name);
-    const json &vars = model["variables"];
-    for (int pass = 0; pass < 3; ++pass)
-        for (const json &v : vars) {
-            const std::string id = v.value("id", ""), vname = v.value("name", "");
-            if ((pass == 0 && id == name) || (pass == 1 && vname == name) ||
-                (pass == 2 && !vname.empty() && lower_text(vname) == lower_text(name)))
-                return id;
-        }
-    holon::fail_params("/to_scenario", "the model has no variable '" + name + "' (from the experiments column '" + column +
-                                           "'); name the columns after the model's variables");
 }
 
 } // namespace
@@ -219,43 +194,6 @@ void PrimMethod::run(holon::Context &ctx) {
                                                              chosen.stats.coverage, chosen.stats.density, chosen.stats.mass));
     }
 
-    if (params.contains("to_scenario")) {
-        const json &ts = params["to_scenario"];
-        const json model = ctx.model_json().empty() ? json() : holon::read_model(ctx);
-        std::vector<BoxDimension> dims;
-        for (std::size_t j = 0; j < factors.size(); ++j)
-            if (restricted(chosen.limits, range, j))
-                dims.push_back({factors[j], variable_for(factors[j], model), chosen.limits.lower[j], chosen.limits.upper[j],
-                                range.lower[j], range.upper[j]});
-        ScenarioNames names;
-        names.set_id = ts.value("set_id", "prim-box");
-        names.set_name = ts.value("set_name", "Where " + rule.text);
-        names.scenario_id = ts.value("scenario_id", "box");
-        names.scenario_name = ts.value("scenario_name", "PRIM box " + std::to_string(selected));
-        names.narrative = "PRIM box " + std::to_string(selected) + " of the cases where " + rule.text + ": coverage " +
-                          num(chosen.stats.coverage) + ", density " + num(chosen.stats.density) + ", mass " +
-                          num(chosen.stats.mass) + ".";
-        json set;
-        try {
-            set = box_scenario_set(dims, names);
-        } catch (const std::invalid_argument &e) {
-            holon::fail_params("/select", e.what());
-        }
-        if (model.is_object())
-            for (const json &s : model.value("scenario_sets", json::array()))
-                if (s.value("id", "") == names.set_id)
-                    holon::fail_params("/to_scenario/set_id", "the model already has a scenario set '" + names.set_id +
-                                                                  "'; choose another set_id");
-        const bool has_sets = model.is_object() && model.contains("scenario_sets");
-        result["scenario_set"] = set;
-        result["model_patch"] = json::array({has_sets ? json{{"op", "add"}, {"path", "/scenario_sets/-"}, {"value", set}}
-                                                      : json{{"op", "add"}, {"path", "/scenario_sets"}, {"value", json::array({set})}}});
-        if (model.is_object()) {
-            json patched = model;
-            patched["scenario_sets"].push_back(set);
-            ctx.put_blob("model-with-box.json", "application/json", patched.dump(2) + "\n");
-        }
-    }
     ctx.put_json(result.dump());
     ctx.progress(1.0, "done");
 }

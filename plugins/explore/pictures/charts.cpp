@@ -75,11 +75,12 @@ std::string sobol_chart(const std::string &outcome, const std::vector<SobolBar> 
             top_value = std::max(top_value, v + half);
             low_value = std::min(low_value, v - half);
         }
-    const double hi = std::ceil(top_value * 10 - 1e-9) / 10, lo = std::floor(low_value * 10 + 1e-9) / 10;
-    const int ticks = static_cast<int>(std::lround((hi - lo) * 10)) > 8 ? static_cast<int>(std::lround((hi - lo) * 5))
-                                                                        : static_cast<int>(std::lround((hi - lo) * 10));
-    const int group = 110, left = 64, top = 70, plot_h = 240;
-    const int width = std::max(420, left + static_cast<int>(bars.size()) * group + 40), height = top + plot_h + 60;
+    // Ticks every 0.1 (every 0.2 past a range of 0.8), the axis ending on whole ticks.
+    const double step = top_value - low_value > 0.8 ? 0.2 : 0.1;
+    const double hi = std::ceil(top_value / step - 1e-9) * step, lo = std::floor(low_value / step + 1e-9) * step;
+    const int ticks = static_cast<int>(std::lround((hi - lo) / step));
+    const int group = 150, left = 64, top = 70, plot_h = 240;
+    const int width = std::max(640, left + static_cast<int>(bars.size()) * group + 40), height = top + plot_h + 60;
     const double bottom = top + plot_h, right = left + static_cast<double>(bars.size()) * group;
     auto y_of = [&](double v) { return bottom - (v - lo) / (hi - lo) * plot_h; };
     std::ostringstream s;
@@ -88,7 +89,7 @@ std::string sobol_chart(const std::string &outcome, const std::vector<SobolBar> 
     value_axis(s, lo, hi, std::max(ticks, 1), left, right, top, bottom);
     for (std::size_t i = 0; i < bars.size(); ++i) {
         const SobolBar &b = bars[i];
-        const double x0 = left + static_cast<double>(i) * group + 17;
+        const double x0 = left + static_cast<double>(i) * group + 37;
         int k = 0;
         for (auto [v, c, colour] : {std::make_tuple(b.s1, b.s1_conf, blue), std::make_tuple(b.st, b.st_conf, orange)}) {
             const double x = x0 + k++ * 40;
@@ -106,7 +107,7 @@ std::string sobol_chart(const std::string &outcome, const std::vector<SobolBar> 
                      " fill=\"#222\"");
             }
         }
-        text(s, left + static_cast<double>(i) * group + group / 2.0, bottom + 18, shorten(b.factor, 16), 12, "middle");
+        text(s, left + static_cast<double>(i) * group + group / 2.0, bottom + 18, shorten(b.factor, 22), 12, "middle");
     }
     const double lx = width - 190;
     s << "<rect x=\"" << lx << "\" y=\"52\" width=\"12\" height=\"12\" fill=\"" << blue << "\"/>\n";
@@ -152,7 +153,7 @@ std::string morris_chart(const std::string &outcome, const std::vector<MorrisPoi
         }
         s << "<circle cx=\"" << num(x, "%.1f") << "\" cy=\"" << num(y, "%.1f") << "\" r=\"5\" fill=\"" << blue
           << "\" stroke=\"#fff\"/>\n";
-        text(s, x + 8, y - 6, shorten(p.factor, 18), 11);
+        text(s, x + 8, y - 6, shorten(p.factor, 28), 11);
     }
     text(s, left + plot_w / 2.0, height - 12, "\u03bc* (mean absolute elementary effect)", 11, "middle");
     text(s, 16, top + plot_h / 2.0, "\u03c3 (standard deviation of the effects)", 11, "middle",

@@ -111,16 +111,9 @@ TEST_F(ExplorePlugin, MorrisFromInputTables) {
     EXPECT_EQ(r.blobs.count("morris-y.png"), 1u);
 }
 
-TEST_F(ExplorePlugin, PrimTrajectoryAndBoxAsScenarioSet) {
-    const json model = {{"format", "holon-model/1"},
-                        {"id", "ramp"},
-                        {"name", "Ramp"},
-                        {"variables", json::array({{{"id", "v-x"}, {"name", "x"}, {"kind", "exogenous"}}})}};
-    const json params = {{"experiments", ramp_rows()},
-                         {"outcomes", ramp_outcomes()},
-                         {"interest", {{"outcome", "failed"}, {"at_least", 1}}},
-                         {"to_scenario", {{"set_id", "fails"}}}};
-    TestRun r(model.dump(), params.dump());
+TEST_F(ExplorePlugin, PrimTrajectoryThenTheBoxAsAScenarioSet) {
+    const json params = {{"experiments", ramp_rows()}, {"outcomes", ramp_outcomes()}, {"interest", {{"outcome", "failed"}, {"at_least", 1}}}};
+    TestRun r("", params.dump());
     ASSERT_EQ(plugin_->run("explore.prim", r), HOLON_OK) << r.error_message;
     expect_valid(result_schema("explore.prim"), r.result);
     const json result = r.result_json();
@@ -134,19 +127,41 @@ TEST_F(ExplorePlugin, PrimTrajectoryAndBoxAsScenarioSet) {
     EXPECT_EQ(box["limits"][0]["lower"], 5.5);
     EXPECT_NEAR(box["limits"][0]["qp_lower"].get<double>(), std::pow(0.4, 4), 1e-15);
     EXPECT_TRUE(box["limits"][0]["qp_upper"].is_null());
-    // Join J3: one descriptor for x (bound to the model's variable v-x), split below/in the box.
-    const json &set = result["scenario_set"];
+    EXPECT_EQ(r.blobs.count("prim-tradeoff.png"), 1u);
+    EXPECT_EQ(r.blobs.count("prim-box.svg"), 1u);
+
+    // Join J3: prim's result is box-scenario's params. One descriptor for x (bound to the model's
+    // variable v-x, matched by name after "overrides."), split below / in the box.
+    const json model = {{"format", "holon-model/1"},
+                        {"id", "ramp"},
+                        {"name", "Ramp"},
+                        {"variables", json::array({{{"id", "v-x"}, {"name", "x"}, {"kind", "exogenous"}}})}};
+    TestRun j3(model.dump(), r.result);
+    ASSERT_EQ(plugin_->run("explore.box-scenario", j3), HOLON_OK) << j3.error_message;
+    expect_valid(result_schema("explore.box-scenario"), j3.result);
+    const json out = j3.result_json();
+    const json &set = out["scenario_set"];
+    EXPECT_EQ(set["id"], "prim-box");
+    EXPECT_EQ(set["name"], "Where failed >= 1");
     EXPECT_EQ(set["kind"], "sweep");
     ASSERT_EQ(set["descriptors"].size(), 1u);
     EXPECT_EQ(set["descriptors"][0]["variables"], json::array({"v-x"}));
     ASSERT_EQ(set["descriptors"][0]["variants"].size(), 2u);
+    EXPECT_EQ(set["descriptors"][0]["variants"][0]["bindings"][0], json({{"variable", "v-x"}, {"min", 0.0}, {"max", 5.5}}));
     EXPECT_EQ(set["descriptors"][0]["variants"][1]["bindings"][0], json({{"variable", "v-x"}, {"min", 5.5}, {"max", 9.0}}));
-    EXPECT_EQ(set["scenarios"][0]["variants"], json::array({"fails.v-x.box"}));
-    EXPECT_EQ(result["model_patch"][0]["path"], "/scenario_sets");
-    const std::string patched = r.blobs.at("model-with-box.json").second;
-    expect_valid(read_text(std::string(HOLON_SCHEMAS) + "/model.schema.json"), patched);
-    EXPECT_EQ(r.blobs.count("prim-tradeoff.png"), 1u);
-    EXPECT_EQ(r.blobs.count("prim-box.svg"), 1u);
+    EXPECT_EQ(set["scenarios"][0]["variants"], json::array({"prim-box.v-x.box"}));
+    EXPECT_EQ(set["scenarios"][0]["name"], "PRIM box 6");
+    EXPECT_EQ(out["model_patch"][0]["path"], "/scenario_sets");
+    EXPECT_EQ(out["merge_patch"]["scenario_sets"].size(), 1u);
+    expect_valid(read_text(std::string(HOLON_SCHEMAS) + "/model.schema.json"), j3.blobs.at("model-with-box.json").second);
+
+    // A column the model has no variable for is refused, naming the limit.
+    const json empty_model = {{"format", "holon-model/1"}, {"id", "m"}, {"name", "M"}, {"variables", json::array()}};
+    TestRun unknown(empty_model.dump(), r.result);
+    ASSERT_EQ(plugin_->run("explore.box-scenario", unknown), HOLON_ERR_INVALID_PARAMS);
+    EXPECT_EQ(unknown.details_json()["path"], "/box/limits/0/factor");
+    EXPECT_EQ(unknown.error_message,
+              "the model has no variable 'x' (from the experiments column 'overrides.x'); name the columns after the model's variables");
 }
 
 TEST_F(ExplorePlugin, PrimInspectsAGivenBox) {
@@ -176,14 +191,6 @@ TEST_F(ExplorePlugin, PrimRefusalsNameTheParam) {
     TestRun none("", params.dump());
     ASSERT_EQ(plugin_->run("explore.prim", none), HOLON_ERR_INVALID_PARAMS);
     EXPECT_EQ(none.error_message, "no row is a case of interest: there is nothing to find a box for (rule: failed > 5)");
-
-    params["interest"] = {{"outcome", "failed"}, {"above", 0.5}};
-    params["to_scenario"] = json::object();
-    const json model = {{"format", "holon-model/1"}, {"id", "m"}, {"name", "M"}, {"variables", json::array()}};
-    TestRun unknown(model.dump(), params.dump());
-    ASSERT_EQ(plugin_->run("explore.prim", unknown), HOLON_ERR_INVALID_PARAMS);
-    EXPECT_EQ(unknown.error_message,
-              "the model has no variable 'x' (from the experiments column 'overrides.x'); name the columns after the model's variables");
 
     TestRun missing("", R"({"experiments": {"a": [1, 2]}, "outcomes": {"y": [1]}, "interest": {"outcome": "y", "above": 0}})");
     ASSERT_EQ(plugin_->run("explore.prim", missing), HOLON_ERR_INVALID_PARAMS);
