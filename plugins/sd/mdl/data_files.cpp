@@ -118,6 +118,16 @@ double to_number(const std::string &text, const std::string &where) {
     return v;
 }
 
+// Vensim reads a cell that holds text where a number belongs ("n/a", "-", a note) as missing data
+// rather than refusing the file: false for such a cell.
+bool is_number(const std::string &text) {
+    char *end = nullptr;
+    std::string t = text;
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
+    std::strtod(t.c_str(), &end);
+    return !t.empty() && end == t.c_str() + t.size();
+}
+
 std::string column_name(size_t col) {
     std::string s;
     ++col;
@@ -372,6 +382,7 @@ std::optional<GraphicalFunction> DataFiles::series(const std::vector<std::string
                 const std::string *x = s.cell(row, 0);
                 const std::string *y = s.cell(row, col);
                 if (!x || !y) continue; // a blank cell: no data point at that time
+                if (!is_number(*x) || !is_number(*y)) continue; // text: missing, as a blank
                 gf.xs.push_back(to_number(*x, where(row, 0)));
                 gf.ys.push_back(to_number(*y, where(row, col)));
             }
@@ -413,7 +424,8 @@ std::vector<DataValue> DataFiles::evaluate_array(const VExpr &call, const std::v
             size_t col = a.transposed ? a.col + across : a.col + along;
             const std::string *cell = s.cell(row, col);
             if (!cell) throw ModelError("data file '" + file + "': cell " + where(row, col) + " is empty");
-            out.push_back(DataValue{to_number(*cell, where(row, col)), std::nullopt});
+            // Text where a number belongs is missing: Vensim's :NA:.
+            out.push_back(DataValue{is_number(*cell) ? to_number(*cell, where(row, col)) : vensim_na, std::nullopt});
         }
         return out;
     }
@@ -451,6 +463,7 @@ std::vector<DataValue> DataFiles::evaluate_array(const VExpr &call, const std::v
             if (!x) break;
             const std::string *y = s.cell(vr, vc);
             if (!y) continue; // a gap in the series
+            if (!is_number(*y)) continue; // text: missing, a gap as well
             gf.xs.push_back(to_number(*x, where(xr, xc)));
             gf.ys.push_back(to_number(*y, where(vr, vc)));
         }

@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 using namespace holon_sd;
@@ -265,4 +267,25 @@ after start = GET TIME VALUE(1, 2.5, 0) ~~|
         EXPECT_NE(std::string(e.what()).find("test.mdl:2: variable 'clock': GET TIME VALUE relative to the computer's clock (2)"),
                   std::string::npos) << e.what();
     }
+}
+
+// Spreadsheet cells that hold text where a number belongs ("n/a", "-") are missing data, as
+// Vensim reads them: a gap in a data series (interpolated over: 10, 20, 30, 40, 50 from the points
+// at 0, 2 and 4), :NA: for a constant (missing in the output, equal to :NA: in the model).
+TEST(SdVensimFidelity, SpreadsheetCellsWithTextAreMissingData) {
+    std::filesystem::path dir = std::filesystem::temp_directory_path() / "holon_fidelity_text_cells";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream csv(dir / "data.csv");
+        csv << "time,0,1,2,3,4\nvalue,10,n/a,30,-,50\nconst,7,x,9,,\n";
+    }
+    Model m = read_mdl("{UTF-8}\nseries := GET DIRECT DATA('data.csv', 'Sheet1', '1', 'B2') ~~|\n"
+                       "k = GET DIRECT CONSTANTS('data.csv', 'Sheet1', 'C3') ~~|\n"
+                       "k is missing = IF THEN ELSE(k = :NA:, 1, 0) ~~|\n" +
+                           std::string(mdl_controls),
+                       {dir.string(), "data.mdl"});
+    EXPECT_EQ(series(m, "series"), (std::vector<double>{10, 20, 30, 40, 50}));
+    EXPECT_TRUE(std::isnan(series(m, "k").at(0)));
+    EXPECT_DOUBLE_EQ(series(m, "k is missing").at(0), 1);
+    std::filesystem::remove_all(dir);
 }
