@@ -21,7 +21,10 @@ int exit_code_of(const runner::TaskOutcome &outcome) {
 std::string line_column_of(const runner::TaskOutcome &outcome) {
     const auto details = nlohmann::json::parse(outcome.details_json, nullptr, false);
     if (!details.is_object() || !details.contains("line") || !details["line"].is_number_integer()) return {};
-    if (outcome.message.find("line ") != std::string::npos) return {};
+    // The message may already say where ("line 4, column 3", or "model.mdl:7: ...").
+    if (outcome.message.find("line ") != std::string::npos ||
+        outcome.message.find(":" + details["line"].dump() + ":") != std::string::npos)
+        return {};
     const auto column = details.value("column", nlohmann::json(0));
     return ":" + details["line"].dump() + (column.is_number_integer() && column.get<int>() > 0 ? ":" + column.dump() : "");
 }

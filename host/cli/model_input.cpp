@@ -98,9 +98,15 @@ LoadedModel load_model_file(const std::filesystem::path &file, const execution::
     req.source_name = file.filename().string();
     req.source_dir = std::filesystem::absolute(file).parent_path().string();
     auto outcome = executor.run(req);
-    if (!outcome.ok())
-        throw CliError(exit_code_of(outcome), name + line_column_of(outcome) + ": " + outcome.message + " (" +
-                                                  req.method_id + ": " + outcome.problem + ")");
+    if (!outcome.ok()) {
+        // A reader that already names the file ("model.mdl:7: ...") gets its folder in front only.
+        const std::string base = file.filename().string();
+        const std::string where = outcome.message.rfind(base + ":", 0) == 0
+                                      ? (file.has_parent_path() ? file.parent_path().string() + "/" : std::string())
+                                      : name + line_column_of(outcome) + ": ";
+        throw CliError(exit_code_of(outcome),
+                       where + outcome.message + " (" + req.method_id + ": " + outcome.problem + ")");
+    }
     out.importer = req.method_id;
     out.json = std::move(outcome.result_json);
     return out;

@@ -214,6 +214,41 @@ TEST(UpFront, XmileWithADeletedFlowIsRefusedAtTheStockThatNamesIt) {
     EXPECT_EQ(imported.exit_code, 0) << imported.err;
 }
 
+TEST(UpFront, VensimEquationTypoIsRefusedAtItsLineWithTheClosestName) {
+    REQUIRE_SD();
+    TempDir t;
+    const auto mdl = t.write("growth.mdl", "{UTF-8}\nStock= INTEG (\n\tinflow, 10)\n\t~\twidgets\n\t~\t\t|\n\n"
+                                           "inflow= Stock * Growth Rat\n\t~\twidgets/Month\n\t~\t\t|\n\n"
+                                           "Growth Rate= 0.1\n\t~\t1/Month\n\t~\t\t|\n\n"
+                                           "FINAL TIME  = 10\n\t~\tMonth\n\t~\t\t|\n\nINITIAL TIME  = 0\n\t~\tMonth\n\t~\t\t|\n\n"
+                                           "SAVEPER  = TIME STEP\n\t~\tMonth\n\t~\t\t|\n\nTIME STEP  = 1\n\t~\tMonth\n\t~\t\t|\n");
+    expect_error(holon_cli({"model", "validate", mdl.string()}), 2,
+                 "growth.mdl:7: variable 'inflow': undefined variable 'Growth Rat'; did you mean 'Growth Rate'?");
+}
+
+TEST(UpFront, DimensionMismatchIsRefusedAtTheEquation) {
+    REQUIRE_SD();
+    TempDir t;
+    const auto dims = t.write("dims.xmile", R"(<?xml version="1.0" encoding="utf-8"?>
+<xmile xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0" version="1.0">
+    <header><name>dims</name></header>
+    <sim_specs><start>0</start><stop>2</stop><dt>1</dt></sim_specs>
+    <dimensions>
+        <dim name="Region"><elem name="north"/><elem name="south"/></dim>
+        <dim name="Age"><elem name="young"/><elem name="old"/><elem name="oldest"/></dim>
+    </dimensions>
+    <model>
+        <variables>
+            <aux name="a"><dimensions><dim name="Region"/></dimensions><eqn>1</eqn></aux>
+            <aux name="b"><dimensions><dim name="Age"/></dimensions><eqn>a * 2</eqn></aux>
+        </variables>
+    </model>
+</xmile>
+)");
+    expect_error(holon_cli({"model", "validate", dims.string()}), 2,
+                 "dims.xmile:12:13: variable 'b[young]': 'a' is an array over 'Region' and needs a subscript here");
+}
+
 TEST(UpFront, JsonModelWithAnUnknownNameIsRefusedAtItsJsonPath) {
     REQUIRE_SD();
     TempDir t;

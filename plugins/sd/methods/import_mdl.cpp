@@ -40,7 +40,15 @@ void ImportMdlMethod::run(holon::Context &ctx) {
                 if (!f.is_string()) throw holon::Error(HOLON_ERR_INVALID_PARAMS, "data_files must be file names");
                 options.data_files.push_back(f.get<std::string>());
             }
-        Model m = read_mdl(ctx.source(), options);
+        Model m;
+        try {
+            m = read_mdl(ctx.source(), options);
+        } catch (const ModelError &e) {
+            // The reader resolves names as it translates: suggest from the names the file defines.
+            const CompileProblem p = describe_read_error(e, mdl_defined_names(ctx.source()));
+            if (p.unknown.empty()) throw;
+            throw to_holon_error(p, {e.line(), e.column()});
+        }
         if (m.name.empty()) m.name = std::string(ctx.source_name());
         if (!params.is_object() || params.value("check", true)) {
             // Resolve every equation now (see sd.import-xmile).

@@ -127,6 +127,38 @@ CompileProblem describe(const ModelError &e, const Model &model) {
     return p;
 }
 
+CompileProblem describe_read_error(const ModelError &e, std::vector<std::string> candidates) {
+    CompileProblem p;
+    p.message = e.what();
+    p.variable = e.variable();
+    size_t begin = 0, end = 0;
+    if (quoted_after(p.message, "undefined variable '", begin, end)) {
+        p.unknown = p.message.substr(begin, end - begin);
+        p.candidates = std::move(candidates);
+    }
+    return p;
+}
+
+std::vector<std::string> mdl_defined_names(std::string_view source) {
+    std::vector<std::string> names;
+    size_t start = 0;
+    while (start < source.size()) {
+        size_t end = source.find('|', start);
+        if (end == std::string_view::npos) end = source.size();
+        const std::string_view record = source.substr(start, end - start);
+        const size_t lhs_end = record.find_first_of("=([:~");
+        if (lhs_end != std::string_view::npos) {
+            std::string name = trim(record.substr(0, lhs_end));
+            // The first record starts after the {UTF-8} marker; sketch and control lines are not names.
+            if (const size_t brace = name.rfind('}'); brace != std::string::npos) name = trim(name.substr(brace + 1));
+            if (!name.empty() && name.find('\n') == std::string::npos && name.find('*') == std::string::npos)
+                names.push_back(name);
+        }
+        start = end + 1;
+    }
+    return names;
+}
+
 Position position_at(std::string_view text, size_t offset) {
     Position p{1, 1};
     for (size_t i = 0; i < offset && i < text.size(); ++i) {

@@ -24,6 +24,13 @@ struct CompileProblem {
 
 CompileProblem describe(const ModelError &e, const Model &model);
 
+// A reader's own refusal (the model did not even read): the unknown name it quotes and
+// `candidates` as the names it could have meant.
+CompileProblem describe_read_error(const ModelError &e, std::vector<std::string> candidates);
+
+// The names a Vensim source defines (the left-hand sides of its records).
+std::vector<std::string> mdl_defined_names(std::string_view source);
+
 // `name` (canonical or not) as `text` writes it, e.g. "Contact_Infectivity" for
 // "contact infectivity"; "" when the text does not contain it as a whole name.
 std::string spelled_in(std::string_view text, std::string_view name);
