@@ -605,6 +605,11 @@ private:
                 const bool chosen = outputs.table.empty() ? i == 0 : t.name == outputs.table;
                 write_file(dir / (file_stem(t.name) + ".csv"),
                            table_csv(chosen && !outputs.variables.empty() ? only_columns(t, outputs) : t));
+                // The names and units of the columns, once per step (steps/<step>/<table>.columns.csv)
+                // for the report's axes and headers; concurrent writers write the same file whole.
+                const auto columns = dir.parent_path().parent_path() / (file_stem(t.name) + ".columns.csv");
+                if (!std::filesystem::exists(columns))
+                    if (const std::string text = table_columns_csv(t); !text.empty()) write_file_atomically(columns, text);
             }
         for (const auto &b : outcome.blobs) write_file(dir / file_stem(b.name), b.data);
         write_file(dir / "result.json", (outcome.result_json.empty() ? std::string("null") : outcome.result_json) + "\n");

@@ -59,6 +59,11 @@ std::string number_text(double value, bool empty_for_nan) {
 
 std::string table_csv(const runner::TableData &table) { return tables::csv(table.columns, table.values); }
 
+std::string table_columns_csv(const runner::TableData &table) {
+    const auto ref = tables::table_ref(table);
+    return ref.has_metadata() ? tables::columns_csv(ref) : std::string();
+}
+
 namespace {
 
 std::vector<std::string> split_csv_line(const std::string &line) {

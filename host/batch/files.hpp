@@ -23,6 +23,10 @@ void write_file(const std::filesystem::path &file, const std::string &content);
 // round-trip form, NaN as "NaN".
 std::string table_csv(const runner::TableData &table);
 
+// The table's column ids, display names and units ("column,label,units"); "" when the table has
+// neither names nor units.
+std::string table_columns_csv(const runner::TableData &table);
+
 // Reads a CSV written by table_csv back (header + numeric cells). Throws std::runtime_error.
 runner::TableData read_table_csv(const std::filesystem::path &file);
 

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -335,7 +336,13 @@ std::vector<std::string> run_colours(size_t count) {
 }
 
 std::string with_units(const std::string &label, const std::string &units) {
-    if (units.empty() || units == "1" || units == "dmnl" || units == "dimensionless") return label;
+    auto lower = [](std::string s) {
+        for (auto &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return s;
+    };
+    const std::string u = lower(units);
+    // "time (Time)" says nothing more than "time" (XMILE's default time units are "Time").
+    if (u.empty() || u == "1" || u == "dmnl" || u == "dimensionless" || u == "time" || u == lower(label)) return label;
     return label + " (" + units + ")";
 }
 

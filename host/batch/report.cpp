@@ -177,23 +177,20 @@ std::vector<std::string> csv_fields(const std::string &line) {
     return fields;
 }
 
-// Display names and units of the step's columns from the first run's <table>.columns.csv
-// ("column,label,units"), written beside its table when the method gave them.
+// Display names and units of the step's columns from <table>.columns.csv ("column,label,units"),
+// which the runner writes once per step when the method gave them.
 void load_column_metadata(StepState &st, const BatchOptions &options) {
     const StepSpec &step = *st.spec;
-    for (size_t i = 0; i < st.points.size(); ++i) {
-        const PointState &p = st.points[i];
-        if (!p.ok || !p.recorded || p.table.empty()) continue;
-        std::ifstream in(step_dir(options, step) / "runs" / point_id(i, st.points.size()) / (file_stem(p.table) + ".columns.csv"));
-        std::string line;
-        if (!in || !std::getline(in, line)) return; // the header
-        while (std::getline(in, line)) {
-            const auto f = csv_fields(line);
-            if (f.size() < 3 || f[0].empty()) continue;
-            if (!f[1].empty() && !st.labels.count(f[0])) st.labels[f[0]] = f[1];
-            if (!f[2].empty() && !st.units.count(f[0])) st.units[f[0]] = f[2];
-        }
-        return;
+    auto first = std::find_if(st.points.begin(), st.points.end(), [](const PointState &p) { return p.ok && p.recorded && !p.table.empty(); });
+    if (first == st.points.end()) return;
+    std::ifstream in(step_dir(options, step) / (file_stem(first->table) + ".columns.csv"));
+    std::string line;
+    if (!in || !std::getline(in, line)) return; // the header
+    while (std::getline(in, line)) {
+        const auto f = csv_fields(line);
+        if (f.size() < 3 || f[0].empty()) continue;
+        if (!f[1].empty()) st.labels[f[0]] = f[1];
+        if (!f[2].empty()) st.units[f[0]] = f[2];
     }
 }
 
@@ -237,7 +234,11 @@ std::vector<PendingPlot> prepare_plots(const BatchSpec &spec, StepState &st, con
         r.y_label = label_of(st, var);
         r.y_units = units_of(st, var);
         r.sampled = sampled_sweep(step.sweep);
-        if (colour) r.colour_label = short_name(step.axes[*colour]);
+        if (colour) {
+            // A swept model constant is often a column of the table too, with its units.
+            r.colour_label = short_name(step.axes[*colour]);
+            r.colour_units = units_of(st, r.colour_label);
+        }
         auto &runs = st.series[var];
         runs.resize(st.points.size());
         for (size_t i = 0; i < runs.size(); ++i) {
@@ -253,7 +254,10 @@ std::vector<PendingPlot> prepare_plots(const BatchSpec &spec, StepState &st, con
                 // Small multiples: a panel per combination of the other swept values.
                 std::string panel;
                 for (size_t d = 0; d < step.axes.size(); ++d)
-                    if (!colour || d != *colour) panel += (panel.empty() ? "" : ", ") + short_name(step.axes[d]) + " = " + shown_value(values.at(d));
+                    if (!colour || d != *colour) {
+                        const std::string name = short_name(step.axes[d]), units = units_of(st, name);
+                        panel += (panel.empty() ? "" : ", ") + name + " = " + shown_value(values.at(d)) + (units.empty() ? "" : " " + units);
+                    }
                 r.panels.push_back(panel);
             }
         }

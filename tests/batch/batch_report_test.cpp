@@ -119,6 +119,9 @@ TEST_F(BatchReport, IsOneFileWithItsPicturesInlineAndNoLinkToAFileBesideIt) {
             EXPECT_TRUE(unique.count(ref.substr(1))) << ref;
         }
     }
+    // Names and units: the swept variables by the model's names, the statistics with the units.
+    EXPECT_NE(index.find("<th title=\"overrides.contact_infectivity\">contact_infectivity</th>"), std::string::npos);
+    EXPECT_NE(index.find("<th>infectious final (people)</th>"), std::string::npos);
     // Files are named for the folder or archive they come in.
     EXPECT_NE(index.find("<code>steps/policy/summary.csv</code>"), std::string::npos);
     EXPECT_NE(index.find("<code>results.json</code>"), std::string::npos);
@@ -159,7 +162,10 @@ TEST_F(BatchReport, AGridIsDrawnRunByRunAndASampleAsItsSpread) {
     EXPECT_EQ(count_of(policy, "lc palette cb 0.2 notitle"), 2u) << policy;
     EXPECT_NE(policy.find("set cblabel 'contact_infectivity'"), std::string::npos);
     EXPECT_NE(policy.find("set multiplot layout 1,2"), std::string::npos);
-    EXPECT_NE(policy.find("set title 'duration = 6'"), std::string::npos);
+    EXPECT_NE(policy.find("set title 'duration = 6 days'"), std::string::npos) << policy;
+    // Units from the model: the y axis and the panels (the SIR model gives people and days).
+    EXPECT_NE(policy.find("set ylabel 'infectious (people)'"), std::string::npos);
+    EXPECT_TRUE(fs::exists(dir / "out" / "steps" / "policy" / "series.columns.csv"));
     EXPECT_EQ(count_of(uncertainty, "with filledcurves"), 3u) << uncertainty;
     EXPECT_NE(uncertainty.find("title 'median'"), std::string::npos);
     EXPECT_NE(uncertainty.find("8 Latin hypercube runs"), std::string::npos);
@@ -190,7 +196,7 @@ TEST_F(BatchReport, ColourByChoosesTheSweptVariableThatColoursTheRuns) {
     auto r = run_job(steps);
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string policy = read(dir / "out" / "steps" / "policy" / "plots" / "infectious.gp");
-    EXPECT_NE(policy.find("set cblabel 'duration'"), std::string::npos) << policy;
+    EXPECT_NE(policy.find("set cblabel 'duration (days)'"), std::string::npos) << policy;
     EXPECT_EQ(count_of(policy, "lc palette cb 6 notitle"), 2u);
     EXPECT_NE(policy.find("set title 'contact_infectivity = 0.3'"), std::string::npos);
 

@@ -259,6 +259,8 @@ TEST(Units, FollowTheLabelWhenKnown) {
     EXPECT_EQ(with_units("infectious", "people"), "infectious (people)");
     EXPECT_EQ(with_units("infectious", ""), "infectious");
     EXPECT_EQ(with_units("fraction", "dmnl"), "fraction"); // Vensim's "dimensionless" says nothing on an axis
+    EXPECT_EQ(with_units("time", "Time"), "time");           // XMILE's default time units
+    EXPECT_EQ(with_units("peak time", "Time"), "peak time");
 }
 
 TEST(RoundedText, KeepsFourSignificantDigits) {
