@@ -17,6 +17,7 @@ PACKAGES=(
   libxlsxwriter-dev python3-openpyxl
   python3-requests python3-pandas
   chromium chromium-driver python3-selenium
+  postgresql libpq-dev
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -8,6 +8,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash .ci/setup.sh release
+# The PostgreSQL store's tests need a server: Debian's, started here (a missing one fails them).
+HOLON_TEST_POSTGRES="$(bash .ci/postgres.sh)"
+export HOLON_TEST_POSTGRES HOLON_REQUIRE_POSTGRES=1
 ctest --preset release
 # The Debian packages: built, installed, the server started from its installed paths, removed.
 bash .ci/package.sh

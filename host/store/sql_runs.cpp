@@ -204,24 +204,26 @@ std::optional<Run> SqlStore::claim(const std::string& owner, std::int64_t lease_
     Transaction transaction(*db, Transaction::Kind::write);
     // Runs whose lease ran out belong to a host that died or hung: settle them first, so that the
     // claim below only has to look at queued runs.
+    // PostgreSQL: hosts claiming at the same moment skip each other's rows instead of queueing
+    // behind them (FOR UPDATE SKIP LOCKED); SQLite's BEGIN IMMEDIATE already serialises claimers.
+    const std::string skip_locked = db->dialect() == Dialect::postgres ? " FOR UPDATE SKIP LOCKED" : "";
     std::vector<std::string> orphans;
     {
-        auto rows = db->prepare("SELECT id FROM runs WHERE state = 'running' AND lease_expires_at < ?1");
+        auto rows = db->prepare("SELECT id FROM runs WHERE state = 'running' AND lease_expires_at < ?1" + skip_locked);
         rows.bind_int(1, at);
         while (rows.step()) orphans.push_back(rows.column_text(0));
     }
     RecoveryReport ignored;
     for (const std::string& id : orphans) settle_orphan_in(*db, id, ignored);
 
-    // One statement picks and takes the oldest queued run. PostgreSQL runs the same shape with
-    // FOR UPDATE SKIP LOCKED in the subquery; here BEGIN IMMEDIATE already serialises claimers.
+    // One statement picks and takes the oldest queued run.
     std::optional<std::string> claimed;
     {
         auto update = db->prepare(
             "UPDATE runs SET state = 'running', lease_owner = ?1, lease_expires_at = ?2, attempts = attempts + 1,"
             " started_at = COALESCE(started_at, ?3), updated_at = ?3"
-            " WHERE id = (SELECT id FROM runs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1)"
-            " AND state = 'queued' RETURNING id");
+            " WHERE id = (SELECT id FROM runs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1" +
+            skip_locked + ") AND state = 'queued' RETURNING id");
         update.bind_text(1, owner).bind_int(2, at + lease_ms).bind_int(3, at);
         if (update.step()) claimed = update.column_text(0);
         update.run();

@@ -1,8 +1,8 @@
 // The durable store behind the REST API and the job engine: workspaces (tenants), API tokens,
 // models with immutable revisions, runs (durable jobs with a lease), run events and outputs.
 //
-// `Store` is the interface; `open_sqlite_store` gives the embedded SQLite implementation. A
-// PostgreSQL implementation will provide the same interface. Every workspace-scoped call takes the
+// `Store` is the interface; `open_sqlite_store` gives the embedded SQLite implementation,
+// `open_postgres_store` the PostgreSQL one that several hosts share (`open_store` picks by location). Every workspace-scoped call takes the
 // workspace id and behaves as if rows of other workspaces did not exist (NotFound).
 //
 // Every method is safe to call from several threads at once. A returned write has been committed
@@ -48,6 +48,13 @@ public:
 
 // A malformed argument: an unknown role or state, a bad cursor, an empty name.
 class InvalidArgument : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
+// The database cannot be reached or lost its connection (PostgreSQL down, network gone). Nothing
+// was written; the API answers 503 and the client may try again.
+class Unavailable : public StoreError {
 public:
     using StoreError::StoreError;
 };
@@ -362,8 +369,14 @@ struct StoreOptions {
     // workspace through this store forgets it at once; a revocation by another host sharing the
     // database takes effect here within this time.
     Millis auth_cache_ms = 5000;
-    // Milliseconds since the epoch; tests substitute their own clock. Empty: the system clock.
+    // Milliseconds since the epoch; tests substitute their own clock. Empty: the system clock for
+    // SQLite; for PostgreSQL the database server's clock (the system clock corrected by the
+    // offset measured when the store opens), so that every host sharing it agrees on leases.
     std::function<Millis()> clock;
+    // PostgreSQL only: the schema holding Holon's tables ("" for the connection's search path).
+    std::string schema;
+    // PostgreSQL only: connections this store keeps open at most.
+    std::size_t max_connections = 10;
 };
 
 // The database file inside a data directory.
@@ -373,6 +386,19 @@ std::filesystem::path database_path(const std::filesystem::path& data_dir);
 // Throws SchemaTooNew when the database comes from a newer Holon.
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir,
                                          const StoreOptions& options = {});
+
+// Opens the PostgreSQL store at `conninfo` (a postgresql:// URI or libpq key=value string),
+// applies pending migrations (one host at a time, under an advisory lock). Calls that lose a race
+// with another host are retried. Throws Unavailable when the server cannot be reached.
+std::unique_ptr<Store> open_postgres_store(const std::string& conninfo, const StoreOptions& options = {});
+
+// True for a location open_store opens with PostgreSQL (postgresql:// or postgres:// URIs).
+bool is_postgres_location(const std::string& location);
+
+// The store the server is configured with: a PostgreSQL location, or else the embedded SQLite
+// database in data_dir.
+std::unique_ptr<Store> open_store(const std::string& location, const std::filesystem::path& data_dir,
+                                  const StoreOptions& options = {});
 
 // The schema version this code creates (the number of the last migration).
 int latest_schema_version();

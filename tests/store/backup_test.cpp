@@ -102,7 +102,7 @@ TEST_F(BackupTest, RestoreRefusesDamagedOrForeignFiles) {
     EXPECT_THROW(restore(dir_.path() / "missing.backup", dir_.path() / "r2"), StoreError);
 
     const auto foreign = dir_.path() / "foreign.db";
-    exec_sql(foreign, "CREATE TABLE t (x INTEGER)");
+    holon::store::testing::exec_sql(foreign, "CREATE TABLE t (x INTEGER)");
     EXPECT_THROW(restore(foreign, dir_.path() / "r3"), StoreError);
 
     // A backup whose pages were damaged after it was taken.

@@ -128,7 +128,7 @@ TEST_F(ModelTest, DeleteRemovesTheModelAndItsRevisions) {
     EXPECT_THROW(store().get_model(workspace_, first.id, 1), NotFound);
     EXPECT_THROW(store().list_revisions(workspace_, first.id, {}), NotFound);
     EXPECT_THROW(store().delete_model(workspace_, first.id), NotFound);
-    EXPECT_EQ(query_int(database_path(data_dir()), "SELECT COUNT(*) FROM model_revisions"), 0);
+    EXPECT_EQ(query_int("SELECT COUNT(*) FROM model_revisions"), 0);
 }
 
 TEST_F(ModelTest, RejectsUnknownWorkspaceAndEmptyFormat) {

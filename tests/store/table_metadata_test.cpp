@@ -31,8 +31,8 @@ TEST_F(TableMetadataTest, LabelsAndUnitsRoundTripAndATableWithoutThemStaysWithou
     EXPECT_TRUE(stored.tables[1].units.empty());
     EXPECT_EQ(store().get_result_table(workspace_, run_, "series").units[1], "Degrees Fahrenheit");
     // Nothing is stored for a table without metadata: NULL, as rows written before migration 2.
-    EXPECT_EQ(query_int(database_path(data_dir()), "SELECT COUNT(*) FROM run_tables WHERE labels_json IS NULL"), 1);
-    EXPECT_EQ(query_int(database_path(data_dir()), "SELECT COUNT(*) FROM run_tables WHERE units_json IS NULL"), 1);
+    EXPECT_EQ(query_int("SELECT COUNT(*) FROM run_tables WHERE labels_json IS NULL"), 1);
+    EXPECT_EQ(query_int("SELECT COUNT(*) FROM run_tables WHERE units_json IS NULL"), 1);
 }
 
 TEST_F(TableMetadataTest, LabelsOrUnitsThatDoNotMatchTheColumnsAreRejected) {

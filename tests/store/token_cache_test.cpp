@@ -46,7 +46,7 @@ TEST_F(TokenCacheTest, ARevocationByAnotherHostAppliesWithinTheTtl) {
     const auto token = store().create_token(workspace_, Role::editor, std::nullopt);
     ASSERT_TRUE(store().authenticate(token.secret));
     // Another host revokes it in the shared database, behind this store's back.
-    exec_sql(database_path(data_dir()), "UPDATE tokens SET revoked_at = 1 WHERE id = '" + token.id + "'");
+    exec_sql("UPDATE tokens SET revoked_at = 1 WHERE id = '" + token.id + "'");
     advance(StoreOptions{}.auth_cache_ms - 1);
     EXPECT_TRUE(store().authenticate(token.secret)) << "still cached: the documented multi-host delay";
     advance(1);

@@ -88,11 +88,10 @@ TEST_F(WorkspaceTest, DeleteCascadesToEverythingTheWorkspaceOwns) {
     store().delete_workspace(doomed.id);
 
     EXPECT_FALSE(store().authenticate(token.secret));
-    const auto db = database_path(data_dir());
     for (const char* table : {"tokens", "runs", "run_events", "run_results", "run_tables", "run_blobs"})
-        EXPECT_EQ(query_int(db, std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
-    EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM models"), 1);
-    EXPECT_EQ(query_int(db, "SELECT COUNT(*) FROM model_revisions"), 1);
+        EXPECT_EQ(query_int(std::string("SELECT COUNT(*) FROM ") + table), 0) << table;
+    EXPECT_EQ(query_int("SELECT COUNT(*) FROM models"), 1);
+    EXPECT_EQ(query_int("SELECT COUNT(*) FROM model_revisions"), 1);
     EXPECT_EQ(store().get_model(kept.id, kept_model.id).name, "k");
 }
 
