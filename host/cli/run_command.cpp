@@ -25,6 +25,8 @@ extern "C" void on_interrupt(int) { g_cancel.store(true); }
 
 std::string read_params_argument(const std::string &arg) {
     if (arg.empty()) return "{}";
+    if (arg.find_first_not_of(" \t\r\n") == std::string::npos)
+        throw bad_input("the params are empty: give a JSON object, e.g. {}");
     if (arg[0] != '@') return arg;
     std::string text = read_input_file(arg.substr(1), 64ull << 20);
     if (text.find_first_not_of(" \t\r\n") == std::string::npos)

@@ -299,6 +299,8 @@ TEST(Wording, EmptyFilesAreEmptyNotSyntaxErrors) {
     expect_error(holon_cli({"run", "fixture.echo.run", "--model", example_model.string(), "--params",
                             "@" + t.write("params.json", "\n").string()}),
                  2, "params.json: the file is empty");
+    expect_error(holon_cli({"run", "fixture.echo.run", "--model", example_model.string(), "--params", " "}), 2,
+                 "the params are empty: give a JSON object, e.g. {}");
 }
 
 TEST(Wording, OneMoreProblemIsSingular) {
