@@ -1,4 +1,5 @@
 #include "api/api.hpp"
+#include "api/negotiation.hpp"
 
 #include "api/openapi.hpp"
 #include "api/request_json.hpp"
@@ -35,6 +36,7 @@ struct CompiledRoute {
     std::vector<std::string> segments;  // "{name}" segments capture
     const RouteDef* def = nullptr;
     std::vector<std::string> media_types;  // accepted request Content-Types (none: no body)
+    std::vector<std::string> response_media_types;  // what its 2xx responses can be (openapi.yaml)
 };
 
 // "Application/JSON; charset=utf-8" -> "application/json".
@@ -59,6 +61,18 @@ void check_media_type(const CompiledRoute& route, const Request& request) {
     throw problems::unsupported_media_type(
         (type.empty() ? std::string("the request has no Content-Type") : "Content-Type " + type + " is not accepted") +
         "; send one of: " + list);
+}
+
+// Honest content negotiation: a route whose responses can be none of what the client accepts
+// answers 406 up front (listing what it offers) instead of sending JSON anyway. A ?format= query
+// names the representation itself, and stored files (application/octet-stream: any type) are
+// negotiated by their handler against the file's own type.
+void check_accept(const CompiledRoute& route, const Request& request) {
+    const auto& offered = route.response_media_types;
+    if (offered.empty() || request.query_param("format")) return;
+    if (std::find(offered.begin(), offered.end(), "application/octet-stream") != offered.end()) return;
+    const std::string accept = request.header("Accept");
+    if (!negotiate(accept, offered)) throw not_acceptable(accept, offered);
 }
 
 bool is_parameter(const std::string& segment) {
@@ -151,6 +165,9 @@ Response current_problem() {
         return problem_response(problems::precondition_failed(e.what()));
     } catch (const store::InvalidArgument& e) {
         return problem_response(problems::invalid_request(e.what()));
+    } catch (const store::Unavailable& e) {
+        // Nothing was written; the client can try again once the database is back.
+        return problem_response(problems::not_ready(std::string("the database cannot be reached (") + e.what() + ")"));
     } catch (const std::exception& e) {
         return problem_response(problems::internal(e.what()));
     } catch (...) {
@@ -203,7 +220,7 @@ Api::Api(ApiServices services) : impl_(std::make_unique<Impl>()) {
             if (d.operation_id == op.operation_id) def = &d;
         if (!def) throw std::logic_error("openapi.yaml operation " + op.operation_id + " has no handler");
         used.insert(op.operation_id);
-        impl_->routes.push_back({op.method, split_path(op.path), def, op.request_media_types});
+        impl_->routes.push_back({op.method, split_path(op.path), def, op.request_media_types, op.response_media_types});
     }
     for (const auto& d : impl_->defs)
         if (!used.count(d.operation_id)) throw std::logic_error("handler " + d.operation_id + " is not in openapi.yaml");
@@ -308,6 +325,7 @@ ResolvedRequest Api::Impl::resolve(const Request& request, RequestLog& log) cons
         authorize(def.access, *resolved.principal);
     }
     check_media_type(*found, request);
+    check_accept(*found, request);
     return resolved;
 }
 

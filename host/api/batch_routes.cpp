@@ -1,6 +1,7 @@
 // Batches: a holon-batch/1 job document (YAML or JSON) posted to a workspace runs durably as a
 // run of the host method "holon.batch" (see host/batch_runs). Status with point counts, cancellation,
 // and the output folder (summary tables, per-point tables, plots, index.html) file by file.
+#include "api/archive.hpp"
 #include "api/request_json.hpp"
 #include "api/routes.hpp"
 #include "api/usage.hpp"
@@ -134,6 +135,33 @@ Response file(Call& call) {
     return r;
 }
 
+// The batch's output folder as one zip: manifest.json (the batch and its file list) first, then
+// every file under its folder path, each byte for byte what getBatchFile gives. 409 while the
+// batch runs (its folder is still changing).
+Response archive(Call& call) {
+    const auto run = load_batch(call);
+    if (!store::is_terminal(run.state))
+        throw problems::run_not_finished("batch " + run.id + " is " + std::string(store::to_string(run.state)) +
+                                         "; wait for it to end");
+    const auto dir = batch_runs::batch_dir(call.services.batch_root, run.id);
+    std::vector<ArchiveEntry> entries;
+    auto files = nlohmann::json::array();
+    for (const auto& f : batch_runs::list_outputs(dir)) {
+        const auto found = batch_runs::resolve_output(dir, f.path);
+        if (!found) continue;
+        entries.push_back({f.path, f.media_type, {}, *found, f.bytes});
+        files.push_back({{"path", f.path}, {"media_type", f.media_type}, {"bytes", f.bytes}});
+    }
+    const nlohmann::json manifest{{"kind", "holon-batch-archive/1"}, {"batch", batch_view(call, run)}, {"files", files}};
+    entries.insert(entries.begin(), {"manifest.json", "application/json", manifest.dump(2) + "\n", {}, 0});
+    Response r;
+    r.content_type = "application/zip";
+    r.header("Content-Disposition", "attachment; filename=\"" + archive_segment(run.id) + ".zip\"");
+    const store::Millis modified = run.finished_at.value_or(run.created_at);
+    r.stream = [entries = std::move(entries), modified](std::ostream& out) { write_zip(out, entries, modified); };
+    return r;
+}
+
 }  // namespace
 
 void add_batch_routes(std::vector<RouteDef>& routes) {
@@ -143,6 +171,7 @@ void add_batch_routes(std::vector<RouteDef>& routes) {
     routes.push_back({"deleteBatch", Access::edit, remove});
     routes.push_back({"listBatchFiles", Access::read, files});
     routes.push_back({"getBatchFile", Access::read, file});
+    routes.push_back({"getBatchArchive", Access::read, archive});
 }
 
 }  // namespace holon::api

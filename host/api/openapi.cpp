@@ -65,6 +65,21 @@ OpenApi::OpenApi(std::string_view yaml_text) : impl_(std::make_unique<Impl>()) {
                                                    jsonschema::Schema::from_json(
                                                        standalone(content["application/json"]["schema"])));
             }
+            if (op.contains("responses"))
+                for (const auto& [code, response] : op["responses"].items()) {
+                    if (code.empty() || code[0] != '2') continue;
+                    const nlohmann::json* resolved = &response;
+                    if (response.contains("$ref")) {
+                        const auto ref = response["$ref"].get<std::string>();
+                        const auto name = ref.substr(ref.rfind('/') + 1);
+                        resolved = &impl_->document["components"]["responses"][name];
+                    }
+                    if (!resolved->contains("content")) continue;
+                    for (const auto& [media_type, ignored] : (*resolved)["content"].items())
+                        if (std::find(operation.response_media_types.begin(), operation.response_media_types.end(),
+                                      media_type) == operation.response_media_types.end())
+                            operation.response_media_types.push_back(media_type);
+                }
             impl_->operations.push_back(std::move(operation));
         }
     }

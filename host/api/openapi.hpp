@@ -30,6 +30,10 @@ struct Operation {
     std::string operation_id;
     bool has_request_body = false;
     std::vector<std::string> request_media_types;  // the requestBody's content types, lower case
+    // The content types of its 2xx responses, sorted (the YAML reader keeps no key order); empty
+    // for operations without a response body. "application/octet-stream" means "whatever the
+    // resource is" (stored files): the handler negotiates against the file's own type.
+    std::vector<std::string> response_media_types;
 };
 
 class OpenApi {

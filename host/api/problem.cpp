@@ -16,6 +16,7 @@ std::string problem_json(const ApiError& error) {
         doc["errors"] = std::move(list);
     }
     if (error.retry_after_seconds) doc["retry_after"] = *error.retry_after_seconds;
+    if (!error.offered.empty()) doc["offered"] = error.offered;
     return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 

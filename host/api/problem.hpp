@@ -24,6 +24,7 @@ public:
     const std::string& title() const { return title_; }
     std::vector<FieldError> errors;
     std::optional<int> retry_after_seconds;
+    std::vector<std::string> offered;  // 406: the media types the resource offers
 
 private:
     int status_;

@@ -1,5 +1,7 @@
 // Runs: durable jobs executed by the job engine. Progress by polling or server-sent events,
-// cancellation, results as JSON and tables as JSON or CSV.
+// cancellation, results as JSON, tables as JSON, CSV or XLSX, everything as one zip archive.
+#include "api/archive.hpp"
+#include "api/negotiation.hpp"
 #include "api/routes.hpp"
 #include "api/usage.hpp"
 #include "batch_runs/batch_outputs.hpp"
@@ -9,6 +11,7 @@
 #include "jobs/job_engine.hpp"
 #include "jsonschema/json_schema.hpp"
 #include "tables/csv.hpp"
+#include "tables/xlsx.hpp"
 
 #include <charconv>
 #include <chrono>
@@ -168,6 +171,14 @@ Response result(Call& call) {
     return r;
 }
 
+// Parallel to "columns": each column's display name and units, null where it has none.
+nlohmann::json texts_or_null(const std::vector<std::string>& texts, std::size_t count) {
+    auto out = nlohmann::json::array();
+    for (std::size_t c = 0; c < count; ++c)
+        out.push_back(c < texts.size() && !texts[c].empty() ? nlohmann::json(texts[c]) : nlohmann::json(nullptr));
+    return out;
+}
+
 Response tables(Call& call) {
     require_succeeded(call);
     const auto outputs = call.store().get_outputs(call.param("ws"), call.param("run"));
@@ -175,6 +186,8 @@ Response tables(Call& call) {
     for (const auto& t : outputs.tables)
         list.push_back({{"name", t.name},
                         {"columns", t.columns},
+                        {"labels", texts_or_null(t.labels, t.columns.size())},
+                        {"units", texts_or_null(t.units, t.columns.size())},
                         {"row_count", t.values.empty() ? 0 : t.values.front().size()}});
     auto files = nlohmann::json::array();
     for (const auto& b : outputs.blobs)
@@ -182,23 +195,29 @@ Response tables(Call& call) {
     return json_response(200, {{"tables", list}, {"files", files}});
 }
 
-bool wants_csv(const Request& request) {
-    if (auto f = request.query_param("format")) return *f == "csv";
-    return request.header("Accept").find("text/csv") != std::string::npos;
+// What a table can be sent as; the first is what a client without preference gets. The order is
+// that of openapi.yaml as the router reads it (sorted), so that every 406 lists them alike.
+const std::vector<std::string> table_media_types{"application/json", tables::xlsx_media_type, "text/csv"};
+
+// The representation asked for: ?format= (json, csv, xlsx, or columns: the CSV of column ids,
+// display names and units) wins over Accept; a format or Accept the route cannot give is a 406.
+std::string table_format(const Request& request) {
+    if (auto f = request.query_param("format")) {
+        if (*f == "json" || *f == "csv" || *f == "xlsx" || *f == "columns") return *f;
+        ApiError e = not_acceptable("", table_media_types);
+        e.errors.push_back({"format", "use json, csv, xlsx or columns"});
+        throw e;
+    }
+    const std::string type = choose_media_type(request, table_media_types);
+    return type == "text/csv" ? "csv" : type == tables::xlsx_media_type ? "xlsx" : "json";
 }
 
-Response table(Call& call) {
-    require_succeeded(call);
-    const auto t = call.store().get_result_table(call.param("ws"), call.param("run"), call.param("table"));
+// The dates the run's downloads carry (XLSX creation time, archive entries): its end, so that
+// the same run always downloads as the same bytes.
+store::Millis finished_millis(const store::Run& run) { return run.finished_at.value_or(run.created_at); }
+
+std::string table_json_text(const store::ResultTable& t) {
     const std::size_t rows = t.values.empty() ? 0 : t.values.front().size();
-    Response r;
-    if (wants_csv(call.request)) {
-        std::string out = tables::csv(t.columns, t.values, "\r\n");
-        r.content_type = "text/csv; charset=utf-8";
-        r.body = std::move(out);
-        r.header("Content-Disposition", "attachment; filename=\"" + t.name + ".csv\"");
-        return r;
-    }
     auto data = nlohmann::json::array();
     for (std::size_t row = 0; row < rows; ++row) {
         auto line = nlohmann::json::array();
@@ -206,15 +225,91 @@ Response table(Call& call) {
             line.push_back(std::isfinite(column[row]) ? nlohmann::json(column[row]) : nlohmann::json(nullptr));
         data.push_back(std::move(line));
     }
-    return json_response(200, {{"name", t.name}, {"columns", t.columns}, {"rows", std::move(data)}});
+    return nlohmann::json{{"name", t.name},
+                          {"columns", t.columns},
+                          {"labels", texts_or_null(t.labels, t.columns.size())},
+                          {"units", texts_or_null(t.units, t.columns.size())},
+                          {"rows", std::move(data)}}
+        .dump();
+}
+
+std::string table_xlsx(const store::ResultTable& t, const store::Run& run) {
+    try {
+        return tables::xlsx({tables::table_ref(t)}, static_cast<std::time_t>(finished_millis(run) / 1000));
+    } catch (const tables::XlsxError& e) {
+        throw problems::internal(std::string("writing the workbook failed: ") + e.what());
+    }
+}
+
+Response attachment(std::string content_type, std::string body, const std::string& filename) {
+    Response r;
+    r.content_type = std::move(content_type);
+    r.body = std::move(body);
+    r.header("Content-Disposition", "attachment; filename=\"" + archive_segment(filename) + "\"");
+    return r;
+}
+
+Response table(Call& call) {
+    require_succeeded(call);
+    const std::string format = table_format(call.request);
+    const auto run = call.store().get_run(call.param("ws"), call.param("run"));
+    const auto t = call.store().get_result_table(call.param("ws"), call.param("run"), call.param("table"));
+    if (format == "csv")
+        return attachment("text/csv; charset=utf-8", tables::csv(tables::table_ref(t), "\r\n"), t.name + ".csv");
+    if (format == "columns")
+        return attachment("text/csv; charset=utf-8", tables::columns_csv(tables::table_ref(t), "\r\n"),
+                          t.name + ".columns.csv");
+    if (format == "xlsx") return attachment(tables::xlsx_media_type, table_xlsx(t, run), t.name + ".xlsx");
+    Response r;
+    r.content_type = "application/json";
+    r.body = table_json_text(t);
+    return r;
 }
 
 Response file(Call& call) {
     require_succeeded(call);
     auto blob = call.store().get_result_blob(call.param("ws"), call.param("run"), call.param("file"));
+    const std::string type = blob.media_type.empty() ? "application/octet-stream" : blob.media_type;
+    // The file is what it is: an Accept that rules out its type (and octet-stream) is a 406.
+    const std::string accept = call.request.header("Accept");
+    if (!negotiate(accept, {type}) && !negotiate(accept, {"application/octet-stream"}))
+        throw not_acceptable(accept, {type});
     Response r;
-    r.content_type = blob.media_type.empty() ? "application/octet-stream" : blob.media_type;
+    r.content_type = type;
     r.body = std::move(blob.data);
+    return r;
+}
+
+// The whole run as one zip: manifest.json (the run and the list of files), result.json, each
+// table as tables/<name>.csv, .xlsx and (when it has names or units) .columns.csv, and each file
+// under files/. Every entry is byte for byte what its own download gives.
+Response archive(Call& call) {
+    require_succeeded(call);
+    const auto run = call.store().get_run(call.param("ws"), call.param("run"));
+    auto outputs = call.store().get_outputs(call.param("ws"), call.param("run"));
+    std::vector<ArchiveEntry> entries;
+    if (!outputs.result_json.empty()) entries.push_back({"result.json", "application/json", outputs.result_json, {}, 0});
+    for (const auto& t : outputs.tables) {
+        const auto ref = tables::table_ref(t);
+        const std::string base = "tables/" + archive_segment(t.name);
+        entries.push_back({base + ".csv", "text/csv", tables::csv(ref, "\r\n"), {}, 0});
+        if (ref.has_metadata()) entries.push_back({base + ".columns.csv", "text/csv", tables::columns_csv(ref, "\r\n"), {}, 0});
+        entries.push_back({base + ".xlsx", tables::xlsx_media_type, table_xlsx(t, run), {}, 0});
+    }
+    for (auto& b : outputs.blobs)
+        entries.push_back({"files/" + archive_segment(b.name), b.media_type, std::move(b.data), {}, 0});
+    auto files = nlohmann::json::array();
+    for (auto& e : entries) {
+        e.bytes = e.data.size();
+        files.push_back({{"path", e.path}, {"media_type", e.media_type}, {"bytes", e.bytes}});
+    }
+    const nlohmann::json manifest{{"kind", "holon-run-archive/1"}, {"run", run_view(run)}, {"files", files}};
+    entries.insert(entries.begin(), {"manifest.json", "application/json", manifest.dump(2) + "\n", {}, 0});
+    Response r;
+    r.content_type = "application/zip";
+    r.header("Content-Disposition", "attachment; filename=\"" + archive_segment(run.id) + ".zip\"");
+    const store::Millis modified = finished_millis(run);
+    r.stream = [entries = std::move(entries), modified](std::ostream& out) { write_zip(out, entries, modified); };
     return r;
 }
 
@@ -279,6 +374,7 @@ void add_run_routes(std::vector<RouteDef>& routes) {
     routes.push_back({"listRunTables", Access::read, tables});
     routes.push_back({"getRunTable", Access::read, table});
     routes.push_back({"getRunFile", Access::read, file});
+    routes.push_back({"getRunArchive", Access::read, archive});
 }
 
 }  // namespace holon::api

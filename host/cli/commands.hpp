@@ -50,6 +50,7 @@ struct RunOptions {
     std::string params;       // JSON text or @FILE
     std::string import_params; // params of the importer of a non-JSON --model: JSON text or @FILE
     std::string out;          // output folder; "" prints the result JSON to stdout
+    bool xlsx = false;        // with out: also every table in one workbook, tables.xlsx
     std::optional<double> wall_seconds, cpu_seconds;
     std::optional<double> memory_mb, output_mb;
     bool quiet = false;

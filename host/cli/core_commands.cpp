@@ -49,6 +49,7 @@ CommandRegistration add_run_command(CLI::App &app, GlobalOptions &global) {
     cmd->add_option("--import-params", opts->import_params,
                     "Params of the importer of a non-JSON --model (JSON text or @FILE), e.g. {\"data_files\":[\"data.tab\"]}");
     cmd->add_option("--out", opts->out, "Write result.json, tables as CSV and files into this folder");
+    cmd->add_flag("--xlsx", opts->xlsx, "With --out: also write every table into one Excel workbook, tables.xlsx");
     cmd->add_option("--timeout", opts->wall_seconds, "Wall-clock limit in seconds");
     cmd->add_option("--cpu", opts->cpu_seconds, "CPU-time limit in seconds");
     cmd->add_option("--memory", opts->memory_mb, "Memory limit in MiB");

@@ -53,9 +53,12 @@ std::string exporter_formats(const Formats &f) {
 }
 
 const char *run_outputs = "Outputs of `holon run`: the result as JSON on stdout, or with --out DIR: result.json, each\n"
-                          "  result table as <name>.csv, each file the method produced (SVG/PNG pictures, exported\n"
-                          "  models) under its own name.\n";
-const char *simulate_outputs = "Outputs of `holon simulate`: the series as CSV (stdout or --out FILE); --plot FILE draws\n"
+                          "  result table as <name>.csv (a header of display names) with <name>.columns.csv (column\n"
+                          "  ids, display names, units) when it has them, with --xlsx all tables in tables.xlsx, each\n"
+                          "  file the method produced (SVG/PNG pictures, exported models) under its own name.\n";
+const char *simulate_outputs = "Outputs of `holon simulate`: the series as CSV (stdout or --out FILE.csv, which also\n"
+                               "  writes FILE.columns.csv with each column's units) or as an Excel workbook (--out\n"
+                               "  FILE.xlsx: names and units rows); --plot FILE draws\n"
                                "  them as .png or .svg (gnuplot); --bench N prints one JSON line of timings.\n";
 const char *batch_io = "`holon batch`: a job document in YAML or JSON (schemas/batch-job.schema.json); writes CSV\n"
                        "  tables per point, a summary, plots and an index.html report (docs/batch.md).\n";

@@ -97,7 +97,7 @@ int run_command(const GlobalOptions &global, const RunOptions &options) {
                       << " file(s) not shown; use --out DIR to write them\n";
         return exit_ok;
     }
-    for (const auto &p : write_outputs(options.out, outcome)) std::cout << p.string() << '\n';
+    for (const auto &p : write_outputs(options.out, outcome, options.xlsx)) std::cout << p.string() << '\n';
     return exit_ok;
 }
 

@@ -195,10 +195,8 @@ int simulate_command(const GlobalOptions &global, const SimulateOptions &options
         write_csv(std::cout, *series);
         return exit_ok;
     }
-    std::ofstream file(options.out, std::ios::binary | std::ios::trunc);
-    if (!file) throw bad_input(options.out + ": cannot be written");
-    write_csv(file, *series);
-    if (!file.flush()) throw CliError(exit_method_failed, options.out + ": write failed");
+    if (!std::ofstream(options.out, std::ios::binary | std::ios::app)) throw bad_input(options.out + ": cannot be written");
+    write_table_file(options.out, *series);
     return exit_ok;
 }
 
@@ -218,7 +216,9 @@ CommandRegistration add_simulate_command(CLI::App &app, GlobalOptions &global) {
     cmd->add_option("--vars", opts->vars,
                     "Only these variables, comma-separated, as named in the model (an array name selects all its elements)");
     cmd->add_option("--set", opts->sets, "Override a constant or initial value: NAME=VALUE (repeatable)");
-    cmd->add_option("--out", opts->out, "Write the CSV to this file instead of stdout (- for stdout with --plot)");
+    cmd->add_option("--out", opts->out,
+                    "Write the CSV (and FILE.columns.csv with the units) to this file instead of stdout, or an Excel "
+                    "workbook when FILE ends in .xlsx (- for stdout with --plot)");
     cmd->add_option("--plot", opts->plot,
                     "Draw the series (those of --vars, else all) with gnuplot into FILE: .png or .svg");
     cmd->add_option("--import-params", opts->import_params,

@@ -66,7 +66,7 @@ TEST(Cli, VersionNamesProductAndSdk) {
     auto r = holon_cli({"--version"});
     EXPECT_EQ(r.exit_code, 0);
     EXPECT_NE(r.out.find("holon 0."), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("SDK 1.0"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("SDK 1.1"), std::string::npos) << r.out;
 }
 
 TEST(Cli, UnknownOptionIsBadUsage) {
@@ -83,7 +83,7 @@ TEST(Cli, PluginsJsonListsEveryPluginWithMethodsAndSchemas) {
         ids.insert(p.at("id").get<std::string>());
         for (const char *key : {"id", "version", "abi", "path", "methods"}) EXPECT_TRUE(p.contains(key)) << key;
         if (p.contains("error")) continue;
-        EXPECT_EQ(p.at("abi"), "1.0");
+        EXPECT_EQ(p.at("abi"), "1.1"); // the bundled plugins are built with the current SDK
         EXPECT_TRUE(fs::is_directory(p.at("path").get<std::string>()));
         for (const auto &m : p.at("methods")) {
             for (const char *key : {"id", "name", "description", "params_schema", "result_schema"})

@@ -11,6 +11,8 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <unordered_map>
+#include <utility>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -114,13 +116,49 @@ nlohmann::json bench(holon::Context &ctx, Simulator &sim, const RunSettings &set
                           {"variables", warm.names.size()}};
 }
 
+// The display name and units of an output column: its variable's name as the modeller wrote it
+// (a Stella line break inside a name, written "\n", shown as a space) and the variable's units;
+// an array element "name[e1,e2]" gets its variable's. Columns of no model variable get neither.
+class ColumnNames {
+public:
+    explicit ColumnNames(const Model &m) {
+        for (const Variable &v : m.variables) by_name_.emplace(canonical_name(v.name), &v);
+    }
+    std::pair<std::string, std::string> of(const std::string &column) const {
+        const size_t bracket = column.find('[');
+        const auto it = by_name_.find(canonical_name(column.substr(0, bracket)));
+        if (it == by_name_.end()) return {};
+        std::string label = display_name(it->second->name);
+        if (bracket != std::string::npos) label += column.substr(bracket);
+        return {label, it->second->units};
+    }
+
+private:
+    static std::string display_name(const std::string &name) {
+        std::string out;
+        for (size_t i = 0; i < name.size(); ++i) {
+            const bool escaped_break = name[i] == '\\' && i + 1 < name.size() && name[i + 1] == 'n';
+            if (escaped_break || name[i] == '\n' || name[i] == '\r') {
+                if (!out.empty() && out.back() != ' ') out += ' ';
+                if (escaped_break) ++i;
+            } else {
+                out += name[i];
+            }
+        }
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        return out;
+    }
+    std::unordered_map<std::string, const Variable *> by_name_;
+};
+
 } // namespace
 
 holon::MethodInfo SimulateMethod::info() {
     holon::MethodInfo i{"sd.simulate", "Simulate",
                         "Simulates the stock-and-flow model with fixed-step Euler, RK2 or RK4, or adaptive CVODE (BDF or "
                         "Adams; refused for models with per-dt builtins), and returns the table "
-                        "'series' (a time column and one column per variable, array elements as name[e1,e2]). "
+                        "'series' (a time column and one column per variable, array elements as name[e1,e2]; each "
+                        "column named as the model names it, with the variable's display name and units). "
                         "Constants and initial values can be overridden by name; start, stop, dt and save_step "
                         "default to the model's settings.",
                         schemas::simulate_params.data(), schemas::simulate_result.data()};
@@ -190,11 +228,15 @@ void SimulateMethod::run(holon::Context &ctx) {
 
         holon::Table table;
         table.name = "series";
-        table.add_column("time", r.times);
+        // Column ids stay the names as written (what overrides, `variables` and batches use); each
+        // column also carries the variable's display name and units (SDK 1.1).
+        table.add_column("time", r.times, "", model.sim_specs.time_units);
+        const ColumnNames names(model);
         for (size_t c = 0; c < r.names.size(); ++c) {
             std::vector<double> col(r.times.size());
             for (size_t row = 0; row < r.times.size(); ++row) col[row] = r.value(row, c);
-            table.add_column(r.names[c], std::move(col));
+            const auto [label, units] = names.of(r.names[c]);
+            table.add_column(r.names[c], std::move(col), label, units);
         }
         ctx.put_table(table);
         for (const std::string &w : r.warnings) ctx.warn(w);
