@@ -229,3 +229,23 @@ TEST_F(ExplorePlugin, RobustnessFromABatchsTablesGroupedByPolicy) {
     EXPECT_EQ(bad.error_message, "row 3 (policy 'subsidy = 1', scenario 0) has another 'demand' than row 0 (policy 'subsidy = 0'): the "
                                  "policies must share scenarios, in the same order");
 }
+
+TEST_F(ExplorePlugin, FeatureScoresOfTheCasesOfInterest) {
+    // The ramp's cases of interest depend on x only; a second column 'noise' is unrelated to them.
+    json rows = ramp_rows();
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i]["noise"] = static_cast<double>((i * 7) % 10);
+    const json params = {{"experiments", rows},
+                         {"outcomes", ramp_outcomes()},
+                         {"interest", {{"outcome", "failed"}, {"at_least", 1}}},
+                         {"max_features", 2},
+                         {"seed", 2}};
+    TestRun r("", params.dump());
+    ASSERT_EQ(plugin_->run("explore.features", r), HOLON_OK) << r.error_message;
+    expect_valid(result_schema("explore.features"), r.result);
+    const json result = r.result_json();
+    EXPECT_EQ(result["max_features"], 2);
+    const json &scores = result["outcomes"][0]["scores"];
+    EXPECT_EQ(result["outcomes"][0]["outcome"], "failed (at_least 1.0)");
+    EXPECT_EQ(scores[0]["factor"], "overrides.x");
+    EXPECT_NEAR(scores[0]["score"].get<double>() + scores[1]["score"].get<double>(), 1.0, 1e-12);
+}
