@@ -133,7 +133,12 @@ std::vector<Token> tokenize(std::string_view s) {
         }
         if (is_name_start(c)) {
             size_t start = i;
-            while (i < s.size() && is_name_char(s[i])) ++i;
+            // Stella writes a line break inside a name as the two characters \n, also in
+            // equations (line\nbreak): part of the name, as canonical_name reads it.
+            auto escaped_newline = [&](size_t k) {
+                return k + 2 < s.size() && s[k] == '\\' && s[k + 1] == 'n' && is_name_char(s[k + 2]);
+            };
+            while (i < s.size() && (is_name_char(s[i]) || escaped_newline(i))) i += is_name_char(s[i]) ? 1u : 2u;
             std::string word(s.substr(start, i - start));
             // Names converted from Vensim may keep their spaces ("EXPRESSION MACRO"): join bare
             // words separated only by blanks unless one of them is a keyword.

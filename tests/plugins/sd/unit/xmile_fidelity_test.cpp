@@ -50,3 +50,14 @@ TEST(SdXmileFidelity, CommaSeparatedElementValuesAndMinMaxOfOneArray) {
         EXPECT_EQ(std::string(e.what()), "variable 'arr': the equation lists 2 values for 3 array elements");
     }
 }
+
+// Stella writes a line break inside a name as the two characters \n, in the name attribute and
+// in equations that refer to it unquoted; a real line break (&#10;) names the same variable.
+TEST(SdXmileFidelity, NamesWithEscapedLineBreaksInEquations) {
+    Model m = read_xmile(xmile("", R"(<aux name="birth\nrate"><eqn>0.25</eqn></aux>
+      <aux name="total&#10;population"><eqn>400</eqn></aux>
+      <aux name="births"><eqn>birth\nrate * total\npopulation</eqn></aux>
+      <aux name="quoted"><eqn>"birth\nrate" * 2</eqn></aux>)"));
+    EXPECT_DOUBLE_EQ(series(m, "births")[0], 100);
+    EXPECT_DOUBLE_EQ(series(m, "quoted")[0], 0.5);
+}
