@@ -133,15 +133,22 @@ void plot_series(const SimulateOptions &options, const runner::TableData &series
     r.file = options.plot;
     r.title = units.model_name.empty() ? std::filesystem::path(options.model).stem().string() : units.model_name;
     r.time_units = units.time;
+    // The table's own display names and units (SDK 1.1) when the plugin gave them, else the model's.
+    const auto own = [&series](const std::vector<std::string> &list, size_t c) {
+        return list.size() == series.columns.size() ? list[c] : std::string();
+    };
     for (size_t c = 0; c < series.columns.size(); ++c) {
         if (series.columns[c] == "time") {
             r.time = series.values[c];
+            if (!own(series.units, c).empty()) r.time_units = own(series.units, c);
             continue;
         }
         PlotLine line;
-        line.name = series.columns[c];
-        const auto bracket = line.name.find('[');
-        if (auto it = units.by_name.find(name_key(line.name.substr(0, bracket))); it != units.by_name.end())
+        line.name = own(series.labels, c).empty() ? series.columns[c] : own(series.labels, c);
+        line.units = own(series.units, c);
+        const auto bracket = series.columns[c].find('[');
+        if (auto it = units.by_name.find(name_key(series.columns[c].substr(0, bracket)));
+            line.units.empty() && it != units.by_name.end())
             line.units = it->second;
         line.values = series.values[c];
         r.lines.push_back(std::move(line));
