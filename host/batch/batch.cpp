@@ -735,6 +735,10 @@ private:
 
 void check_methods(const BatchDocument &job, const registry::Registry &registry) { check_spec_methods(job.spec(), registry); }
 
+void check_model_names(const BatchDocument &job, const std::map<std::string, std::string> &models) {
+    check_model_names(job.spec(), models);
+}
+
 BatchReport run_job(const BatchDocument &job, const BatchOptions &options, BatchCallbacks &callbacks) {
     if (!options.executor) throw std::invalid_argument("run_job: BatchOptions::executor is required");
     if (options.out_dir.empty()) throw std::invalid_argument("run_job: BatchOptions::out_dir is required");

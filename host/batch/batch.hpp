@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -92,6 +93,11 @@ public:
 // method needs. run_job does this itself; callers that accept a job for later (the REST API) call
 // it first. Throws DocumentError.
 void check_methods(const BatchDocument &job, const registry::Registry &registry);
+
+// Checks the model variables the job names (swept or set overrides.NAME; outcome and output
+// variables of sd.simulate steps) against its input models (input name -> holon-model/1 text),
+// with "did you mean". run_job does this itself. Throws DocumentError.
+void check_model_names(const BatchDocument &job, const std::map<std::string, std::string> &models);
 
 // Runs the job. Before anything is written it checks the methods exist, loads every input and
 // compares the job with any journal in out_dir: a different job document (or changed input

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 
 namespace holon::batch_runs {
@@ -91,16 +92,25 @@ AcceptedJob accept_job(std::string_view body, const std::string& workspace_id, s
         throw InvalidJob(problem_of(e));
     }
     nlohmann::json models = nlohmann::json::object();
+    std::map<std::string, std::string> model_texts;
     for (const auto& input : job->inputs()) {
         const std::string where = "/inputs/" + input.name;
         if (!input.file.empty())
             throw InvalidJob({where + "/file", "files cannot be named in a job posted to the server; store the model "
                                                "(POST /v1/workspaces/{ws}/models) and give its model_id"});
         try {
-            models[input.name] = store.get_model(workspace_id, input.model_id).revision;
+            auto model = store.get_model(workspace_id, input.model_id);
+            models[input.name] = model.revision;
+            model_texts[input.name] = std::move(model.body);
         } catch (const store::NotFound&) {
             throw InvalidJob({where + "/model_id", "no model '" + input.model_id + "' in this workspace"});
         }
+    }
+    // A swept or outcome variable the stored model lacks is refused now (422), not at run time.
+    try {
+        batch::check_model_names(*job, model_texts);
+    } catch (const batch::DocumentError& e) {
+        throw InvalidJob(problem_of(e));
     }
     AcceptedJob accepted;
     accepted.name = job->name();

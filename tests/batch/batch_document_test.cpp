@@ -171,3 +171,133 @@ TEST(Statistics, EnvelopeSpansTheRuns) {
 
 } // namespace
 } // namespace holon::batch
+
+// ---- designs of issue 21 ----
+namespace holon::batch {
+namespace {
+
+const std::string design_step = R"(
+  - name: d
+    method: sd.simulate
+    input: m
+    sweep:
+)";
+
+TEST(BatchDesigns, SobolPointsAreNTimes2DPlus2PerPolicyAndReproducible) {
+    const std::string steps = design_step + R"(      sobol: {samples: 16, seed: 5}
+      uncertainties:
+        - {name: overrides.a, min: 0, max: 1}
+        - {name: overrides.b, distribution: normal, mean: 10, sd: 2}
+        - {name: overrides.c, min: -1, max: 1}
+      levers:
+        - {name: overrides.p, values: [1, 2]}
+        - {name: overrides.q, values: [5, 6, 7]}
+    outcomes: [{name: y, variable: x}]
+)";
+    auto job = parse(steps);
+    const StepSpec &step = job.spec().steps[0];
+    EXPECT_EQ(step.sweep, SweepKind::sobol);
+    EXPECT_EQ(step.points.size(), 16u * (2 * 3 + 2) * 6);
+    EXPECT_EQ(step.axes, (std::vector<std::string>{"overrides.a", "overrides.b", "overrides.c", "overrides.p", "overrides.q"}));
+    EXPECT_EQ(step.design.policies, 6u);
+    EXPECT_EQ(step.design.rows_per_policy, 128u);
+    // Policy after policy, each the whole design; levers: the first varies slowest.
+    EXPECT_EQ(step.points[0].policy, 0u);
+    EXPECT_EQ(step.points[128].policy, 1u);
+    EXPECT_EQ(step.points[128].values[3], 1);
+    EXPECT_EQ(step.points[128].values[4], 6);
+    EXPECT_EQ(step.points[5 * 128].values[3], 2);
+    EXPECT_EQ(step.points[5 * 128].values[4], 7);
+    for (size_t d = 0; d < 3; ++d) EXPECT_EQ(step.points[7].values[d], step.points[128 + 7].values[d]);
+    for (const auto &p : step.points) {
+        EXPECT_GE(p.values[0].get<double>(), 0.0);
+        EXPECT_LE(p.values[0].get<double>(), 1.0);
+    }
+    // The same document gives the same points; another seed others.
+    EXPECT_EQ(parse(steps).spec().steps[0].points[77].values, step.points[77].values);
+    auto other = steps;
+    other.replace(other.find("seed: 5"), 7, "seed: 6");
+    EXPECT_NE(parse(other).spec().steps[0].points[77].values, step.points[77].values);
+    EXPECT_EQ(step.design.document["rows_per_sample"], 8);
+    EXPECT_TRUE(step.outcomes.has_value());
+}
+
+TEST(BatchDesigns, WithoutSecondOrderNTimesDPlus2) {
+    auto job = parse(design_step + R"(      sobol: {samples: 10, second_order: false}
+      uncertainties: [{name: overrides.a, min: 0, max: 1}, {name: overrides.b, min: 0, max: 1}]
+)");
+    EXPECT_EQ(job.spec().steps[0].points.size(), 10u * (2 + 2));
+}
+
+TEST(BatchDesigns, MorrisAndFactorialCounts) {
+    auto job = parse(design_step + R"(      morris: {trajectories: 7, levels: 6, candidates: 30, seed: 1}
+      uncertainties: [{name: overrides.a, min: 0, max: 3}, {name: overrides.b, min: 1, max: 2}, {name: overrides.c, min: 0, max: 1}]
+)");
+    EXPECT_EQ(job.spec().steps[0].points.size(), 7u * 4);
+    EXPECT_DOUBLE_EQ(job.spec().steps[0].design.document["delta"].get<double>(), 0.6);
+    job = parse(design_step + R"(      factorial: {levels: 5}
+      uncertainties:
+        - {name: overrides.a, min: 0, max: 1}
+        - {name: overrides.b, distribution: discrete, values: [1, 2, 3]}
+        - {name: overrides.c, distribution: normal, mean: 0, sd: 1}
+)");
+    const auto &points = job.spec().steps[0].points;
+    ASSERT_EQ(points.size(), 5u * 3 * 5);
+    EXPECT_EQ(points[0].values[0], 0);
+    EXPECT_EQ(points.back().values[0], 1);
+    EXPECT_EQ(points[15].values[0], 0.25);
+    EXPECT_EQ(points[5].values[1], 2);
+    EXPECT_DOUBLE_EQ(points[2].values[2].get<double>(), 0.0); // the median of the centred levels
+}
+
+TEST(BatchDesigns, BadDesignsNameThePlace) {
+    auto expect = [](const std::string &sweep, const std::string &path, const std::string &text) {
+        try {
+            parse(design_step + sweep);
+            ADD_FAILURE() << "parsed: " << sweep;
+        } catch (const DocumentError &e) {
+            EXPECT_EQ(e.path(), path) << e.what();
+            EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+        }
+    };
+    expect("      sobol: {samples: 0}\n      uncertainties: [{name: overrides.a, min: 0, max: 1}]\n", "/steps/0/sweep/sobol/samples",
+           "greater than or equal to 1");
+    expect("      sobol: {samples: 4}\n      uncertainties: [{name: overrides.a, min: 2, max: 1}]\n", "/steps/0/sweep/uncertainties/0",
+           "min (2) must be below max (1): the bounds are reversed");
+    expect("      sobol: {samples: 4}\n      morris: {trajectories: 2}\n      uncertainties: [{name: overrides.a, min: 0, max: 1}]\n",
+           "/steps/0/sweep", "give one design, not sobol and morris");
+    expect("      uncertainties: [{name: overrides.a, min: 0, max: 1}]\n", "/steps/0/sweep", "need a design");
+    expect("      sobol: {samples: 4}\n      grid: [{name: overrides.a, values: [1]}]\n      uncertainties: [{name: overrides.a, min: 0, max: 1}]\n",
+           "/steps/0/sweep/grid", "not both");
+    expect("      sobol: {samples: 4}\n", "/steps/0/sweep", "sobol needs uncertainties");
+    expect("      sobol: {samples: 4}\n      uncertainties: [{name: overrides.a, min: 0, max: 1}, {name: overrides.a, min: 0, max: 1}]\n",
+           "/steps/0/sweep/uncertainties/1/name", "already an uncertainty");
+    expect("      morris: {trajectories: 3, levels: 3}\n      uncertainties: [{name: overrides.a, min: 0, max: 1}]\n",
+           "/steps/0/sweep/morris/levels", "multiple of 2");
+    expect("      sobol: {samples: 400000}\n      uncertainties: [{name: overrides.a, min: 0, max: 1}]\n", "/steps/0/sweep/sobol/samples",
+           "over the limit of 1000000");
+    std::string seventeen = "      sobol: {samples: 2}\n      uncertainties:\n";
+    for (int i = 0; i < 17; ++i) seventeen += "        - {name: overrides.x" + std::to_string(i) + ", min: 0, max: 1}\n";
+    expect(seventeen, "/steps/0/sweep/uncertainties", "at most 16 uncertainties");
+}
+
+TEST(BatchDesigns, OutcomesAreCheckedWhenRead) {
+    auto expect = [](const std::string &outcomes, const std::string &path, const std::string &text) {
+        try {
+            parse("  - name: d\n    method: sd.simulate\n    input: m\n    outcomes: " + outcomes + "\n");
+            ADD_FAILURE() << "parsed: " << outcomes;
+        } catch (const DocumentError &e) {
+            EXPECT_EQ(e.path(), path) << e.what();
+            EXPECT_NE(std::string(e.what()).find(text), std::string::npos) << e.what();
+        }
+    };
+    expect("[{name: y, variable: x, kind: crossing}]", "/steps/0/outcomes/0", "threshold");
+    expect("[{name: y, variable: x, kind: max, from: 5, to: 1}]", "/steps/0/outcomes/0", "the window is reversed");
+    expect("[{name: y, variable: x}, {name: y, variable: z}]", "/steps/0/outcomes/1/name", "already a column");
+    expect("[{name: status, variable: x}]", "/steps/0/outcomes/0/name", "already a column");
+    expect("[{name: y, variable: x, threshold: 3}]", "/steps/0/outcomes/0", "belong to kind: crossing");
+    expect("[{name: y, variable: x, kind: median}]", "/steps/0/outcomes/0/kind", "");
+}
+
+} // namespace
+} // namespace holon::batch
