@@ -124,9 +124,12 @@ TEST(LtmThroughHolon, BassDiffusionRelativeScoresMatchThePublishedTable) {
             EXPECT_NEAR(period["from"].get<double>(), 9.625, 1e-9) << period.dump();
             break;
         }
-    // The same series as a table, for CSV users.
+    // The same series as a table, for CSV users: headed by display names (ids, names and units in
+    // loop_scores.columns.csv).
     const auto table = read_csv(out / "loop_scores.csv");
-    EXPECT_EQ(table.at(r1["id"].get<std::string>() + ".relative").size(), result["times"].size());
+    EXPECT_EQ(table.at("R1 relative loop score").size(), result["times"].size());
+    EXPECT_NE(slurp(out / "loop_scores.columns.csv").find(r1["id"].get<std::string>() + ".relative,R1 relative loop score,dimensionless"),
+              std::string::npos);
     // The loops by name, readable without the model: JSON names and loops.csv.
     EXPECT_EQ(r1["name"], "R1");
     EXPECT_EQ(b1["name"], "B1");

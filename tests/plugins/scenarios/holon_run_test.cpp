@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace {
@@ -41,19 +42,24 @@ TEST(ScenariosThroughHolon, OneSeriesPerConsistentScenario) {
     for (char c : header) columns += c == ',' ? 1 : 0;
     EXPECT_EQ(columns, 1 + consistent["count"].get<size_t>()); // time + one infectious series per scenario
     for (const json &r : result["runs"]) {
-        EXPECT_NE(header.find(r["label"].get<std::string>() + ":infectious"), std::string::npos) << header;
+        // The CSV header shows display names: the scenario's label and the variable's name.
+        EXPECT_NE(header.find(r["label"].get<std::string>() + ": infectious"), std::string::npos) << header;
         EXPECT_TRUE(r["overrides"].contains("contact_infectivity"));
     }
     // Every file labels the scenarios the same way: the comparison table's columns and runs.csv's
     // rows carry the labels of the JSON runs (no scenario numbers).
     std::string comparison_header, runs_header, runs_row;
+    std::ifstream columns_csv(out / "run" / "comparison.columns.csv");
+    const std::string comparison_ids((std::istreambuf_iterator<char>(columns_csv)), std::istreambuf_iterator<char>());
     std::getline(std::ifstream(out / "run" / "comparison.csv") >> std::ws, comparison_header);
     std::ifstream runs_csv(out / "run" / "runs.csv");
     std::getline(runs_csv, runs_header);
     EXPECT_EQ(comparison_header.find("scenario"), std::string::npos) << comparison_header;
     for (const json &r : result["runs"]) {
         const std::string label = r["label"].get<std::string>();
-        EXPECT_NE(comparison_header.find(label + ":infectious:final"), std::string::npos) << comparison_header;
+        EXPECT_NE(comparison_header.find(label + ": infectious (final)"), std::string::npos) << comparison_header;
+        EXPECT_NE(comparison_ids.find(label + ":infectious:final," + label + ": infectious (final),people"), std::string::npos)
+            << comparison_ids;
         ASSERT_TRUE(std::getline(runs_csv, runs_row));
         EXPECT_EQ(runs_row.substr(0, label.size() + 1), label + ",") << runs_row;
         EXPECT_FALSE(r["descriptors"].empty());
