@@ -410,8 +410,10 @@ void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, con
                         hi = std::max(hi, p.values.at(d).get<double>());
                     }
                 h << (d ? ", " : "") << "<span title=\"" << html(step.axes[d]) << "\">" << html(short_name(step.axes[d])) << "</span>";
+                const std::string units = units_of(st, short_name(step.axes[d]));
                 if (lo < hi) h << " " << rounded_text(lo) << " to " << rounded_text(hi);
                 else if (lo == hi) h << " " << rounded_text(lo);
+                if (lo <= hi && !units.empty()) h << " " << html(units);
             }
         }
         h << ". Files: <code>" << html(dir) << "/summary.csv</code>, runs in <code>" << html(dir) << "/runs/</code>.</p>\n";
@@ -437,7 +439,8 @@ void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, con
         const auto cols = stat_columns(st);
         const std::string time_units = units_of(st, step.outputs.time);
         h << "<table><tr><th>point</th>";
-        for (const auto &a : step.axes) h << "<th title=\"" << html(a) << "\">" << html(short_name(a)) << "</th>";
+        for (const auto &a : step.axes)
+            h << "<th title=\"" << html(a) << "\">" << html(with_units(short_name(a), units_of(st, short_name(a)))) << "</th>";
         for (const auto &c : cols) {
             const std::string units = units_of(st, c);
             const std::string name = label_of(st, c);
