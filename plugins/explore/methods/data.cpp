@@ -1,6 +1,8 @@
 #include "methods/data.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace holon_explore::methods {
 namespace {
@@ -122,9 +124,10 @@ std::vector<std::size_t> selected_factors(const Columns &experiments, const json
             }
             return out;
         }
-        // Every column but the batch's row number and policy index.
+        // Every column but the batch's row number, policy index and scenario index.
         for (std::size_t i = 0; i < experiments.names.size(); ++i)
-            if (experiments.names[i] != "point" && experiments.names[i] != "policy") out.push_back(i);
+            if (experiments.names[i] != "point" && experiments.names[i] != "policy" && experiments.names[i] != "scenario")
+                out.push_back(i);
         return out;
     }
     for (std::size_t i = 0; i < it->size(); ++i) {
@@ -134,6 +137,56 @@ std::vector<std::size_t> selected_factors(const Columns &experiments, const json
             holon::fail_params(holon::at("/factors", i), "no experiments column '" + name + "'; the columns are: " +
                                                               join(experiments.names));
         out.push_back(static_cast<std::size_t>(k));
+    }
+    return out;
+}
+
+std::vector<RowGroup> policy_groups(const Columns &experiments, const json &params) {
+    const int p = experiments.find("policy");
+    std::vector<RowGroup> groups;
+    if (p < 0) {
+        if (params.contains("policy"))
+            holon::fail_params("/policy", "the experiments have no 'policy' column (a batch writes one only with levers)");
+        RowGroup all;
+        for (std::size_t r = 0; r < experiments.rows(); ++r) all.rows.push_back(r);
+        groups.push_back(std::move(all));
+        return groups;
+    }
+    const std::vector<double> &column = experiments.values[static_cast<std::size_t>(p)];
+    for (std::size_t r = 0; r < column.size(); ++r) {
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const RowGroup &g) { return *g.policy == column[r]; });
+        if (it == groups.end()) {
+            groups.push_back({column[r], {}});
+            it = groups.end() - 1;
+        }
+        it->rows.push_back(r);
+    }
+    if (params.contains("policy")) {
+        const double want = params["policy"].get<double>();
+        std::vector<RowGroup> kept;
+        for (RowGroup &g : groups)
+            if (*g.policy == want) kept.push_back(std::move(g));
+        if (kept.empty()) holon::fail_params("/policy", "no row has policy " + policy_text(want));
+        return kept;
+    }
+    if (groups.size() == 1) groups[0].policy.reset();
+    return groups;
+}
+
+std::string policy_text(double policy) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", policy);
+    return buf;
+}
+
+Columns subset(const Columns &table, const std::vector<std::size_t> &rows) {
+    Columns out;
+    out.names = table.names;
+    for (const auto &column : table.values) {
+        std::vector<double> v;
+        v.reserve(rows.size());
+        for (std::size_t r : rows) v.push_back(column[r]);
+        out.values.push_back(std::move(v));
     }
     return out;
 }

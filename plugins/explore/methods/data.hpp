@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,21 @@ template <class T> T setting(const nlohmann::json &params, const char *key, T fa
     if (design != params.end() && design->is_object() && design->contains(key)) return (*design)[key].get<T>();
     return fallback;
 }
+
+// The rows of each policy: a batch with levers writes a "policy" column (0, 1, ...) and one full
+// design per policy, rows contiguous. Without that column, or with a single policy, one group of
+// every row (policy unset). params["policy"] keeps only that policy's rows.
+struct RowGroup {
+    std::optional<double> policy;
+    std::vector<std::size_t> rows;
+};
+std::vector<RowGroup> policy_groups(const Columns &experiments, const nlohmann::json &params);
+
+// A policy number as text: "0", "1", ... (or the shortest form of another number).
+std::string policy_text(double policy);
+
+// The given rows of every column.
+Columns subset(const Columns &table, const std::vector<std::size_t> &rows);
 
 // Fails unless both tables have the same number of rows.
 void require_same_rows(const Columns &experiments, const Columns &outcomes);

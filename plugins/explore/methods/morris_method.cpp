@@ -33,40 +33,51 @@ void MorrisMethod::run(holon::Context &ctx) {
     options.confidence = params.value("confidence", 0.95);
     options.seed = params.value("seed", static_cast<uint64_t>(1));
     std::vector<std::string> factors;
-    std::vector<std::vector<double>> x;
+    std::vector<std::size_t> factor_columns;
     for (std::size_t k : selected_factors(experiments, params)) {
         factors.push_back(experiments.names[k]);
-        x.push_back(experiments.values[k]);
+        factor_columns.push_back(k);
     }
+    const std::vector<RowGroup> groups = policy_groups(experiments, params);
     json result = {{"levels", options.levels},
                    {"delta", sensitivity::morris_delta(options.levels)},
-                   {"trajectories", experiments.rows() / (factors.size() + 1)},
+                   {"trajectories", groups.front().rows.size() / (factors.size() + 1)},
                    {"confidence", options.confidence},
                    {"seed", options.seed},
                    {"outcomes", json::array()}};
     const std::vector<std::size_t> chosen = selected_outcomes(outcomes, params);
-    for (std::size_t n = 0; n < chosen.size(); ++n) {
-        ctx.check_cancelled();
-        ctx.progress(static_cast<double>(n) / static_cast<double>(chosen.size()), "elementary effects");
-        const std::string &name = outcomes.names[chosen[n]];
-        std::vector<sensitivity::MorrisFactor> m;
-        try {
-            m = sensitivity::morris_indices(x, factors, outcomes.values[chosen[n]], options);
-        } catch (const std::invalid_argument &e) {
-            holon::fail_params("/experiments", std::string("outcome '") + name + "': " + e.what());
+    for (const RowGroup &g : groups) {
+        std::vector<std::vector<double>> x;
+        for (std::size_t k : factor_columns) x.push_back(subset(Columns{{""}, {experiments.values[k]}}, g.rows).values[0]);
+        const Columns out = subset(outcomes, g.rows);
+        for (std::size_t n = 0; n < chosen.size(); ++n) {
+            ctx.check_cancelled();
+            ctx.progress(static_cast<double>(n) / static_cast<double>(chosen.size()), "elementary effects");
+            const std::string &name = out.names[chosen[n]];
+            std::vector<sensitivity::MorrisFactor> m;
+            try {
+                m = sensitivity::morris_indices(x, factors, out.values[chosen[n]], options);
+            } catch (const std::invalid_argument &e) {
+                holon::fail_params("/experiments", std::string("outcome '") + name + "'" +
+                                                       (g.policy ? ", policy " + policy_text(*g.policy) + " (rows counted within the policy)" : "") +
+                                                       ": " + e.what());
+            }
+            json entry = {{"outcome", name}, {"factors", json::array()}};
+            if (g.policy) entry["policy"] = *g.policy;
+            std::vector<pictures::MorrisPoint> points;
+            for (std::size_t j = 0; j < factors.size(); ++j) {
+                entry["factors"].push_back({{"name", factors[j]},
+                                            {"mu", number_or_null(m[j].mu)},
+                                            {"mu_star", number_or_null(m[j].mu_star)},
+                                            {"sigma", number_or_null(m[j].sigma)},
+                                            {"mu_star_conf", number_or_null(m[j].mu_star_conf)}});
+                points.push_back({factors[j], m[j].mu_star, m[j].sigma, m[j].mu_star_conf});
+            }
+            const std::string title = g.policy ? name + ", policy " + policy_text(*g.policy) : name;
+            const std::string stem = "morris-" + file_stem(name) + (g.policy ? "-policy" + policy_text(*g.policy) : "");
+            if (params.value("pictures", true)) put_picture(ctx, stem, pictures::morris_chart(title, points));
+            result["outcomes"].push_back(std::move(entry));
         }
-        json entry = {{"outcome", name}, {"factors", json::array()}};
-        std::vector<pictures::MorrisPoint> points;
-        for (std::size_t j = 0; j < factors.size(); ++j) {
-            entry["factors"].push_back({{"name", factors[j]},
-                                        {"mu", number_or_null(m[j].mu)},
-                                        {"mu_star", number_or_null(m[j].mu_star)},
-                                        {"sigma", number_or_null(m[j].sigma)},
-                                        {"mu_star_conf", number_or_null(m[j].mu_star_conf)}});
-            points.push_back({factors[j], m[j].mu_star, m[j].sigma, m[j].mu_star_conf});
-        }
-        if (params.value("pictures", true)) put_picture(ctx, "morris-" + file_stem(name), pictures::morris_chart(name, points));
-        result["outcomes"].push_back(std::move(entry));
     }
     ctx.put_json(result.dump());
     ctx.progress(1.0, "done");

@@ -59,24 +59,47 @@ void from_tables(const holon::Context &ctx, const json &params, std::vector<std:
     } else {
         holon::fail_params("/levers", "name the lever columns that make a policy (or give a 'policy' column)");
     }
-    std::vector<std::size_t> scenario_columns;
-    for (std::size_t c = 0; c < experiments.names.size(); ++c)
-        if (experiments.names[c] != "point" && std::find(levers.begin(), levers.end(), c) == levers.end())
-            scenario_columns.push_back(c);
     std::map<std::vector<double>, std::size_t> index;
     std::vector<std::vector<std::size_t>> rows;
     for (std::size_t r = 0; r < experiments.rows(); ++r) {
         std::vector<double> key;
         for (std::size_t c : levers) key.push_back(experiments.values[c][r]);
         auto [it, added] = index.emplace(key, rows.size());
-        if (added) {
-            std::string name;
-            for (std::size_t k = 0; k < levers.size(); ++k)
-                name += (k ? ", " : "") + experiments.names[levers[k]] + " = " + num(key[k]);
-            names.push_back(name);
-            rows.emplace_back();
-        }
+        if (added) rows.emplace_back();
         rows[it->second].push_back(r);
+    }
+    // The columns that tell scenarios apart: a batch design's uncertainties; otherwise every column
+    // (but point and the levers) that varies within some policy. A column constant within every
+    // policy is a lever too: it names the policy.
+    auto constant_within = [&](std::size_t c, const std::vector<std::size_t> &group) {
+        for (std::size_t r : group)
+            if (experiments.values[c][r] != experiments.values[c][group.front()]) return false;
+        return true;
+    };
+    std::vector<std::size_t> scenario_columns, lever_columns = levers;
+    const json design = params.value("design", json::object());
+    std::vector<std::string> uncertainties;
+    for (const json &u : design.value("uncertainties", json::array()))
+        if (u.is_object() && u.contains("name")) uncertainties.push_back(u["name"].get<std::string>());
+    for (std::size_t c = 0; c < experiments.names.size(); ++c) {
+        const std::string &n = experiments.names[c];
+        if (n == "point" || std::find(levers.begin(), levers.end(), c) != levers.end()) continue;
+        bool scenario = false;
+        if (!uncertainties.empty()) {
+            scenario = std::find(uncertainties.begin(), uncertainties.end(), n) != uncertainties.end();
+        } else {
+            for (const auto &group : rows) scenario = scenario || !constant_within(c, group);
+        }
+        if (scenario) scenario_columns.push_back(c);
+        else if (n != "policy" && n != "scenario") lever_columns.push_back(c);
+    }
+    for (const auto &group : rows) {
+        std::string name;
+        for (std::size_t c : lever_columns) {
+            if (experiments.names[c] == "policy" && lever_columns.size() > 1) continue; // the levers name it better
+            name += (name.empty() ? "" : ", ") + experiments.names[c] + " = " + num(experiments.values[c][group.front()]);
+        }
+        names.push_back(name);
     }
     for (std::size_t p = 0; p < rows.size(); ++p) {
         if (rows[p].size() != rows[0].size())

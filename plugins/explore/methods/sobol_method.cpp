@@ -33,20 +33,36 @@ void SobolMethod::run(holon::Context &ctx) {
     options.seed = params.value("seed", static_cast<uint64_t>(1));
 
     std::vector<std::string> factors;
+    std::vector<std::size_t> factor_columns;
     if (!experiments.empty()) {
         require_same_rows(experiments, outcomes);
-        std::vector<std::vector<double>> x;
         for (std::size_t k : selected_factors(experiments, params)) {
             factors.push_back(experiments.names[k]);
-            x.push_back(experiments.values[k]);
+            factor_columns.push_back(k);
         }
-        const std::string problem = sensitivity::check_saltelli_layout(x, factors, options.second_order);
-        if (!problem.empty()) holon::fail_params("/experiments", problem);
     } else if (params.contains("factors")) {
         for (const json &f : params["factors"]) factors.push_back(f.get<std::string>());
     } else {
         holon::fail_params("/factors", "name the factors (params.factors) or give the experiments, so the Saltelli "
                                        "blocks can be read");
+    }
+    std::vector<RowGroup> groups;
+    if (experiments.empty()) {
+        RowGroup all;
+        for (std::size_t r = 0; r < outcomes.rows(); ++r) all.rows.push_back(r);
+        groups.push_back(std::move(all));
+    } else {
+        groups = policy_groups(experiments, params);
+    }
+    for (const RowGroup &g : groups) {
+        if (experiments.empty()) break;
+        std::vector<std::vector<double>> x;
+        for (std::size_t k : factor_columns) x.push_back(subset(Columns{{""}, {experiments.values[k]}}, g.rows).values[0]);
+        std::string problem = sensitivity::check_saltelli_layout(x, factors, options.second_order);
+        if (!problem.empty()) {
+            if (g.policy) problem = "policy " + policy_text(*g.policy) + ": " + problem + " (rows counted within the policy)";
+            holon::fail_params("/experiments", problem);
+        }
     }
 
     json result = {{"second_order", options.second_order},
@@ -60,41 +76,48 @@ void SobolMethod::run(holon::Context &ctx) {
                      {"second_order", "Saltelli 2002: mean(f(BA_j) f(AB_k) - f(A) f(B)) / V - S_j - S_k"}}},
                    {"outcomes", json::array()}};
     const std::vector<std::size_t> chosen = selected_outcomes(outcomes, params);
-    for (std::size_t n = 0; n < chosen.size(); ++n) {
-        ctx.check_cancelled();
-        ctx.progress(static_cast<double>(n) / static_cast<double>(chosen.size()), "indices");
-        const std::string &name = outcomes.names[chosen[n]];
-        sensitivity::SobolIndices s;
-        try {
-            s = sensitivity::sobol_indices(outcomes.values[chosen[n]], factors.size(), options);
-        } catch (const std::invalid_argument &e) {
-            holon::fail_params(holon::at("/outcomes", name), std::string("outcome '") + name + "': " + e.what());
+    const std::size_t work = chosen.size() * groups.size();
+    for (std::size_t gi = 0; gi < groups.size(); ++gi) {
+        const RowGroup &g = groups[gi];
+        const Columns out = subset(outcomes, g.rows);
+        for (std::size_t n = 0; n < chosen.size(); ++n) {
+            ctx.check_cancelled();
+            ctx.progress(static_cast<double>(gi * chosen.size() + n) / static_cast<double>(work), "indices");
+            const std::string &name = out.names[chosen[n]];
+            sensitivity::SobolIndices s;
+            try {
+                s = sensitivity::sobol_indices(out.values[chosen[n]], factors.size(), options);
+            } catch (const std::invalid_argument &e) {
+                holon::fail_params(holon::at("/outcomes", name), std::string("outcome '") + name + "': " + e.what());
+            }
+            result["base_samples"] = s.base_samples;
+            json entry = {{"outcome", name}, {"variance", s.variance}, {"factors", json::array()}};
+            if (g.policy) entry["policy"] = *g.policy;
+            std::vector<pictures::SobolBar> bars;
+            for (std::size_t j = 0; j < factors.size(); ++j) {
+                entry["factors"].push_back({{"name", factors[j]},
+                                            {"S1", number_or_null(s.s1[j])},
+                                            {"S1_conf", number_or_null(s.s1_conf[j])},
+                                            {"ST", number_or_null(s.st[j])},
+                                            {"ST_conf", number_or_null(s.st_conf[j])}});
+                bars.push_back({factors[j], s.s1[j], s.s1_conf[j], s.st[j], s.st_conf[j]});
+            }
+            if (options.second_order) {
+                entry["pairs"] = json::array();
+                const std::size_t d = factors.size();
+                for (std::size_t j = 0; j < d; ++j)
+                    for (std::size_t k = j + 1; k < d; ++k)
+                        entry["pairs"].push_back({{"a", factors[j]},
+                                                  {"b", factors[k]},
+                                                  {"S2", number_or_null(s.s2[j * d + k])},
+                                                  {"S2_conf", number_or_null(s.s2_conf[j * d + k])}});
+            }
+            const std::string title = g.policy ? name + ", policy " + policy_text(*g.policy) : name;
+            const std::string stem = "sobol-" + file_stem(name) + (g.policy ? "-policy" + policy_text(*g.policy) : "");
+            if (!(s.variance > 0)) entry["note"] = "the outcome is constant over the sample: it has no indices";
+            else if (params.value("pictures", true)) put_picture(ctx, stem, pictures::sobol_chart(title, bars, options.confidence));
+            result["outcomes"].push_back(std::move(entry));
         }
-        result["base_samples"] = s.base_samples;
-        json entry = {{"outcome", name}, {"variance", s.variance}, {"factors", json::array()}};
-        std::vector<pictures::SobolBar> bars;
-        for (std::size_t j = 0; j < factors.size(); ++j) {
-            entry["factors"].push_back({{"name", factors[j]},
-                                        {"S1", number_or_null(s.s1[j])},
-                                        {"S1_conf", number_or_null(s.s1_conf[j])},
-                                        {"ST", number_or_null(s.st[j])},
-                                        {"ST_conf", number_or_null(s.st_conf[j])}});
-            bars.push_back({factors[j], s.s1[j], s.s1_conf[j], s.st[j], s.st_conf[j]});
-        }
-        if (options.second_order) {
-            entry["pairs"] = json::array();
-            const std::size_t d = factors.size();
-            for (std::size_t j = 0; j < d; ++j)
-                for (std::size_t k = j + 1; k < d; ++k)
-                    entry["pairs"].push_back({{"a", factors[j]},
-                                              {"b", factors[k]},
-                                              {"S2", number_or_null(s.s2[j * d + k])},
-                                              {"S2_conf", number_or_null(s.s2_conf[j * d + k])}});
-        }
-        if (!(s.variance > 0)) entry["note"] = "the outcome is constant over the sample: it has no indices";
-        else if (params.value("pictures", true))
-            put_picture(ctx, "sobol-" + file_stem(name), pictures::sobol_chart(name, bars, options.confidence));
-        result["outcomes"].push_back(std::move(entry));
     }
     ctx.put_json(result.dump());
     ctx.progress(1.0, "done");
