@@ -27,6 +27,9 @@ Response metrics(Call& call) {
                "# TYPE holon_runs gauge\n";
         for (const auto& [state, count] : call.services.store->count_runs_by_state())
             out << "holon_runs{state=\"" << store::to_string(state) << "\"} " << count << '\n';
+        out << "# HELP holon_runs_rescued_total Runs whose lease expired and were returned to the queue (or failed), over all hosts.\n"
+               "# TYPE holon_runs_rescued_total counter\n"
+            << "holon_runs_rescued_total " << call.services.store->count_rescues() << '\n';
     }
     if (call.services.jobs) {
         // This process's own counters: they start at zero with every server start.

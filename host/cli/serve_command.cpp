@@ -17,7 +17,7 @@ namespace holon::cli {
 namespace {
 
 struct ServeOptions {
-    std::string listen, data, config_file, tls_certificate, tls_key;
+    std::string listen, data, store, config_file, tls_certificate, tls_key;
     bool print_config = false;
 };
 
@@ -39,6 +39,11 @@ server::ServerConfig effective_config(const GlobalOptions& global, const ServeOp
         config.port();
     }
     if (!options.data.empty()) config.data = options.data;
+    if (!options.store.empty()) {
+        if (!store::is_postgres_location(options.store))
+            throw server::ConfigError("--store must be a postgresql:// URI (without it: SQLite in the data folder)");
+        config.store = options.store;
+    }
     if (!options.tls_certificate.empty()) config.tls.certificate = options.tls_certificate;
     if (!options.tls_key.empty()) config.tls.key = options.tls_key;
     for (const auto& p : global.plugin_paths) config.plugin_paths.push_back(p);
@@ -68,6 +73,8 @@ CommandRegistration add_serve_command(CLI::App& app, GlobalOptions& global) {
     auto* cmd = app.add_subcommand("serve", "Run the REST API server");
     cmd->add_option("--listen", options->listen, "HOST:PORT to listen on (default 127.0.0.1:8080)");
     cmd->add_option("--data", options->data, "Data directory holding the database (default ./var)");
+    cmd->add_option("--store", options->store,
+                    "postgresql://... to share one PostgreSQL database with other hosts (default: SQLite in --data)");
     cmd->add_option("--config", options->config_file, "YAML config file; HOLON_* variables override it");
     cmd->add_option("--tls-cert", options->tls_certificate, "PEM certificate (chain): serve HTTPS only (with --tls-key)");
     cmd->add_option("--tls-key", options->tls_key, "PEM private key of the certificate (unencrypted)");

@@ -1,5 +1,7 @@
 #include "server/config.hpp"
 
+#include "store/store.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -96,6 +98,13 @@ const std::vector<Key>& keys() {
         {"listen", [](ServerConfig& c, const std::string& v) { c.listen = v; c.port(); },
          [](const ServerConfig& c) { return c.listen; }},
         {"data", [](ServerConfig& c, const std::string& v) { c.data = v; }, [](const ServerConfig& c) { return c.data; }},
+        {"store",
+         [](ServerConfig& c, const std::string& v) {
+             if (!v.empty() && !store::is_postgres_location(v))
+                 throw ConfigError("store must be empty (the embedded SQLite database in data) or a postgresql:// URI");
+             c.store = v;
+         },
+         [](const ServerConfig& c) { return c.store; }},
         {"plugin_paths", [](ServerConfig& c, const std::string& v) { c.plugin_paths = split_paths(v); },
          [](const ServerConfig& c) {
              std::string out;

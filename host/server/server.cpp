@@ -11,11 +11,17 @@
 #include "server/batch_quota.hpp"
 #include "server/http_frontend.hpp"
 #include "server/json_log.hpp"
+#include "store/queue_listener.hpp"
 #include "store/store.hpp"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <mutex>
+#include <thread>
 #include <optional>
 #include <iostream>
 #include <pthread.h>
@@ -44,6 +50,56 @@ const char* signal_name(int signal_number) {
     default: return "signal";
     }
 }
+
+// A PostgreSQL location for the log, without its password.
+std::string redacted_location(const std::string& location) {
+    const auto scheme = location.find("://");
+    const auto at = location.find('@');
+    if (scheme == std::string::npos || at == std::string::npos) return location;
+    const auto colon = location.find(':', scheme + 3);
+    if (colon == std::string::npos || colon > at) return location;
+    return location.substr(0, colon) + ":***" + location.substr(at);
+}
+
+// Every `every`, returns the runs whose lease expired (their host died or hung) to the queue.
+class Reaper {
+public:
+    Reaper(store::Store& store, JsonLog& log, std::chrono::milliseconds every)
+        : store_(store), log_(log), every_(every), thread_([this] { loop(); }) {}
+    ~Reaper() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_all();
+        thread_.join();
+    }
+
+private:
+    void loop() {
+        std::unique_lock lock(mutex_);
+        while (!wake_.wait_for(lock, every_, [this] { return stop_; })) {
+            lock.unlock();
+            try {
+                const auto r = store_.recover_after_crash(store::RecoveryScope::expired_leases);
+                if (!r.requeued.empty() || !r.failed.empty() || !r.cancelled.empty())
+                    log_.warning("rescued runs whose lease expired",
+                                 {{"requeued", r.requeued}, {"failed", r.failed}, {"cancelled", r.cancelled}});
+            } catch (const std::exception& e) {
+                log_.error("reaper", {{"error", e.what()}});
+            }
+            lock.lock();
+        }
+    }
+
+    store::Store& store_;
+    JsonLog& log_;
+    std::chrono::milliseconds every_;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool stop_ = false;
+    std::thread thread_;
+};
 
 // What one serving period ended with: stop the process, or serve again with `next`.
 struct Ending {
@@ -108,8 +164,17 @@ std::optional<Ending> serve_once(const ServerConfig& config, const std::string& 
     store::StoreOptions store_options;
     store_options.max_page_size = static_cast<std::size_t>(config.limits.max_page_size);
     store_options.auth_cache_ms = static_cast<store::Millis>(config.auth_cache_seconds * 1000);
-    auto store = store::open_sqlite_store(data_dir, store_options);
-    log.info("store opened", {{"database", store::database_path(data_dir).string()},
+    const bool shared_store = store::is_postgres_location(config.store);
+    std::unique_ptr<store::Store> store;
+    try {
+        store = store::open_store(config.store, data_dir, store_options);
+    } catch (const store::Unavailable& e) {
+        log.error("cannot start", {{"error", e.what()}});
+        std::cerr << "holon serve: " << e.what() << '\n';
+        return std::nullopt;
+    }
+    log.info("store opened", {{"database", shared_store ? redacted_location(config.store)
+                                                        : store::database_path(data_dir).string()},
                               {"schema_version", store->schema_version()}});
 
     const auto admin = ensure_admin_token(*store, data_dir, admin_token);
@@ -158,12 +223,24 @@ std::optional<Ending> serve_once(const ServerConfig& config, const std::string& 
         [usage_services](const std::string& ws) { return api::workspace_usage(usage_services, ws); },
         batch_options.root);
     jobs::JobEngine engine(*store, executor, engine_options);
-    const auto recovered = engine.recover();
+    // On a shared database other live hosts hold leases: only expired ones are orphans.
+    const auto recovered = engine.recover(shared_store ? store::RecoveryScope::expired_leases
+                                                       : store::RecoveryScope::all_running);
     if (!recovered.requeued.empty() || !recovered.failed.empty() || !recovered.cancelled.empty())
         log.warning("recovered runs left running by a stopped server",
                     {{"requeued", recovered.requeued}, {"failed", recovered.failed},
                      {"cancelled", recovered.cancelled}});
     engine.start();
+    // Shared database: wake at once when any host queues a run, and return the runs of hosts that
+    // died to the queue even when no host happens to claim (the reaper; each rescue is a run event
+    // and counted in /metrics as holon_runs_rescued_total).
+    std::unique_ptr<store::QueueListener> listener;
+    std::unique_ptr<Reaper> reaper;
+    if (shared_store) {
+        listener = std::make_unique<store::QueueListener>(config.store, [&engine] { engine.notify_queued(); });
+        reaper = std::make_unique<Reaper>(*store, log, std::chrono::milliseconds(static_cast<long>(
+                                                           std::max(1.0, config.lease_seconds / 2) * 1000)));
+    }
 
     std::atomic<bool> stopping{false};
     api::Metrics metrics;
@@ -226,6 +303,8 @@ std::optional<Ending> serve_once(const ServerConfig& config, const std::string& 
         break;
     }
     stopping = true;
+    reaper.reset();
+    listener.reset();
     frontend.stop(config.drain_seconds);
     engine.stop(std::chrono::milliseconds(static_cast<long>(config.drain_seconds * 1000)));
     log.info("stopped", nlohmann::json::object());

@@ -153,7 +153,7 @@ void migrate(Connection& connection, long long now_ms) {
     // One transaction for every step, and the engine's migration lock taken first (SQLite's
     // BEGIN IMMEDIATE is that lock; PostgreSQL takes an advisory lock), so that several processes
     // opening the same new database at once apply every migration exactly once.
-    Transaction transaction(connection, Transaction::Kind::write);
+    Transaction transaction(connection, Transaction::Kind::migration);
     connection.lock_for_migration();
     connection.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("

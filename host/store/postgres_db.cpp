@@ -210,8 +210,11 @@ Statement PostgresConnection::prepare(const std::string& sql) {
 }
 
 void PostgresConnection::begin(TransactionKind kind) {
-    exec(kind == TransactionKind::write ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                                        : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    switch (kind) {
+    case TransactionKind::write: exec("BEGIN ISOLATION LEVEL SERIALIZABLE"); break;
+    case TransactionKind::read: exec("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); break;
+    case TransactionKind::migration: exec("BEGIN ISOLATION LEVEL READ COMMITTED"); break;
+    }
 }
 
 void PostgresConnection::commit() { exec("COMMIT"); }

@@ -181,4 +181,8 @@ int RetryingStore::schema_version() {
     return retried([&] { return inner_->schema_version(); });
 }
 
+std::int64_t RetryingStore::count_rescues() {
+    return retried([&] { return inner_->count_rescues(); });
+}
+
 }  // namespace holon::store

@@ -43,6 +43,7 @@ public:
     bool finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) override;
     bool release(const std::string& run_id, const std::string& owner) override;
     RecoveryReport recover_after_crash(RecoveryScope scope) override;
+    std::int64_t count_rescues() override;
     std::int64_t append_event(const std::string& run_id, const std::string& type, const std::string& data_json) override;
     std::vector<RunEvent> list_events(const std::string& workspace_id, const std::string& run_id, std::int64_t after_id, std::size_t limit) override;
     RunOutputs get_outputs(const std::string& workspace_id, const std::string& run_id) override;

@@ -77,7 +77,10 @@ private:
     std::unique_ptr<StatementImpl> impl_;
 };
 
-enum class TransactionKind { write, read };
+// write: as if the only writer; read: one consistent snapshot; migration: a write whose
+// statements each see what was committed before them (so that, after waiting for the migration
+// lock, it sees the migrations another process just applied).
+enum class TransactionKind { write, read, migration };
 
 class Connection {
 public:

@@ -108,6 +108,7 @@ Run SqlStore::create_run(const std::string& workspace_id, const NewRun& request)
         .bind_int(9, run.created_at)
         .run();
     append_state_event_in(*db, run.id, run.workspace_id, RunState::queued);
+    notify_queued_in(*db);
     transaction.commit();
     return run;
 }
@@ -321,6 +322,7 @@ bool SqlStore::release(const std::string& run_id, const std::string& owner) {
         .bind_int(3, at)
         .run();
     append_state_event_in(*db, run_id, workspace_id, next);
+    if (next == RunState::queued) notify_queued_in(*db);
     transaction.commit();
     return true;
 }
@@ -328,11 +330,13 @@ bool SqlStore::release(const std::string& run_id, const std::string& owner) {
 void SqlStore::settle_orphan_in(Connection& db, const std::string& run_id, RecoveryReport& report) {
     const Millis at = now();
     Orphan orphan;
+    std::string previous_owner;
     {
-        auto row = db.prepare("SELECT workspace_id, attempts, max_attempts, cancel_requested FROM runs WHERE id = ?1");
+        auto row = db.prepare("SELECT workspace_id, attempts, max_attempts, cancel_requested, lease_owner FROM runs WHERE id = ?1");
         row.bind_text(1, run_id);
         if (!row.step()) return;
         orphan = {run_id, row.column_text(0), row.column_int(1), row.column_int(2), row.column_int(3) != 0};
+        previous_owner = row.column_optional_text(4).value_or("");
     }
     RunState next = RunState::queued;
     std::optional<std::string> error;
@@ -355,7 +359,27 @@ void SqlStore::settle_orphan_in(Connection& db, const std::string& run_id, Recov
         .bind_optional_text(3, error)
         .bind_int(4, at)
         .run();
+    // The rescue itself is on record (and counted in /metrics), not only the state it led to: a
+    // run that keeps being rescued points at a host that keeps dying or hanging.
+    append_event_in(db, run_id, orphan.workspace_id, "rescued",
+                    nlohmann::json{{"previous_owner", previous_owner}, {"attempts", orphan.attempts},
+                                   {"max_attempts", orphan.max_attempts}, {"state", std::string(to_string(next))}}
+                        .dump());
     append_state_event_in(db, run_id, orphan.workspace_id, next);
+    if (next == RunState::queued) notify_queued_in(db);
+}
+
+void SqlStore::notify_queued_in(Connection& db) {
+    // PostgreSQL delivers it at commit to every host LISTENing (QueueListener), so idle hosts claim
+    // at once instead of at their next poll. SQLite has one host: the job engine wakes itself.
+    if (db.dialect() == Dialect::postgres) db.exec("NOTIFY " + std::string(kQueueChannel));
+}
+
+std::int64_t SqlStore::count_rescues() {
+    auto db = pool_->read();
+    auto row = db->prepare("SELECT COUNT(*) FROM run_events WHERE type = 'rescued'");
+    row.step();
+    return row.column_int(0);
 }
 
 RecoveryReport SqlStore::recover_after_crash(RecoveryScope scope) {

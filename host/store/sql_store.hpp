@@ -62,6 +62,7 @@ public:
     bool finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) override;
     bool release(const std::string& run_id, const std::string& owner) override;
     RecoveryReport recover_after_crash(RecoveryScope scope) override;
+    std::int64_t count_rescues() override;
 
     std::int64_t append_event(const std::string& run_id, const std::string& type,
                               const std::string& data_json) override;
@@ -88,6 +89,8 @@ private:
                                RunState state);
     void store_outputs_in(Connection& db, const std::string& run_id, const std::string& workspace_id,
                           const RunOutputs& outputs);
+    // PostgreSQL: tells the hosts LISTENing on kQueueChannel that a run is queued (at commit).
+    void notify_queued_in(Connection& db);
     // Re-queues, fails or cancels one running run whose host is gone; records which in report.
     void settle_orphan_in(Connection& db, const std::string& run_id, RecoveryReport& report);
     Run load_run_in(Connection& db, const std::string& run_id);  // any workspace; NotFound if absent

@@ -126,7 +126,7 @@ std::int64_t SqliteConnection::changes() const { return sqlite3_changes64(db_); 
 // --------------------------------------------------------------------------------------------
 // Transactions
 
-void SqliteConnection::begin(TransactionKind kind) { exec(kind == TransactionKind::write ? "BEGIN IMMEDIATE" : "BEGIN"); }
+void SqliteConnection::begin(TransactionKind kind) { exec(kind == TransactionKind::read ? "BEGIN" : "BEGIN IMMEDIATE"); }
 
 void SqliteConnection::commit() { exec("COMMIT"); }
 

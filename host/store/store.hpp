@@ -339,6 +339,9 @@ public:
     // At startup: runs left running by a dead host are re-queued, or failed explicitly with
     // problem type /problems/host-crashed once max_attempts claims were used.
     virtual RecoveryReport recover_after_crash(RecoveryScope scope) = 0;
+    // Runs whose lease expired and were settled (by recover_after_crash or a claim), over all
+    // workspaces and hosts: each left a "rescued" event naming the lease's previous owner.
+    virtual std::int64_t count_rescues() = 0;
 
     // Run events. State changes (queued, running, succeeded, ...) append a "state" event by
     // themselves; the engine appends the rest (e.g. "progress"). Returns the new event's id.
@@ -386,6 +389,9 @@ std::filesystem::path database_path(const std::filesystem::path& data_dir);
 // Throws SchemaTooNew when the database comes from a newer Holon.
 std::unique_ptr<Store> open_sqlite_store(const std::filesystem::path& data_dir,
                                          const StoreOptions& options = {});
+
+// The PostgreSQL channel a store NOTIFYs when a run is queued (created, released or rescued).
+inline constexpr const char* kQueueChannel = "holon_run_queued";
 
 // Opens the PostgreSQL store at `conninfo` (a postgresql:// URI or libpq key=value string),
 // applies pending migrations (one host at a time, under an advisory lock). Calls that lose a race

@@ -97,6 +97,25 @@ TEST_F(ClaimTest, AnExpiredLeaseIsClaimedAgain) {
     EXPECT_TRUE(store().finish(run.id, "other", {RunState::succeeded, "", {}}));
 }
 
+TEST_F(ClaimTest, ARescueIsOnRecordAndCounted) {
+    const Run run = queue();
+    EXPECT_EQ(store().count_rescues(), 0);
+    ASSERT_TRUE(store().claim("dead-host", 1000));
+    advance(1001);
+    ASSERT_TRUE(store().claim("other", 1000));
+    EXPECT_EQ(store().count_rescues(), 1);
+    std::vector<std::string> types;
+    std::string rescue;
+    for (const RunEvent& event : store().list_events(workspace_, run.id, 0, 100)) {
+        types.push_back(event.type == "state" ? event.data_json : event.type);
+        if (event.type == "rescued") rescue = event.data_json;
+    }
+    EXPECT_EQ(types, (std::vector<std::string>{"{\"state\":\"queued\"}", "{\"state\":\"running\"}", "rescued",
+                                               "{\"state\":\"queued\"}", "{\"state\":\"running\"}"}));
+    EXPECT_NE(rescue.find("\"previous_owner\":\"dead-host\""), std::string::npos) << rescue;
+    EXPECT_NE(rescue.find("\"attempts\":1"), std::string::npos) << rescue;
+}
+
 TEST_F(ClaimTest, AnExpiredLeaseWithoutAttemptsLeftFails) {
     const Run run = queue(1);
     ASSERT_TRUE(store().claim("dead-host", 1000));
