@@ -401,8 +401,10 @@ private:
             run_chunk_points(st, {pending.front()}, params, patches, model);
             const PointState &first = st.points[pending.front()];
             if (first.recorded && !first.ok && dooms_the_step(first.problem)) {
-                st.skipped = "its first point failed (" + first.problem + "): " + first.error + "; the other " +
-                             std::to_string(pending.size() - 1) + " points were not run";
+                const size_t others = pending.size() - 1;
+                st.skipped = "its first point failed (" + first.problem + "): " + first.error + "; " +
+                             (others == 1 ? std::string("the other point was not run")
+                                          : "the other " + std::to_string(others) + " points were not run");
                 note("step " + step.name + " stopped: " + st.skipped);
                 series_.reset();
                 return;

@@ -527,3 +527,46 @@ TEST_F(BatchCli, AStepAfterTheSweepAnalysesItsTables) {
     EXPECT_EQ(result["levels"], 4);
     EXPECT_NE(result.dump().find("overrides.contact_infectivity"), std::string::npos) << result.dump();
 }
+
+TEST_F(BatchCli, AFailedPointInAChunkFailsAloneAndABadFirstPointStopsTheStepOnce) {
+    const std::string scenarios = R"(    sweep:
+      scenarios:
+        - {name: a, params: {overrides: {duration: 4}}}
+        - {name: b, params: {overrides: {duration: 5}}}
+        - {name: c, params: {overrides: {duration: 6}}}
+        - {name: d, params: {overrides: {duration: 7}}}
+    outcomes: [{name: peak, variable: infectious, kind: max}]
+)";
+    auto with = [&](const std::string &bad) {
+        std::string s = scenarios;
+        s.replace(s.find("{name: " + bad + ", params: {"), 0, "");
+        const auto at = s.find("{name: " + bad + ", params: {") + std::string("{name: " + bad + ", params: {").size();
+        s.insert(at, "method: rk5, ");
+        return job_head() + "  - name: s\n    method: sd.simulate\n    input: sir\n    params: {save_step: 1}\n" + s;
+    };
+    // The third point's params are refused: it fails, the others have their outcomes.
+    auto r = batch({write_job(with("c")).string(), "--out", (dir / "third").string(), "--jobs", "1"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    const auto rows = csv_rows(dir / "third" / "steps" / "s" / "outcomes.csv");
+    ASSERT_EQ(rows.size(), 5u);
+    EXPECT_EQ(rows[1][1], "ok");
+    EXPECT_EQ(rows[2][1], "ok");
+    EXPECT_EQ(rows[3][1], "failed");
+    EXPECT_EQ(rows[3][2], "");
+    EXPECT_EQ(rows[3][3], "invalid-params");
+    EXPECT_EQ(rows[4][1], "ok");
+    EXPECT_GT(std::stod(rows[4][2]), std::stod(rows[1][2])) << "a longer infectious period, a higher peak";
+    const auto experiments = csv_rows(dir / "third" / "steps" / "s" / "experiments.csv");
+    EXPECT_EQ(experiments[0], (std::vector<std::string>{"point", "scenario", "overrides.duration", "method"}));
+    EXPECT_EQ(experiments[3][1], "c");
+
+    // The first point's params are refused: the step stops after it, with one message.
+    r = batch({write_job(with("a"), "first.yaml").string(), "--out", (dir / "first").string(), "--jobs", "2"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(journal_points(dir / "first").size(), 1u) << "only the first point ran";
+    EXPECT_NE((r.out + r.err).find("its first point failed (invalid-params)"), std::string::npos) << r.out << r.err;
+    EXPECT_NE(r.out.find("the other 3 points were not run"), std::string::npos) << r.out;
+    const auto first = csv_rows(dir / "first" / "steps" / "s" / "outcomes.csv");
+    EXPECT_EQ(first[1][1], "failed");
+    EXPECT_EQ(first[2][1], "missing");
+}
