@@ -199,5 +199,25 @@ TEST_F(Outputs, ABatchArchiveHoldsItsOutputFolderByteForByte) {
     EXPECT_TRUE(entries.count("index.html"));
 }
 
+TEST_F(Outputs, SdSimulateSeriesCarriesTheModellersNamesAndUnits) {
+    const auto imported = http().post("/v1/workspaces/" + ws_ + "/models", admin(),
+                                      read_text(std::string(HOLON_SOURCE_DIR) + "/docs/examples/teacup.xmile"),
+                                      "application/xml");
+    ASSERT_EQ(imported.status, 201) << imported.body;
+    const auto run = make_run(ws_, {{"method", "sd.simulate"}, {"model", imported.json()["id"]}}, 30);
+    const std::string id = run["id"];
+    ASSERT_EQ(wait_run(ws_, id)["state"], "succeeded");
+    const std::string series = "/v1/workspaces/" + ws_ + "/runs/" + id + "/tables/series";
+    const auto doc = http().get(series, admin()).json();
+    std::map<std::string, std::pair<json, json>> by_id;
+    for (size_t c = 0; c < doc["columns"].size(); ++c) by_id[doc["columns"][c]] = {doc["labels"][c], doc["units"][c]};
+    EXPECT_EQ(by_id["time"], std::make_pair(json(nullptr), json("Minutes")));
+    EXPECT_EQ(by_id["Teacup Temperature"], std::make_pair(json("Teacup Temperature"), json("Degrees Fahrenheit")));
+    EXPECT_EQ(by_id["Heat Loss to Room"], std::make_pair(json("Heat Loss to Room"), json("Degrees Fahrenheit/Minutes")));
+    const auto columns = http().get(series + "?format=columns", admin()).body;
+    EXPECT_NE(columns.find("\r\nTeacup Temperature,Teacup Temperature,Degrees Fahrenheit\r\n"), std::string::npos)
+        << columns;
+}
+
 }  // namespace
 }  // namespace holon::test
