@@ -182,6 +182,10 @@ TEST_F(Batches, ABadDocumentIs422WithItsPathAndWritesNothing) {
     job["inputs"]["m"] = {{"file", "/etc/passwd"}};
     expect_invalid(job.dump(), "/inputs/m/file", "model_id");
 
+    job = echo_job(model, 2, 0);  // a swept override the stored model lacks (issue 21)
+    job["steps"][0]["sweep"]["grid"][0]["name"] = "overrides.contact_rat";
+    expect_invalid(job.dump(), "/steps/0/sweep/grid/0/name", "did you mean 'Contact rate'?");
+
     job = echo_job(model_, 2, 0);  // a model of another workspace does not exist here
     expect_invalid(job.dump(), "/inputs/m/model_id", "no model");
 
