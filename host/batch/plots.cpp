@@ -30,6 +30,32 @@ std::string gp_number(double v) { return number_text(v); }
 
 // The colour bar: plasma without its palest yellow, dark to light, readable on white.
 constexpr const char *kPalette = "set palette defined (0 '#0d0887', 1 '#6a00a8', 2 '#b12a90', 3 '#e16462', 4 '#f89540')\n";
+constexpr std::array<std::array<int, 3>, 5> kStops{{{13, 8, 135}, {106, 0, 168}, {177, 42, 144}, {225, 100, 98}, {248, 149, 64}}};
+
+// The colour bar's colour at t in [0, 1].
+std::string palette_at(double t) {
+    const double x = std::clamp(t, 0.0, 1.0) * static_cast<double>(kStops.size() - 1);
+    const size_t k = std::min(static_cast<size_t>(x), kStops.size() - 2);
+    const double f = x - static_cast<double>(k);
+    char buf[8];
+    int rgb[3];
+    for (size_t c = 0; c < 3; ++c) rgb[c] = static_cast<int>(std::lround(kStops[k][c] + f * (kStops[k + 1][c] - kStops[k][c])));
+    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
+    return buf;
+}
+
+// `n` bands of one colour each, from the dark end to the light one: band k covers [k, k+1] of
+// the palette. (gnuplot's own `maxcolors` quantizes unevenly: three values showed four bands.)
+std::string banded_palette(size_t n) {
+    std::ostringstream g;
+    g << "set palette defined (";
+    for (size_t k = 0; k < n; ++k) {
+        const std::string c = quoted(palette_at(n > 1 ? static_cast<double>(k) / static_cast<double>(n - 1) : 0));
+        g << (k ? ", " : "") << k << ' ' << c << ", " << (k + 1) << ' ' << c;
+    }
+    g << ")\n";
+    return g.str();
+}
 
 enum class Style { one_line, envelope, by_value, by_run };
 
@@ -144,7 +170,7 @@ std::pair<double, double> value_range(const PlotRequest &r) {
 
 std::string colour_bar(const PlotRequest &r, const Layout &l) {
     std::ostringstream g;
-    g << kPalette << "set cblabel " << quoted(with_units(r.colour_label, r.colour_units)) << "\n";
+    g << "set cblabel " << quoted(with_units(r.colour_label, r.colour_units)) << " offset 1,0\n";
     if (l.style == Style::by_value) {
         double lo = l.values.front(), hi = l.values.back();
         if (l.discrete) {
@@ -152,11 +178,11 @@ std::string colour_bar(const PlotRequest &r, const Layout &l) {
             const double half = (l.values[1] - l.values[0]) / 2;
             lo -= half;
             hi += half;
-            g << "set palette maxcolors " << l.values.size() << "\nset cbtics (";
-            for (size_t i = 0; i < l.values.size(); ++i) g << (i ? ", " : "") << gp_number(l.values[i]);
+            g << banded_palette(l.values.size()) << "set cbtics (";
+            for (size_t i = 0; i < l.values.size(); ++i) g << (i ? ", " : "") << rounded_text(l.values[i], 10);
             g << ")\n";
         } else {
-            g << "set palette maxcolors 0\nset cbtics autofreq\n";
+            g << kPalette << "set cbtics autofreq\n";
         }
         g << "set cbrange [" << rounded_text(lo, 12) << ":" << rounded_text(hi, 12) << "]\n";
     }
@@ -210,7 +236,7 @@ std::string drawing(const PlotRequest &r, const Layout &l) {
     else g << "set key below horizontal reverse Left maxcols " << (l.style == Style::envelope ? 4 : 3) << " samplen 2 spacing 1.1 width 1 height 1\n";
     if (l.style == Style::by_run && r.runs.size() > max_key_entries) {
         // Too many runs for a key: a colour bar numbered by run, named when few enough.
-        g << kPalette << "set palette maxcolors " << std::min<size_t>(r.runs.size(), 256) << "\n"
+        g << (r.runs.size() <= 30 ? banded_palette(r.runs.size()) : std::string(kPalette))
           << "set cbrange [0.5:" << r.runs.size() << ".5]\nunset key\n";
         if (r.runs.size() <= 30) {
             g << "set cbtics (";

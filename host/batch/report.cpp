@@ -250,11 +250,15 @@ std::vector<PendingPlot> prepare_plots(const BatchSpec &spec, StepState &st, con
                 const auto &v = values.at(*colour);
                 r.colour_values.push_back(v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN());
             }
-            if (step.sweep == SweepKind::grid && step.axes.size() > 1) {
-                // Small multiples: a panel per combination of the other swept values.
+            // Small multiples: sampled runs get a panel per policy (their levers' values), so that no
+            // envelope spans two policies; a grid or factorial design a panel per combination of the
+            // swept values other than the colour.
+            const std::string kind = to_string(step.sweep);
+            const bool levers = step.design.policies > 1 && step.design.uncertainties < step.axes.size();
+            if (r.sampled ? levers : (kind == "grid" || kind == "factorial") && step.axes.size() > 1) {
                 std::string panel;
-                for (size_t d = 0; d < step.axes.size(); ++d)
-                    if (!colour || d != *colour) {
+                for (size_t d = r.sampled ? step.design.uncertainties : 0; d < step.axes.size(); ++d)
+                    if (r.sampled || !colour || d != *colour) {
                         const std::string name = short_name(step.axes[d]), units = units_of(st, name);
                         panel += (panel.empty() ? "" : ", ") + name + " = " + shown_value(values.at(d)) + (units.empty() ? "" : " " + units);
                     }

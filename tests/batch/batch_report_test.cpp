@@ -171,6 +171,29 @@ TEST_F(BatchReport, AGridIsDrawnRunByRunAndASampleAsItsSpread) {
     EXPECT_NE(uncertainty.find("8 Latin hypercube runs"), std::string::npos);
 }
 
+TEST_F(BatchReport, ASampleUnderSeveralPoliciesGetsAnEnvelopePerPolicy) {
+    const auto r = run_job(R"(  - name: levers
+    method: sd.simulate
+    input: sir
+    params: {save_step: 1}
+    sweep:
+      sobol: {samples: 4, second_order: false, seed: 3}
+      uncertainties:
+        - {name: overrides.contact_infectivity, min: 0.2, max: 0.4}
+      levers:
+        - {name: overrides.total_population, values: [1000, 2000]}
+    outputs: {variables: [infectious], plots: [infectious]}
+)");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto plots = dir / "out" / "steps" / "levers" / "plots";
+    const std::string gp = read(plots / "infectious.gp"), dat = read(plots / "infectious.dat");
+    EXPECT_NE(gp.find("set multiplot layout 1,2"), std::string::npos) << gp;
+    EXPECT_NE(gp.find("set title 'total_population = 1000 people'"), std::string::npos) << gp;
+    EXPECT_NE(gp.find("set title 'total_population = 2000 people'"), std::string::npos);
+    EXPECT_EQ(count_of(gp, "with filledcurves"), 6u); // three bands in each of the two panels
+    EXPECT_EQ(count_of(dat, "(12 runs)"), 2u) << dat; // 4 * (1 + 2) Saltelli rows per policy
+}
+
 TEST_F(BatchReport, PlotScriptsNameNoServerPathAndRePlotInACopiedFolder) {
     const auto r = run_job(kPolicyAndUncertainty);
     ASSERT_EQ(r.exit_code, 0) << r.err;

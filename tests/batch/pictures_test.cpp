@@ -194,7 +194,10 @@ TEST_F(Pictures, ARunsColourComesFromTheChosenParameterWithAColourBarAndPanelsFo
     const std::string gp = read_file(p.script);
     EXPECT_NE(gp.find("set cblabel 'contact_infectivity'"), std::string::npos) << gp;
     EXPECT_NE(gp.find("set cbtics (0.15, 0.2, 0.25, 0.3)"), std::string::npos) << gp;
-    EXPECT_NE(gp.find("set palette maxcolors 4"), std::string::npos); // one band per value
+    // One band per value, in colours that differ: the bar reads as a key.
+    const auto bands = matches(gp, "set palette defined \\(0 ('#[0-9a-f]{6}'), 1 \\1, 1 ('#[0-9a-f]{6}'), 2 \\2, 2 ('#[0-9a-f]{6}'), 3 \\3, 3 ('#[0-9a-f]{6}'), 4 \\4\\)");
+    EXPECT_EQ(bands.size(), 1u) << gp;
+    EXPECT_NE(gp.find("set cbrange [0.125:0.325]"), std::string::npos) << gp; // each value mid-band
     EXPECT_EQ(count_of(gp, "lc palette cb 0.15 notitle"), 3u);
     EXPECT_EQ(count_of(gp, "lc palette cb 0.3 notitle"), 3u);
     EXPECT_NE(gp.find("set multiplot layout 1,3"), std::string::npos);
