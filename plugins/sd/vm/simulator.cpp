@@ -434,6 +434,44 @@ void Simulator::clamp_non_negative() {
         if (p_.stock_non_negative[k] && stocks[k] < 0) stocks[k] = 0;
 }
 
+// XMILE 1.0 section 3.6 and Stella: a non-negative stock does not go below zero because its
+// outflows are reduced, in the order they are listed (outflow priority), to what the stock and
+// this step's inflows hold; the reduced flow is what the outflow reports and what a stock it fills
+// receives. Only a flow that drains this one stock is reduced (one shared by several stocks keeps
+// its value, and the stock is clamped afterwards as before).
+void Simulator::prepare_outflow_limits() {
+    limitable_outflow_.assign(p_.flow_terms.size(), 0);
+    std::vector<uint32_t> drains;
+    for (const FlowTerm &f : p_.flow_terms)
+        if (f.sign < 0) drains.push_back(f.slot);
+    std::sort(drains.begin(), drains.end());
+    for (uint32_t k = 0; k < p_.stock_count; ++k) {
+        if (!p_.stock_non_negative[k]) continue;
+        for (uint32_t j = p_.flow_begin[k]; j < p_.flow_begin[k + 1]; ++j) {
+            const FlowTerm &f = p_.flow_terms[j];
+            auto [lo, hi] = std::equal_range(drains.begin(), drains.end(), f.slot);
+            limitable_outflow_[j] = f.sign < 0 && hi - lo == 1;
+        }
+    }
+}
+
+void Simulator::limit_outflows(double dt) {
+    const double *stocks = slots_.data() + slot_first_stock;
+    for (uint32_t k = 0; k < p_.stock_count; ++k) {
+        if (!p_.stock_non_negative[k]) continue;
+        double available = stocks[k];
+        for (uint32_t j = p_.flow_begin[k]; j < p_.flow_begin[k + 1]; ++j)
+            if (p_.flow_terms[j].sign > 0) available += dt * slots_[p_.flow_terms[j].slot];
+        for (uint32_t j = p_.flow_begin[k]; j < p_.flow_begin[k + 1]; ++j) {
+            const FlowTerm &f = p_.flow_terms[j];
+            if (f.sign > 0) continue;
+            double &flow = slots_[f.slot];
+            if (limitable_outflow_[j] && flow > 0) flow = std::min(flow, std::max(available, 0.0) / dt);
+            available -= dt * flow;
+        }
+    }
+}
+
 const Results &Simulator::run(const RunSettings &settings) {
     run_unmarked(settings);
     mark_missing();
@@ -521,11 +559,15 @@ const Results &Simulator::run_unmarked(const RunSettings &settings) {
     const double *slots = slots_.data();
     const FlowTerm *flow_terms = p_.flow_terms.data();
     const uint32_t *flow_begin = p_.flow_begin.data();
+    // Stella's outflow limits are defined for Euler steps; Runge-Kutta keeps clamping the stock.
+    const bool limit = any_non_negative && method == IntegrationMethod::euler;
+    if (limit) prepare_outflow_limits();
     size_t until_save = 1;
     for (size_t i = 0;; ++i) {
         double t = start + static_cast<double>(i) * dt;
         slots_[slot_time] = t;
         evaluate(p_.step);
+        if (limit) limit_outflows(dt);
         // A countdown instead of i % save_every: a division per step is a measurable share of
         // a small model's step.
         if (--until_save == 0) {

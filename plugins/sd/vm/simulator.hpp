@@ -65,6 +65,8 @@ private:
     void run_cvode(const RunSettings &settings, double start, double stop, double save_step);
     void advance(IntegrationMethod method, double t, double dt);
     void clamp_non_negative();
+    void prepare_outflow_limits();
+    void limit_outflows(double dt);
     // Which of the model's control variables change during this run (vm/varying_controls.cpp).
     struct VaryingControls {
         bool dt, stop, save_step;
@@ -89,6 +91,9 @@ private:
     std::vector<std::pair<double, uint32_t>> rank_scratch_;
     std::vector<double> matrix_scratch_;
     std::vector<uint8_t> index_warned_; // per indexed read: already reported in this run
+    // Per flow term: an outflow of a non-negative stock that drains no other stock, so it can be
+    // reduced as Stella does (vm/simulator.cpp, limit_outflows).
+    std::vector<uint8_t> limitable_outflow_;
 };
 
 // Evaluates a graphical function (exposed for tests).

@@ -61,3 +61,27 @@ TEST(SdXmileFidelity, NamesWithEscapedLineBreaksInEquations) {
     EXPECT_DOUBLE_EQ(series(m, "births")[0], 100);
     EXPECT_DOUBLE_EQ(series(m, "quoted")[0], 0.5);
 }
+
+// A non-negative stock (XMILE 1.0 section 3.6, as Stella applies it) keeps at zero by reducing its
+// outflows in the order they are listed: tank starts at 5 and gains 1 per step; "to bucket" wants
+// 4 and "spill" 3. First step: 6 available, to bucket 4, spill 2; then 1 available each step, all
+// to the bucket. The bucket receives the reduced flow: 0, 4, 5, 6.
+TEST(SdXmileFidelity, NonNegativeStocksReduceTheirOutflowsInPriorityOrder) {
+    const std::string doc = R"(<?xml version="1.0" encoding="UTF-8"?>
+<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+  <header><name>tank</name></header>
+  <sim_specs><start>0</start><stop>3</stop><dt>1</dt></sim_specs>
+  <model><variables>
+    <stock name="tank"><eqn>5</eqn><inflow>filling</inflow><outflow>to bucket</outflow><outflow>spill</outflow><non_negative/></stock>
+    <stock name="bucket"><eqn>0</eqn><inflow>to bucket</inflow></stock>
+    <flow name="filling"><eqn>1</eqn></flow>
+    <flow name="to bucket"><eqn>4</eqn><non_negative/></flow>
+    <flow name="spill"><eqn>3</eqn><non_negative/></flow>
+  </variables></model>
+</xmile>)";
+    Model m = read_xmile(doc);
+    EXPECT_EQ(series(m, "tank"), (std::vector<double>{5, 0, 0, 0}));
+    EXPECT_EQ(series(m, "to bucket"), (std::vector<double>{4, 1, 1, 1}));
+    EXPECT_EQ(series(m, "spill"), (std::vector<double>{2, 0, 0, 0}));
+    EXPECT_EQ(series(m, "bucket"), (std::vector<double>{0, 4, 5, 6}));
+}
