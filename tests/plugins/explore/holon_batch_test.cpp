@@ -156,3 +156,12 @@ TEST(ExploreAcceptance, GFunctionAsAnSdModelThroughASobolBatch) {
         EXPECT_NEAR(f[j]["ST"].get<double>(), vi * prod / (1 + vi) / (prod - 1), 0.02) << f[j]["name"];
     }
 }
+
+TEST(ExploreAcceptance, IshigamiMorrisMuStarOfX2ThroughAMorrisBatch) {
+    // Optimised trajectories of the batch's Morris design; mu*(x2) = 7 * 3/4 / (2/3) = 7.875.
+    const json r = batch_indices("ishigami-morris.batch.yaml", "ishigami-morris");
+    ASSERT_TRUE(r.is_object()) << "the batch failed";
+    EXPECT_EQ(r["levels"], 4);
+    EXPECT_EQ(r["trajectories"], 30);
+    EXPECT_NEAR(r["outcomes"][0]["factors"][1]["mu_star"].get<double>(), 7.875, 1e-9);
+}
