@@ -85,3 +85,20 @@ TEST(SdXmileFidelity, NonNegativeStocksReduceTheirOutflowsInPriorityOrder) {
     EXPECT_EQ(series(m, "spill"), (std::vector<double>{2, 0, 0, 0}));
     EXPECT_EQ(series(m, "bucket"), (std::vector<double>{0, 4, 5, 6}));
 }
+
+// XMILE 1.0 section 3.3.1: ^ binds tighter than the unary operators and, unlike the other binary
+// operators, associates right to left; numbers may carry leading zeros or start with the point.
+TEST(SdXmileFidelity, OperatorPrecedenceAndNumberForms) {
+    Model m = read_xmile(xmile("", R"(<aux name="neg square"><eqn>-2^2</eqn></aux>
+      <aux name="tower"><eqn>2^3^2</eqn></aux>
+      <aux name="neg power"><eqn>-2^-1</eqn></aux>
+      <aux name="times negative"><eqn>2*-3</eqn></aux>
+      <aux name="left to right"><eqn>8/4/2 - 3 - 1</eqn></aux>
+      <aux name="odd numbers"><eqn>007 + .5 + 0.25e1</eqn></aux>)"));
+    EXPECT_DOUBLE_EQ(series(m, "neg square")[0], -4);
+    EXPECT_DOUBLE_EQ(series(m, "tower")[0], 512);
+    EXPECT_DOUBLE_EQ(series(m, "neg power")[0], -0.5);
+    EXPECT_DOUBLE_EQ(series(m, "times negative")[0], -6);
+    EXPECT_DOUBLE_EQ(series(m, "left to right")[0], -3);
+    EXPECT_DOUBLE_EQ(series(m, "odd numbers")[0], 10);
+}
