@@ -4,6 +4,7 @@
 #include "cli/cli_error.hpp"
 #include "cli/commands.hpp"
 #include "cli/help_formats.hpp"
+#include "cli/usage_hint.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -50,7 +51,8 @@ int main(int argc, char **argv) {
     } catch (const CLI::CallForVersion &e) {
         return app.exit(e);
     } catch (const CLI::ParseError &e) {
-        std::cerr << "holon: " << one_line(e.what()) << " (see holon --help)\n";
+        const std::string hint = usage_hint(app, argc, argv);
+        std::cerr << "holon: " << (hint.empty() ? one_line(e.what()) + " (see holon --help)" : hint) << '\n';
         return exit_bad_input;
     }
 

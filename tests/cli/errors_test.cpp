@@ -134,6 +134,17 @@ TEST(DidYouMean, MethodIds) {
     EXPECT_EQ(far.err.find("did you mean"), std::string::npos) << far.err;
 }
 
+TEST(DidYouMean, CommandsAndOptions) {
+    expect_error(holon_cli({"simulat", "model.xmile"}), 2,
+                 "unknown command 'simulat' for `holon`; did you mean 'simulate'? (commands: ");
+    expect_error(holon_cli({"model", "validat", "m.json"}), 2,
+                 "unknown command 'validat' for `holon model`; did you mean 'validate'?");
+    expect_error(holon_cli({"simulate", "model.xmile", "--stpo", "10"}), 2,
+                 "unknown option '--stpo' for `holon simulate`; did you mean '--stop'? (see holon simulate --help)");
+    expect_error(holon_cli({"run", "--modle", "m.json", "sd.simulate"}), 2,
+                 "unknown option '--modle' for `holon run`; did you mean '--model'?");
+}
+
 TEST(DidYouMean, SdSimulatIsSdSimulate) {
     REQUIRE_SD();
     expect_error(holon_cli({"run", "sd.simulat", "--model", sir_xmile.string()}), 2,
