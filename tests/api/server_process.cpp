@@ -2,7 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <csignal>
 #include <fcntl.h>
 #include <stdexcept>
@@ -11,10 +16,72 @@
 
 namespace holon::test {
 
+namespace {
+
+// `uri` with its database name replaced: postgresql://authority/dbname?query.
+std::string with_database(const std::string& uri, const std::string& database) {
+    const auto scheme = uri.find("://");
+    if (scheme == std::string::npos) throw std::runtime_error("not a postgresql:// URI: " + uri);
+    const auto slash = uri.find('/', scheme + 3);
+    const auto query = uri.find('?', scheme + 3);
+    const std::string authority = uri.substr(0, std::min(slash, query));
+    const std::string rest = query == std::string::npos ? "" : uri.substr(query);
+    return authority + "/" + database + rest;
+}
+
+std::string run_psql(const std::string& uri, const std::string& sql) {
+    // Single quotes in the arguments are closed, escaped and reopened for the shell.
+    auto quote = [](const std::string& s) {
+        std::string q = "'";
+        for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        return q + "'";
+    };
+    const std::string command = "psql -X -q -tA -v ON_ERROR_STOP=1 " + quote(uri) + " -c " + quote(sql) + " 2>&1";
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe) throw std::runtime_error("cannot run psql");
+    std::string out;
+    std::array<char, 4096> buf{};
+    while (std::size_t n = fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+    if (pclose(pipe) != 0) throw std::runtime_error("psql failed on '" + sql + "': " + out);
+    while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
+    return out;
+}
+
+}  // namespace
+
+PostgresDatabase::PostgresDatabase(const std::string& server_uri, const std::string& name_hint)
+    : server_uri_(server_uri) {
+    static std::atomic<int> counter{0};
+    name_ = "holon_t_" + std::to_string(getpid()) + "_" + std::to_string(++counter) + "_" + name_hint;
+    for (char& c : name_)
+        if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+    if (name_.size() > 60) name_.resize(60);
+    run_psql(server_uri_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    run_psql(server_uri_, "CREATE DATABASE " + name_);
+    uri_ = with_database(server_uri_, name_);
+}
+
+PostgresDatabase::~PostgresDatabase() {
+    try {
+        run_psql(server_uri_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    } catch (const std::exception&) {
+        // a test that fails leaves the database behind: better than throwing from a destructor
+    }
+}
+
+std::string PostgresDatabase::psql(const std::string& sql, bool on_server_database) const {
+    return run_psql(on_server_database ? server_uri_ : uri_, sql);
+}
+
 ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options)) {
     if (options_.plugin_dirs.empty())
         options_.plugin_dirs = {HOLON_TEST_PLUGINS "/echo", HOLON_TEST_PLUGINS "/segfault",
                                 HOLON_TEST_PLUGINS "/sleep_forever"};
+    const char* postgres = std::getenv("HOLON_TEST_STORE_POSTGRES");
+    if (options_.store.empty() && postgres && *postgres) {
+        database_ = std::make_unique<PostgresDatabase>(postgres, options_.data_dir.filename().string());
+        options_.store = database_->uri();
+    }
 }
 
 ServerProcess::~ServerProcess() {
@@ -46,6 +113,10 @@ void ServerProcess::start() {
     for (const auto& p : options_.plugin_dirs) {
         args.push_back("--plugin-path");
         args.push_back(p);
+    }
+    if (!options_.store.empty()) {
+        args.push_back("--store");
+        args.push_back(options_.store);
     }
     for (const auto& a : options_.extra_args) args.push_back(a);
     std::vector<std::string> env_strings;

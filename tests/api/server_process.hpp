@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -20,6 +21,29 @@ struct ServerOptions {
     bool set_admin_token = true;              // HOLON_ADMIN_TOKEN = admin_secret
     std::vector<std::string> plugin_dirs;     // default: the echo, segfault and sleep-forever fixtures
     std::vector<std::string> extra_args;      // more `holon serve` arguments, e.g. {"--config", file}
+    // `holon serve --store` location; "" = the data folder's SQLite file, or, when the environment
+    // variable HOLON_TEST_STORE_POSTGRES names a PostgreSQL server, a fresh database of its own.
+    std::string store;
+};
+
+// A fresh PostgreSQL database on the server `server_uri` names (postgresql://.../dbname?...),
+// dropped (with its connections) when this goes away. Created and dropped with psql.
+class PostgresDatabase {
+public:
+    PostgresDatabase(const std::string& server_uri, const std::string& name_hint);
+    ~PostgresDatabase();
+    PostgresDatabase(const PostgresDatabase&) = delete;
+    PostgresDatabase& operator=(const PostgresDatabase&) = delete;
+    const std::string& uri() const { return uri_; }     // the new database
+    const std::string& name() const { return name_; }
+    // Runs one SQL statement with psql on the new database ("" = on the server's own database);
+    // returns psql's output (rows unaligned, no headers); throws when psql fails.
+    std::string psql(const std::string& sql, bool on_server_database = false) const;
+
+private:
+    std::string server_uri_;
+    std::string name_;
+    std::string uri_;
 };
 
 class ServerProcess {
@@ -38,6 +62,8 @@ public:
     int wait_listening(int count);
     int port() const { return port_; }
     bool running() const { return pid_ > 0; }
+    pid_t pid() const { return pid_; }  // part of the job engine's lease owner (host:pid:random)
+    const std::string& store() const { return options_.store; }
     std::vector<std::string> log_lines() const;
 
 private:
@@ -45,6 +71,7 @@ private:
     int wait_exit();
 
     ServerOptions options_;
+    std::unique_ptr<PostgresDatabase> database_;  // HOLON_TEST_STORE_POSTGRES: this server's own
     pid_t pid_ = -1;
     int port_ = 0;
     int listening_ = 0;  // "listening" lines logged so far
