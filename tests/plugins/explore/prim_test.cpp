@@ -134,3 +134,31 @@ TEST(ExplorePrim, RefusesDataWithoutCasesOfInterest) {
     for (int &y : d.y) y = 0;
     EXPECT_THROW(prim(d, PrimOptions{}), std::invalid_argument);
 }
+
+TEST(ExplorePrim, PastingTakesBackWhatACoarsePeelCutOff) {
+    // x = 0..9, y = 0 0 1 1 1 0 1 1 1 1 (7 cases), peel_alpha 0.3. The first peel cuts at the 0.3
+    // quantile, (2 + 3) / 2 = 2.5: rows 3..9, mean 6/7 (gain 0.157 over 3 rows). No further peel
+    // helps (cutting at 4.5 or 7.5 leaves 4 of 5). Pasting below 2.5: the rows outside are x = 0,
+    // 1, 2, whose 0.95 quantile is 1.5; the box [1.5, 9] holds rows 2..9 with mean 7/8 > 6/7, so
+    // it is taken. Pasting again would reach 0.5 and add row 1 (not of interest): stop.
+    PrimData d = ramp();
+    d.y = {0, 0, 1, 1, 1, 0, 1, 1, 1, 1};
+    PrimOptions o;
+    o.peel_alpha = 0.3;
+    const auto t = prim(d, o);
+    ASSERT_EQ(t.size(), 3u);
+    EXPECT_EQ(t[1].phase, "peel");
+    EXPECT_EQ(t[1].limits.lower[0], 2.5);
+    EXPECT_DOUBLE_EQ(t[1].stats.density, 6.0 / 7);
+    EXPECT_EQ(t[2].phase, "paste");
+    EXPECT_EQ(t[2].limits.lower[0], 1.5);
+    EXPECT_EQ(t[2].limits.upper[0], 9);
+    EXPECT_EQ(t[2].stats.rows, 8u);
+    EXPECT_EQ(t[2].stats.interest, 7u);
+    EXPECT_DOUBLE_EQ(t[2].stats.coverage, 1.0);
+    EXPECT_DOUBLE_EQ(t[2].stats.density, 7.0 / 8);
+    EXPECT_DOUBLE_EQ(t[2].stats.mass, 0.8);
+    // Without pasting the trajectory ends at the peel.
+    o.paste = false;
+    EXPECT_EQ(prim(d, o).size(), 2u);
+}
