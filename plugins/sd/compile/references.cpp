@@ -113,7 +113,15 @@ Lowering::Selection Lowering::resolve(Ctx &c, const VariableInfo &vi, const Expr
         }
         const Expr &s = *subscript->args[k];
         if (s.kind == ExprKind::wildcard) {
-            if (!allow_many) fail_node(c, "'*' in a subscript of '" + vi.v->name + "' outside an array function");
+            // Outside an array function a built-in applies element by element (SIN(a[*]) in an
+            // equation over the same dimension is SIN(a[D]) for each element of D), as Stella
+            // computes it: '*' stands for the element being defined.
+            if (!allow_many) {
+                uint32_t b = bound(dim_name);
+                if (b == none) fail_node(c, "'*' in a subscript of '" + vi.v->name + "' outside an array function");
+                ch.elements = {b};
+                continue;
+            }
             span();
         } else if (s.kind == ExprKind::range) {
             ch.elements = range_elements(c, vi, k, s);

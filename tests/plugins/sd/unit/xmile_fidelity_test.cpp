@@ -102,3 +102,20 @@ TEST(SdXmileFidelity, OperatorPrecedenceAndNumberForms) {
     EXPECT_DOUBLE_EQ(series(m, "left to right")[0], -3);
     EXPECT_DOUBLE_EQ(series(m, "odd numbers")[0], 10);
 }
+
+// A built-in applied to a whole array (SIN(arr[*]), ABS(arr[*] - 2)) in an equation over the same
+// dimension works element by element, as Stella computes it; inside an array function (SUM) the
+// '*' still spans the dimension: sin 3 + sin 1 + sin 2.
+TEST(SdXmileFidelity, BuiltinsAppliedToWholeArrays) {
+    Model m = read_xmile(xmile(R"(<dim name="D"><elem name="a"/><elem name="b"/><elem name="c"/></dim>)",
+                               R"(<aux name="arr"><dimensions><dim name="D"/></dimensions><eqn>3, 1, 2</eqn></aux>
+      <aux name="sines"><dimensions><dim name="D"/></dimensions><eqn>SIN(arr[*])</eqn></aux>
+      <aux name="distance"><dimensions><dim name="D"/></dimensions><eqn>ABS(arr[*] - 2)</eqn></aux>
+      <aux name="sum of sines"><eqn>SUM(SIN(arr[*]))</eqn></aux>)"));
+    EXPECT_DOUBLE_EQ(series(m, "sines[a]")[0], std::sin(3.0));
+    EXPECT_DOUBLE_EQ(series(m, "sines[c]")[0], std::sin(2.0));
+    EXPECT_DOUBLE_EQ(series(m, "distance[a]")[0], 1);
+    EXPECT_DOUBLE_EQ(series(m, "distance[b]")[0], 1);
+    EXPECT_DOUBLE_EQ(series(m, "distance[c]")[0], 0);
+    EXPECT_NEAR(series(m, "sum of sines")[0], std::sin(3.0) + std::sin(1.0) + std::sin(2.0), 1e-12);
+}
