@@ -6,6 +6,9 @@
 #include "execution/model_check.hpp"
 #include "jsonschema/json_schema.hpp"
 #include "model/model.hpp"
+#include "suggest/suggest.hpp"
+
+#include <holon/holon_plugin.h>
 
 #include <algorithm>
 #include <cctype>
@@ -97,7 +100,12 @@ store::ModelWrite write_of(const nlohmann::json& doc, std::string body) {
 std::string import_to_model(const ApiServices& services, const std::string& ws, const std::string& format,
                             const std::string& source) {
     const auto* importer = services.executor->registry().importer_for(format);
-    if (!importer) throw problems::unsupported_format("no plugin imports format '" + format + "'");
+    if (!importer) {
+        std::vector<std::string> known = {"json"};
+        for (const auto& f : services.executor->registry().import_formats()) known.push_back(f);
+        throw problems::unsupported_format("no plugin imports format '" + format + "'" + suggest::did_you_mean(format, known) +
+                                           " (importable: " + suggest::quoted_list(known, 50, "") + ")");
+    }
     execution::RunRequest request;
     request.method_id = importer->description.id;
     request.source = source;
@@ -166,7 +174,17 @@ Response get(Call& call) {
         r.body = revision.body;
     } else {
         const auto* exporter = call.services.executor->registry().exporter_for(format);
-        if (!exporter) throw problems::unsupported_format("no plugin exports format '" + format + "'");
+        if (!exporter) {
+            std::vector<std::string> known = {"json"};
+            const auto& registry = call.services.executor->registry();
+            for (const auto& plugin : registry.plugins())
+                for (const auto* m : registry.methods_of(*plugin))
+                    if (m->description.kind == HOLON_METHOD_KIND_EXPORTER)
+                        known.insert(known.end(), m->formats.begin(), m->formats.end());
+            throw problems::unsupported_format("no plugin exports format '" + format + "'" +
+                                               suggest::did_you_mean(format, known) +
+                                               " (exportable: " + suggest::quoted_list(known, 50, "") + ")");
+        }
         execution::RunRequest request;
         request.method_id = exporter->description.id;
         request.model_json = revision.body;

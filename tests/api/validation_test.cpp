@@ -108,6 +108,18 @@ TEST_F(Validation, EmptyBodiesAreCalledEmpty) {
     EXPECT_EQ(stored(ws), 0u);
 }
 
+TEST_F(Validation, FormatsSuggestTheClosestOne) {
+    const auto ws = make_workspace("formats");
+    auto problem = expect_problem(http().post(models(ws) + "?format=xmle", admin(), sir_xmile(), "application/xml"), 415,
+                                  "/problems/unsupported-format");
+    expect_in(problem.value("detail", ""), "no plugin imports format 'xmle'; did you mean 'xmile'? (importable: json, ");
+    const auto created = http().post(models(ws), admin(), sir_json().dump());
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string id = created.json()["id"];
+    problem = expect_problem(http().get(models(ws) + "/" + id + "?format=xmil", admin()), 415, "/problems/unsupported-format");
+    expect_in(problem.value("detail", ""), "no plugin exports format 'xmil'; did you mean 'xmile'? (exportable: json, ");
+}
+
 TEST_F(Validation, RunRefusalsSuggestAndListTheAllowedValues) {
     const auto ws = make_workspace("suggest");
     const auto created = http().post(models(ws), admin(), sir_json().dump());
