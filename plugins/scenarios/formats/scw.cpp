@@ -102,7 +102,7 @@ ScwProject read_scw(std::string_view text) {
             if (rd != cd) {
                 p.matrix.set(rd, r - p.matrix.offset(rd), cd, c - p.matrix.offset(cd), value);
             } else if (value != 0) {
-                throw FormatError("a diagonal-block cell is not 0", line_no());
+                p.self_impacts.push_back({rd, r - p.matrix.offset(rd), c - p.matrix.offset(cd), value, line_no()});
             }
             ++c;
         }

@@ -20,10 +20,19 @@ struct ScwDescriptor {
     std::string name, description;
     std::vector<ScwVariant> variants;
 };
+// A non-zero cell of a diagonal block: descriptor's variant `from` impacting its own variant `to`.
+// ScenarioWizard reads such cells (they come out of standardising a matrix) and counts them in the
+// impact balances; cib::Matrix holds none, so they are kept here, with the line they are on.
+struct ScwSelfImpact {
+    int descriptor = 0, from = 0, to = 0;
+    int32_t value = 0;
+    int line = 0;
+};
 struct ScwProject {
     std::string title;
     std::vector<ScwDescriptor> descriptors;
     cib::Matrix matrix;
+    std::vector<ScwSelfImpact> self_impacts;
 };
 
 class FormatError : public std::runtime_error {

@@ -50,11 +50,30 @@ holon::MethodInfo ImportScwMethod::info() {
 
 void ImportScwMethod::run(holon::Context &ctx) {
     if (ctx.source().empty()) throw holon::Error(HOLON_ERR_INVALID_MODEL, "there is no source document to import");
+    const json params = holon::read_params(ctx);
     formats::ScwProject p;
     try {
         p = formats::read_scw(ctx.source());
     } catch (const formats::FormatError &e) {
         throw holon::Error(HOLON_ERR_INVALID_MODEL, e.what(), json{{"line", e.line()}}.dump());
+    }
+    if (!p.self_impacts.empty()) {
+        // ScenarioWizard counts a descriptor's impact on its own variants in the impact balances;
+        // the shared model's CIB matrices hold impacts between descriptors only, so such cells are
+        // either left out on request (the textbook form) or the file is refused saying so.
+        const formats::ScwSelfImpact &first = p.self_impacts.front();
+        const formats::ScwDescriptor &d = p.descriptors[static_cast<size_t>(first.descriptor)];
+        const std::string what = std::to_string(p.self_impacts.size()) +
+                                 " cell(s) of the diagonal blocks (a descriptor's impact on its own variants) are not 0, the first at line " +
+                                 std::to_string(first.line) + " ('" + d.name + "': '" +
+                                 d.variants[static_cast<size_t>(first.from)].name + "' -> '" +
+                                 d.variants[static_cast<size_t>(first.to)].name + "' = " + std::to_string(first.value) + ")";
+        if (!(params.contains("ignore_self_impacts") && params["ignore_self_impacts"].get<bool>()))
+            throw holon::Error(HOLON_ERR_INVALID_MODEL,
+                               what + ": ScenarioWizard counts them in the impact balances, which Holon's CIB matrices cannot "
+                                      "hold; import with {\"ignore_self_impacts\": true} to leave them out (the textbook form)",
+                               json{{"line", first.line}}.dump());
+        ctx.warn(what + ": left out as asked (ignore_self_impacts); ScenarioWizard would count them in the impact balances");
     }
     const std::string file(ctx.source_name());
     const std::string stem = file.substr(0, file.find('.'));

@@ -61,11 +61,27 @@ TEST(Scw, RoundTripGivesTheSameSet) {
 
 TEST(Scw, RejectsMalformedFiles) {
     EXPECT_THROW(formats::read_scw("hello"), formats::FormatError);
-    // A cell inside A's own block.
-    EXPECT_THROW(formats::read_scw("$ ScenarioWizard 4.0\nx\n&A\n -a1\n -a2\n&B\n -b1\n#\n#\n 0 , 5 , 0 \n 0 , 0 , 0 \n 0 , 0 , 0 \n#\n"),
-                 formats::FormatError);
     EXPECT_THROW(formats::read_scw("$ ScenarioWizard 4.0\nx\n&A\n -a1\n -a2\n&B\n -b1\n#\n#\n 0 , 0 , x \n"),
                  formats::FormatError);
+}
+
+// A cell inside a diagonal block (A's variant a1 on its own a2, as standardising a matrix leaves
+// them) is read as ScenarioWizard reads it: kept as a self-impact with its line, not refused, and
+// out of the cross-impact matrix.
+TEST(Scw, KeepsDiagonalBlockCellsAsSelfImpacts) {
+    const formats::ScwProject p =
+        formats::read_scw("$ ScenarioWizard 4.0\nx\n&A\n -a1\n -a2\n&B\n -b1\n#\n#\n 0 , 5 , 1 \n-2 , 0 , 0 \n 3 , 0 , 0 \n#\n");
+    ASSERT_EQ(p.self_impacts.size(), 2u);
+    EXPECT_EQ(p.self_impacts[0].descriptor, 0);
+    EXPECT_EQ(p.self_impacts[0].from, 0);
+    EXPECT_EQ(p.self_impacts[0].to, 1);
+    EXPECT_EQ(p.self_impacts[0].value, 5);
+    EXPECT_EQ(p.self_impacts[0].line, 10);
+    EXPECT_EQ(p.self_impacts[1].from, 1);
+    EXPECT_EQ(p.self_impacts[1].to, 0);
+    EXPECT_EQ(p.self_impacts[1].value, -2);
+    EXPECT_EQ(p.matrix.get(0, 0, 1, 0), 1);
+    EXPECT_EQ(p.matrix.get(1, 0, 0, 0), 3);
 }
 
 TEST(Sl, ReadsTheSolutionListAndItsScoresMatchTheSearch) {

@@ -113,6 +113,32 @@ TEST_F(ScenariosPlugin, MorphologicalFromTheModel) {
     EXPECT_EQ(out["survival"]["P"]["p1"], 1);
 }
 
+// A .scw whose diagonal blocks hold non-zero cells (self-impacts): refused by default with the line
+// of the first and the way out; with ignore_self_impacts the cells are left out with a warning,
+// and only the impacts between descriptors remain (a1 -> b1 = 1, b1 -> a1 = 3).
+TEST_F(ScenariosPlugin, ScwSelfImpactsAreRefusedOrLeftOutOnRequest) {
+    const std::string scw = "$ ScenarioWizard 4.0\nx\n&A\n -a1\n -a2\n&B\n -b1\n#\n#\n 0 , 5 , 1 \n 0 , 0 , 0 \n 3 , 0 , 0 \n#\n";
+    TestRun refused("", "{}", scw, "self.scw");
+    ASSERT_EQ(run("scenarios.import-scw", refused), HOLON_ERR_INVALID_MODEL);
+    EXPECT_NE(refused.error_message.find("1 cell(s) of the diagonal blocks (a descriptor's impact on its own variants) are not 0, "
+                                         "the first at line 10 ('A': 'a1' -> 'a2' = 5)"),
+              std::string::npos)
+        << refused.error_message;
+    EXPECT_NE(refused.error_message.find("ignore_self_impacts"), std::string::npos) << refused.error_message;
+    TestRun left_out("", R"({"ignore_self_impacts": true})", scw, "self.scw");
+    ASSERT_EQ(run("scenarios.import-scw", left_out), HOLON_OK) << left_out.error_message;
+    expect_valid(read_file(SCENARIOS_MODEL_SCHEMA), left_out.result);
+    const json cells = json::parse(left_out.result)["scenario_sets"][0]["matrices"][0]["cells"];
+    ASSERT_EQ(cells.size(), 2u);
+    EXPECT_EQ(cells[0]["from"], "a1");
+    EXPECT_EQ(cells[0]["to"], "b1");
+    EXPECT_EQ(cells[0]["value"], 1);
+    EXPECT_EQ(cells[1]["value"], 3);
+    bool warned = false;
+    for (const auto &[level, message] : left_out.logs) warned = warned || message.find("left out as asked") != std::string::npos;
+    EXPECT_TRUE(warned);
+}
+
 TEST_F(ScenariosPlugin, RunNeedsTheInvokeExtension) {
     TestRun r(read_file(SCENARIOS_EXAMPLES "/scenario-sir.model.json"), "{}");
     EXPECT_EQ(run("scenarios.run", r), HOLON_ERR_UNSUPPORTED);
