@@ -77,9 +77,15 @@ ServerProcess::ServerProcess(ServerOptions options) : options_(std::move(options
     if (options_.plugin_dirs.empty())
         options_.plugin_dirs = {HOLON_TEST_PLUGINS "/echo", HOLON_TEST_PLUGINS "/segfault",
                                 HOLON_TEST_PLUGINS "/sleep_forever"};
-    const char* postgres = std::getenv("HOLON_TEST_STORE_POSTGRES");
-    if (options_.store.empty() && postgres && *postgres) {
-        database_ = std::make_unique<PostgresDatabase>(postgres, options_.data_dir.filename().string());
+    // HOLON_TEST_STORE_POSTGRES=1 (CTest's *_pg registrations): every server on a fresh database
+    // of the PostgreSQL server HOLON_TEST_POSTGRES names (.ci/postgres.sh prints one).
+    const char* wanted = std::getenv("HOLON_TEST_STORE_POSTGRES");
+    if (options_.store.empty() && wanted && std::string(wanted) == "1") {
+        const char* server = std::getenv("HOLON_TEST_POSTGRES");
+        if (!server || !*server)
+            throw std::runtime_error("HOLON_TEST_STORE_POSTGRES=1 but HOLON_TEST_POSTGRES is not set "
+                                     "(bash .ci/postgres.sh starts a server and prints it)");
+        database_ = std::make_unique<PostgresDatabase>(server, options_.data_dir.filename().string());
         options_.store = database_->uri();
     }
 }
