@@ -611,7 +611,12 @@ private:
                 // for the report's axes and headers; concurrent writers write the same file whole.
                 const auto columns = dir.parent_path().parent_path() / (file_stem(t.name) + ".columns.csv");
                 if (!std::filesystem::exists(columns))
-                    if (const std::string text = table_columns_csv(t); !text.empty()) write_file_atomically(columns, text);
+                    if (const std::string text = table_columns_csv(t); !text.empty()) {
+                        // Points of the step may get here at once: each renames its own temporary file.
+                        const auto temp = columns.parent_path() / ("." + columns.filename().string() + "." + dir.filename().string());
+                        write_file(temp, text);
+                        std::filesystem::rename(temp, columns);
+                    }
             }
         for (const auto &b : outcome.blobs) write_file(dir / file_stem(b.name), b.data);
         write_file(dir / "result.json", (outcome.result_json.empty() ? std::string("null") : outcome.result_json) + "\n");

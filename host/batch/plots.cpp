@@ -67,6 +67,9 @@ struct Layout {
     std::vector<std::string> panel_names;     // in first-seen order; empty = one panel
     std::vector<size_t> panel_of;             // per run
     std::vector<std::string> colours;         // by_run: per run
+    // Colours from a palette: each panel's runs are one plot element whose third column is the
+    // run's colour value (a plot element per run makes gnuplot read the data file once per run).
+    bool on_palette() const { return style == Style::by_value || (style == Style::by_run && colours.size() > max_key_entries); }
 };
 
 std::vector<double> distinct_sorted(std::vector<double> v) {
@@ -141,6 +144,25 @@ void write_data(const PlotRequest &r, const Layout &l, const std::filesystem::pa
                     << gp_number(e.p25[i]) << ' ' << gp_number(e.median[i]) << ' ' << gp_number(e.p75[i]) << ' '
                     << gp_number(e.p95[i]) << ' ' << gp_number(e.max[i]) << '\n';
         }
+    } else if (l.on_palette()) {
+        // One data block per panel (gnuplot "index p"), its runs separated by a blank line (which
+        // ends a line), each with its label in a comment and its colour value in the third column.
+        for (size_t panel = 0; panel < std::max<size_t>(1, l.panel_names.size()); ++panel) {
+            if (panel) out << "\n\n";
+            if (!l.panel_names.empty()) out << "# panel: " << l.panel_names[panel] << "\n";
+            out << "# time value colour\n";
+            bool first = true;
+            for (size_t k = 0; k < r.runs.size(); ++k) {
+                if (l.panel_of[k] != panel) continue;
+                if (!first) out << "\n";
+                first = false;
+                const std::string colour = gp_number(l.style == Style::by_value ? r.colour_values[k] : static_cast<double>(k + 1));
+                out << "# " << run_label(r, k) << "\n";
+                const auto &run = *r.runs[k];
+                for (size_t i = 0; i < r.time.size() && i < run.size(); ++i)
+                    out << gp_number(r.time[i]) << ' ' << gp_number(run[i]) << ' ' << colour << '\n';
+            }
+        }
     } else {
         // One data block per run (gnuplot "index k" is run k+1), its label in a comment line.
         for (size_t k = 0; k < r.runs.size(); ++k) {
@@ -205,13 +227,15 @@ std::string plot_command(const PlotRequest &r, const Layout &l, size_t panel) {
         break;
     case Style::by_value:
     case Style::by_run: {
+        if (l.on_palette()) {
+            p << "plot " << dat << " index " << panel << " using 1:2:3 with lines lw 2 lc palette notitle\n";
+            break;
+        }
         bool first = true;
         for (size_t k = 0; k < r.runs.size(); ++k) {
             if (l.panel_of[k] != panel) continue;
             p << (first ? "plot " + dat : ", \\\n     ''") << " index " << k << " using 1:2 with lines lw 2 ";
-            if (l.style == Style::by_value) p << "lc palette cb " << gp_number(r.colour_values[k]) << " notitle";
-            else if (r.runs.size() <= max_key_entries) p << "lc rgb '" << l.colours[k] << "' title " << quoted(run_label(r, k));
-            else p << "lc palette cb " << (k + 1) << " notitle";
+            p << "lc rgb '" << l.colours[k] << "' title " << quoted(run_label(r, k));
             first = false;
         }
         p << "\n";
@@ -293,10 +317,10 @@ std::string script_body(const PlotRequest &r, const Layout &l) {
     std::ostringstream g;
     g << "do for [picture in pictures] {\n"
       << "  if (picture eq 'svg') {\n"
-      << "    set terminal svg size " << w << "," << h << " dynamic noenhanced font 'sans,12' background rgb 'white'\n"
+      << "    set terminal svg size " << w << "," << h << " dynamic rounded noenhanced font 'sans,12' background rgb 'white'\n"
       << "    set output " << quoted(r.stem + ".svg") << "\n"
       << "  } else {\n"
-      << "    set terminal pngcairo size " << w << "," << h << " noenhanced font 'sans,10' background rgb 'white'\n"
+      << "    set terminal pngcairo size " << w << "," << h << " rounded noenhanced font 'sans,10' background rgb 'white'\n"
       << "    set output " << quoted(r.stem + ".png") << "\n"
       << "  }\n";
     std::istringstream lines(drawing(r, l));

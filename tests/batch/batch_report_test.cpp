@@ -159,7 +159,9 @@ TEST_F(BatchReport, AGridIsDrawnRunByRunAndASampleAsItsSpread) {
     EXPECT_EQ(policy.find("filledcurves"), std::string::npos) << policy;
     EXPECT_EQ(policy.find("median"), std::string::npos);
     // Coloured by the first swept variable, a panel per value of the other.
-    EXPECT_EQ(count_of(policy, "lc palette cb 0.2 notitle"), 2u) << policy;
+    const std::string data = read(dir / "out" / "steps" / "policy" / "plots" / "infectious.dat");
+    EXPECT_EQ(count_of(data, " 0.2\n"), 2u * 101u) << data.substr(0, 500); // two runs' rows, t = 0..100
+    EXPECT_NE(policy.find("using 1:2:3 with lines lw 2 lc palette notitle"), std::string::npos) << policy;
     EXPECT_NE(policy.find("set cblabel 'contact_infectivity'"), std::string::npos);
     EXPECT_NE(policy.find("set multiplot layout 1,2"), std::string::npos);
     EXPECT_NE(policy.find("set title 'duration = 6 days'"), std::string::npos) << policy;
@@ -220,7 +222,7 @@ TEST_F(BatchReport, ColourByChoosesTheSweptVariableThatColoursTheRuns) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const std::string policy = read(dir / "out" / "steps" / "policy" / "plots" / "infectious.gp");
     EXPECT_NE(policy.find("set cblabel 'duration (days)'"), std::string::npos) << policy;
-    EXPECT_EQ(count_of(policy, "lc palette cb 6 notitle"), 2u);
+    EXPECT_EQ(count_of(read(dir / "out" / "steps" / "policy" / "plots" / "infectious.dat"), " 6\n"), 2u * 101u);
     EXPECT_NE(policy.find("set title 'contact_infectivity = 0.3'"), std::string::npos);
 
     steps = kPolicyAndUncertainty;

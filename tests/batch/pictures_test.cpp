@@ -141,7 +141,10 @@ TEST_F(Pictures, APolicyGridIsDrawnRunByRunNeverAsAnEnvelope) {
     EXPECT_EQ(gp.find("filledcurves"), std::string::npos) << gp;
     EXPECT_EQ(gp.find("median"), std::string::npos) << gp;
     EXPECT_EQ(dat.find("p25"), std::string::npos);
-    for (int k = 0; k < 12; ++k) EXPECT_NE(gp.find(" index " + std::to_string(k) + " using 1:2 with lines"), std::string::npos) << k;
+    // Every run is a line of its own (a comment with its label, then its rows), in one plot
+    // element per panel whose third column is the run's colour value.
+    for (int k = 1; k <= 12; ++k) EXPECT_EQ(count_of(dat, "# scenario " + std::to_string(k) + "\n"), 1u) << k;
+    EXPECT_EQ(count_of(gp, "using 1:2:3 with lines lw 2 lc palette notitle"), 3u) << gp;
 }
 
 TEST_F(Pictures, SampledUncertaintyIsDrawnAsPercentileBandsAndTheMedian) {
@@ -198,8 +201,10 @@ TEST_F(Pictures, ARunsColourComesFromTheChosenParameterWithAColourBarAndPanelsFo
     const auto bands = matches(gp, "set palette defined \\(0 ('#[0-9a-f]{6}'), 1 \\1, 1 ('#[0-9a-f]{6}'), 2 \\2, 2 ('#[0-9a-f]{6}'), 3 \\3, 3 ('#[0-9a-f]{6}'), 4 \\4\\)");
     EXPECT_EQ(bands.size(), 1u) << gp;
     EXPECT_NE(gp.find("set cbrange [0.125:0.325]"), std::string::npos) << gp; // each value mid-band
-    EXPECT_EQ(count_of(gp, "lc palette cb 0.15 notitle"), 3u);
-    EXPECT_EQ(count_of(gp, "lc palette cb 0.3 notitle"), 3u);
+    const std::string dat = read_file(dir_ / "infectious.dat");
+    EXPECT_EQ(count_of(dat, " 0.15\n"), 3u * 11u); // three runs of 11 rows at contact 0.15
+    EXPECT_EQ(count_of(dat, " 0.3\n"), 3u * 11u);
+    EXPECT_EQ(count_of(dat, "# panel: duration = 6\n"), 1u);
     EXPECT_NE(gp.find("set multiplot layout 1,3"), std::string::npos);
     for (const char *panel : {"set title 'duration = 4'", "set title 'duration = 5'", "set title 'duration = 6'"})
         EXPECT_NE(gp.find(panel), std::string::npos) << panel;
@@ -234,7 +239,10 @@ TEST_F(Pictures, ManyRunsWithoutAParameterAreNumberedOnAColourBarInsteadOfAKey) 
     EXPECT_NE(gp.find("unset key"), std::string::npos);
     EXPECT_EQ(gp.find(" title 'scenario"), std::string::npos);
     EXPECT_NE(gp.find("set cbrange [0.5:40.5]"), std::string::npos) << gp;
-    EXPECT_NE(gp.find("lc palette cb 40 notitle"), std::string::npos);
+    EXPECT_NE(gp.find("using 1:2:3 with lines lw 2 lc palette notitle"), std::string::npos);
+    const std::string dat = read_file(dir_ / "infectious.dat");
+    EXPECT_EQ(count_of(dat, "# scenario 40\n"), 1u);
+    EXPECT_EQ(count_of(dat, "\n10 40 40\n"), 1u); // the 40th run's last row, coloured 40
 }
 
 TEST_F(Pictures, ScriptsNameNoAbsolutePathAndRePlotInACopiedFolder) {
