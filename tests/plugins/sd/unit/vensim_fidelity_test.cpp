@@ -289,3 +289,25 @@ TEST(SdVensimFidelity, SpreadsheetCellsWithTextAreMissingData) {
     EXPECT_DOUBLE_EQ(series(m, "k is missing").at(0), 1);
     std::filesystem::remove_all(dir);
 }
+
+// Delays with their initial-value forms from the first step, worked by hand with TIME STEP 1 and
+// an input that steps from 0 to 10 at month 1. DELAY3I(in, 3, 5): three stages of one month each
+// holding 5, output 5, 5, 5, then the zero input reaches the end (0) and the step after it (10).
+// DELAY N(in, 3, 5, 3) is the same delay. DELAY1I(in, 3, 5): one stage holding 15, output
+// 5, 10/3, 50/9, 190/27, 650/81. DELAY FIXED(in, 2, 7): 7 until month 2, then the input 2 months ago.
+TEST(SdVensimFidelity, DelaysWithInitialValuesFromTheFirstStep) {
+    Model m = mdl(R"(
+in = IF THEN ELSE(Time >= 1, 10, 0) ~~|
+third = DELAY3I(in, 3, 5) ~~|
+nth = DELAY N(in, 3, 5, 3) ~~|
+first = DELAY1I(in, 3, 5) ~~|
+fixed = DELAY FIXED(in, 2, 7) ~~|
+)");
+    EXPECT_EQ(series(m, "third"), (std::vector<double>{5, 5, 5, 0, 10}));
+    EXPECT_EQ(series(m, "nth"), (std::vector<double>{5, 5, 5, 0, 10}));
+    std::vector<double> first = series(m, "first");
+    std::vector<double> expected{5, 10.0 / 3, 50.0 / 9, 190.0 / 27, 650.0 / 81};
+    ASSERT_EQ(first.size(), expected.size());
+    for (size_t i = 0; i < first.size(); ++i) EXPECT_NEAR(first[i], expected[i], 1e-12) << i;
+    EXPECT_EQ(series(m, "fixed"), (std::vector<double>{7, 7, 0, 10, 10}));
+}
