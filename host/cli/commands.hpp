@@ -33,6 +33,7 @@ CommandRegistration add_simulate_command(CLI::App &app, GlobalOptions &global); 
 CommandRegistration add_serve_command(CLI::App &app, GlobalOptions &global);    // serve_command.cpp
 CommandRegistration add_backup_command(CLI::App &app, GlobalOptions &global);   // serve_command.cpp
 CommandRegistration add_restore_command(CLI::App &app, GlobalOptions &global);  // serve_command.cpp
+CommandRegistration add_store_command(CLI::App &app, GlobalOptions &global);    // store_command.cpp
 
 struct PluginsOptions {
     bool json = false;

@@ -38,6 +38,7 @@ int main(int argc, char **argv) {
         add_serve_command(app, global),
         add_backup_command(app, global),
         add_restore_command(app, global),
+        add_store_command(app, global),
     };
 
     describe_formats(app, FormatsShown::everything, &global);
