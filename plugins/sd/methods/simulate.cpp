@@ -116,9 +116,10 @@ nlohmann::json bench(holon::Context &ctx, Simulator &sim, const RunSettings &set
                           {"variables", warm.names.size()}};
 }
 
-// The display name and units of an output column: its variable's name as the modeller wrote it
-// (a Stella line break inside a name, written "\n", shown as a space) and the variable's units;
-// an array element "name[e1,e2]" gets its variable's. Columns of no model variable get neither.
+// The display name and units of an output column: its variable's name exactly as the modeller
+// wrote it (so the CSV header of display names is the one it always was) and the variable's
+// units; an array element "name[e1,e2]" gets its variable's. Columns of no model variable get
+// neither.
 class ColumnNames {
 public:
     explicit ColumnNames(const Model &m) {
@@ -128,26 +129,12 @@ public:
         const size_t bracket = column.find('[');
         const auto it = by_name_.find(canonical_name(column.substr(0, bracket)));
         if (it == by_name_.end()) return {};
-        std::string label = display_name(it->second->name);
+        std::string label = it->second->name;
         if (bracket != std::string::npos) label += column.substr(bracket);
         return {label, it->second->units};
     }
 
 private:
-    static std::string display_name(const std::string &name) {
-        std::string out;
-        for (size_t i = 0; i < name.size(); ++i) {
-            const bool escaped_break = name[i] == '\\' && i + 1 < name.size() && name[i + 1] == 'n';
-            if (escaped_break || name[i] == '\n' || name[i] == '\r') {
-                if (!out.empty() && out.back() != ' ') out += ' ';
-                if (escaped_break) ++i;
-            } else {
-                out += name[i];
-            }
-        }
-        while (!out.empty() && out.back() == ' ') out.pop_back();
-        return out;
-    }
     std::unordered_map<std::string, const Variable *> by_name_;
 };
 
