@@ -239,6 +239,72 @@ TEST(MultiHost, ThreeHostsShareTheQueueAndARunOfAKilledHostFinishesElsewhereOnce
         EXPECT_EQ(metric(http(h), "holon_runs_rescued_total"), rescued) << "host " << h;
 }
 
+// Draining a host: SIGTERM stops it claiming, lets its runs finish for HOLON_DRAIN_SECONDS (3 s
+// in these tests), then gives the rest back to the queue at once (released, not left to expire: the
+// 60 s lease would make a rescue come far later and leave a "rescued" event). Another host finishes
+// them.
+TEST(MultiHost, SigtermReleasesTheRunsAHostHoldsToTheOtherHosts) {
+    REQUIRE_POSTGRES();
+    PostgresDatabase database(postgres_server(), "drain");
+    auto options = [&](const std::string& name) {
+        auto o = host_options(name, database.uri());
+        o.env["HOLON_LEASE_SECONDS"] = "60";
+        return o;
+    };
+    ServerProcess draining(options("drain-a"));
+    draining.start();
+    HttpClient a(draining.port());
+    auto created = a.post_json("/v1/workspaces", admin_secret, {{"name", "drain"}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string ws = created.json().value("id", "");
+    const std::string editor =
+        a.post_json("/v1/workspaces/" + ws + "/tokens", admin_secret, {{"role", "editor"}}).json().value("token", "");
+    auto model = a.post("/v1/workspaces/" + ws + "/models", editor, small_model("drain"));
+    ASSERT_EQ(model.status, 201) << model.body;
+    std::vector<std::string> ids;
+    for (int i = 0; i < 2; ++i) {
+        auto r = a.post_json("/v1/workspaces/" + ws + "/runs", editor,
+                             {{"method", "fixture.echo.run"}, {"model", model.json().value("id", "")},
+                              {"params", {{"sleep_ms", 8000}}}});
+        ASSERT_EQ(r.status, 202) << r.body;
+        ids.push_back(r.json().value("id", ""));
+    }
+    // Both run on host A (two workers, the only host) before host B starts.
+    const auto deadline = Clock::now() + std::chrono::seconds(15);
+    for (const auto& id : ids)
+        while (a.get("/v1/workspaces/" + ws + "/runs/" + id, editor).json().value("state", "") != "running") {
+            ASSERT_LT(Clock::now(), deadline) << id << " never started on host A";
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    ServerProcess other(options("drain-b"));
+    other.start();
+    HttpClient b(other.port());
+
+    EXPECT_EQ(draining.stop(), 0) << "SIGTERM must stop the host cleanly";
+    std::map<std::string, int> finished_by_a;
+    count_finished(draining, "succeeded", finished_by_a);
+    EXPECT_TRUE(finished_by_a.empty()) << "8 s runs cannot finish within the 3 s drain";
+
+    for (const auto& id : ids) {
+        std::string state;
+        const auto done = Clock::now() + std::chrono::seconds(30);
+        while ((state = b.get("/v1/workspaces/" + ws + "/runs/" + id, editor).json().value("state", "")) != "succeeded") {
+            ASSERT_NE(state, "failed");
+            ASSERT_LT(Clock::now(), done) << id << " still " << state << " on host B";
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+        int queued = 0;
+        for (const auto& [type, data] : run_events(b, ws, editor, id)) {
+            EXPECT_NE(type, "rescued") << id << " was rescued after its lease expired instead of released";
+            if (type == "state" && data.value("state", "") == "queued") ++queued;
+        }
+        EXPECT_EQ(queued, 2) << id << ": queued when created and again when host A released it";
+    }
+    std::map<std::string, int> finished_by_b;
+    count_finished(other, "succeeded", finished_by_b);
+    EXPECT_EQ(finished_by_b.size(), 2u);
+}
+
 // The database refuses connections (ALLOW_CONNECTIONS false, sessions terminated) under a serving
 // host: requests get 503 problem+json, nothing acknowledged before is lost, and once the database
 // accepts connections again the same host serves reads and writes without a restart.
