@@ -259,7 +259,15 @@ Response table(Call& call) {
     if (format == "columns")
         return attachment("text/csv; charset=utf-8", tables::columns_csv(tables::table_ref(t), "\r\n"),
                           t.name + ".columns.csv");
-    if (format == "xlsx") return attachment(tables::xlsx_media_type, table_xlsx(t, run), t.name + ".xlsx");
+    if (format == "xlsx") {
+        if (!tables::fits_xlsx(tables::table_ref(t))) {
+            ApiError e = not_acceptable(call.request.header("Accept"), {"application/json", "text/csv"});
+            e.errors.push_back({"format", "table '" + t.name + "' is larger than an Excel sheet (1,048,574 rows, "
+                                          "16,384 columns); fetch it as text/csv or application/json"});
+            throw e;
+        }
+        return attachment(tables::xlsx_media_type, table_xlsx(t, run), t.name + ".xlsx");
+    }
     Response r;
     r.content_type = "application/json";
     r.body = table_json_text(t);
@@ -281,8 +289,9 @@ Response file(Call& call) {
 }
 
 // The whole run as one zip: manifest.json (the run and the list of files), result.json, each
-// table as tables/<name>.csv, .xlsx and (when it has names or units) .columns.csv, and each file
-// under files/. Every entry is byte for byte what its own download gives.
+// table as tables/<name>.csv, .xlsx (when it fits a sheet) and (when it has names or units)
+// .columns.csv, and each file under files/. Every entry is byte for byte what its own download
+// gives.
 Response archive(Call& call) {
     require_succeeded(call);
     const auto run = call.store().get_run(call.param("ws"), call.param("run"));
@@ -294,7 +303,8 @@ Response archive(Call& call) {
         const std::string base = "tables/" + archive_segment(t.name);
         entries.push_back({base + ".csv", "text/csv", tables::csv(ref, "\r\n"), {}, 0});
         if (ref.has_metadata()) entries.push_back({base + ".columns.csv", "text/csv", tables::columns_csv(ref, "\r\n"), {}, 0});
-        entries.push_back({base + ".xlsx", tables::xlsx_media_type, table_xlsx(t, run), {}, 0});
+        // A table larger than a sheet has no workbook; its CSV holds it all.
+        if (tables::fits_xlsx(ref)) entries.push_back({base + ".xlsx", tables::xlsx_media_type, table_xlsx(t, run), {}, 0});
     }
     for (auto& b : outputs.blobs)
         entries.push_back({"files/" + archive_segment(b.name), b.media_type, std::move(b.data), {}, 0});

@@ -110,6 +110,12 @@ void write_table(lxw_worksheet *sheet, const TableRef &t, lxw_format *bold, lxw_
 
 } // namespace
 
+bool fits_xlsx(const TableRef &t) {
+    std::size_t rows = 0;
+    for (const auto &column : t.values) rows = std::max(rows, column.size());
+    return rows + 2 <= LXW_ROW_MAX && t.columns.size() <= LXW_COL_MAX;
+}
+
 std::vector<std::string> xlsx_sheet_names(const std::vector<std::string> &table_names) {
     std::set<std::string> taken;
     std::vector<std::string> out;

@@ -25,6 +25,10 @@ public:
 // time give the same bytes. Throws XlsxError when the workbook cannot be written.
 std::string xlsx(const std::vector<TableRef> &tables, std::time_t created);
 
+// Whether a table fits one sheet: at most 1,048,574 rows (Excel's 1,048,576 less the names and
+// units rows) and 16,384 columns. xlsx() throws XlsxError for a table that does not.
+bool fits_xlsx(const TableRef &table);
+
 // The sheet names xlsx() gives these table names, in order (for tests and documentation).
 std::vector<std::string> xlsx_sheet_names(const std::vector<std::string> &table_names);
 

@@ -101,3 +101,20 @@ TEST(TableXlsx, SameTablesAndCreationTimeGiveTheSameBytes) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(TableXlsx, ATableLargerThanASheetIsRefusedUpFront) {
+    struct Big {
+        std::string name = "big";
+        std::vector<std::string> columns{"x"};
+        std::vector<std::vector<double>> values{std::vector<double>(1048575, 1.0)};
+        std::vector<std::string> labels, units;
+    } big;
+    EXPECT_FALSE(holon::tables::fits_xlsx(holon::tables::table_ref(big)));
+    EXPECT_THROW(holon::tables::xlsx({holon::tables::table_ref(big)}, 0), holon::tables::XlsxError);
+    big.values[0].resize(1048574);
+    EXPECT_TRUE(holon::tables::fits_xlsx(holon::tables::table_ref(big)));
+}
+
+} // namespace
