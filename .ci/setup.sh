@@ -17,7 +17,7 @@ PACKAGES=(
   libxlsxwriter-dev python3-openpyxl
   python3-requests python3-pandas
   chromium chromium-driver python3-selenium
-  postgresql libpq-dev
+  postgresql libpq-dev haproxy
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
