@@ -1,6 +1,7 @@
 // Taking results away over real loopback HTTP: tables with display names and units as JSON, CSV
 // and XLSX; honest content negotiation (406 problem+json listing what a route offers); a run and a
 // batch as one zip whose entries are byte for byte the single downloads.
+#include "api/negotiation.hpp"
 #include "api_fixture.hpp"
 
 #include <Poco/Zip/ZipArchive.h>
@@ -60,6 +61,22 @@ void expect_not_acceptable(const HttpResponse& r, const json& offered) {
     const auto doc = r.json();
     EXPECT_EQ(doc["type"], "/problems/not-acceptable");
     EXPECT_EQ(doc["offered"], offered) << r.body;
+}
+
+TEST(Negotiation, QualitySpecificityAndTheRoutesOrderDecide) {
+    using holon::api::negotiate;
+    const std::vector<std::string> offered{"application/json", xlsx_type, "text/csv"};
+    EXPECT_EQ(negotiate("", offered), "application/json");
+    EXPECT_EQ(negotiate("*/*", offered), "application/json");
+    EXPECT_EQ(negotiate("text/csv", offered), "text/csv");
+    EXPECT_EQ(negotiate("TEXT/CSV; charset=utf-8", offered), "text/csv");
+    EXPECT_EQ(negotiate("application/*", offered), "application/json");
+    EXPECT_EQ(negotiate("application/json;q=0.2, text/csv;q=0.8", offered), "text/csv");
+    // The most specific range sets a type's quality: */* does not bring back an excluded type.
+    EXPECT_EQ(negotiate("application/json;q=0, */*;q=0.5", offered), xlsx_type);
+    EXPECT_EQ(negotiate("application/json;q=0, text/*;q=0", offered), std::nullopt);
+    EXPECT_EQ(negotiate("image/png, application/pdf", offered), std::nullopt);
+    EXPECT_EQ(negotiate(" , text/html", offered), std::nullopt);
 }
 
 class Outputs : public ApiSuite {
