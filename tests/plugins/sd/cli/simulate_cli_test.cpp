@@ -43,7 +43,16 @@ std::vector<std::string> split(const std::string &line, char sep) {
     return out;
 }
 
-std::string first_line(const std::string &text) { return text.substr(0, text.find('\n')); }
+// The CSV header: up to the first line break outside quotes (names keep the line breaks the
+// modeller wrote, quoted as RFC 4180 allows).
+std::string first_line(const std::string &text) {
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (text[i] == '"') quoted = !quoted;
+        else if (text[i] == '\n' && !quoted) return text.substr(0, i);
+    }
+    return text;
+}
 
 // A temporary model file.
 struct TempFile {
