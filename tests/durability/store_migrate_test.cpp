@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <cstdlib>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -170,6 +171,67 @@ TEST(StoreMigrate, ASqliteInstallationServesTheSameFromPostgresql) {
     auto r = b.post_json(base + "/runs", editor, {{"method", "fixture.echo.run"}, {"model", model}});
     ASSERT_EQ(r.status, 202) << r.body;
     EXPECT_EQ(wait_run(b, ws, editor, r.json().value("id", "")).value("state", ""), "succeeded");
+}
+
+
+// docs/operations.md's PostgreSQL backup procedure, exactly: pg_dump while a host serves, then
+// pg_restore into a new empty database; a host on the restored copy serves the same.
+TEST(PgDump, ADumpTakenWhileServingRestoresIntoAnEmptyDatabase) {
+    if (postgres_server().empty()) {
+        if (std::getenv("HOLON_REQUIRE_POSTGRES")) FAIL() << "HOLON_TEST_POSTGRES is not set";
+        GTEST_SKIP() << "HOLON_TEST_POSTGRES is not set (bash .ci/postgres.sh starts a server)";
+    }
+    PostgresDatabase original(postgres_server(), "dump");
+    ServerOptions options;
+    options.data_dir = fresh_dir("dump-original");
+    options.plugin_dirs = {HOLON_TEST_PLUGINS "/echo"};
+    options.store = original.uri();
+    ServerProcess host(options);
+    host.start();
+    HttpClient http(host.port());
+    auto created = http.post_json("/v1/workspaces", admin_secret, {{"name", "dumped"}});
+    ASSERT_EQ(created.status, 201) << created.body;
+    const std::string ws = created.json().value("id", "");
+    const std::string editor =
+        http.post_json("/v1/workspaces/" + ws + "/tokens", admin_secret, {{"role", "editor"}}).json().value("token", "");
+    auto m = http.post("/v1/workspaces/" + ws + "/models", editor, small_model("dumped model"));
+    ASSERT_EQ(m.status, 201) << m.body;
+    const std::string model = m.json().value("id", "");
+    auto r = http.post_json("/v1/workspaces/" + ws + "/runs", editor,
+                            {{"method", "fixture.echo.run"}, {"model", model}, {"params", {{"rows", 10}, {"blob", "dumped"}}}});
+    ASSERT_EQ(r.status, 202) << r.body;
+    const std::string run = r.json().value("id", "");
+    ASSERT_EQ(wait_run(http, ws, editor, run).value("state", ""), "succeeded");
+
+    const auto dump = fresh_dir("dump-file") / "holon.dump";
+    const std::string dump_command = "pg_dump --format=custom --file='" + dump.string() + "' '" + original.uri() + "' 2>&1";
+    ASSERT_EQ(std::system(dump_command.c_str()), 0) << dump_command;
+    ASSERT_EQ(host.stop(), 0);
+
+    PostgresDatabase restored(postgres_server(), "restored");
+    const std::string restore_command =
+        "pg_restore --no-owner --exit-on-error --dbname='" + restored.uri() + "' '" + dump.string() + "' 2>&1";
+    ASSERT_EQ(std::system(restore_command.c_str()), 0) << restore_command;
+
+    host.start();
+    ServerOptions copy_options = options;
+    copy_options.data_dir = fresh_dir("dump-restored");
+    copy_options.store = restored.uri();
+    ServerProcess copy(copy_options);
+    copy.start();
+    HttpClient a(host.port()), b(copy.port());
+    const std::string base = "/v1/workspaces/" + ws;
+    for (const std::string& path : {base + "/models/" + model, base + "/runs/" + run, base + "/runs/" + run + "/events",
+                                    base + "/runs/" + run + "/tables/squares", base + "/runs/" + run + "/files/echo.txt"}) {
+        auto x = a.get(path, editor), y = b.get(path, editor);
+        EXPECT_EQ(x.status, 200) << path << ": " << x.body;
+        EXPECT_EQ(y.status, 200) << path << ": " << y.body;
+        EXPECT_EQ(x.body, y.body) << path;
+    }
+    // The restored database takes new work.
+    auto again = b.post_json(base + "/runs", editor, {{"method", "fixture.echo.run"}, {"model", model}});
+    ASSERT_EQ(again.status, 202) << again.body;
+    EXPECT_EQ(wait_run(b, ws, editor, again.json().value("id", "")).value("state", ""), "succeeded");
 }
 
 }  // namespace
