@@ -2,6 +2,7 @@
 // run of the host method "holon.batch" (see host/batch_runs). Status with point counts, cancellation,
 // and the output folder (summary tables, per-point tables, plots, index.html) file by file.
 #include "api/archive.hpp"
+#include "api/negotiation.hpp"
 #include "api/request_json.hpp"
 #include "api/routes.hpp"
 #include "api/usage.hpp"
@@ -125,6 +126,11 @@ Response file(Call& call) {
                                         {{"path", "required"}});
     const auto found = batch_runs::resolve_output(batch_runs::batch_dir(call.services.batch_root, run.id), *relative);
     if (!found) throw problems::not_found("batch " + run.id + " has no file " + *relative);
+    // The file is what it is: an Accept that rules out its type (and octet-stream) is a 406.
+    const std::string type = batch_runs::media_type_of(*relative);
+    const std::string accept = call.request.header("Accept");
+    if (!negotiate(accept, {type}) && !negotiate(accept, {"application/octet-stream"}))
+        throw not_acceptable(accept, {type});
     std::ifstream in(*found, std::ios::binary);
     std::ostringstream content;
     content << in.rdbuf();

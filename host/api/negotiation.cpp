@@ -81,7 +81,8 @@ std::optional<std::string> negotiate(std::string_view accept, const std::vector<
     std::optional<std::string> chosen;
     double best = 0;
     for (const auto& type : offered) {
-        const double q = quality(ranges, lower(type));
+        // "text/html; charset=utf-8" is matched as text/html.
+        const double q = quality(ranges, lower(trim(std::string_view(type).substr(0, type.find(';')))));
         if (q > best) {
             best = q;
             chosen = type;

@@ -214,6 +214,10 @@ TEST_F(Outputs, ABatchArchiveHoldsItsOutputFolderByteForByte) {
     EXPECT_EQ(manifest["batch"]["id"], id);
     EXPECT_EQ(manifest["files"].size(), listed.size());
     EXPECT_TRUE(entries.count("index.html"));
+    // One file is what it is: its own type (or octet-stream), else 406.
+    EXPECT_EQ(http().get(batches + "/" + id + "/file?path=index.html", admin(), {{"Accept", "text/html"}}).status, 200);
+    expect_not_acceptable(http().get(batches + "/" + id + "/file?path=index.html", admin(), {{"Accept", "image/png"}}),
+                          json({"text/html; charset=utf-8"}));
 }
 
 TEST_F(Outputs, SdSimulateSeriesCarriesTheModellersNamesAndUnits) {
