@@ -201,7 +201,11 @@ TEST(ServerDurability, EveryAcknowledgedWriteSurvivesTenSigkills) {
         HttpClient after(server.port());
         expect_everything_acknowledged_is_there(after, ws, editor, ack, kill);
         if (HasFatalFailure()) return;
-        EXPECT_EQ(integrity_check(options.data_dir / "holon.db"), "ok") << "after kill " << kill;
+        // On PostgreSQL (HOLON_TEST_STORE_POSTGRES=1) the server keeps its own integrity; the
+        // acknowledged writes above are the check.
+        if (server.store().empty()) {
+            EXPECT_EQ(integrity_check(options.data_dir / "holon.db"), "ok") << "after kill " << kill;
+        }
     }
     EXPECT_GE(ack.writes, 1000);
     std::cout << "acknowledged writes: " << ack.writes << " (models " << ack.models.size() << ", runs "
