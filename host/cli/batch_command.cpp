@@ -2,6 +2,7 @@
 #include "batch/batch.hpp"
 #include "cli/cli_error.hpp"
 #include "cli/commands.hpp"
+#include "cli/help_formats.hpp"
 #include "cli/model_input.hpp"
 
 #include <CLI/CLI.hpp>
@@ -207,6 +208,7 @@ CommandRegistration add_batch_command(CLI::App &app, GlobalOptions &global) {
     cmd->add_flag("--retry-failed", opts->retry_failed, "On a resume, also run the points that failed before");
     cmd->add_flag("--no-plots", opts->no_plots, "Do not draw plots");
     add_plugin_path_option(*cmd, global);
+    describe_formats(*cmd, FormatsShown::models_and_batch_outputs, &global);
     return {cmd, [opts, &global] { return batch_command(global, *opts); }};
 }
 

@@ -15,6 +15,7 @@ enum class FormatsShown {
     models,                      // `holon model validate`
     models_and_run_outputs,      // `holon run`
     models_and_simulate_outputs, // `holon simulate`
+    models_and_batch_outputs,    // `holon batch`: the models a step's input may be
 };
 
 // Sets the command's help footer; `global` supplies --plugin-path folders given before --help.
