@@ -89,7 +89,9 @@ void check_spec_methods(const BatchSpec &spec, const registry::Registry &registr
     for (const auto &step : spec.steps) {
         const std::string where = "/steps/" + std::to_string(step.index);
         const auto *method = registry.find_method(step.method);
-        if (!method) throw DocumentError(where + "/method", "no plugin offers method '" + step.method + "' (see `holon plugins`)");
+        if (!method)
+            throw DocumentError(where + "/method",
+                                execution::unknown_method_message(registry, step.method) + " (see `holon plugins`)");
         const auto &d = method->description;
         if (d.kind == HOLON_METHOD_KIND_IMPORTER)
             throw DocumentError(where + "/method", "'" + step.method + "' is an importer; name the file as an input instead and it is imported");

@@ -169,7 +169,7 @@ ChunkOutcome Executor::run_chunk(const ChunkRequest &request, const runner::Task
     ChunkOutcome result;
     const auto *method = registry_.find_method(request.method_id);
     if (!method) {
-        result.task = host_failure(HOLON_ERR_NOT_FOUND, "unknown-method", "no plugin offers method '" + request.method_id + "'");
+        result.task = host_failure(HOLON_ERR_NOT_FOUND, "unknown-method", unknown_method_message(registry_, request.method_id));
         return result;
     }
     const auto &d = method->description;

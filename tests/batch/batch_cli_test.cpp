@@ -103,6 +103,12 @@ TEST_F(BatchCli, BadJobDocumentFailsWithTheJsonPathAndWritesNothing) {
     EXPECT_EQ(r.exit_code, 2) << r.err;
     EXPECT_NE(r.err.find("/steps/0/method"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out));
+    // A slip in a method id gets the closest one, as `holon run` does.
+    const auto typo = write_job(job_head() + "  - {name: a, method: sd.simulat, input: sir}\n", "typo.yaml");
+    r = batch({typo.string(), "--out", out.string()});
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_NE(r.err.find("no plugin offers method 'sd.simulat'; did you mean 'sd.simulate'?"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out));
 
     // A stored model id is a REST feature.
     const auto job3 = write_job("version: holon-batch/1\ninputs: {m: {model_id: abc}}\nsteps: [{name: a, method: sd.simulate, input: m}]\n",
