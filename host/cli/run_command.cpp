@@ -54,6 +54,11 @@ int run_command(const GlobalOptions &global, const RunOptions &options) {
         req.source = read_input_file(file);
         req.source_name = file.filename().string();
         req.source_dir = std::filesystem::absolute(file).parent_path().string();
+    } else if (!options.model.empty() && !execution::needs_model(method->description)) {
+        // The executor never hands such a method a model: say so rather than drop it silently.
+        if (!options.quiet)
+            std::cerr << "warning: " << options.method << " does not read a model; --model " << options.model
+                      << " ignored\n";
     } else if (!options.model.empty()) {
         req.model_json = load_model_file(options.model, executor,
                                          options.import_params.empty() ? "{}" : read_params_argument(options.import_params))
