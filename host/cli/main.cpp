@@ -52,8 +52,9 @@ int main(int argc, char **argv) {
     } catch (const CLI::CallForVersion &e) {
         return app.exit(e);
     } catch (const CLI::ParseError &e) {
-        const std::string hint = usage_hint(app, argc, argv);
-        std::cerr << "holon: " << (hint.empty() ? one_line(e.what()) + " (see holon --help)" : hint) << '\n';
+        std::string command;
+        const std::string hint = usage_hint(app, argc, argv, &command);
+        std::cerr << "holon: " << (hint.empty() ? one_line(e.what()) + " (see " + command + " --help)" : hint) << '\n';
         return exit_bad_input;
     }
 

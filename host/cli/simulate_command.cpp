@@ -9,18 +9,22 @@
 #include "cli/model_input.hpp"
 #include "cli/run_output.hpp"
 #include "cli/simulate_plot.hpp"
+#include "suggest/suggest.hpp"
 
 #include <holon/holon_plugin.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <vector>
 
 namespace holon::cli {
 namespace {
@@ -78,13 +82,27 @@ nlohmann::json make_params(const SimulateOptions &o) {
     return params;
 }
 
-// The option a params path came from, so that a refusal names what the user typed.
-std::string option_for(const runner::TaskOutcome &outcome) {
+// The params path of a refusal: the plugin's own (details.path) or the first schema violation the
+// host found before running it (details.violations[0].path, with its message).
+struct RefusedParam {
+    std::string path, message;
+};
+
+RefusedParam refused_param(const runner::TaskOutcome &outcome) {
     const auto details = nlohmann::json::parse(outcome.details_json, nullptr, false);
-    if (outcome.problem != "invalid-params" || !details.is_object() || !details.contains("path") ||
-        !details["path"].is_string())
-        return {};
-    const std::string path = details["path"].get<std::string>();
+    if (outcome.problem != "invalid-params" || !details.is_object()) return {};
+    if (details.contains("path") && details["path"].is_string()) return {details["path"].get<std::string>(), outcome.message};
+    if (details.contains("violations") && details["violations"].is_array() && !details["violations"].empty()) {
+        const auto &v = details["violations"][0];
+        if (v.is_object() && v.value("path", nlohmann::json()).is_string())
+            return {v["path"].get<std::string>(), v.value("message", outcome.message)};
+    }
+    return {};
+}
+
+// The option a params path came from, so that a refusal names what the user typed.
+std::string option_for(const std::string &path) {
+    if (path.empty()) return {};
     static const std::map<std::string, std::string> options = {
         {"/variables", "--vars"}, {"/overrides", "--set"}, {"/start", "--start"}, {"/stop", "--stop"},
         {"/dt", "--dt"}, {"/save_step", "--save-step"}, {"/method", "--method"}, {"/seed", "--seed"}};
@@ -96,7 +114,8 @@ std::string option_for(const runner::TaskOutcome &outcome) {
 // The model's problem as one line: the file, then the variable or line/column the plugin named,
 // or, for a refused option, the option.
 std::string describe_failure(const std::string &file, const runner::TaskOutcome &outcome) {
-    if (const std::string option = option_for(outcome); !option.empty()) return option + ": " + outcome.message;
+    const RefusedParam refused = refused_param(outcome);
+    if (const std::string option = option_for(refused.path); !option.empty()) return option + ": " + refused.message;
     return file + line_column_of(outcome) + ": " + outcome.message + json_path_of(outcome);
 }
 
@@ -161,7 +180,9 @@ int simulate_command(const GlobalOptions &global, const SimulateOptions &options
         if (plot_format(options.plot).empty())
             throw bad_input("--plot " + options.plot + ": the picture is written as PNG or SVG; name a .png or .svg file");
         const auto folder = std::filesystem::absolute(options.plot).parent_path();
-        if (!std::filesystem::is_directory(folder)) throw bad_input("--plot " + options.plot + ": the folder does not exist");
+        std::error_code ec;
+        std::filesystem::create_directories(folder, ec); // as --out and `holon run --out` do
+        if (ec) throw bad_input("--plot " + options.plot + ": cannot create its folder (" + ec.message() + ")");
         if (options.bench) throw bad_input("--plot and --bench cannot be used together");
     }
     HostSession session(global);
@@ -202,6 +223,12 @@ int simulate_command(const GlobalOptions &global, const SimulateOptions &options
         write_csv(std::cout, *series);
         return exit_ok;
     }
+    // As `holon run --out DIR` does, a folder that is not there yet is made.
+    if (const auto folder = std::filesystem::path(options.out).parent_path(); !folder.empty()) {
+        std::error_code ec;
+        std::filesystem::create_directories(folder, ec);
+        if (ec) throw bad_input("--out " + options.out + ": cannot create its folder (" + ec.message() + ")");
+    }
     if (!std::ofstream(options.out, std::ios::binary | std::ios::app)) throw bad_input(options.out + ": cannot be written");
     write_table_file(options.out, *series);
     return exit_ok;
@@ -215,7 +242,14 @@ CommandRegistration add_simulate_command(CLI::App &app, GlobalOptions &global) {
                                                "them with --plot)");
     cmd->add_option("MODEL", opts->model, "The model file (see the formats below)")->required();
     cmd->add_option("--method", opts->method, "Integration method")
-        ->check(CLI::IsMember({"euler", "rk2", "rk4", "cvode"}));
+        ->check(CLI::Validator(
+            [](std::string &value) -> std::string {
+                static const std::vector<std::string> methods = {"euler", "rk2", "rk4", "cvode"};
+                if (std::find(methods.begin(), methods.end(), value) != methods.end()) return {};
+                return "'" + value + "' is not an integration method" + suggest::did_you_mean(value, methods) +
+                       " (allowed: euler, rk2, rk4, cvode)";
+            },
+            "{euler,rk2,rk4,cvode}"));
     cmd->add_option("--start", opts->start, "Start time (default: the model's)");
     cmd->add_option("--stop", opts->stop, "Stop time (default: the model's)");
     cmd->add_option("--dt", opts->dt, "Time step (default: the model's)");

@@ -8,9 +8,12 @@
 
 namespace holon::cli {
 
-std::string usage_hint(const CLI::App &app, int argc, const char *const *argv) {
+std::string usage_hint(const CLI::App &app, int argc, const char *const *argv, std::string *command) {
     const CLI::App *current = &app;
     std::string path = "holon";
+    std::string ignored;
+    std::string &reached = command ? *command : ignored;
+    reached = path;
     bool positional_seen = false;
     for (int i = 1; i < argc; ++i) {
         const std::string token = argv[i];
@@ -46,6 +49,7 @@ std::string usage_hint(const CLI::App &app, int argc, const char *const *argv) {
                    " (commands: " + suggest::quoted_list(names, 30, "") + ")";
         current = next;
         path += " " + token;
+        reached = path;
     }
     return {};
 }

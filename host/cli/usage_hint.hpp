@@ -11,6 +11,7 @@ class App;
 namespace holon::cli {
 
 // The better message for a parse error of `argv`, or "" when there is nothing better to say.
-std::string usage_hint(const CLI::App &app, int argc, const char *const *argv);
+// `command` receives the command the line got as far as ("holon simulate"), for "see ... --help".
+std::string usage_hint(const CLI::App &app, int argc, const char *const *argv, std::string *command = nullptr);
 
 } // namespace holon::cli

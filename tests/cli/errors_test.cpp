@@ -367,20 +367,66 @@ TEST(Simulate, PlotWritesAPngOrSvgWithNamesAndUnits) {
     EXPECT_NE(text.find("recovering (person/time)"), std::string::npos);
     expect_error(holon_cli({"simulate", sir_xmile.string(), "--plot", (t.path() / "sir.pdf").string()}), 2,
                  "name a .png or .svg file");
-    expect_error(holon_cli({"simulate", sir_xmile.string(), "--plot", (t.path() / "no/such/dir.png").string()}), 2,
-                 "the folder does not exist");
+    // A folder that is not there yet is made, as `holon run --out DIR` makes its folder.
+    const auto nested = t.path() / "new/folder/sir.png";
+    r = holon_cli({"simulate", sir_xmile.string(), "--vars", "infectious", "--plot", nested.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(slurp(nested).substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+TEST(Simulate, RefusedOptionsAreNamedAsTyped) {
+    REQUIRE_SD();
+    // The host's schema check names the option, not the params path (/save_step) and the model file.
+    expect_error(holon_cli({"simulate", sir_xmile.string(), "--save-step", "0"}), 2,
+                 "--save-step: expected number greater than 0");
+    // An integration method with a slip gets the closest one and the allowed ones.
+    expect_error(holon_cli({"simulate", sir_xmile.string(), "--method", "eulr"}), 2,
+                 "'eulr' is not an integration method; did you mean 'euler'? (allowed: euler, rk2, rk4, cvode)");
+    // A missing MODEL points at the help of the command that needs it.
+    expect_error(holon_cli({"simulate"}), 2, "(see holon simulate --help)");
+}
+
+TEST(Simulate, OutMakesItsFolderAsRunOutDoes) {
+    REQUIRE_SD();
+    TempDir t;
+    const auto csv = t.path() / "not/yet/sir.csv";
+    const auto r = holon_cli({"simulate", sir_xmile.string(), "--vars", "infectious", "--stop", "1", "--out", csv.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(slurp(csv).rfind("time,infectious\n0,5\n", 0), 0u) << slurp(csv);
+    EXPECT_TRUE(fs::exists(t.path() / "not/yet/sir.columns.csv"));
+    // A folder that cannot be made (a file stands in its way) is one clear line, exit 2.
+    t.write("file", "x");
+    expect_error(holon_cli({"simulate", sir_xmile.string(), "--out", (t.path() / "file/sir.csv").string()}), 2,
+                 "cannot create its folder");
+}
+
+TEST(Run, AModelGivenToAMethodThatReadsNoneIsNamedAsIgnored) {
+    // fixture.c99.sum is flagged NO_MODEL: the executor never hands it a model.
+    const auto r = holon_cli({"run", "fixture.c99.sum", "--model", example_model.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("warning: fixture.c99.sum does not read a model; --model " + example_model.string() + " ignored"),
+              std::string::npos)
+        << r.err;
+    const auto quiet = holon_cli({"run", "fixture.c99.sum", "--model", example_model.string(), "--quiet"});
+    ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
+    EXPECT_TRUE(quiet.err.empty()) << quiet.err;
 }
 
 TEST(Help, ListsEveryModelFormatAndOutput) {
     REQUIRE_SD();
     const auto top = holon_cli({"--help"});
     EXPECT_EQ(top.exit_code, 0);
-    for (const char *text : {".json  holon-model/1", ".stmx, .xmile  imported by sd.import-xmile",
-                             ".mdl  imported by sd.import-mdl", "--out DIR", "--plot FILE", "Exit status: 0"})
+    // The second column is aligned after the longest list of extensions (.stmx, .xmile).
+    for (const char *text : {".json          holon-model/1", ".stmx, .xmile  imported by sd.import-xmile",
+                             ".mdl           imported by sd.import-mdl", "--out DIR", "--plot FILE", "Exit status: 0"})
         EXPECT_NE(top.out.find(text), std::string::npos) << text << "\n" << top.out;
     const auto simulate = holon_cli({"simulate", "--help"});
-    for (const char *text : {"--stop", "--save-step", "--vars", "--plot", ".mdl  imported by sd.import-mdl", ".png or .svg"})
+    for (const char *text : {"--stop", "--save-step", "--vars", "--plot", ".mdl           imported by sd.import-mdl", ".png or .svg"})
         EXPECT_NE(simulate.out.find(text), std::string::npos) << text << "\n" << simulate.out;
     const auto validate = holon_cli({"model", "validate", "--help"});
     EXPECT_NE(validate.out.find(".xmile  imported by sd.import-xmile"), std::string::npos) << validate.out;
+    // A batch step's input may be any model file: the batch help lists them and its outputs too.
+    const auto batch = holon_cli({"batch", "--help"});
+    for (const char *text : {"Model files:", ".mdl           imported by sd.import-mdl", "summary.csv", "index.html"})
+        EXPECT_NE(batch.out.find(text), std::string::npos) << text << "\n" << batch.out;
 }
