@@ -228,6 +228,14 @@ void check_scenario_set(Checker& c, const json& set, const std::string& path, co
         if (scale != nullptr) {
             c.range(*scale, "min", "max", at(mpath, "scale"));
         }
+        // A cross-impact matrix marked self_impacts may hold cells within one descriptor
+        // (ScenarioWizard's diagonal blocks, counted in the impact balances); no other matrix may.
+        const json* self_flag = member(matrices[m], "self_impacts");
+        const bool self_impacts = self_flag != nullptr && self_flag->is_boolean() && self_flag->get<bool>();
+        if (self_impacts && kind != nullptr && *kind != "cross-impact") {
+            c.report(at(mpath, "self_impacts"), "only a cross-impact matrix can hold self-impacts");
+        }
+        const bool same_descriptor_allowed = self_impacts && kind != nullptr && *kind == "cross-impact";
         const json& cells = items(matrices[m], "cells");
         for (std::size_t k = 0; k < cells.size(); ++k) {
             const std::string cpath = at(at(mpath, "cells"), k);
@@ -235,10 +243,13 @@ void check_scenario_set(Checker& c, const json& set, const std::string& path, co
             c.ref(cells[k], "to", variants, cpath, "variant");
             const std::string* from = string_member(cells[k], "from");
             const std::string* to = string_member(cells[k], "to");
-            if (from != nullptr && to != nullptr && descriptor_of.contains(*from) && descriptor_of.contains(*to) &&
-                descriptor_of[*from] == descriptor_of[*to]) {
+            if (!same_descriptor_allowed && from != nullptr && to != nullptr && descriptor_of.contains(*from) &&
+                descriptor_of.contains(*to) && descriptor_of[*from] == descriptor_of[*to]) {
                 c.report(at(cpath, "to"), "variants '" + *from + "' and '" + *to + "' belong to the same descriptor '" +
-                                              descriptor_of[*from] + "'");
+                                              descriptor_of[*from] + "'" +
+                                              (kind != nullptr && *kind == "cross-impact"
+                                                   ? " (a self-impact needs the matrix marked \"self_impacts\": true)"
+                                                   : ""));
             }
             const json* value = member(cells[k], "value");
             if (value == nullptr || kind == nullptr) {

@@ -96,6 +96,31 @@ TEST(ModelValidate, ActivityModelReferences) {
                                         "/activity_models/0/comparison/0/activity"}));
 }
 
+// Cells within one descriptor (self-impacts, as ScenarioWizard's diagonal blocks carry them) are
+// accepted only in a cross-impact matrix marked "self_impacts": true.
+TEST(ModelValidate, SelfImpactsOnlyWhereTheMatrixSaysSo) {
+    json doc = minimal();
+    doc["scenario_sets"] = json::parse(R"([{"id": "s", "name": "S", "kind": "cib", "descriptors": [
+        {"id": "A", "name": "A", "variants": [{"id": "a1", "name": "a1"}, {"id": "a2", "name": "a2"}]},
+        {"id": "B", "name": "B", "variants": [{"id": "b1", "name": "b1"}]}],
+        "matrices": [{"id": "cim", "kind": "cross-impact", "cells": [
+            {"from": "a1", "to": "b1", "value": 1}, {"from": "a1", "to": "a2", "value": -2}]}]}])");
+    auto issues = validate(doc);
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0], (Issue{"/scenario_sets/0/matrices/0/cells/1/to",
+                                "variants 'a1' and 'a2' belong to the same descriptor 'A' (a self-impact needs the matrix "
+                                "marked \"self_impacts\": true)"}));
+
+    doc["scenario_sets"][0]["matrices"][0]["self_impacts"] = true;
+    EXPECT_TRUE(validate(doc).empty());
+
+    doc["scenario_sets"][0]["matrices"][0]["kind"] = "consistency";
+    doc["scenario_sets"][0]["matrices"][0]["cells"] = json::parse(R"([{"from": "a1", "to": "a2", "value": 2}])");
+    issues = validate(doc);
+    EXPECT_EQ(paths(issues), (std::vector<std::string>{"/scenario_sets/0/matrices/0/self_impacts",
+                                                       "/scenario_sets/0/matrices/0/cells/0/to"}));
+}
+
 TEST(ModelValidate, NeverThrowsOnOddDocuments) {
     for (const char* text : {"5", "null", "[]", "\"holon\"", R"({"variables": 3})", R"({"variables": [1, null, []]})",
                              R"({"links": [{"from": 1, "to": [2]}]})", R"({"organisation": {"units": [{"id": 5, "parent": {}}]}})",

@@ -11,7 +11,6 @@ std::vector<std::vector<int64_t>> impact_balances(const Matrix &m, const Scenari
         auto &row = balances[static_cast<size_t>(j)];
         row.assign(static_cast<size_t>(m.variant_count(j)), 0);
         for (int i = 0; i < m.descriptor_count(); ++i) {
-            if (i == j) continue;
             for (int b = 0; b < m.variant_count(j); ++b) row[static_cast<size_t>(b)] += m.get(i, s[static_cast<size_t>(i)], j, b);
         }
     }

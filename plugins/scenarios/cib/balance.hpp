@@ -9,7 +9,8 @@
 
 namespace holon_scenarios::cib {
 
-// balances[j][b] = sum over i != j of C[(i, s_i), (j, b)].
+// balances[j][b] = sum over all i of C[(i, s_i), (j, b)]. The i == j term is the self-impact of
+// j's own variant, zero in the textbook form; ScenarioWizard counts it and so does this.
 std::vector<std::vector<int64_t>> impact_balances(const Matrix &m, const Scenario &s);
 
 struct Evaluation {

@@ -17,7 +17,6 @@ Matrix::Matrix(std::vector<int> variant_counts) : counts_(std::move(variant_coun
 }
 
 void Matrix::set(int from_descriptor, int from_variant, int to_descriptor, int to_variant, int32_t value) {
-    if (from_descriptor == to_descriptor) throw std::invalid_argument("a descriptor does not impact itself");
     if (from_variant < 0 || from_variant >= variant_count(from_descriptor) || to_variant < 0 ||
         to_variant >= variant_count(to_descriptor))
         throw std::invalid_argument("variant index out of range");
@@ -32,6 +31,22 @@ uint64_t Matrix::scenario_count() const {
         n *= static_cast<uint64_t>(c);
     }
     return n;
+}
+
+int Matrix::self_impact_cells() const {
+    int n = 0;
+    for (int d = 0; d < descriptor_count(); ++d)
+        for (int a = 0; a < variant_count(d); ++a)
+            for (int b = 0; b < variant_count(d); ++b) n += get(d, a, d, b) != 0 ? 1 : 0;
+    return n;
+}
+
+Matrix Matrix::without_self_impacts() const {
+    Matrix out = *this;
+    for (int d = 0; d < descriptor_count(); ++d)
+        for (int a = 0; a < variant_count(d); ++a)
+            for (int b = 0; b < variant_count(d); ++b) out.set(d, a, d, b, 0);
+    return out;
 }
 
 bool Matrix::standardised() const {
@@ -51,11 +66,9 @@ Matrix sum(const std::vector<Matrix> &matrices) {
         if (m.variant_counts() != total.variant_counts()) throw std::invalid_argument("ensemble matrices differ in shape");
         for (int i = 0; i < m.descriptor_count(); ++i)
             for (int a = 0; a < m.variant_count(i); ++a)
-                for (int j = 0; j < m.descriptor_count(); ++j) {
-                    if (i == j) continue;
+                for (int j = 0; j < m.descriptor_count(); ++j)
                     for (int b = 0; b < m.variant_count(j); ++b)
                         total.set(i, a, j, b, total.get(i, a, j, b) + m.get(i, a, j, b));
-                }
     }
     return total;
 }

@@ -1,5 +1,7 @@
 // A CIB cross-impact matrix over the variants of all descriptors, with exact integer cells.
-// Row (i,a) impacts column (j,b); the diagonal blocks (i == j) are always zero.
+// Row (i,a) impacts column (j,b). The diagonal blocks (i == j) are zero in the textbook form; a
+// non-zero cell there is a self-impact (a descriptor's variant on its own variants, as standardising
+// a matrix leaves them), which ScenarioWizard counts in the impact balances and so does Holon.
 #pragma once
 
 #include <cstdint>
@@ -26,13 +28,17 @@ public:
     int32_t get(int from_descriptor, int from_variant, int to_descriptor, int to_variant) const {
         return at(offset(from_descriptor) + from_variant, offset(to_descriptor) + to_variant);
     }
-    // Setting a cell inside a diagonal block throws std::invalid_argument.
+    // A cell inside a diagonal block (from_descriptor == to_descriptor) is a self-impact.
     void set(int from_descriptor, int from_variant, int to_descriptor, int to_variant, int32_t value);
     int32_t at(int row, int column) const { return cells_[static_cast<size_t>(row * size_ + column)]; }
     const int32_t *row(int row) const { return cells_.data() + static_cast<size_t>(row * size_); }
 
     // The number of scenarios, saturating at UINT64_MAX.
     uint64_t scenario_count() const;
+    // The non-zero cells of the diagonal blocks (self-impacts).
+    int self_impact_cells() const;
+    // The same matrix with every diagonal-block cell 0 (the textbook form).
+    Matrix without_self_impacts() const;
     // True when every judgement section row sums to zero (Weimer-Jehle's standardised form).
     bool standardised() const;
 

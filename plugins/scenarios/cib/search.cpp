@@ -62,12 +62,11 @@ std::vector<int32_t> suffix_bounds(const Problem &p) {
         for (int j = 0; j < p.n; ++j)
             for (int a = 0; a < p.m.variant_count(j); ++a)
                 for (int b = 0; b < p.m.variant_count(j); ++b) {
-                    int32_t best = 0;
-                    if (k != j) {
-                        best = std::numeric_limits<int32_t>::min();
-                        for (int v : p.allowed[static_cast<size_t>(k)])
-                            best = std::max(best, p.m.get(k, v, j, a) - p.m.get(k, v, j, b));
-                    }
+                    // k == j is j's self-impact: while j is unassigned its variant, and so the
+                    // row it contributes, is still open like any other descriptor's.
+                    int32_t best = std::numeric_limits<int32_t>::min();
+                    for (int v : p.allowed[static_cast<size_t>(k)])
+                        best = std::max(best, p.m.get(k, v, j, a) - p.m.get(k, v, j, b));
                     const size_t at = static_cast<size_t>(p.m.offset(j) + a) * static_cast<size_t>(p.maxm) +
                                       static_cast<size_t>(b);
                     here[at] = next[at] + best;

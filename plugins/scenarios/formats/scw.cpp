@@ -99,11 +99,9 @@ ScwProject read_scw(std::string_view text) {
             int rd = 0, cd = 0;
             while (rd + 1 < p.matrix.descriptor_count() && p.matrix.offset(rd + 1) <= r) ++rd;
             while (cd + 1 < p.matrix.descriptor_count() && p.matrix.offset(cd + 1) <= c) ++cd;
-            if (rd != cd) {
-                p.matrix.set(rd, r - p.matrix.offset(rd), cd, c - p.matrix.offset(cd), value);
-            } else if (value != 0) {
+            p.matrix.set(rd, r - p.matrix.offset(rd), cd, c - p.matrix.offset(cd), value);
+            if (rd == cd && value != 0)
                 p.self_impacts.push_back({rd, r - p.matrix.offset(rd), c - p.matrix.offset(cd), value, line_no()});
-            }
             ++c;
         }
         if (c != n) throw FormatError("matrix row has " + std::to_string(c) + " cells, expected " + std::to_string(n), line_no());

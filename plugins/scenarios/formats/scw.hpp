@@ -22,7 +22,8 @@ struct ScwDescriptor {
 };
 // A non-zero cell of a diagonal block: descriptor's variant `from` impacting its own variant `to`.
 // ScenarioWizard reads such cells (they come out of standardising a matrix) and counts them in the
-// impact balances; cib::Matrix holds none, so they are kept here, with the line they are on.
+// impact balances; they are in `matrix` like every other cell and listed here with their line, so
+// an importer can say where they are.
 struct ScwSelfImpact {
     int descriptor = 0, from = 0, to = 0;
     int32_t value = 0;

@@ -111,6 +111,9 @@ void CibMethod::run(holon::Context &ctx) {
         throw holon::Error(HOLON_ERR_INVALID_MODEL, only.empty() ? "scenario set '" + set.id + "' has no cross-impact matrix"
                                                                  : "scenario set '" + set.id + "' has no cross-impact matrix '" + only + "'");
     const cib::Matrix total = cib::sum(matrices);
+    if (const int self = total.self_impact_cells(); self > 0)
+        ctx.warn(std::to_string(self) + " cell(s) within one descriptor (self-impacts, matrix marked self_impacts) are counted "
+                 "in the impact balances, as ScenarioWizard counts them");
 
     cib::SearchOptions o;
     o.tolerance = static_cast<int64_t>(count_param(params, "tolerance", 0));

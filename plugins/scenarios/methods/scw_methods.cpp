@@ -57,10 +57,11 @@ void ImportScwMethod::run(holon::Context &ctx) {
     } catch (const formats::FormatError &e) {
         throw holon::Error(HOLON_ERR_INVALID_MODEL, e.what(), json{{"line", e.line()}}.dump());
     }
+    const bool ignore_self = params.contains("ignore_self_impacts") && params["ignore_self_impacts"].get<bool>();
     if (!p.self_impacts.empty()) {
-        // ScenarioWizard counts a descriptor's impact on its own variants in the impact balances;
-        // the shared model's CIB matrices hold impacts between descriptors only, so such cells are
-        // either left out on request (the textbook form) or the file is refused saying so.
+        // ScenarioWizard counts a descriptor's impact on its own variants in the impact balances,
+        // so they are imported and applied the same way (the matrix is marked self_impacts), or
+        // left out on request for the textbook form. Either way the user is told which cells.
         const formats::ScwSelfImpact &first = p.self_impacts.front();
         const formats::ScwDescriptor &d = p.descriptors[static_cast<size_t>(first.descriptor)];
         const std::string what = std::to_string(p.self_impacts.size()) +
@@ -68,12 +69,15 @@ void ImportScwMethod::run(holon::Context &ctx) {
                                  std::to_string(first.line) + " ('" + d.name + "': '" +
                                  d.variants[static_cast<size_t>(first.from)].name + "' -> '" +
                                  d.variants[static_cast<size_t>(first.to)].name + "' = " + std::to_string(first.value) + ")";
-        if (!(params.contains("ignore_self_impacts") && params["ignore_self_impacts"].get<bool>()))
-            throw holon::Error(HOLON_ERR_INVALID_MODEL,
-                               what + ": ScenarioWizard counts them in the impact balances, which Holon's CIB matrices cannot "
-                                      "hold; import with {\"ignore_self_impacts\": true} to leave them out (the textbook form)",
-                               json{{"line", first.line}}.dump());
-        ctx.warn(what + ": left out as asked (ignore_self_impacts); ScenarioWizard would count them in the impact balances");
+        if (ignore_self) {
+            p.matrix = p.matrix.without_self_impacts();
+            ctx.warn(what + ": left out as asked (ignore_self_impacts), the textbook form; ScenarioWizard would count them "
+                            "in the impact balances");
+        } else {
+            ctx.warn(what + ": imported as self-impacts (the matrix is marked \"self_impacts\": true) and the impact "
+                            "balances include them, as ScenarioWizard counts them; import with {\"ignore_self_impacts\": true} "
+                            "for the textbook form without them");
+        }
     }
     const std::string file(ctx.source_name());
     const std::string stem = file.substr(0, file.find('.'));
@@ -105,12 +109,13 @@ void ImportScwMethod::run(holon::Context &ctx) {
         for (int a = 0; a < m.variant_count(i); ++a)
             for (int j = 0; j < m.descriptor_count(); ++j)
                 for (int b = 0; b < m.variant_count(j); ++b)
-                    if (i != j && m.get(i, a, j, b) != 0)
+                    if (m.get(i, a, j, b) != 0)
                         cells.push_back({{"from", ids[static_cast<size_t>(i)][static_cast<size_t>(a)]},
                                          {"to", ids[static_cast<size_t>(j)][static_cast<size_t>(b)]},
                                          {"value", m.get(i, a, j, b)}});
     json matrix{{"id", "cim"}, {"name", "Cross-impact matrix"}, {"kind", "cross-impact"}, {"scale", {{"min", -3}, {"max", 3}}},
                 {"provenance", {{"asserted_by", asserted_by}}}, {"cells", cells}};
+    if (m.self_impact_cells() > 0) matrix["self_impacts"] = true;
     int32_t lo = 0, hi = 0;
     for (int r = 0; r < m.size(); ++r)
         for (int c = 0; c < m.size(); ++c) {

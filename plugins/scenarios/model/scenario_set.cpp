@@ -89,13 +89,16 @@ ScenarioSet read_set(const json &model, const std::string &set_id, const std::st
     }
     if (set.descriptors.empty()) throw ModelError("scenario set '" + set.id + "' has no descriptors");
     for (const json &m : array(*chosen, "matrices")) {
-        Matrix mat{text(m, "id"), text(m, "name"), text(m, "kind"), {}};
+        Matrix mat{text(m, "id"), text(m, "name"), text(m, "kind"), {}, false};
+        const auto flag = m.find("self_impacts");
+        mat.self_impacts = mat.kind == "cross-impact" && flag != m.end() && flag->is_boolean() && flag->get<bool>();
         for (const json &c : array(m, "cells")) {
             const auto [fd, fv] = set.locate(text(c, "from"));
             const auto [td, tv] = set.locate(text(c, "to"));
-            if (fd == td)
+            if (fd == td && !mat.self_impacts)
                 throw ModelError("matrix '" + mat.id + "': cell " + text(c, "from") + " -> " + text(c, "to") +
-                                 " lies within one descriptor");
+                                 " lies within one descriptor" +
+                                 (mat.kind == "cross-impact" ? " (mark the matrix \"self_impacts\": true if it is a self-impact)" : ""));
             Cell cell{fd, fv, td, tv, 0, true, text(c, "basis")};
             const json &value = c.at("value");
             if (value.is_boolean()) {

@@ -42,6 +42,9 @@ struct Cell {
 struct Matrix {
     std::string id, name, kind;
     std::vector<Cell> cells;
+    // A cross-impact matrix marked "self_impacts": true may hold cells within one descriptor
+    // (ScenarioWizard's diagonal blocks); the impact balances include them.
+    bool self_impacts = false;
 };
 struct NamedScenario {
     std::string id, name, narrative;

@@ -27,9 +27,119 @@ TEST(CibMatrix, PublishedMatricesAreStandardised) {
     EXPECT_EQ(test::cib_global().scenario_count(), 36u);
 }
 
-TEST(CibMatrix, DiagonalBlocksCannotBeSet) {
+// Self-impacts (cells of the diagonal blocks, as ScenarioWizard files carry them) count in the
+// impact balances, as ScenarioWizard counts them. Worked by hand on two descriptors A (a1, a2) and
+// B (b1, b2):
+//   between descriptors: a1 -> b1 +1, a1 -> b2 -1, a2 -> b1 -1, a2 -> b2 +1,
+//                        b1 -> a1 +1, b1 -> a2 -1, b2 -> a1 -1, b2 -> a2 +1;
+//   self-impacts:        a1 -> a1 +3 (a1 reinforces itself), b2 -> b2 +3 (b2 reinforces itself).
+// Balances are (A: a1, a2 | B: b1, b2), each the sum of the chosen variants' rows:
+//   (a1,b1): A = b1 row (1,-1) + a1 self (3,0) = (4,-1), a1 holds by 5;
+//            B = a1 row (1,-1) + b1 self (0,0) = (1,-1), b1 holds by 2.  Consistent, TIS 4+1 = 5.
+//   (a1,b2): A = b2 row (-1,1) + a1 self (3,0) = (2,1), a1 holds by 1;
+//            B = a1 row (1,-1) + b2 self (0,3) = (1,2), b2 holds by 1.   Consistent, TIS 2+2 = 4.
+//   (a2,b1): A = (1,-1) + a2 self (0,0), a2 loses by 2; B = a2 row (-1,1), b1 loses by 2.
+//            Inconsistency 2.
+//   (a2,b2): A = (-1,1), a2 holds by 2; B = (-1,1) + b2 self (0,3) = (-1,4), b2 holds by 5.
+//            Consistent, TIS 1+4 = 5.
+// So three consistent scenarios, listed by TIS then variant order: (a1,b1) 5, (a2,b2) 5, (a1,b2) 4.
+// In the textbook form (self-impacts left out) (a1,b2) has A = (-1,1) and B = (1,-1), both lose by
+// 2: only (a1,b1) and (a2,b2) hold, each with TIS 1+1 = 2.
+cib::Matrix self_impact_case() {
     cib::Matrix m({2, 2});
-    EXPECT_THROW(m.set(0, 0, 0, 1, 1), std::invalid_argument);
+    m.set(0, 0, 1, 0, 1);
+    m.set(0, 0, 1, 1, -1);
+    m.set(0, 1, 1, 0, -1);
+    m.set(0, 1, 1, 1, 1);
+    m.set(1, 0, 0, 0, 1);
+    m.set(1, 0, 0, 1, -1);
+    m.set(1, 1, 0, 0, -1);
+    m.set(1, 1, 0, 1, 1);
+    m.set(0, 0, 0, 0, 3);
+    m.set(1, 1, 1, 1, 3);
+    return m;
+}
+
+TEST(CibSelfImpacts, BalancesIncludeTheDescriptorsOwnRow) {
+    const cib::Matrix m = self_impact_case();
+    EXPECT_EQ(m.self_impact_cells(), 2);
+    const cib::Evaluation e = cib::evaluate(m, Scenario{0, 1});
+    EXPECT_EQ(e.balances, (std::vector<std::vector<int64_t>>{{2, 1}, {1, 2}}));
+    EXPECT_EQ(e.margins, (std::vector<int64_t>{1, 1}));
+    EXPECT_EQ(e.total_impact_score, 4);
+    EXPECT_EQ(e.inconsistency, 0);
+    const cib::Evaluation bad = cib::evaluate(m, Scenario{1, 0});
+    EXPECT_EQ(bad.balances, (std::vector<std::vector<int64_t>>{{1, -1}, {-1, 1}}));
+    EXPECT_EQ(bad.inconsistency, 2);
+    const cib::Evaluation textbook = cib::evaluate(m.without_self_impacts(), Scenario{0, 1});
+    EXPECT_EQ(textbook.balances, (std::vector<std::vector<int64_t>>{{-1, 1}, {1, -1}}));
+    EXPECT_EQ(textbook.inconsistency, 2);
+}
+
+TEST(CibSelfImpacts, SearchFindsTheHandWorkedScenarios) {
+    const cib::Matrix m = self_impact_case();
+    for (unsigned threads : {1u, 2u}) {
+        cib::SearchOptions o;
+        o.threads = threads;
+        const cib::SearchResult r = cib::search(m, o);
+        ASSERT_EQ(r.count, 3u);
+        ASSERT_EQ(r.scenarios.size(), 3u);
+        EXPECT_EQ(r.scenarios[0].scenario, (Scenario{0, 0}));
+        EXPECT_EQ(r.scenarios[0].total_impact_score, 5);
+        EXPECT_EQ(r.scenarios[0].min_margin, 2);
+        EXPECT_EQ(r.scenarios[1].scenario, (Scenario{1, 1}));
+        EXPECT_EQ(r.scenarios[1].total_impact_score, 5);
+        EXPECT_EQ(r.scenarios[1].min_margin, 2);
+        EXPECT_EQ(r.scenarios[2].scenario, (Scenario{0, 1}));
+        EXPECT_EQ(r.scenarios[2].total_impact_score, 4);
+        EXPECT_EQ(r.scenarios[2].min_margin, 1);
+    }
+    const cib::SearchResult textbook = cib::search(m.without_self_impacts(), {});
+    ASSERT_EQ(textbook.count, 2u);
+    EXPECT_EQ(textbook.scenarios[0].scenario, (Scenario{0, 0}));
+    EXPECT_EQ(textbook.scenarios[0].total_impact_score, 2);
+    EXPECT_EQ(textbook.scenarios[1].scenario, (Scenario{1, 1}));
+    EXPECT_EQ(cib::inconsistency_histogram(m), (std::map<int64_t, uint64_t>{{0, 3}, {2, 1}}));
+    // Succession from the inconsistent (a2,b1) under self-impacts: both descriptors move to their
+    // best variant at once (global), giving (a1,b2), which holds.
+    EXPECT_EQ(cib::succession_step(m, Scenario{1, 0}, {}), (Scenario{0, 1}));
+    const cib::BasinResult b = cib::basins(m, {});
+    ASSERT_EQ(b.attractors.size(), 3u);
+    EXPECT_EQ(b.attractors[0].states, (std::vector<Scenario>{{0, 1}}));
+    EXPECT_EQ(b.attractors[0].basin, 2u);
+    EXPECT_EQ(b.attractors[1].basin, 1u);
+    EXPECT_EQ(b.attractors[2].basin, 1u);
+}
+
+// Branch and bound with self-impacts (every cell random, diagonal blocks included) finds exactly
+// the scenarios whose balances, computed directly by evaluate(), hold within the tolerance.
+TEST(CibSelfImpacts, SearchAgreesWithDirectEvaluationOnRandomMatrices) {
+    std::mt19937 rng(7);
+    for (int trial = 0; trial < 30; ++trial) {
+        std::vector<int> counts;
+        const int n = std::uniform_int_distribution<int>(2, 5)(rng);
+        for (int d = 0; d < n; ++d) counts.push_back(std::uniform_int_distribution<int>(1, 4)(rng));
+        cib::Matrix m(counts);
+        for (int i = 0; i < n; ++i)
+            for (int a = 0; a < counts[static_cast<size_t>(i)]; ++a)
+                for (int j = 0; j < n; ++j)
+                    for (int b = 0; b < counts[static_cast<size_t>(j)]; ++b)
+                        m.set(i, a, j, b, std::uniform_int_distribution<int>(-3, 3)(rng));
+        cib::SearchOptions o;
+        o.tolerance = trial % 3;
+        o.threads = 1 + static_cast<unsigned>(trial % 2);
+        std::set<std::pair<Scenario, int64_t>> expected;
+        for (uint64_t k = 0; k < m.scenario_count(); ++k) {
+            const Scenario s = cib::scenario_at(counts, k);
+            const cib::Evaluation e = cib::evaluate(m, s);
+            if (e.inconsistency <= o.tolerance) expected.insert({s, e.total_impact_score});
+        }
+        const cib::SearchResult r = cib::search(m, o);
+        std::set<std::pair<Scenario, int64_t>> got;
+        for (const auto &f : r.scenarios) got.insert({f.scenario, f.total_impact_score});
+        EXPECT_EQ(got, expected) << "trial " << trial;
+        EXPECT_EQ(r.count, expected.size());
+    }
 }
 
 TEST(CibBalance, WorkedBalanceRowOfTheManual) {

@@ -66,8 +66,8 @@ TEST(Scw, RejectsMalformedFiles) {
 }
 
 // A cell inside a diagonal block (A's variant a1 on its own a2, as standardising a matrix leaves
-// them) is read as ScenarioWizard reads it: kept as a self-impact with its line, not refused, and
-// out of the cross-impact matrix.
+// them) is read as ScenarioWizard reads it: a self-impact in the matrix like any other cell, and
+// listed with its line so the importer can say where it is.
 TEST(Scw, KeepsDiagonalBlockCellsAsSelfImpacts) {
     const formats::ScwProject p =
         formats::read_scw("$ ScenarioWizard 4.0\nx\n&A\n -a1\n -a2\n&B\n -b1\n#\n#\n 0 , 5 , 1 \n-2 , 0 , 0 \n 3 , 0 , 0 \n#\n");
@@ -82,6 +82,24 @@ TEST(Scw, KeepsDiagonalBlockCellsAsSelfImpacts) {
     EXPECT_EQ(p.self_impacts[1].value, -2);
     EXPECT_EQ(p.matrix.get(0, 0, 1, 0), 1);
     EXPECT_EQ(p.matrix.get(1, 0, 0, 0), 3);
+    EXPECT_EQ(p.matrix.get(0, 0, 0, 1), 5);
+    EXPECT_EQ(p.matrix.get(0, 1, 0, 0), -2);
+    EXPECT_EQ(p.matrix.self_impact_cells(), 2);
+}
+
+// Self-impacts survive writing and reading again: the diagonal blocks are written as they are held.
+TEST(Scw, RoundTripKeepsSelfImpacts) {
+    const formats::ScwProject p = formats::read_scw(
+        "$ ScenarioWizard 4.0\nx\n&A\n -a1\n -a2\n&B\n -b1\n -b2\n#\n#\n"
+        " 3 , 0 , 1 ,-1 \n 0 , 0 ,-1 , 1 \n 1 ,-1 , 0 , 0 \n-1 , 1 , 0 , 3 \n#\n");
+    const std::string written = formats::write_scw(p);
+    EXPECT_NE(written.find(" 3 , 0 , 1 ,-1 \n"), std::string::npos) << written;
+    EXPECT_NE(written.find("-1 , 1 , 0 , 3 \n"), std::string::npos) << written;
+    const formats::ScwProject again = formats::read_scw(written);
+    EXPECT_EQ(again.matrix, p.matrix);
+    EXPECT_EQ(again.matrix.get(0, 0, 0, 0), 3);
+    EXPECT_EQ(again.matrix.get(1, 1, 1, 1), 3);
+    ASSERT_EQ(again.self_impacts.size(), 2u);
 }
 
 TEST(Sl, ReadsTheSolutionListAndItsScoresMatchTheSearch) {

@@ -113,30 +113,59 @@ TEST_F(ScenariosPlugin, MorphologicalFromTheModel) {
     EXPECT_EQ(out["survival"]["P"]["p1"], 1);
 }
 
-// A .scw whose diagonal blocks hold non-zero cells (self-impacts): refused by default with the line
-// of the first and the way out; with ignore_self_impacts the cells are left out with a warning,
-// and only the impacts between descriptors remain (a1 -> b1 = 1, b1 -> a1 = 3).
-TEST_F(ScenariosPlugin, ScwSelfImpactsAreRefusedOrLeftOutOnRequest) {
-    const std::string scw = "$ ScenarioWizard 4.0\nx\n&A\n -a1\n -a2\n&B\n -b1\n#\n#\n 0 , 5 , 1 \n 0 , 0 , 0 \n 3 , 0 , 0 \n#\n";
-    TestRun refused("", "{}", scw, "self.scw");
-    ASSERT_EQ(run("scenarios.import-scw", refused), HOLON_ERR_INVALID_MODEL);
-    EXPECT_NE(refused.error_message.find("1 cell(s) of the diagonal blocks (a descriptor's impact on its own variants) are not 0, "
-                                         "the first at line 10 ('A': 'a1' -> 'a2' = 5)"),
-              std::string::npos)
-        << refused.error_message;
-    EXPECT_NE(refused.error_message.find("ignore_self_impacts"), std::string::npos) << refused.error_message;
+// A .scw whose diagonal blocks hold non-zero cells (self-impacts): imported by default with a
+// warning, the matrix marked self_impacts and the cells applied in the balances (the hand-worked
+// case of cib_test.cpp's CibSelfImpacts: 3 consistent scenarios, TIS 5, 5, 4); exported back the
+// same; with ignore_self_impacts the textbook form (2 consistent scenarios, TIS 2 each).
+TEST_F(ScenariosPlugin, ScwSelfImpactsAreAppliedOrLeftOutOnRequest) {
+    const std::string scw = "$ ScenarioWizard 4.0\nx\n&A\n -a1\n -a2\n&B\n -b1\n -b2\n#\n#\n"
+                            " 3 , 0 , 1 ,-1 \n 0 , 0 ,-1 , 1 \n 1 ,-1 , 0 , 0 \n-1 , 1 , 0 , 3 \n#\n";
+    auto warned = [](const TestRun &r, const std::string &text) {
+        for (const auto &[level, message] : r.logs)
+            if (message.find(text) != std::string::npos) return true;
+        return false;
+    };
+    TestRun applied("", "{}", scw, "self.scw");
+    ASSERT_EQ(run("scenarios.import-scw", applied), HOLON_OK) << applied.error_message;
+    expect_valid(read_file(SCENARIOS_MODEL_SCHEMA), applied.result);
+    EXPECT_TRUE(warned(applied, "2 cell(s) of the diagonal blocks (a descriptor's impact on its own variants) are not 0, the "
+                                "first at line 11 ('A': 'a1' -> 'a1' = 3): imported as self-impacts"));
+    EXPECT_TRUE(warned(applied, "the impact balances include them"));
+    const json matrix = json::parse(applied.result)["scenario_sets"][0]["matrices"][0];
+    EXPECT_EQ(matrix["self_impacts"], true);
+    EXPECT_EQ(matrix["cells"].size(), 10u);
+    EXPECT_EQ(matrix["cells"][0], (json{{"from", "a1"}, {"to", "a1"}, {"value", 3}}));
+
+    TestRun cib(applied.result, "{}");
+    ASSERT_EQ(run("scenarios.cib", cib), HOLON_OK) << cib.error_message;
+    json out = json::parse(cib.result);
+    EXPECT_EQ(out["count"], 3);
+    EXPECT_EQ(out["scenarios"][0]["variants"], (json{{"A", "a1"}, {"B", "b1"}}));
+    EXPECT_EQ(out["scenarios"][0]["total_impact_score"], 5);
+    EXPECT_EQ(out["scenarios"][1]["variants"], (json{{"A", "a2"}, {"B", "b2"}}));
+    EXPECT_EQ(out["scenarios"][2]["variants"], (json{{"A", "a1"}, {"B", "b2"}}));
+    EXPECT_EQ(out["scenarios"][2]["total_impact_score"], 4);
+    EXPECT_TRUE(warned(cib, "2 cell(s) within one descriptor (self-impacts"));
+
+    TestRun exported(applied.result, "{}");
+    ASSERT_EQ(run("scenarios.export-scw", exported), HOLON_OK) << exported.error_message;
+    ASSERT_EQ(exported.blobs.count("cib.scw"), 1u);
+    const std::string written = exported.blobs["cib.scw"].second;
+    EXPECT_NE(written.find(" 3 , 0 , 1 ,-1 \n 0 , 0 ,-1 , 1 \n 1 ,-1 , 0 , 0 \n-1 , 1 , 0 , 3 \n"), std::string::npos) << written;
+
     TestRun left_out("", R"({"ignore_self_impacts": true})", scw, "self.scw");
     ASSERT_EQ(run("scenarios.import-scw", left_out), HOLON_OK) << left_out.error_message;
     expect_valid(read_file(SCENARIOS_MODEL_SCHEMA), left_out.result);
-    const json cells = json::parse(left_out.result)["scenario_sets"][0]["matrices"][0]["cells"];
-    ASSERT_EQ(cells.size(), 2u);
-    EXPECT_EQ(cells[0]["from"], "a1");
-    EXPECT_EQ(cells[0]["to"], "b1");
-    EXPECT_EQ(cells[0]["value"], 1);
-    EXPECT_EQ(cells[1]["value"], 3);
-    bool warned = false;
-    for (const auto &[level, message] : left_out.logs) warned = warned || message.find("left out as asked") != std::string::npos;
-    EXPECT_TRUE(warned);
+    const json textbook = json::parse(left_out.result)["scenario_sets"][0]["matrices"][0];
+    EXPECT_FALSE(textbook.contains("self_impacts"));
+    EXPECT_EQ(textbook["cells"].size(), 8u);
+    EXPECT_TRUE(warned(left_out, "left out as asked (ignore_self_impacts)"));
+    TestRun cib_textbook(left_out.result, "{}");
+    ASSERT_EQ(run("scenarios.cib", cib_textbook), HOLON_OK) << cib_textbook.error_message;
+    out = json::parse(cib_textbook.result);
+    EXPECT_EQ(out["count"], 2);
+    EXPECT_EQ(out["scenarios"][0]["total_impact_score"], 2);
+    EXPECT_EQ(out["scenarios"][1]["total_impact_score"], 2);
 }
 
 TEST_F(ScenariosPlugin, RunNeedsTheInvokeExtension) {
