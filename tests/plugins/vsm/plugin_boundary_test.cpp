@@ -124,6 +124,18 @@ TEST_F(VsmPlugin, VarietyReproducesBeersTripleIndex) {
     EXPECT_EQ(v["triple_index"][0]["performance"]["exact"], "2/5");
     EXPECT_EQ(v["varieties"][0]["minimum_outcomes"], 3);
     EXPECT_NEAR(v["varieties"][0]["outcome_bits"].get<double>(), 1.585, 0.0005);
+    // The same estimate as a CSV row, readable without the model: the unit by name, units in the header.
+    // 9 disturbances against 3 responses: log2 9 = 3.1699... bits, log2 3 = 1.5849... bits, ceil(9/3) = 3.
+    const std::string &csv = r.blobs.at("varieties.csv").second;
+    EXPECT_EQ(r.blobs.at("varieties.csv").first, "text/csv");
+    EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
+              "id,variety of,unit,unit name,disturbances (states),attenuation (factor),"
+              "disturbances after attenuation (states),disturbances after attenuation (bits),responses (states),"
+              "amplification (factor),responses after amplification (states),responses after amplification (bits),"
+              "minimum outcomes (states),acceptable outcomes (states),outcomes (bits),deficit (bits),requisite");
+    EXPECT_EQ(csv.find("\r\nv,referrals,r,Trust,9,1,9,3.1699250014423"), csv.find("\r\n")) << csv;
+    EXPECT_NE(csv.find(",3,1,3,1.58496250072115"), std::string::npos) << csv;
+    EXPECT_EQ(r.blobs.count("channels.csv"), 1u);
 }
 
 TEST_F(VsmPlugin, AlarmsFromActualsWithoutTheHost) {
