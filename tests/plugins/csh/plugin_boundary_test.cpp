@@ -52,7 +52,20 @@ TEST_F(CshPlugin, CritiqueOfTheMethodPageExample) {
     EXPECT_NEAR(cell["distance"][1][2].get<double>(), 2.0 / 3, 1e-12);
     EXPECT_EQ(cell["distance"][3][0], 1.0);
     // The report comes back as blobs with their media types.
-    ASSERT_EQ(r.blobs.size(), 4u);
+    ASSERT_EQ(r.blobs.size(), 5u);
+    // The is/ought gaps as a table by names (ids beside them), one row per gap.
+    EXPECT_EQ(r.blobs.at("gaps.csv").first, "text/csv");
+    const std::string &gaps = r.blobs.at("gaps.csv").second;
+    EXPECT_EQ(gaps.substr(0, gaps.find("\r\n")), "category,question,perspective,perspective name,gap,is answer,"
+                                                 "ought answer,only in is,only in ought");
+    EXPECT_NE(gaps.find("\r\n1,Beneficiary,a-council,City council transport team,ought_broader,Residents inside the "
+                        "area and the children walking to school,\"Everyone who lives in or travels through the area, "
+                        "boundary roads included\",,Residents of Mill Road and Station Road\r\n"),
+              std::string::npos)
+        << gaps;
+    size_t rows = 0;
+    for (size_t at = gaps.find("\r\n"); at != std::string::npos; at = gaps.find("\r\n", at + 2)) ++rows;
+    EXPECT_EQ(rows, result["gaps"].size() + 1) << gaps;
     EXPECT_EQ(r.blobs.at("critique.html").first, "text/html");
     EXPECT_EQ(r.blobs.at("critique.md").first, "text/markdown");
     EXPECT_EQ(r.blobs.at("csh-divergence.svg").first, "image/svg+xml");
