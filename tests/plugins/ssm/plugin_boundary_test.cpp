@@ -74,6 +74,19 @@ TEST_F(SsmPlugin, CompareDiagramAndReportOfTheWorkedInquiry) {
         EXPECT_EQ(coverage["exists_no"], 2);
         EXPECT_EQ(coverage["desirable_and_feasible"], 4);
         EXPECT_TRUE(result["findings"].empty());
+        // The same rows as a sheet by names: a header and one line per activity.
+        const std::string &csv = r.blobs.at("comparison.csv").second;
+        EXPECT_EQ(r.blobs.at("comparison.csv").first, "text/csv");
+        EXPECT_EQ(csv.substr(0, csv.find("\r\n")),
+                  "model,model name,activity,activity name,kind,exists,how,who,judged,alternatives,change");
+        EXPECT_NE(csv.find("\r\nam-rehabilitate,Rehabilitation through work,r1,Assess each new prisoner's skills and "
+                           "interests,operational,yes,Induction interview in the first week,Education provider,"
+                           "Interviews done within 7 days,Skills screening by peer mentors,\r\n"),
+                  std::string::npos)
+            << csv;
+        size_t lines = 0;
+        for (size_t at = csv.find("\r\n"); at != std::string::npos; at = csv.find("\r\n", at + 2)) ++lines;
+        EXPECT_EQ(lines, 11u) << csv;
     }
     {
         TestRun r(prison(), R"({"models": ["am-rehabilitate"], "scale": 1})");
