@@ -3,12 +3,33 @@
 #include "explore_schemas.hpp"
 #include "methods/data.hpp"
 #include "methods/pictures.hpp"
+#include "text/csv.hpp"
 #include "pictures/charts.hpp"
 #include "sensitivity/morris.hpp"
 
 namespace holon_explore::methods {
 
 using nlohmann::json;
+
+namespace {
+
+// The indices as one sheet, a row per outcome, policy and factor (the JSON result holds the same).
+std::string morris_csv(const json &result) {
+    holon_plugins::text::CsvWriter csv;
+    csv.row({"outcome", "policy", "factor", "mu (outcome units)", "mu_star (outcome units)", "mu_star_conf (outcome units)", "sigma (outcome units)"});
+    for (const json &entry : result["outcomes"])
+        for (const json &f : entry["factors"]) {
+            std::vector<std::string> row{entry["outcome"].get<std::string>(),
+                                         entry.contains("policy") ? policy_text(entry["policy"].get<double>()) : std::string(),
+                                         f["name"].get<std::string>()};
+            for (const char *key : {"mu", "mu_star", "mu_star_conf", "sigma"})
+                row.push_back(f[key].is_number() ? holon_plugins::text::csv_number(f[key].get<double>()) : std::string());
+            csv.row(row);
+        }
+    return csv.text();
+}
+
+} // namespace
 
 holon::MethodInfo MorrisMethod::info() {
     return {"explore.morris",
@@ -79,6 +100,7 @@ void MorrisMethod::run(holon::Context &ctx) {
             result["outcomes"].push_back(std::move(entry));
         }
     }
+    ctx.put_blob("morris.csv", "text/csv", morris_csv(result));
     ctx.put_json(result.dump());
     ctx.progress(1.0, "done");
 }

@@ -3,12 +3,33 @@
 #include "explore_schemas.hpp"
 #include "methods/data.hpp"
 #include "methods/pictures.hpp"
+#include "text/csv.hpp"
 #include "pictures/charts.hpp"
 #include "sensitivity/sobol.hpp"
 
 namespace holon_explore::methods {
 
 using nlohmann::json;
+
+namespace {
+
+// The indices as one sheet, a row per outcome, policy and factor (the JSON result holds the same).
+std::string sobol_csv(const json &result) {
+    holon_plugins::text::CsvWriter csv;
+    csv.row({"outcome", "policy", "factor", "S1", "S1_conf", "ST", "ST_conf"});
+    for (const json &entry : result["outcomes"])
+        for (const json &f : entry["factors"]) {
+            std::vector<std::string> row{entry["outcome"].get<std::string>(),
+                                         entry.contains("policy") ? policy_text(entry["policy"].get<double>()) : std::string(),
+                                         f["name"].get<std::string>()};
+            for (const char *key : {"S1", "S1_conf", "ST", "ST_conf"})
+                row.push_back(f[key].is_number() ? holon_plugins::text::csv_number(f[key].get<double>()) : std::string());
+            csv.row(row);
+        }
+    return csv.text();
+}
+
+} // namespace
 
 holon::MethodInfo SobolMethod::info() {
     return {"explore.sobol",
@@ -119,6 +140,7 @@ void SobolMethod::run(holon::Context &ctx) {
             result["outcomes"].push_back(std::move(entry));
         }
     }
+    ctx.put_blob("sobol.csv", "text/csv", sobol_csv(result));
     ctx.put_json(result.dump());
     ctx.progress(1.0, "done");
 }

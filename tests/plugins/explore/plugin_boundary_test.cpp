@@ -75,6 +75,12 @@ TEST_F(ExplorePlugin, SobolFromParamsColumns) {
     EXPECT_EQ(result["outcomes"][0]["pairs"].size(), 3u);
     EXPECT_EQ(r.blobs.at("sobol-y.svg").first, "image/svg+xml");
     EXPECT_EQ(r.blobs.at("sobol-y.png").second.substr(1, 3), "PNG");
+    // The indices as a sheet: a row per outcome and factor, by the factor's name.
+    const std::string &csv = r.blobs.at("sobol.csv").second;
+    EXPECT_EQ(csv.rfind("outcome,policy,factor,S1,S1_conf,ST,ST_conf\r\ny,,x1,", 0), 0u) << csv;
+    const auto x2 = csv.find("\r\ny,,x2,");
+    ASSERT_NE(x2, std::string::npos) << csv;
+    EXPECT_EQ(std::stod(csv.substr(x2 + 8)), f[1]["S1"].get<double>()) << csv; // written to read back exactly
 }
 
 TEST_F(ExplorePlugin, SobolRefusesExperimentsThatAreNotASaltelliSample) {
@@ -109,6 +115,12 @@ TEST_F(ExplorePlugin, MorrisFromInputTables) {
     EXPECT_NEAR(result["outcomes"][0]["factors"][1]["mu_star"].get<double>(), 7.875, 1e-9);
     EXPECT_TRUE(result["outcomes"][0]["factors"][1]["mu_star_conf"].is_null());
     EXPECT_EQ(r.blobs.count("morris-y.png"), 1u);
+    // The same as a sheet; mu* of x2 is 7.875 exactly, no confidence without resamples.
+    const std::string &csv = r.blobs.at("morris.csv").second;
+    EXPECT_EQ(csv.substr(0, csv.find("\r\n")), "outcome,policy,factor,mu (outcome units),mu_star (outcome units),"
+                                               "mu_star_conf (outcome units),sigma (outcome units)");
+    EXPECT_NE(csv.find("\r\ny,,x2,"), std::string::npos) << csv;
+    EXPECT_NE(csv.find(",7.875,,"), std::string::npos) << csv;
 }
 
 TEST_F(ExplorePlugin, PrimTrajectoryThenTheBoxAsAScenarioSet) {
