@@ -6,7 +6,8 @@ with the admin token over REST, then drives headless Chromium through what an an
 sign in with the token, upload docs/examples/SIR.xmile, start sd.simulate from the method form,
 watch it finish and see the chart (with the variables' names and units); upload the delayed
 discharge causal map, run cld.loops and open a loop from the loop list; run a CIB analysis and
-see the scenario tableau with names. Every request the page made must go to the server's own
+see the scenario tableau with names, and the morphological field; queue a batch from its document
+and see its report and plots. Every request the page made must go to the server's own
 origin (or be a blob:/data: URL). Screenshots of each page go to --screenshots (CTest keeps them
 under the build tree as test artefacts; docs/console.md shows copies).
 
@@ -190,6 +191,55 @@ def main():
         # sd.simulate, cld.loops, the cld.export that drew the loop, scenarios.cib.
         c.check(len(driver.find_elements(By.CSS_SELECTOR, "#runs tbody tr")) == 4, "the runs list shows the four runs")
         c.shot("console-runs")
+
+        # The morphological field of the same scenario set: parameters by name, values with counts.
+        driver.get(origin + f"/console#/ws/{ws}/new-run")
+        c.wait(EC.presence_of_element_located((By.ID, "method")), "the new-run form (morphological)")
+        Select(driver.find_element(By.ID, "method")).select_by_value("scenarios.morphological")
+        model_select = Select(driver.find_element(By.ID, "model"))
+        model_select.select_by_visible_text([o.text for o in model_select.options if "omewhereland" in o.text][0])
+        driver.find_element(By.ID, "start-run").click()
+        field = c.wait(EC.presence_of_element_located((By.ID, "field")), "the morphological field", 60)
+        headers = [h.text for h in field.find_elements(By.CSS_SELECTOR, "thead th")]
+        c.check("Government" in headers and len(headers) >= 3, f"the field's columns are the descriptors by name ({headers[:4]})")
+        c.check("configuration" in field.find_element(By.CSS_SELECTOR, "tbody td").text,
+                "each value of the field says how many configurations keep it")
+        c.shot("console-morphological")
+
+        # An older revision can be downloaded from the model page.
+        models = rest(origin, "GET", f"/v1/workspaces/{ws}/models")["items"]
+        sir = [m for m in models if m["name"] == "SIR"][0]["id"]
+        driver.get(origin + f"/console#/ws/{ws}/models/{sir}")
+        c.wait(EC.presence_of_element_located((By.CSS_SELECTOR, "#revisions tbody tr button")), "a download per revision")
+
+        # A batch from the console: queued from its document, followed live, its report and plots shown.
+        driver.get(origin + f"/console#/ws/{ws}/new-batch")
+        document = c.wait(EC.presence_of_element_located((By.ID, "batch-document")), "the new-batch form")
+        driver.execute_script("arguments[0].value = arguments[1]", document, "\n".join([
+            "version: holon-batch/1",
+            "name: contact sweep",
+            "inputs:",
+            f"  sir: {{model_id: {sir}}}",
+            "steps:",
+            "  - name: contact",
+            "    method: sd.simulate",
+            "    input: sir",
+            "    params: {save_step: 1}",
+            "    sweep:",
+            "      grid:",
+            "        - {name: overrides.contact_infectivity, values: [0.2, 0.25, 0.3]}",
+            "    outputs:",
+            "      variables: [infectious]",
+            "      plots: [infectious]",
+            ""]))
+        driver.find_element(By.ID, "start-batch").click()
+        c.wait(EC.text_to_be_present_in_element((By.TAG_NAME, "h1"), "succeeded"), "the batch to succeed", 120)
+        c.wait(lambda d: d.find_elements(By.CSS_SELECTOR, "iframe.report[src^='blob:']"), "the batch report", 30)
+        c.wait(lambda d: d.execute_script(
+            "return [...document.querySelectorAll('#results .figure img')].some(i => i.complete && i.naturalWidth > 0)"),
+            "a batch plot to load", 30)
+        driver.execute_script("document.querySelector('iframe.report').scrollIntoView()")
+        c.shot("console-batch")
 
         # Nothing left the server's origin.
         foreign = []

@@ -160,15 +160,16 @@ function downloadButton(label, path, filename, accept) {
 }
 
 // Server-sent events over fetch (EventSource cannot send a bearer token). Calls onEvent(name,
-// data) for each event until the stream ends or `signal` aborts.
-async function followEvents(path, signal, onEvent) {
-  const response = await request(path, { accept: "text/event-stream", signal });
+// data, id) for each event until the stream ends or `signal` aborts; returns the last event id.
+async function followEvents(path, signal, onEvent, after = 0) {
+  let last = after;
+  const response = await request(path + (after ? "?after=" + after : ""), { accept: "text/event-stream", signal });
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
   let buffer = "";
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) return;
+    if (done) return last;
     buffer += decoder.decode(value, { stream: true });
     let cut;
     while ((cut = buffer.indexOf("\n\n")) >= 0) {
@@ -178,11 +179,12 @@ async function followEvents(path, signal, onEvent) {
       for (const line of block.split("\n")) {
         if (line.startsWith("event:")) name = line.slice(6).trim();
         else if (line.startsWith("data:")) data += line.slice(5).trim();
+        else if (line.startsWith("id:")) last = Number(line.slice(3).trim()) || last;
       }
       if (!data) continue;
       let parsed = data;
       try { parsed = JSON.parse(data); } catch (_) { /* plain text */ }
-      onEvent(name, parsed);
+      onEvent(name, parsed, last);
     }
   }
 }
@@ -361,9 +363,11 @@ async function modelPage(ws, id) {
       el("tbody", vars.map(v => el("tr", el("td", v.name || v.id), el("td", v.kind || ""), el("td", v.units || ""),
         el("td.small", v.equation !== undefined ? String(v.equation) : "")))))) : null,
     el("h2", "Revision history"),
-    el("table", el("thead", el("tr", ["Revision", "Saved", "Size", "Name"].map(h => el("th", h)))),
+    el("table#revisions", el("thead", el("tr", ["Revision", "Saved", "Size", "Name", ""].map(h => el("th", h)))),
       el("tbody", revisions.items.map(r => el("tr", el("td.num", r.revision), el("td", when(r.created_at)),
-        el("td.num", fmt(r.bytes) + " bytes"), el("td", r.name || ""))))));
+        el("td.num", fmt(r.bytes) + " bytes"), el("td", r.name || ""),
+        el("td", downloadButton("Download", path + "?revision=" + encodeURIComponent(r.revision),
+          `${model.name || id}.r${r.revision}.model.json`, "application/json")))))));
 }
 
 async function plugins() {
@@ -518,7 +522,7 @@ async function newBatchPage(ws) {
           location.hash = `#/ws/${encodeURIComponent(ws)}/runs/${encodeURIComponent(batch.id)}`;
         } catch (e) { status.replaceChildren(errorBox(e)); }
       },
-    }, text, el("div.row", el("button", { type: "submit" }, "Start the batch")), status));
+    }, text, el("div.row", el("button", { type: "submit", id: "start-batch" }, "Start the batch")), status));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -574,7 +578,7 @@ async function runPage(ws, id) {
   };
   if (FINAL.has(run.state)) return finish();
   const signal = pageAbort.signal;
-  followEvents(path + "/events", signal, (name, data) => {
+  const onEvent = (name, data) => {
     events.append(el("div", `${name}: ${typeof data === "string" ? data : JSON.stringify(data)}`));
     if (data && typeof data === "object") {
       if (data.state) run.state = data.state;
@@ -583,7 +587,25 @@ async function runPage(ws, id) {
       setProgress(run);
     }
     if (FINAL.has(run.state)) finish();
-  }).catch(e => { if (!signal.aborted) events.append(errorBox(e)); });
+  };
+  // The stream ends when the server stops or reloads (systemctl reload) or the network drops:
+  // follow again from the last event seen until the run is over.
+  (async () => {
+    let after = 0;
+    for (let quiet = 0; !signal.aborted && !FINAL.has(run.state); ) {
+      try {
+        const last = await followEvents(path + "/events", signal, onEvent, after);
+        quiet = last > after ? 0 : quiet + 1;
+        after = last;
+      } catch (e) {
+        if (signal.aborted) return;
+        if (e instanceof ApiError && e.status !== 503) { events.append(errorBox(e)); return; }
+        quiet++;
+      }
+      if (FINAL.has(run.state) || signal.aborted) return;
+      await new Promise(resolve => setTimeout(resolve, Math.min(10000, 1000 * (1 + quiet))));
+    }
+  })();
 }
 
 // What a method returned, in the practitioner's terms: charts for time series, the tableau for
@@ -714,7 +736,53 @@ function specialViews(method, result, ws, run) {
   if (result && Array.isArray(result.loops)) out.push(loopList(result.loops, method === "cld.loops" ? ws : null, run));
   if (result && Array.isArray(result.scenarios) && method === "scenarios.cib") out.push(cibTableau(result));
   if (result && Array.isArray(result.findings)) out.push(findingsTable(result.findings));
+  if (result && result.survival && typeof result.survival === "object" && method === "scenarios.morphological")
+    out.push(morphologicalField(result));
   return out;
+}
+
+// The morphological field (Zwicky box): one column per parameter with its values below it, each
+// value with the number of consistent configurations that keep it; values no configuration keeps
+// are struck through. Then the configurations themselves as a tableau, by name.
+function morphologicalField(result) {
+  const names = {};  // descriptor id -> {name, variants: {variant id -> name}}
+  const remember = r => {
+    const d = names[r.descriptor] || (names[r.descriptor] = { name: r.descriptor_name || r.descriptor, variants: {} });
+    if (r.variant_name) d.variants[r.variant] = r.variant_name;
+  };
+  for (const c of result.configuration_tables || []) for (const r of c.descriptors || []) remember(r);
+  for (const r of result.dead_value_names || []) remember(r);
+  // In the model's order (a configuration lists them so); the survival object is keyed by id.
+  const first = ((result.configuration_tables || [])[0] || {}).descriptors || [];
+  const descriptors = [...new Set([...first.map(r => r.descriptor), ...Object.keys(result.survival)])]
+    .filter(d => result.survival[d]);
+  const depth = Math.max(0, ...descriptors.map(d => Object.keys(result.survival[d] || {}).length));
+  const dead = new Set((result.dead_values || []).map(String));
+  const cell = (d, k) => {
+    const variant = Object.keys(result.survival[d] || {})[k];
+    if (variant === undefined) return el("td");
+    const kept = result.survival[d][variant];
+    const name = (names[d] && names[d].variants[variant]) || variant;
+    return el(kept === 0 || dead.has(variant) ? "td.variant.dead" : "td.variant", { title: variant },
+      name, el("div.muted.small", `${fmt(kept)} configuration${kept === 1 ? "" : "s"}`));
+  };
+  const configurations = result.configuration_tables || [];
+  const shown = configurations.slice(0, 50);
+  return el("div",
+    el("h3", "Morphological field"),
+    el("p.muted.small", `${fmt(result.count)} consistent configuration${result.count === 1 ? "" : "s"}` +
+      (result.truncated ? " (listing truncated)" : "") + (result.exclusions !== undefined ? `; ${fmt(result.exclusions)} excluded pairs` : "")),
+    el("div.scroll", el("table.tableau#field",
+      el("thead", el("tr", descriptors.map(d => el("th", (names[d] && names[d].name) || d)))),
+      el("tbody", Array.from({ length: depth }, (_, k) => el("tr", descriptors.map(d => cell(d, k))))))),
+    shown.length ? el("details", el("summary", `Configurations (${shown.length}${configurations.length > shown.length ? " of " + configurations.length : ""})`),
+      el("div.scroll", el("table.tableau",
+        el("thead", el("tr", el("th", "Configuration"), descriptors.map(d => el("th", (names[d] && names[d].name) || d)))),
+        el("tbody", shown.map(c => el("tr", el("th", c.label || ""),
+          descriptors.map(d => {
+            const r = (c.descriptors || []).find(x => x.descriptor === d);
+            return r ? el("td.variant", { title: r.variant }, r.variant_name || r.variant) : el("td");
+          }))))))) : null);
 }
 
 function nameOf(v) {
@@ -831,7 +899,8 @@ async function batchResults(ws, id, holder) {
   const files = (listing.files || listing.items || []).map(f => (typeof f === "string" ? f : f.path || f.name));
   const parts = [el("h2", "Batch outputs"),
     el("div.row", downloadButton("Everything (zip)", base + "/archive", id + ".zip", "application/zip"))];
-  const report = files.find(f => /(^|\/)report\.html$/.test(f));
+  // The report the batch writes is index.html at the top of its output folder.
+  const report = files.find(f => f === "index.html") || files.find(f => /(^|\/)(index|report)\.html$/.test(f));
   if (report) {
     const frame = el("iframe.report", { sandbox: "", title: "Batch report" });
     request(base + "/file?path=" + encodeURIComponent(report)).then(r => r.blob())
@@ -840,7 +909,7 @@ async function batchResults(ws, id, holder) {
     parts.push(el("h3", "Report"), frame);
   }
   const plots = files.filter(f => /\.svg$/i.test(f));
-  if (plots.length) parts.push(el("h3", "Plots"), plots.slice(0, 24).map(f =>
+  if (plots.length) parts.push(el("h3", "Plots"), ...plots.slice(0, 24).map(f =>
     el("div.figure", apiImage(base + "/file?path=" + encodeURIComponent(f), f), el("div.caption", f))));
   parts.push(el("h3", `Files (${files.length})`), el("div.scroll", el("table", el("tbody", files.map(f => el("tr",
     el("td.small", f), el("td", downloadButton("Download", base + "/file?path=" + encodeURIComponent(f), f.split("/").pop()))))))));
