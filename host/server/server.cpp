@@ -321,7 +321,16 @@ int run_server(const ServerConfig& config, const std::string& admin_token, std::
     ServerConfig current = config;
     std::optional<ServerConfig> previous;  // what served before the last reload
     for (;;) {
-        auto ending = serve_once(current, admin_token, log, reload);
+        std::optional<Ending> ending;
+        try {
+            ending = serve_once(current, admin_token, log, reload);
+        } catch (const std::exception& e) {
+            // Reloaded settings that parse but cannot start (a data folder that cannot be created,
+            // a store that fails to open) must not take the server down: systemd would restart it
+            // with the same file, again and again. Serve with the previous settings instead.
+            if (!previous) throw;
+            log.error("cannot start with the reloaded settings", {{"error", e.what()}});
+        }
         if (!ending) {
             if (!previous) return 1;
             log.error("the reloaded settings cannot start; serving with the previous ones", nlohmann::json::object());
