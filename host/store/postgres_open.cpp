@@ -5,25 +5,30 @@
 #include "store/sql_store.hpp"
 
 #include <chrono>
+#include <ctime>
 
 namespace holon::store {
 
 namespace {
 
-Millis system_now() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+// Time since boot, suspended time included (CLOCK_BOOTTIME): never stepped, unlike the wall clock.
+Millis boot_now() {
+    timespec t{};
+    ::clock_gettime(CLOCK_BOOTTIME, &t);
+    return static_cast<Millis>(t.tv_sec) * 1000 + t.tv_nsec / 1'000'000;
 }
 
-// The database server's clock minus this machine's, measured once: leases written by every host
-// then use one clock, whatever each machine's own clock says.
+// The database server's clock minus this machine's boot clock, measured once: leases written by
+// every host then use one clock, whatever each machine's own clock says. Not the wall clock: one
+// stepped later (NTP after a suspend, an operator's `date -s`) would move this host's "now" and
+// make it take the live leases of other hosts for expired ones.
 Millis database_clock_offset(Pool& pool) {
     auto db = pool.read();
-    const Millis before = system_now();
+    const Millis before = boot_now();
     auto row = db->prepare("SELECT CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)");
     row.step();
     const Millis server = row.column_int(0);
-    const Millis after = system_now();
+    const Millis after = boot_now();
     return server - (before + after) / 2;
 }
 
@@ -38,7 +43,7 @@ std::unique_ptr<Store> open_postgres_store(const std::string& conninfo, const St
     StoreOptions effective = options;
     if (!effective.clock) {
         const Millis offset = database_clock_offset(*pool);
-        effective.clock = [offset] { return system_now() + offset; };
+        effective.clock = [offset] { return boot_now() + offset; };
     }
     // Two hosts starting at once both run the migrations; the loser of a race tries again and
     // then finds them applied.

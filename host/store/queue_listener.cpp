@@ -5,7 +5,8 @@
 #include <libpq-fe.h>
 
 #include <chrono>
-#include <sys/select.h>
+#include <cerrno>
+#include <poll.h>
 
 namespace holon::store {
 
@@ -29,12 +30,10 @@ void QueueListener::loop() {
             if (listening) on_queued_();
         }
         while (listening && !stop_) {
-            const int socket = PQsocket(conn);
-            fd_set readable;
-            FD_ZERO(&readable);
-            FD_SET(socket, &readable);
-            timeval timeout{0, 500'000};  // wake up to see stop_
-            if (select(socket + 1, &readable, nullptr, nullptr, &timeout) < 0) break;
+            // poll, not select: a busy server's descriptors may pass FD_SETSIZE (1024), and
+            // FD_SET beyond it writes out of bounds.
+            pollfd readable{PQsocket(conn), POLLIN, 0};
+            if (::poll(&readable, 1, 500) < 0 && errno != EINTR) break;  // wake up to see stop_
             if (!PQconsumeInput(conn)) break;  // the connection dropped: reconnect
             bool queued = false;
             while (PGnotify* notification = PQnotifies(conn)) {
