@@ -639,12 +639,29 @@ std::string Translator::Call::vector_reordering() const {
         for (size_t k = 0; k + 1 < elements.size(); ++k) out += quote(elements[k]) + ",";
         return out + final_element + "]";
     };
+    // Vensim's reference (VECTOR SORT ORDER, VECTOR RANK): a direction greater than 0 sorts from
+    // smallest to biggest, any other (0 too) from biggest to smallest. It always spans the
+    // complete vector over the variable's last subscript ("subranges will not work"), so an
+    // argument written over a subrange still sorts the whole vector. A number or the word
+    // DESCENDING/ASCENDING is settled here; any other direction is chosen as the run goes.
+    // Ties: Vensim only says tied elements get contiguous ranks "arbitrarily"; here ascending
+    // keeps them in element order and descending is that order reversed (as PySD does).
+    auto direction = [&](const std::string &ascending, const std::string &descending) {
+        const VExpr &d = *e.args[1];
+        if (d.kind == VKind::name && !t.s_.var_names.count(canonical_name(d.name))) {
+            const std::string word = canonical_name(d.name);
+            if (word == "descending") return descending;
+            if (word == "ascending") return ascending;
+        }
+        if (d.kind == VKind::number) return d.value > 0 ? ascending : descending;
+        if (d.kind == VKind::unary && (d.op == '-' || d.op == '+') && d.args.size() == 1 && d.args[0]->kind == VKind::number)
+            return (d.op == '-' ? -d.args[0]->value : d.args[0]->value) > 0 ? ascending : descending;
+        return "(IF " + arg(1) + " > 0 THEN " + ascending + " ELSE " + descending + ")";
+    };
     if (f == "vector rank") {
         // The 1-based place of our element in the sorted vector: ascending, ties in element
         // order (1 + how many are smaller + how many equal ones come before us); descending
         // is the ascending order reversed, as VECTOR SORT ORDER reverses it.
-        bool descending = e.args[1]->kind == VKind::name ? canonical_name(e.args[1]->name) == "descending"
-                                                         : t.initial_(*e.args[1]) < 0;
         std::string ours = ref(quote(last->elements[at]));
         std::vector<std::string> before{"1"};
         for (size_t k = 0; k < last->elements.size(); ++k) {
@@ -652,8 +669,7 @@ std::string Translator::Call::vector_reordering() const {
             before.push_back("(IF " + ref(quote(last->elements[k])) + (k < at ? " <= " : " < ") + ours + " THEN 1 ELSE 0)");
         }
         std::string ascending = fold(before, "+", false);
-        if (!descending) return ascending;
-        return paren(number(static_cast<double>(last->elements.size() + 1)) + " - " + ascending);
+        return direction(ascending, paren(number(static_cast<double>(last->elements.size() + 1)) + " - " + ascending));
     }
     if (f == "vector reorder") {
         // Our element takes the value of the element the order vector names (0-based), like
@@ -666,11 +682,9 @@ std::string Translator::Call::vector_reordering() const {
         return chain;
     }
     if (f == "vector sort order") {
-        // 0-based position of the element ranked at our position (ascending unless DESCENDING).
-        bool descending = e.args[1]->kind == VKind::name ? canonical_name(e.args[1]->name) == "descending"
-                                                         : t.initial_(*e.args[1]) < 0;
-        size_t ith = descending ? last->elements.size() - at : at + 1;
-        return "(RANK(" + ref("*") + ", " + number(static_cast<double>(ith)) + ") - 1)";
+        // 0-based position of the element ranked at our position.
+        auto ranked = [&](size_t ith) { return "(RANK(" + ref("*") + ", " + number(static_cast<double>(ith)) + ") - 1)"; };
+        return direction(ranked(at + 1), ranked(last->elements.size() - at));
     }
     // The element `offset` places after the one given (offsets are whole numbers).
     std::string offset = "INT(" + arg(1) + " + 0.5)";
