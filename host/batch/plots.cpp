@@ -67,6 +67,9 @@ struct Layout {
     std::vector<std::string> panel_names;     // in first-seen order; empty = one panel
     std::vector<size_t> panel_of;             // per run
     std::vector<std::string> colours;         // by_run: per run
+    bool overlay = false;                     // by_value of sampled runs: the envelope over them
+    size_t stride = 1;                        // overlay: every stride-th run is drawn
+    size_t blocks() const { return std::max<size_t>(1, panel_names.size()); }
     // Colours from a palette: each panel's runs are one plot element whose third column is the
     // run's colour value (a plot element per run makes gnuplot read the data file once per run).
     bool on_palette() const { return style == Style::by_value || (style == Style::by_run && colours.size() > max_key_entries); }
@@ -106,7 +109,14 @@ Layout layout_of(const PlotRequest &r) {
     const bool numeric = r.colour_values.size() == r.runs.size() &&
                          std::none_of(r.colour_values.begin(), r.colour_values.end(), [](double v) { return std::isnan(v); });
     if (numeric) l.values = distinct_sorted(r.colour_values);
-    if (r.sampled) {
+    if (r.sampled && r.colour_runs && l.values.size() >= 2) {
+        l.style = Style::by_value;
+        l.overlay = true;
+        l.stride = line_stride(r.runs.size(), r.max_lines);
+        l.discrete = l.values.size() <= 10 && evenly_spaced(l.values);
+        split_into_panels(r, l);
+        if (l.panel_names.empty() && !r.panels.empty()) l.overlay = false; // too many policies for one envelope each
+    } else if (r.sampled) {
         // One envelope per panel (a policy's runs): a spread across policies would mix choices.
         split_into_panels(r, l);
         l.style = l.panel_names.empty() && !r.panels.empty() ? Style::by_run : Style::envelope;
@@ -126,24 +136,28 @@ std::string run_label(const PlotRequest &r, size_t i) {
     return i < r.run_labels.size() ? r.run_labels[i] : "run " + std::to_string(i + 1);
 }
 
+// One data block per panel (all runs when there are no panels): time min p5 p25 median p75 p95 max.
+void write_envelopes(std::ostringstream &out, const PlotRequest &r, const Layout &l) {
+    for (size_t panel = 0; panel < l.blocks(); ++panel) {
+        std::vector<const std::vector<double> *> runs;
+        for (size_t k = 0; k < r.runs.size(); ++k)
+            if (l.panel_of[k] == panel) runs.push_back(r.runs[k]);
+        const Envelope e = envelope(r.time, runs);
+        if (panel || l.overlay) out << "\n\n";
+        if (!l.panel_names.empty()) out << "# " << l.panel_names[panel] << "\n";
+        out << "# time min p5 p25 median p75 p95 max (" << e.runs << " runs)\n";
+        for (size_t i = 0; i < e.time.size(); ++i)
+            out << gp_number(e.time[i]) << ' ' << gp_number(e.min[i]) << ' ' << gp_number(e.p5[i]) << ' '
+                << gp_number(e.p25[i]) << ' ' << gp_number(e.median[i]) << ' ' << gp_number(e.p75[i]) << ' '
+                << gp_number(e.p95[i]) << ' ' << gp_number(e.max[i]) << '\n';
+    }
+}
+
 void write_data(const PlotRequest &r, const Layout &l, const std::filesystem::path &dat) {
     std::ostringstream out;
     out << "# " << with_units(r.y_label, r.y_units) << " against " << with_units(r.x_label, r.x_units) << "\n";
     if (l.style == Style::envelope) {
-        // One data block per panel (all runs when there are no panels).
-        for (size_t panel = 0; panel < std::max<size_t>(1, l.panel_names.size()); ++panel) {
-            std::vector<const std::vector<double> *> runs;
-            for (size_t k = 0; k < r.runs.size(); ++k)
-                if (l.panel_of[k] == panel) runs.push_back(r.runs[k]);
-            const Envelope e = envelope(r.time, runs);
-            if (panel) out << "\n\n";
-            if (!l.panel_names.empty()) out << "# " << l.panel_names[panel] << "\n";
-            out << "# time min p5 p25 median p75 p95 max (" << e.runs << " runs)\n";
-            for (size_t i = 0; i < e.time.size(); ++i)
-                out << gp_number(e.time[i]) << ' ' << gp_number(e.min[i]) << ' ' << gp_number(e.p5[i]) << ' '
-                    << gp_number(e.p25[i]) << ' ' << gp_number(e.median[i]) << ' ' << gp_number(e.p75[i]) << ' '
-                    << gp_number(e.p95[i]) << ' ' << gp_number(e.max[i]) << '\n';
-        }
+        write_envelopes(out, r, l);
     } else if (l.on_palette()) {
         // One data block per panel (gnuplot "index p"), its runs separated by a blank line (which
         // ends a line), each with its label in a comment and its colour value in the third column.
@@ -153,7 +167,7 @@ void write_data(const PlotRequest &r, const Layout &l, const std::filesystem::pa
             out << "# time value colour\n";
             bool first = true;
             for (size_t k = 0; k < r.runs.size(); ++k) {
-                if (l.panel_of[k] != panel) continue;
+                if (l.panel_of[k] != panel || k % l.stride != 0) continue;
                 if (!first) out << "\n";
                 first = false;
                 const std::string colour = gp_number(l.style == Style::by_value ? r.colour_values[k] : static_cast<double>(k + 1));
@@ -163,6 +177,7 @@ void write_data(const PlotRequest &r, const Layout &l, const std::filesystem::pa
                     out << gp_number(r.time[i]) << ' ' << gp_number(run[i]) << ' ' << colour << '\n';
             }
         }
+        if (l.overlay) write_envelopes(out, r, l);
     } else {
         // One data block per run (gnuplot "index k" is run k+1), its label in a comment line.
         for (size_t k = 0; k < r.runs.size(); ++k) {
@@ -228,7 +243,15 @@ std::string plot_command(const PlotRequest &r, const Layout &l, size_t panel) {
     case Style::by_value:
     case Style::by_run: {
         if (l.on_palette()) {
-            p << "plot " << dat << " index " << panel << " using 1:2:3 with lines lw 2 lc palette notitle\n";
+            p << "plot " << dat << " index " << panel << " using 1:2:3 with lines lw " << (l.overlay ? "1.2" : "2") << " lc palette notitle";
+            if (l.overlay) {
+                // The envelope block of this panel follows the runs' blocks.
+                const size_t e = l.blocks() + panel;
+                p << ", \\\n     '' index " << e << " using 1:3 with lines lw 2 dt 2 lc rgb '#111111' title '5 % and 95 %', \\\n"
+                  << "     '' index " << e << " using 1:7 with lines lw 2 dt 2 lc rgb '#111111' notitle, \\\n"
+                  << "     '' index " << e << " using 1:5 with lines lw 3.5 lc rgb '#111111' title 'median'";
+            }
+            p << "\n";
             break;
         }
         bool first = true;
@@ -256,7 +279,8 @@ std::string drawing(const PlotRequest &r, const Layout &l) {
       << "set border 3 lc rgb '#444444'\nset tics nomirror\n"
       << "set style fill solid 1.0 noborder\n"
       << "set autoscale xfix\n";
-    if (l.style == Style::one_line || l.style == Style::by_value) g << "unset key\n";
+    if (l.overlay) g << "set key top right reverse Left samplen 3 box opaque\n";
+    else if (l.style == Style::one_line || l.style == Style::by_value) g << "unset key\n";
     else g << "set key below horizontal reverse Left maxcols " << (l.style == Style::envelope ? 4 : 3) << " samplen 2 spacing 1.1 width 1 height 1\n";
     if (l.style == Style::by_run && r.runs.size() > max_key_entries) {
         // Too many runs for a key: a colour bar numbered by run, named when few enough.
@@ -290,9 +314,11 @@ std::string drawing(const PlotRequest &r, const Layout &l) {
         const bool left = k % cols == 0, last = k + 1 == n;
         g << "set title " << quoted(l.panel_names[k]) << "\n";
         g << (left ? "set format y '% h'\nset ylabel " + quoted(with_units(r.y_label, r.y_units)) + "\n" : "set format y ''\nunset ylabel\n");
-        if (l.style == Style::envelope) g << (last ? "set key inside top right reverse Left samplen 2\n" : "unset key\n");
-        else if (last) g << "set colorbox user origin 0.885," << gp_number(bottom) << " size 0.02," << gp_number(top - bottom) << "\n";
-        else g << "unset colorbox\n";
+        if (l.style == Style::envelope || l.overlay) g << (last ? "set key inside top right reverse Left samplen 2\n" : "unset key\n");
+        if (l.style != Style::envelope) {
+            if (last) g << "set colorbox user origin 0.885," << gp_number(bottom) << " size 0.02," << gp_number(top - bottom) << "\n";
+            else g << "unset colorbox\n";
+        }
         g << plot_command(r, l, k);
     }
     g << "unset multiplot\n";
@@ -312,18 +338,18 @@ std::pair<int, int> picture_size(const PlotRequest &r, const Layout &l) {
 }
 
 // The script body after the `pictures` line: draws each picture named in `pictures`.
-std::string script_body(const PlotRequest &r, const Layout &l) {
-    const auto [w, h] = picture_size(r, l);
+std::string script_body(const std::string &stem, std::pair<int, int> size, const std::string &drawn) {
+    const auto [w, h] = size;
     std::ostringstream g;
     g << "do for [picture in pictures] {\n"
       << "  if (picture eq 'svg') {\n"
       << "    set terminal svg size " << w << "," << h << " dynamic rounded noenhanced font 'sans,12' background rgb 'white'\n"
-      << "    set output " << quoted(r.stem + ".svg") << "\n"
+      << "    set output " << quoted(stem + ".svg") << "\n"
       << "  } else {\n"
       << "    set terminal pngcairo size " << w << "," << h << " rounded noenhanced font 'sans,10' background rgb 'white'\n"
-      << "    set output " << quoted(r.stem + ".png") << "\n"
+      << "    set output " << quoted(stem + ".png") << "\n"
       << "  }\n";
-    std::istringstream lines(drawing(r, l));
+    std::istringstream lines(drawn);
     for (std::string line; std::getline(lines, line);) g << "  " << line << "\n";
     g << "  unset output\n}\n";
     return g.str();
@@ -396,22 +422,110 @@ std::string with_units(const std::string &label, const std::string &units) {
     return label + " (" + units + ")";
 }
 
-PreparedPlot prepare_plot(const PlotRequest &r) {
-    const Layout layout = layout_of(r);
+namespace {
+
+// The script of a picture whose data is written: the whole .gp file and its SVG- and PNG-only cuts.
+PreparedPlot write_script(const std::filesystem::path &dir, const std::string &stem, const std::string &body) {
     PreparedPlot out;
-    out.script = r.dir / (r.stem + ".gp");
-    out.svg = r.dir / (r.stem + ".svg");
-    out.png = r.dir / (r.stem + ".png");
-    out.log = r.dir / (r.stem + ".log");
-    write_data(r, layout, r.dir / (r.stem + ".dat"));
-    const std::string body = script_body(r, layout);
+    out.script = dir / (stem + ".gp");
+    out.svg = dir / (stem + ".svg");
+    out.png = dir / (stem + ".png");
+    out.log = dir / (stem + ".log");
     const std::string gp = "# Generated by holon batch. Redraw from this folder with `gnuplot " + out.script.filename().string() +
-                           "`;\n# the data is " + r.stem + ".dat. Set pictures to 'svg' or 'png' to draw only one.\n"
+                           "`;\n# the data is " + stem + ".dat. Set pictures to 'svg' or 'png' to draw only one.\n"
                            "pictures = 'svg png'\n" + body;
     out.svg_script = "pictures = 'svg'\n" + body;
     out.png_script = "pictures = 'png'\n" + body;
     write_file_atomically(out.script, gp);
     return out;
+}
+
+// A tic step of 1, 2 or 5 times a power of ten giving at most five tics over [lo, hi] (0 = gnuplot's own).
+double tic_step(double lo, double hi) {
+    if (!(hi > lo)) return 0;
+    const double raw = (hi - lo) / 5, power = std::pow(10.0, std::floor(std::log10(raw)));
+    for (double m : {1.0, 2.0, 5.0, 10.0})
+        if (m * power >= raw) return m * power;
+    return 10 * power;
+}
+
+std::string xtics(double lo, double hi) {
+    const double step = tic_step(lo, hi);
+    return step > 0 ? "set xtics " + rounded_text(step, 6) + "\n" : std::string("set xtics autofreq\n");
+}
+
+std::string bin_centre(const Bins &b, size_t k) { return gp_number(b.lo + (static_cast<double>(k) + 0.5) * b.width); }
+
+// The histogram panel and one scatter panel per input, one colour bar (runs per cell) for all.
+std::string outcome_drawing(const OutcomePlotRequest &r) {
+    const std::string dat = quoted(r.stem + ".dat"), outcome = quoted(with_units(r.label, r.units));
+    size_t most = 0;
+    for (const auto &s : r.scatter)
+        for (const auto &c : s.cells) most = std::max(most, c[2]);
+    const size_t n = 1 + r.scatter.size(), cols = std::min<size_t>(n, 3), rows = (n + cols - 1) / cols;
+    const double top = rows == 1 ? 0.83 : 0.89, bottom = rows == 1 ? 0.14 : 0.09;
+    std::ostringstream g;
+    g << "reset\nset encoding utf8\n"
+      << "set grid back lt 1 lw 1 lc rgb '#e4e4e4'\n"
+      << "set border 3 lc rgb '#444444'\nset tics nomirror\nunset key\n"
+      << "set style fill solid 1.0 noborder\n" << kPalette;
+    if (most > 0) {
+        g << "set cblabel 'runs per cell' offset 1,0\nset cbrange [1:" << std::max<size_t>(most, 2) << "]\n";
+        if (most >= 20) g << "set logscale cb\n";
+    }
+    g << "set multiplot layout " << rows << "," << cols << " title " << quoted(r.title) << " margins 0.08,"
+      << (most > 0 ? "0.86," : "0.97,") << gp_number(bottom) << "," << gp_number(top) << " spacing 0.1," << (rows == 1 ? "0.08" : "0.14") << "\n";
+    const double hist_hi = r.histogram.lo + r.histogram.width * static_cast<double>(r.histogram.counts.size());
+    g << "set title 'histogram'\nset xlabel " << outcome << "\nset ylabel 'runs'\nset yrange [0:*]\n"
+      << "set xrange [" << gp_number(r.histogram.lo) << ":" << gp_number(hist_hi) << "]\n" << xtics(r.histogram.lo, hist_hi)
+      << "plot " << dat << " index 0 using 1:2:(" << gp_number(r.histogram.width * 0.9) << ") with boxes lc rgb '#4292c6'\n"
+      << "set autoscale xy\nset ylabel " << outcome << "\n";
+    for (size_t k = 0; k < r.scatter.size(); ++k) {
+        const auto &s = r.scatter[k];
+        double lo = s.x.lo, hi = s.x.lo + s.x.width * static_cast<double>(s.x.counts.size());
+        if (!s.points.empty()) {
+            lo = std::numeric_limits<double>::infinity();
+            hi = -lo;
+            for (const auto &pt : s.points) {
+                lo = std::min(lo, pt.first);
+                hi = std::max(hi, pt.first);
+            }
+        }
+        g << "set title " << quoted("against " + s.x_label) << "\nset xlabel " << quoted(with_units(s.x_label, s.x_units)) << "\n" << xtics(lo, hi);
+        if (!s.points.empty()) {
+            g << "unset colorbox\nplot " << dat << " index " << (k + 1) << " using 1:2 with points pt 7 ps 0.6 lc rgb '#1f4e79'\n";
+            continue;
+        }
+        const bool last = k + 1 == r.scatter.size();
+        g << (last ? "set colorbox user origin 0.885," + gp_number(bottom) + " size 0.02," + gp_number(top - bottom) + "\n" : "unset colorbox\n")
+          << "plot " << dat << " index " << (k + 1) << " using 1:2:(" << gp_number(s.x.width / 2) << "):(" << gp_number(s.y.width / 2)
+          << "):3 with boxxyerror fc palette fs solid 1.0 noborder\n";
+    }
+    g << "unset multiplot\n";
+    return g.str();
+}
+
+} // namespace
+
+PreparedPlot prepare_plot(const PlotRequest &r) {
+    const Layout layout = layout_of(r);
+    write_data(r, layout, r.dir / (r.stem + ".dat"));
+    return write_script(r.dir, r.stem, script_body(r.stem, picture_size(r, layout), drawing(r, layout)));
+}
+
+PreparedPlot prepare_outcome_plot(const OutcomePlotRequest &r) {
+    std::ostringstream out;
+    out << "# " << with_units(r.label, r.units) << ": histogram (bin centre, runs), then per input its points (input, outcome)\n"
+        << "# or its non-empty cells (input centre, outcome centre, runs)\n# histogram\n";
+    for (size_t k = 0; k < r.histogram.counts.size(); ++k) out << bin_centre(r.histogram, k) << ' ' << r.histogram.counts[k] << '\n';
+    for (const auto &s : r.scatter) {
+        out << "\n\n# " << with_units(s.x_label, s.x_units) << "\n";
+        for (const auto &[x, y] : s.points) out << gp_number(x) << ' ' << gp_number(y) << '\n';
+        for (const auto &c : s.cells) out << bin_centre(s.x, c[0]) << ' ' << bin_centre(s.y, c[1]) << ' ' << c[2] << '\n';
+    }
+    write_file_atomically(r.dir / (r.stem + ".dat"), out.str());
+    const std::pair<int, int> size{960, r.scatter.size() + 1 > 3 ? 780 : 420};
+    return write_script(r.dir, r.stem, script_body(r.stem, size, outcome_drawing(r)));
 }
 
 namespace {

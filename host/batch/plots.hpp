@@ -3,6 +3,7 @@
 // practitioner can restyle a plot and re-run gnuplot on it.
 #pragma once
 
+#include <array>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -29,6 +30,11 @@ struct PlotRequest {
     // panels when there are 2 to max_panels distinct ones, else in one panel. Sampled runs in
     // panels (a policy's draws) get an envelope each; with too many panels, a line each.
     std::vector<std::string> panels;
+    // Sampled runs coloured by colour_values: each run a line from the colour bar, the envelope's
+    // median and 5-95 % drawn over them (a panel per policy as for envelopes). With max_lines, only
+    // every k-th run is drawn so that at most that many lines are; the envelope is of all runs.
+    bool colour_runs = false;
+    size_t max_lines = 0;
 };
 
 // More distinct colours than this and the runs are told apart by a colour bar, not a key.
@@ -57,6 +63,36 @@ struct PreparedPlot {
 // colour bar or each its own colour with a key below. Throws std::runtime_error when the files
 // cannot be written.
 PreparedPlot prepare_plot(const PlotRequest &request);
+
+// Every how many runs one is drawn when at most `max_lines` of `runs` are (1 = all).
+inline size_t line_stride(size_t runs, size_t max_lines) { return max_lines == 0 || runs <= max_lines ? 1 : (runs + max_lines - 1) / max_lines; }
+
+// Counts of values in equal bins from lo: bin k is [lo + k width, lo + (k+1) width), the last one
+// closed.
+struct Bins {
+    double lo = 0, width = 1;
+    std::vector<size_t> counts;
+};
+
+// The distribution of one scalar outcome across a step's runs: its histogram and, per swept
+// input, the outcome against the input, as points (few runs) or as counts in a grid of cells
+// (many runs), so that the data and the picture stay small for any number of runs.
+struct OutcomePlotRequest {
+    std::filesystem::path dir;
+    std::string stem, title;
+    std::string label, units; // the outcome
+    Bins histogram;
+    struct Scatter {
+        std::string x_label, x_units;
+        std::vector<std::pair<double, double>> points; // (input, outcome) of every run, or empty:
+        Bins x, y;                                     // the cells' edges (counts unused)
+        std::vector<std::array<size_t, 3>> cells;      // (x bin, y bin, runs) of non-empty cells
+    };
+    std::vector<Scatter> scatter;
+};
+
+// Writes the data (.dat: the histogram as index 0, each scatter as the next) and the script.
+PreparedPlot prepare_outcome_plot(const OutcomePlotRequest &request);
 
 class GnuplotPool;
 

@@ -1,6 +1,10 @@
 // The reports written when the runs are done: summary tables, plots, results.json, index.html.
 #include "batch/files.hpp"
+#include "batch/outcome_plots.hpp"
+#include "batch/outcome_tables.hpp"
 #include "batch/plots.hpp"
+#include "batch/report_explore.hpp"
+#include "batch/report_text.hpp"
 #include "batch/warm_gnuplot.hpp"
 #include "batch/run_state.hpp"
 #include "batch/statistics.hpp"
@@ -17,74 +21,6 @@
 
 namespace holon::batch {
 namespace {
-
-std::string html(const std::string &s) {
-    std::string out;
-    for (char c : s) {
-        switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        default: out += c;
-        }
-    }
-    return out;
-}
-
-std::string value_text(const nlohmann::json &v) {
-    if (v.is_null()) return "";
-    if (v.is_number()) return number_text(v.get<double>(), true);
-    return v.is_string() ? v.get<std::string>() : v.dump();
-}
-
-// A number as the report shows it: rounded to 4 significant digits (the files keep every digit).
-std::string shown_value(const nlohmann::json &v) {
-    if (v.is_number()) return rounded_text(v.get<double>());
-    return value_text(v);
-}
-
-// "overrides.contact_infectivity" -> "contact_infectivity": the name the model gives it.
-std::string short_name(const std::string &path) {
-    const auto dot = path.rfind('.');
-    return dot == std::string::npos ? path : path.substr(dot + 1);
-}
-
-// A column's display name (the method's label, else its id) and units ("" when unknown).
-std::string label_of(const StepState &st, const std::string &column) {
-    auto it = st.labels.find(column);
-    return it == st.labels.end() || it->second.empty() ? column : it->second;
-}
-std::string units_of(const StepState &st, const std::string &column) {
-    auto it = st.units.find(column);
-    return it == st.units.end() ? std::string() : it->second;
-}
-
-// Draws of uncertain inputs, whose spread percentiles describe; a grid, a factorial design or
-// scenarios are choices. By name, so that a new kind of sweep is a choice until listed here.
-bool sampled_sweep(SweepKind kind) {
-    const std::string name = to_string(kind);
-    return name == "latin_hypercube" || name == "monte_carlo" || name == "sobol" || name == "morris";
-}
-
-std::string sample_name(SweepKind kind) {
-    const std::string name = to_string(kind);
-    if (name == "latin_hypercube") return "Latin hypercube";
-    if (name == "monte_carlo") return "Monte Carlo";
-    if (name == "sobol") return "Sobol design";
-    if (name == "morris") return "Morris design";
-    return name;
-}
-
-// The swept variable that colours the runs: outputs.colour_by, else the first one (scenarios:
-// none, their names tell them apart).
-std::optional<size_t> colour_axis(const StepSpec &step) {
-    std::string want = step.outputs.colour_by;
-    if (want.empty() && step.sweep != SweepKind::scenarios && !step.axes.empty()) want = step.axes.front();
-    for (size_t d = 0; d < step.axes.size(); ++d)
-        if (step.axes[d] == want) return d;
-    return std::nullopt;
-}
 
 // The statistic columns of a step: every variable any successful point has, in first-seen order.
 std::vector<std::string> stat_columns(const StepState &st) {
@@ -282,6 +218,11 @@ std::vector<PendingPlot> prepare_plots(const BatchSpec &spec, StepState &st, con
         p.prepared = prepare_plot(r);
         pending.push_back(std::move(p));
     }
+    if (step.outcomes)
+        for (auto &o : prepare_outcome_plots(spec.name, st, options.out_dir, warnings)) {
+            note("plotting " + o.name);
+            pending.push_back(PendingPlot{&st, std::move(o.name), std::move(o.svg_file), std::move(o.prepared), {}});
+        }
     return pending;
 }
 
@@ -380,6 +321,56 @@ std::string inline_svg(const std::filesystem::path &file, const std::string &pre
     return out;
 }
 
+// A single-run explore.* step that ran: the report shows its pictures and key numbers instead of
+// a summary row.
+bool explore_step(const StepState &st) {
+    return st.spec->method.rfind("explore.", 0) == 0 && st.points.size() == 1 && st.points.front().recorded && st.points.front().ok;
+}
+
+// Policies of the step whose tables an analysis read, by their lever values.
+PolicyNamer policy_namer(const std::vector<StepState> &steps, const StepSpec &step) {
+    auto from = std::find_if(steps.begin(), steps.end(), [&](const StepState &s) { return s.spec->name == step.tables_from; });
+    if (from == steps.end()) return {};
+    const StepSpec *source = from->spec;
+    return [source](size_t policy) {
+        for (const auto &p : source->points) {
+            if (p.policy != policy) continue;
+            std::string name;
+            for (size_t d = source->design.uncertainties; d < source->axes.size() && d < p.values.size(); ++d)
+                name += (name.empty() ? "" : ", ") + short_name(source->axes[d]) + " = " + shown_value(p.values[d]);
+            if (!name.empty()) return name;
+        }
+        return std::to_string(policy);
+    };
+}
+
+// The first rows of a step with outcomes: each point's inputs and scalar outcomes.
+std::string outcome_rows(const StepState &st, const std::string &dir) {
+    const StepSpec &step = *st.spec;
+    const auto names = scalar_outcome_names(*step.outcomes);
+    std::ostringstream h;
+    h << "<table><tr><th>point</th>";
+    for (const auto &a : step.axes)
+        h << "<th title=\"" << html(a) << "\">" << html(with_units(short_name(a), units_of(st, short_name(a)))) << "</th>";
+    h << "<th>status</th>";
+    for (const auto &n : names) h << "<th>" << html(n) << "</th>";
+    h << "</tr>\n";
+    const size_t shown = std::min<size_t>(st.points.size(), 50);
+    for (size_t i = 0; i < shown; ++i) {
+        const auto &p = st.points[i];
+        h << "<tr><td>" << html(point_label(step, i)) << "</td>";
+        for (size_t d = 0; d < step.axes.size(); ++d) h << "<td>" << html(shown_value(step.points[i].values[d])) << "</td>";
+        h << "<td class=\"text\">" << (!p.recorded ? "missing" : p.ok ? "ok" : "failed") << "</td>";
+        for (size_t k = 0; k < names.size(); ++k) h << "<td>" << (p.ok && k < p.outcomes.size() ? rounded_text(p.outcomes[k]) : "") << "</td>";
+        h << "</tr>\n";
+    }
+    h << "</table>\n";
+    if (shown < st.points.size())
+        h << "<p>" << (st.points.size() - shown) << " more rows in <code>" << html(dir) << "/experiments.csv</code> and <code>" << html(dir)
+          << "/outcomes.csv</code>.</p>\n";
+    return h.str();
+}
+
 void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, const BatchOptions &options, const BatchReport &report) {
     const auto &pr = report.progress;
     std::ostringstream h;
@@ -390,7 +381,7 @@ void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, con
          "table{border-collapse:collapse;font-size:90%;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
          "th{background:#eef}td.text{text-align:left}.failed{color:#a00}.ok{color:#070}"
          "figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block}figcaption{color:#555;font-size:90%}"
-         "code{background:#f4f4f4;padding:0 3px}</style></head><body>\n";
+         "code{background:#f4f4f4;padding:0 3px}caption{text-align:left;color:#555;padding:2px 0}table.indices th{text-align:left}</style></head><body>\n";
     h << "<h1>" << html(spec.name) << "</h1>\n";
     if (!spec.description.empty()) h << "<p>" << html(spec.description) << "</p>\n";
     h << "<p>" << pr.total << " points: <span class=\"ok\">" << pr.succeeded << " succeeded</span>, <span class=\"failed\">"
@@ -420,12 +411,29 @@ void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, con
                 if (lo <= hi && !units.empty()) h << " " << html(units);
             }
         }
-        h << ". Files: <code>" << html(dir) << "/summary.csv</code>, runs in <code>" << html(dir) << "/runs/</code>.</p>\n";
+        if (step.outcomes)
+            h << ". Files: <code>" << html(dir) << "/experiments.csv</code>, <code>" << html(dir) << "/outcomes.csv</code>"
+              << (series_outcome_names(*step.outcomes).empty() ? "" : ", <code>" + html(dir) + "/series.csv</code>") << ".</p>\n";
+        else
+            h << ". Files: <code>" << html(dir) << "/summary.csv</code>, runs in <code>" << html(dir) << "/runs/</code>.</p>\n";
         if (!st.skipped.empty()) h << "<p class=\"failed\">Skipped: " << html(st.skipped) << "</p>\n";
         for (const auto &f : st.plot_files) {
             const std::string svg = inline_svg(options.out_dir / f, "figure" + std::to_string(++figure) + '-');
             if (svg.empty()) continue;
             h << "<figure>" << svg << "<figcaption>" << html(f) << " (PNG and gnuplot script beside it)</figcaption></figure>\n";
+        }
+        if (explore_step(st)) {
+            // An analysis of an earlier step's tables: its pictures and its key numbers.
+            const std::string run = dir + "/runs/" + point_id(0, 1);
+            for (const auto &file : run_pictures(options.out_dir / run)) {
+                const std::string svg = inline_svg(file, "figure" + std::to_string(++figure) + '-');
+                if (svg.empty()) continue;
+                const std::string name = run + "/" + file.filename().string();
+                h << "<figure>" << svg << "<figcaption>" << html(name) << " (PNG beside it)</figcaption></figure>\n";
+            }
+            h << explore_tables(step.method, st.points.front().result, policy_namer(steps, step))
+              << "<p>Every digit in <code>" << html(run) << "/result.json</code>.</p>\n";
+            continue;
         }
         std::vector<size_t> failed;
         for (size_t i = 0; i < st.points.size(); ++i)
@@ -438,6 +446,10 @@ void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, con
                   << "</td><td class=\"text\">" << html(p.error) << "</td></tr>\n";
             }
             h << "</table>\n";
+        }
+        if (step.outcomes) {
+            h << outcome_rows(st, dir);
+            continue;
         }
         // The first rows of the summary, so that small sweeps read without opening the CSV.
         const auto cols = stat_columns(st);

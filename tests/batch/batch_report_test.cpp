@@ -4,6 +4,7 @@
 #include "../cli/cli_process.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <cmath>
@@ -233,6 +234,126 @@ TEST_F(BatchReport, ColourByChoosesTheSweptVariableThatColoursTheRuns) {
     EXPECT_NE(r.err.find("/steps/0/outputs/colour_by"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("overrides.contact_infectivity, overrides.duration"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
+// A Sobol design with a series outcome, coloured by an uncertainty, and explore.sobol on its tables.
+const char *kSobolPipeline = R"(  - name: sample
+    method: sd.simulate
+    input: sir
+    params: {save_step: 1}
+    sweep:
+      sobol: {samples: 64, second_order: false, seed: 7}
+      uncertainties:
+        - {name: overrides.contact_infectivity, min: 0.2, max: 0.4}
+        - {name: overrides.duration, min: 3, max: 7}
+    outcomes:
+      - {name: peak, variable: infectious, kind: max}
+      - {name: infectious, variable: infectious, kind: series}
+    outputs: {colour_by: overrides.duration}
+  - name: indices
+    method: explore.sobol
+    tables_from: sample
+    params: {seed: 1, resamples: 20}
+)";
+
+// The cells of the row of an index table whose factor cell names `factor` (title = its path).
+std::vector<std::string> index_row(const std::string &html, const std::string &outcome, const std::string &factor) {
+    const std::string start = "<tr><td class=\"text\">" + outcome + "</td><td class=\"text\" title=\"" + factor + "\">";
+    const auto at = html.find(start);
+    if (at == std::string::npos) return {};
+    const std::string row = html.substr(at, html.find("</tr>", at) - at);
+    return all_matches(row, "<td>([^<]*)</td>");
+}
+
+TEST_F(BatchReport, AnExploreSobolStepPutsItsPictureAndIndexTableInTheReport) {
+    const auto r = run_job(kSobolPipeline);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string index = read(dir / "out" / "index.html");
+    // The method's own picture, inline (ids prefixed like gnuplot's), named by its file.
+    EXPECT_NE(index.find("<figcaption>steps/indices/runs/p0000/sobol-peak.svg"), std::string::npos);
+    const auto figure = index.rfind("<svg", index.find("<figcaption>steps/indices/runs/p0000/sobol-peak.svg"));
+    ASSERT_NE(figure, std::string::npos);
+    EXPECT_NE(index.find("first order S1", figure), std::string::npos); // the picture's legend, not a link
+    EXPECT_EQ(index.find("<img"), std::string::npos);
+    // The index table: S1, its interval, ST, its interval per factor, rounded like the rest.
+    const auto result = nlohmann::json::parse(read(dir / "out" / "steps" / "indices" / "runs" / "p0000" / "result.json"));
+    for (const auto &f : result["outcomes"][0]["factors"]) {
+        const std::string path = f["name"];
+        const auto cells = index_row(index, "peak", path);
+        ASSERT_EQ(cells.size(), 4u) << path;
+        size_t k = 0;
+        for (const char *key : {"S1", "S1_conf", "ST", "ST_conf"}) {
+            const double shown = std::stod(cells[k++]), exact = f[key].get<double>();
+            EXPECT_LE(significant_digits(cells[k - 1]), 4u) << cells[k - 1];
+            EXPECT_NEAR(shown, exact, 5e-4 * std::fabs(exact)) << path << " " << key;
+        }
+    }
+    EXPECT_NE(index.find(">duration</td>"), std::string::npos); // the model's name, its path on hover
+    // No path of the machine that ran it, in the report or in any script beside a picture.
+    EXPECT_EQ(index.find(dir.string()), std::string::npos);
+    for (const auto &e : fs::recursive_directory_iterator(dir / "out"))
+        if (e.path().extension() == ".gp") {
+            EXPECT_EQ(read(e.path()).find(dir.string()), std::string::npos) << e.path();
+        }
+}
+
+TEST_F(BatchReport, ASampledSeriesOutcomeIsDrawnRunByRunInTheColoursOfAnUncertaintyUnderItsEnvelope) {
+    const auto r = run_job(kSobolPipeline);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto plots = dir / "out" / "steps" / "sample" / "plots";
+    const std::string gp = read(plots / "infectious.gp"), dat = read(plots / "infectious.dat");
+    EXPECT_NE(gp.find("set cblabel 'duration'"), std::string::npos) << gp;
+    EXPECT_NE(gp.find("set colorbox user"), std::string::npos) << gp;
+    EXPECT_NE(gp.find("lc palette notitle"), std::string::npos) << gp;
+    EXPECT_NE(gp.find("title 'median'"), std::string::npos) << gp;
+    // 64 x 4 = 256 runs: at most 200 lines drawn (every 2nd: 128), the envelope of all 256 after them.
+    EXPECT_EQ(count_of(dat, "\n# time value colour\n"), 1u);
+    EXPECT_EQ(count_of(dat, "# time min p5 p25 median p75 p95 max (256 runs)"), 1u);
+    EXPECT_EQ(count_of(dat, "\n# p"), 128u) << "one label line per drawn run";
+    EXPECT_TRUE(fs::exists(plots / "infectious.svg"));
+    EXPECT_TRUE(fs::exists(plots / "infectious.png"));
+    const std::string index = read(dir / "out" / "index.html");
+    EXPECT_NE(index.find("<figcaption>steps/sample/plots/infectious.svg"), std::string::npos);
+    EXPECT_NE(index.find("<figcaption>steps/sample/plots/peak-distribution.svg"), std::string::npos);
+    // The first rows show each point's outcome, rounded.
+    EXPECT_NE(index.find("<th>peak</th>"), std::string::npos);
+}
+
+TEST_F(BatchReport, AScalarOutcomeOfManyRunsIsDrawnFromBinnedData) {
+    // 2,048 x 4 = 8,192 runs: the histogram and both scatters are counts in bins, not points.
+    std::string steps = kSobolPipeline;
+    steps.replace(steps.find("samples: 64"), 11, "samples: 2048");
+    const std::string series_outcome = "      - {name: infectious, variable: infectious, kind: series}\n";
+    steps.erase(steps.find(series_outcome), series_outcome.size());
+    steps = steps.substr(0, steps.find("  - name: indices"));
+    const auto r = run_job(steps);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const std::string dat = read(dir / "out" / "steps" / "sample" / "plots" / "peak-distribution.dat");
+    // Three blocks (histogram, against contact_infectivity, against duration), blank lines between.
+    std::vector<size_t> rows(1, 0);
+    std::istringstream lines(dat);
+    size_t blank = 0;
+    for (std::string line; std::getline(lines, line);) {
+        if (line.empty()) {
+            if (++blank == 2) rows.push_back(0);
+            continue;
+        }
+        blank = 0;
+        if (line[0] != '#') ++rows.back();
+    }
+    ASSERT_EQ(rows.size(), 3u) << dat.substr(0, 400);
+    EXPECT_EQ(rows[0], 40u);           // the square-root rule capped at 40 bins
+    EXPECT_GT(rows[1], 40u);           // non-empty cells of a 40 x 30 grid
+    EXPECT_LE(rows[1], 40u * 30u);
+    EXPECT_LE(rows[2], 40u * 30u);
+    EXPECT_LT(rows[1] + rows[2], 8192u / 2); // fewer rows than the runs they draw
+    // The histogram counts every run once.
+    size_t total = 0;
+    std::istringstream hist(dat.substr(0, dat.find("\n\n\n")));
+    for (std::string line; std::getline(hist, line);)
+        if (!line.empty() && line[0] != '#') total += std::stoul(line.substr(line.find(' ') + 1));
+    EXPECT_EQ(total, 8192u);
+    EXPECT_NE(read(dir / "out" / "steps" / "sample" / "plots" / "peak-distribution.gp").find("with boxxyerror fc palette"), std::string::npos);
 }
 
 } // namespace
