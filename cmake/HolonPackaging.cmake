@@ -11,7 +11,9 @@ set(CPACK_PACKAGE_NAME holon)
 set(CPACK_PACKAGE_VENDOR "Holon")
 set(CPACK_PACKAGE_CONTACT "Holon maintainers <holon@localhost>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Headless platform for systems-thinking methods")
+# No CPACK_PACKAGE_DESCRIPTION_SUMMARY: CPackDeb would put it in front of every component's
+# description, making it the synopsis of libholonsdk-dev too. Each description's first line is its
+# package's synopsis; CPack indents the lines after it (under 80 characters each) by one space.
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_STRIP_FILES ON)
 
@@ -30,7 +32,7 @@ set(CPACK_DEBIAN_SERVER_PACKAGE_NAME holon)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser, gnuplot-nox, fonts-dejavu-core")
 set(CPACK_DEBIAN_SERVER_DESCRIPTION
-    "Headless platform for systems-thinking methods\n System Dynamics, causal loops, scenarios, the Viable System Model, Soft Systems\n Methodology and Critical Systems Heuristics over one shared model, served by a REST API\n with a batch runner. Runs as the systemd service holon.")
+    "Headless platform for systems-thinking methods\nSystem Dynamics, causal loops, scenarios, the Viable System Model,\nSoft Systems Methodology and Critical Systems Heuristics over one shared\nmodel, served by a REST API with a batch runner. Runs as the systemd\nservice holon.")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_EXTRA
     "${CMAKE_SOURCE_DIR}/host/service/postinst;${CMAKE_SOURCE_DIR}/host/service/prerm;${CMAKE_SOURCE_DIR}/host/service/postrm;${CMAKE_SOURCE_DIR}/host/service/conffiles")
 set(CPACK_DEBIAN_SERVER_PACKAGE_CONTROL_STRICT_PERMISSION ON)
@@ -39,6 +41,6 @@ set(CPACK_DEBIAN_SDK_PACKAGE_NAME libholonsdk-dev)
 set(CPACK_DEBIAN_SDK_PACKAGE_ARCHITECTURE all)
 set(CPACK_DEBIAN_SDK_PACKAGE_DEPENDS "cmake (>= 3.17), nlohmann-json3-dev (>= 3.10)")
 set(CPACK_DEBIAN_SDK_DESCRIPTION
-    "Holon plugin SDK\n The C ABI header, the header-only C++ layer and the CMake package\n (find_package(HolonSDK), holon_add_plugin) to build Holon plugins out of tree.")
+    "Holon plugin SDK\nThe C ABI header, the header-only C++ layer and the CMake package\n(find_package(HolonSDK), holon_add_plugin) to build Holon plugins out\nof tree.")
 
 include(CPack)
