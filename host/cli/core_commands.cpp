@@ -45,9 +45,17 @@ CommandRegistration add_run_command(CLI::App &app, GlobalOptions &global) {
     auto *cmd = app.add_subcommand("run", "Run one method of a plugin on a model");
     cmd->add_option("METHOD_ID", opts->method, "The method, e.g. cld.loops")->required();
     cmd->add_option("--model", opts->model, "The model file (see the formats below)");
-    cmd->add_option("--params", opts->params, "Params as JSON text, or @FILE");
+    // Given but empty ('' as well as ' ') is a slip, not "no params": say so instead of running with {}.
+    const auto not_blank = CLI::Validator(
+        [](std::string &value) -> std::string {
+            return value.find_first_not_of(" \t\r\n") == std::string::npos ? "the params are empty: give a JSON object, e.g. {}"
+                                                                             : std::string();
+        },
+        "JSON");
+    cmd->add_option("--params", opts->params, "Params as JSON text, or @FILE")->check(not_blank);
     cmd->add_option("--import-params", opts->import_params,
-                    "Params of the importer of a non-JSON --model (JSON text or @FILE), e.g. {\"data_files\":[\"data.tab\"]}");
+                    "Params of the importer of a non-JSON --model (JSON text or @FILE), e.g. {\"data_files\":[\"data.tab\"]}")
+        ->check(not_blank);
     cmd->add_option("--out", opts->out, "Write result.json, tables as CSV and files into this folder");
     cmd->add_flag("--xlsx", opts->xlsx, "With --out: also write every table into one Excel workbook, tables.xlsx");
     cmd->add_option("--timeout", opts->wall_seconds, "Wall-clock limit in seconds");

@@ -312,6 +312,9 @@ TEST(Wording, EmptyFilesAreEmptyNotSyntaxErrors) {
                  2, "params.json: the file is empty");
     expect_error(holon_cli({"run", "fixture.echo.run", "--model", example_model.string(), "--params", " "}), 2,
                  "the params are empty: give a JSON object, e.g. {}");
+    // An empty argument (a shell variable that was never set) is the same slip, not "no params".
+    expect_error(holon_cli({"run", "fixture.echo.run", "--model", example_model.string(), "--params", ""}), 2,
+                 "--params: the params are empty: give a JSON object, e.g. {}");
 }
 
 TEST(Wording, OneMoreProblemIsSingular) {
