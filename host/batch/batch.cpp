@@ -3,6 +3,7 @@
 #include "batch/files.hpp"
 #include "batch/journal.hpp"
 #include "batch/model_checks.hpp"
+#include "batch/model_units.hpp"
 #include "batch/outcome_tables.hpp"
 #include "batch/references.hpp"
 #include "batch/run_state.hpp"
@@ -118,6 +119,7 @@ public:
         }
         report_.cancelled = flag(options_.cancel);
         write_outcome_tables();
+        add_model_units();
         for (const auto &step : steps_)
             for (size_t i = 0; i < step.points.size(); ++i)
                 if (step.points[i].recorded && !step.points[i].ok)
@@ -520,6 +522,16 @@ private:
             st.points[indices[k]] = std::move(p);
             report_.progress = progress_;
             if (callbacks_.on_point) callbacks_.on_point(event, progress_);
+        }
+    }
+
+    // Steps with outcomes get no table of a run to read units from: the input model names them.
+    void add_model_units() {
+        for (auto &st : steps_) {
+            if (!st.spec->outcomes || st.spec->input.empty()) continue;
+            auto model = models_.find(st.spec->input);
+            if (model == models_.end()) continue;
+            for (auto &[column, units] : outcome_units(*st.spec, model->second)) st.units.emplace(column, units);
         }
     }
 

@@ -99,6 +99,7 @@ void add_distribution_plots(const std::string &job_name, const StepState &st, co
         r.dir = dir;
         r.stem = file_stem(names[k]) + "-distribution";
         r.label = names[k];
+        r.units = units_of(st, names[k]);
         r.histogram = bin_values(values, histogram_bins(values.size()));
         for (size_t d : inputs) {
             std::vector<double> x;
@@ -179,6 +180,8 @@ void add_series_plots(const std::string &job_name, const StepState &st, const st
         r.stem = file_stem(names[k]);
         r.x_label = step.outcomes->time;
         r.y_label = names[k];
+        r.x_units = units_of(st, r.x_label);
+        r.y_units = units_of(st, names[k]);
         r.sampled = sampled;
         r.colour_runs = true;
         r.max_lines = max_series_lines;

@@ -344,6 +344,15 @@ PolicyNamer policy_namer(const std::vector<StepState> &steps, const StepSpec &st
     };
 }
 
+// The units of the columns of the step whose tables an analysis read (its outcomes, its swept
+// model constants by name).
+UnitsOf units_from(const std::vector<StepState> &steps, const StepSpec &step) {
+    auto from = std::find_if(steps.begin(), steps.end(), [&](const StepState &s) { return s.spec->name == step.tables_from; });
+    if (from == steps.end()) return {};
+    const StepState *source = &*from;
+    return [source](const std::string &column) { return units_of(*source, column); };
+}
+
 // The first rows of a step with outcomes: each point's inputs and scalar outcomes.
 std::string outcome_rows(const StepState &st, const std::string &dir) {
     const StepSpec &step = *st.spec;
@@ -353,7 +362,7 @@ std::string outcome_rows(const StepState &st, const std::string &dir) {
     for (const auto &a : step.axes)
         h << "<th title=\"" << html(a) << "\">" << html(with_units(short_name(a), units_of(st, short_name(a)))) << "</th>";
     h << "<th>status</th>";
-    for (const auto &n : names) h << "<th>" << html(n) << "</th>";
+    for (const auto &n : names) h << "<th>" << html(with_units(n, units_of(st, n))) << "</th>";
     h << "</tr>\n";
     const size_t shown = std::min<size_t>(st.points.size(), 50);
     for (size_t i = 0; i < shown; ++i) {
@@ -381,7 +390,7 @@ void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, con
          "table{border-collapse:collapse;font-size:90%;margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}"
          "th{background:#eef}td.text{text-align:left}.failed{color:#a00}.ok{color:#070}"
          "figure{margin:1em 0}figure svg{max-width:100%;height:auto;display:block}figcaption{color:#555;font-size:90%}"
-         "code{background:#f4f4f4;padding:0 3px}caption{text-align:left;color:#555;padding:2px 0}table.indices th{text-align:left}</style></head><body>\n";
+         "code{background:#f4f4f4;padding:0 3px}caption{text-align:left;color:#555;padding:2px 0}table.indices th{text-align:left}table.indices caption{white-space:nowrap}</style></head><body>\n";
     h << "<h1>" << html(spec.name) << "</h1>\n";
     if (!spec.description.empty()) h << "<p>" << html(spec.description) << "</p>\n";
     h << "<p>" << pr.total << " points: <span class=\"ok\">" << pr.succeeded << " succeeded</span>, <span class=\"failed\">"
@@ -431,7 +440,7 @@ void write_index(const BatchSpec &spec, const std::vector<StepState> &steps, con
                 const std::string name = run + "/" + file.filename().string();
                 h << "<figure>" << svg << "<figcaption>" << html(name) << " (PNG beside it)</figcaption></figure>\n";
             }
-            h << explore_tables(step.method, st.points.front().result, policy_namer(steps, step))
+            h << explore_tables(step.method, st.points.front().result, policy_namer(steps, step), units_from(steps, step))
               << "<p>Every digit in <code>" << html(run) << "/result.json</code>.</p>\n";
             continue;
         }

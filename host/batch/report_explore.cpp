@@ -1,5 +1,6 @@
 #include "batch/report_explore.hpp"
 
+#include "batch/plots.hpp"
 #include "batch/report_text.hpp"
 #include "batch/statistics.hpp"
 
@@ -10,6 +11,8 @@ namespace holon::batch {
 namespace {
 
 using nlohmann::json;
+
+std::string units_of_column(const UnitsOf &units, const std::string &column) { return units ? units(column) : std::string(); }
 
 // "overrides.contact_infectivity = 0.25, overrides.x = 1" -> "contact_infectivity = 0.25, x = 1":
 // a policy as the robustness method names it, by the names the model gives its levers.
@@ -30,9 +33,15 @@ std::string text_cell(const std::string &text, const std::string &title = "") {
 }
 
 // A factor by the name the model gives it, its full path on hover.
-std::string factor_cell(const json &name) {
+std::string factor_cell(const json &name, const UnitsOf &units) {
     const std::string path = name.is_string() ? name.get<std::string>() : std::string();
-    return text_cell(short_name(path), path);
+    return text_cell(with_units(short_name(path), units_of_column(units, short_name(path))), path);
+}
+
+// An outcome by its name and units: "peak (people)".
+std::string outcome_cell(const json &entry, const UnitsOf &units) {
+    const std::string name = entry.value("outcome", "");
+    return text_cell(with_units(name, units_of_column(units, name)));
 }
 
 bool any_policy(const json &outcomes) {
@@ -50,7 +59,7 @@ std::string confidence_text(const json &result) {
     return rounded_text(100 * c, 3) + " %";
 }
 
-std::string sobol_tables(const json &r, const PolicyNamer &policy_name) {
+std::string sobol_tables(const json &r, const PolicyNamer &policy_name, const UnitsOf &units) {
     const json &outcomes = r["outcomes"];
     const bool policies = any_policy(outcomes);
     const std::string conf = confidence_text(r);
@@ -63,11 +72,11 @@ std::string sobol_tables(const json &r, const PolicyNamer &policy_name) {
         if (!o.is_object() || !o.contains("factors")) continue;
         pairs = pairs || o.contains("pairs");
         for (const json &f : o["factors"]) {
-            h << "<tr>" << text_cell(o.value("outcome", "")) << (policies ? policy_cell(o, policy_name) : "") << factor_cell(f.value("name", json()))
+            h << "<tr>" << outcome_cell(o, units) << (policies ? policy_cell(o, policy_name) : "") << factor_cell(f.value("name", json()), units)
               << number_cell(f.value("S1", json())) << number_cell(f.value("S1_conf", json())) << number_cell(f.value("ST", json()))
               << number_cell(f.value("ST_conf", json())) << "</tr>\n";
         }
-        if (o.contains("note")) h << "<tr>" << text_cell(o.value("outcome", "")) << "<td class=\"text\" colspan=\"" << (policies ? 6 : 5) << "\">" << html(o.value("note", "")) << "</td></tr>\n";
+        if (o.contains("note")) h << "<tr>" << outcome_cell(o, units) << "<td class=\"text\" colspan=\"" << (policies ? 6 : 5) << "\">" << html(o.value("note", "")) << "</td></tr>\n";
     }
     h << "</table>\n";
     if (!pairs) return h.str();
@@ -77,13 +86,13 @@ std::string sobol_tables(const json &r, const PolicyNamer &policy_name) {
     for (const json &o : outcomes)
         if (o.is_object() && o.contains("pairs"))
             for (const json &p : o["pairs"])
-                h << "<tr>" << text_cell(o.value("outcome", "")) << (policies ? policy_cell(o, policy_name) : "") << factor_cell(p.value("a", json()))
-                  << factor_cell(p.value("b", json())) << number_cell(p.value("S2", json())) << number_cell(p.value("S2_conf", json())) << "</tr>\n";
+                h << "<tr>" << outcome_cell(o, units) << (policies ? policy_cell(o, policy_name) : "") << factor_cell(p.value("a", json()), units)
+                  << factor_cell(p.value("b", json()), units) << number_cell(p.value("S2", json())) << number_cell(p.value("S2_conf", json())) << "</tr>\n";
     h << "</table>\n";
     return h.str();
 }
 
-std::string morris_tables(const json &r, const PolicyNamer &policy_name) {
+std::string morris_tables(const json &r, const PolicyNamer &policy_name, const UnitsOf &units) {
     const json &outcomes = r["outcomes"];
     const bool policies = any_policy(outcomes);
     bool intervals = false;
@@ -98,14 +107,14 @@ std::string morris_tables(const json &r, const PolicyNamer &policy_name) {
       << (intervals ? "<th>&mu;* &plusmn;</th>" : "") << "<th>&mu;</th><th>&sigma;</th></tr>\n";
     for (const json &o : outcomes)
         for (const json &f : o.value("factors", json::array()))
-            h << "<tr>" << text_cell(o.value("outcome", "")) << (policies ? policy_cell(o, policy_name) : "") << factor_cell(f.value("name", json()))
+            h << "<tr>" << outcome_cell(o, units) << (policies ? policy_cell(o, policy_name) : "") << factor_cell(f.value("name", json()), units)
               << number_cell(f.value("mu_star", json())) << (intervals ? number_cell(f.value("mu_star_conf", json())) : "")
               << number_cell(f.value("mu", json())) << number_cell(f.value("sigma", json())) << "</tr>\n";
     h << "</table>\n";
     return h.str();
 }
 
-std::string prim_tables(const json &r) {
+std::string prim_tables(const json &r, const UnitsOf &units) {
     const json &box = r["box"];
     std::ostringstream h;
     h << "<p>Cases of interest: <code>" << html(r.value("interest", "")) << "</code>, " << r.value("cases_of_interest", 0) << " of "
@@ -118,7 +127,7 @@ std::string prim_tables(const json &r) {
          "limits</caption>\n<tr><th>factor</th><th>lower</th><th>upper</th><th>data min</th><th>data max</th><th>restricted</th>"
          "<th>quasi-p lower</th><th>quasi-p upper</th></tr>\n";
     for (const json &l : box.value("limits", json::array()))
-        h << "<tr>" << factor_cell(l.value("factor", json())) << number_cell(l.value("lower", json())) << number_cell(l.value("upper", json()))
+        h << "<tr>" << factor_cell(l.value("factor", json()), units) << number_cell(l.value("lower", json())) << number_cell(l.value("upper", json()))
           << number_cell(l.value("minimum", json())) << number_cell(l.value("maximum", json()))
           << text_cell(l.value("restricted", false) ? "yes" : "no") << number_cell(l.value("qp_lower", json()))
           << number_cell(l.value("qp_upper", json())) << "</tr>\n";
@@ -157,27 +166,27 @@ std::string robustness_tables(const json &r) {
     return h.str();
 }
 
-std::string features_tables(const json &r) {
+std::string features_tables(const json &r, const UnitsOf &units) {
     std::ostringstream h;
     h << "<table class=\"indices\"><caption>Feature scores (extra trees, " << r.value("trees", 0)
       << " trees): each factor's share of the outcome's explained variation</caption>\n<tr><th>outcome</th><th>factor</th><th>score</th></tr>\n";
     for (const json &o : r["outcomes"])
         for (const json &s : o.value("scores", json::array()))
-            h << "<tr>" << text_cell(o.value("outcome", "")) << factor_cell(s.value("factor", json())) << number_cell(s.value("score", json())) << "</tr>\n";
+            h << "<tr>" << outcome_cell(o, units) << factor_cell(s.value("factor", json()), units) << number_cell(s.value("score", json())) << "</tr>\n";
     h << "</table>\n";
     return h.str();
 }
 
 } // namespace
 
-std::string explore_tables(const std::string &method, const json &result, const PolicyNamer &policy_name) {
+std::string explore_tables(const std::string &method, const json &result, const PolicyNamer &policy_name, const UnitsOf &units) {
     if (!result.is_object()) return {};
     try {
-        if (method == "explore.sobol" && result.contains("outcomes")) return sobol_tables(result, policy_name);
-        if (method == "explore.morris" && result.contains("outcomes")) return morris_tables(result, policy_name);
-        if (method == "explore.prim" && result.contains("box") && result["box"].is_object()) return prim_tables(result);
+        if (method == "explore.sobol" && result.contains("outcomes")) return sobol_tables(result, policy_name, units);
+        if (method == "explore.morris" && result.contains("outcomes")) return morris_tables(result, policy_name, units);
+        if (method == "explore.prim" && result.contains("box") && result["box"].is_object()) return prim_tables(result, units);
         if (method == "explore.robustness" && result.contains("policies")) return robustness_tables(result);
-        if (method == "explore.features" && result.contains("outcomes")) return features_tables(result);
+        if (method == "explore.features" && result.contains("outcomes")) return features_tables(result, units);
     } catch (const json::exception &) {
         return {}; // a result of another shape: the pictures and result.json still say it
     }

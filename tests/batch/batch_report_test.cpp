@@ -279,7 +279,7 @@ TEST_F(BatchReport, AnExploreSobolStepPutsItsPictureAndIndexTableInTheReport) {
     const auto result = nlohmann::json::parse(read(dir / "out" / "steps" / "indices" / "runs" / "p0000" / "result.json"));
     for (const auto &f : result["outcomes"][0]["factors"]) {
         const std::string path = f["name"];
-        const auto cells = index_row(index, "peak", path);
+        const auto cells = index_row(index, "peak (people)", path);
         ASSERT_EQ(cells.size(), 4u) << path;
         size_t k = 0;
         for (const char *key : {"S1", "S1_conf", "ST", "ST_conf"}) {
@@ -288,7 +288,9 @@ TEST_F(BatchReport, AnExploreSobolStepPutsItsPictureAndIndexTableInTheReport) {
             EXPECT_NEAR(shown, exact, 5e-4 * std::fabs(exact)) << path << " " << key;
         }
     }
-    EXPECT_NE(index.find(">duration</td>"), std::string::npos); // the model's name, its path on hover
+    // The model's names and units (from its variables: the runs' tables stay in the runners), the
+    // path on hover.
+    EXPECT_NE(index.find("title=\"overrides.duration\">duration (days)</td>"), std::string::npos);
     // No path of the machine that ran it, in the report or in any script beside a picture.
     EXPECT_EQ(index.find(dir.string()), std::string::npos);
     for (const auto &e : fs::recursive_directory_iterator(dir / "out"))
@@ -302,7 +304,8 @@ TEST_F(BatchReport, ASampledSeriesOutcomeIsDrawnRunByRunInTheColoursOfAnUncertai
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto plots = dir / "out" / "steps" / "sample" / "plots";
     const std::string gp = read(plots / "infectious.gp"), dat = read(plots / "infectious.dat");
-    EXPECT_NE(gp.find("set cblabel 'duration'"), std::string::npos) << gp;
+    EXPECT_NE(gp.find("set cblabel 'duration (days)'"), std::string::npos) << gp;
+    EXPECT_NE(gp.find("set ylabel 'infectious (people)'"), std::string::npos) << gp;
     EXPECT_NE(gp.find("set colorbox user"), std::string::npos) << gp;
     EXPECT_NE(gp.find("lc palette notitle"), std::string::npos) << gp;
     EXPECT_NE(gp.find("title 'median'"), std::string::npos) << gp;
@@ -316,7 +319,7 @@ TEST_F(BatchReport, ASampledSeriesOutcomeIsDrawnRunByRunInTheColoursOfAnUncertai
     EXPECT_NE(index.find("<figcaption>steps/sample/plots/infectious.svg"), std::string::npos);
     EXPECT_NE(index.find("<figcaption>steps/sample/plots/peak-distribution.svg"), std::string::npos);
     // The first rows show each point's outcome, rounded.
-    EXPECT_NE(index.find("<th>peak</th>"), std::string::npos);
+    EXPECT_NE(index.find("<th>peak (people)</th>"), std::string::npos);
 }
 
 TEST_F(BatchReport, AScalarOutcomeOfManyRunsIsDrawnFromBinnedData) {
