@@ -22,7 +22,7 @@ void block_stop_signals();
 // Runs until SIGTERM/SIGINT. Logs JSON lines to `log_out`. Returns the process exit code.
 // `admin_token` is HOLON_ADMIN_TOKEN's value ("" when unset). Without `reload`, SIGHUP is logged
 // and ignored. A reload drains like a stop (runs still going after drain_seconds are requeued and
-// resume) and listens again, possibly on another address; when the new settings cannot start
+// start again from the beginning) and listens again, possibly on another address; when the new settings cannot start
 // (the new port is taken), the previous ones serve again.
 int run_server(const ServerConfig& config, const std::string& admin_token, std::ostream& log_out,
                const ConfigLoader& reload = {});

@@ -28,13 +28,18 @@ std::string one_line(const char* message) {
 
 // The error of a failed command as the store's exception: a lost race is retryable, a lost
 // connection is Unavailable, anything else a StoreError.
-[[noreturn]] void fail(PGconn* conn, const PGresult* result, const std::string& what) {
+// `first_use`: the connection came from the pool and this is its first command since: a server
+// restart or a dropped idle connection shows up exactly here, before anything was sent that could
+// have been written, so the call can safely be tried again on a new connection.
+[[noreturn]] void fail(PGconn* conn, const PGresult* result, const std::string& what, bool first_use) {
     const char* state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const std::string message = "postgres: " + what + ": " +
                                 one_line(result && PQresultErrorMessage(result)[0] ? PQresultErrorMessage(result)
                                                                                    : PQerrorMessage(conn));
     if (state && (std::strcmp(state, "40001") == 0 || std::strcmp(state, "40P01") == 0))
         throw RetryableConflict(message);
+    if (first_use && PQstatus(conn) == CONNECTION_BAD)
+        throw RetryableConflict(message + " (a pooled connection the server had closed; trying a new one)");
     if (PQstatus(conn) == CONNECTION_BAD || (state && std::strncmp(state, "08", 2) == 0) ||
         (state && (std::strcmp(state, "57P01") == 0 || std::strcmp(state, "57P03") == 0)))
         throw Unavailable(message);
@@ -125,7 +130,9 @@ private:
         result_ = Result(PQexecParams(conn, sql_.c_str(), static_cast<int>(values.size()), types_.data(),
                                       values.data(), lengths.data(), formats_.data(), 0));
         const auto status = PQresultStatus(result_.result);
-        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) fail(conn, result_.result, "statement");
+        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+            fail(conn, result_.result, "statement", connection_.first_use());
+        connection_.used();
         executed_ = true;
         rows_ = status == PGRES_TUPLES_OK ? PQntuples(result_.result) : 0;
         row_ = 0;
@@ -177,7 +184,13 @@ std::string postgres_placeholders(const std::string& sql) {
 // Connection
 
 PostgresConnection::PostgresConnection(const std::string& conninfo, const std::string& schema) {
-    conn_ = PQconnectdb(conninfo.c_str());
+    // Defaults first, then the configured string (expanded), whose own settings win: a server that
+    // stops answering (a partition, not a refusal) must give a 503 within seconds, not hang
+    // request threads for the kernel's two-minute TCP timeout.
+    const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
+                          "keepalives_count", "tcp_user_timeout", "dbname", nullptr};
+    const char* values[] = {"5", "1", "30", "10", "3", "30000", conninfo.c_str(), nullptr};
+    conn_ = PQconnectdbParams(keys, values, 1);
     if (PQstatus(conn_) != CONNECTION_OK) {
         const std::string message = one_line(PQerrorMessage(conn_));
         PQfinish(conn_);
@@ -200,7 +213,8 @@ bool PostgresConnection::healthy() const { return conn_ && PQstatus(conn_) == CO
 void PostgresConnection::exec(const std::string& sql) {
     Result result(PQexec(conn_, sql.c_str()));
     const auto status = PQresultStatus(result.result);
-    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(conn_, result.result, "exec");
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(conn_, result.result, "exec", first_use_);
+    first_use_ = false;
 }
 
 Statement PostgresConnection::prepare(const std::string& sql) {
@@ -266,6 +280,7 @@ Pool::Lease PostgresPool::lease() {
     if (!idle_.empty()) {
         auto connection = std::move(idle_.back());
         idle_.pop_back();
+        connection->leased();
         return Lease(std::make_unique<Holder>(*this, std::move(connection)));
     }
     ++open_;

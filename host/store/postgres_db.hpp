@@ -50,9 +50,14 @@ public:
 
     pg_conn* handle() { return conn_; }
     void set_changes(std::int64_t n) { changes_ = n; }
+    // Handed out again by the pool: its next command is the first of this use.
+    void leased() { first_use_ = true; }
+    bool first_use() const { return first_use_; }
+    void used() { first_use_ = false; }
 
 private:
     pg_conn* conn_ = nullptr;
+    bool first_use_ = false;  // a new connection has just shown it works
     std::int64_t changes_ = 0;
     std::unordered_map<std::string, std::string> converted_;  // ?N SQL -> $N SQL
 };

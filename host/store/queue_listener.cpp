@@ -20,7 +20,11 @@ QueueListener::~QueueListener() {
 
 void QueueListener::loop() {
     while (!stop_) {
-        PGconn* conn = PQconnectdb(conninfo_.c_str());
+        // As the pool does: give up connecting after 5 s so that stopping never waits on a
+        // database that does not answer (the configured string's own settings win).
+        const char* keys[] = {"connect_timeout", "keepalives", "keepalives_idle", "dbname", nullptr};
+        const char* values[] = {"5", "1", "30", conninfo_.c_str(), nullptr};
+        PGconn* conn = PQconnectdbParams(keys, values, 1);
         bool listening = PQstatus(conn) == CONNECTION_OK;
         if (listening) {
             PGresult* result = PQexec(conn, (std::string("LISTEN ") + kQueueChannel).c_str());
