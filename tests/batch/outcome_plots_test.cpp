@@ -1,5 +1,6 @@
 // Binning behind the outcome plots of a step with outcomes: every finite value counted once, the
 // data of a scatter bounded whatever the number of runs.
+#include "batch/model_units.hpp"
 #include "batch/outcome_plots.hpp"
 
 #include <gtest/gtest.h>
@@ -56,6 +57,35 @@ TEST(OutcomePlots, AScatterOfManyRunsIsCellCountsOfAFixedGrid) {
         total += c[2];
     }
     EXPECT_EQ(total, 100'000u);
+}
+
+TEST(ModelUnits, OutcomesHaveTheirVariablesUnitsTimesTheTimeUnitsIntegralsBoth) {
+    StepSpec step;
+    step.axes = {"overrides.duration", "overrides.contact_infectivity", "seed"};
+    holon::runner::OutcomeSpec spec;
+    auto outcome = [](const std::string &name, const std::string &variable, holon::runner::OutcomeKind kind) {
+        holon::runner::Outcome o;
+        o.name = name;
+        o.variable = variable;
+        o.kind = kind;
+        return o;
+    };
+    spec.outcomes = {outcome("peak", "Infectious", holon::runner::OutcomeKind::max), outcome("peak_day", "infectious", holon::runner::OutcomeKind::time_of_max),
+                     outcome("above", "infectious", holon::runner::OutcomeKind::crossing), outcome("load", "infectious", holon::runner::OutcomeKind::integral),
+                     outcome("share", "ratio", holon::runner::OutcomeKind::final)};
+    step.outcomes = spec;
+    const std::string model = R"({"format": "holon-model/1", "variables": [
+        {"name": "infectious", "units": "people"}, {"name": "duration", "units": "days"},
+        {"name": "contact_infectivity", "units": ""}, {"name": "ratio", "units": "dmnl"}],
+        "methods": {"sd": {"sim_specs": {"time_units": "days"}}}})";
+    const auto units = outcome_units(step, model);
+    EXPECT_EQ(units, (std::map<std::string, std::string>{{"duration", "days"}, {"time", "days"}, {"peak", "people"},
+                                                          {"peak_day", "days"}, {"above", "days"}, {"load", "people*days"}}));
+    // XMILE's placeholder time units say nothing: no time, no time of an extreme, no integral.
+    std::string placeholder = model;
+    placeholder.replace(placeholder.find("\"time_units\": \"days\""), 20, "\"time_units\": \"Time\"");
+    EXPECT_EQ(outcome_units(step, placeholder), (std::map<std::string, std::string>{{"duration", "days"}, {"peak", "people"}}));
+    EXPECT_TRUE(outcome_units(step, "not a model").empty());
 }
 
 } // namespace
