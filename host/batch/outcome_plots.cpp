@@ -82,6 +82,19 @@ double number_at(const Point &p, size_t d) {
     return v.is_number() ? v.get<double>() : std::numeric_limits<double>::quiet_NaN();
 }
 
+// Each policy of a design with levers by its lever values: "contact_infectivity = 0.25".
+std::vector<std::string> policy_names(const StepSpec &step) {
+    std::vector<std::string> names(step.design.policies);
+    for (const auto &p : step.points) {
+        if (p.policy >= names.size() || !names[p.policy].empty()) continue;
+        for (size_t d = step.design.uncertainties; d < step.axes.size(); ++d)
+            names[p.policy] += (names[p.policy].empty() ? "" : ", ") + short_name(step.axes[d]) + " = " + shown_value(p.values.at(d));
+    }
+    for (size_t k = 0; k < names.size(); ++k)
+        if (names[k].empty()) names[k] = "policy " + std::to_string(k);
+    return names;
+}
+
 void add_distribution_plots(const std::string &job_name, const StepState &st, const std::filesystem::path &dir, std::vector<StepPlot> &plots) {
     const StepSpec &step = *st.spec;
     const auto names = scalar_outcome_names(*step.outcomes);
@@ -101,10 +114,22 @@ void add_distribution_plots(const std::string &job_name, const StepState &st, co
         r.label = names[k];
         r.units = units_of(st, names[k]);
         r.histogram = bin_values(values, histogram_bins(values.size()));
+        const bool grouped = step.design.policies >= 2 && step.design.policies <= max_panels;
+        if (grouped) {
+            r.groups = policy_names(step);
+            r.group_counts.assign(r.groups.size(), std::vector<size_t>(r.histogram.counts.size(), 0));
+            for (size_t i = 0; i < values.size(); ++i)
+                if (points[i]->policy < r.groups.size()) ++r.group_counts[points[i]->policy][bin_of(r.histogram, values[i])];
+        }
         for (size_t d : inputs) {
             std::vector<double> x;
             for (const Point *p : points) x.push_back(number_at(*p, d));
             auto s = outcome_scatter(x, values);
+            if (grouped && !s.points.empty()) {
+                // outcome_scatter keeps the points whose input and outcome are numbers, in order.
+                for (size_t i = 0; i < points.size(); ++i)
+                    if (std::isfinite(x[i])) s.point_groups.push_back(points[i]->policy);
+            }
             s.x_label = short_name(step.axes[d]);
             s.x_units = units_of(st, s.x_label);
             r.scatter.push_back(std::move(s));

@@ -456,14 +456,23 @@ std::string xtics(double lo, double hi) {
 
 std::string bin_centre(const Bins &b, size_t k) { return gp_number(b.lo + (static_cast<double>(k) + 0.5) * b.width); }
 
+// The picture of an outcome plot: its panels' height, and below them the policies' key (a line each).
+int outcome_panels_height(const OutcomePlotRequest &r) { return r.scatter.size() + 1 > 3 ? 780 : 420; }
+int outcome_key_height(const OutcomePlotRequest &r) { return r.groups.size() >= 2 ? 18 * static_cast<int>(r.groups.size() + 1) + 12 : 0; }
+
 // The histogram panel and one scatter panel per input, one colour bar (runs per cell) for all.
 std::string outcome_drawing(const OutcomePlotRequest &r) {
     const std::string dat = quoted(r.stem + ".dat"), outcome = quoted(with_units(r.label, r.units));
+    const bool groups = r.groups.size() >= 2 && r.group_counts.size() == r.groups.size();
+    const auto colours = run_colours(r.groups.size());
     size_t most = 0;
     for (const auto &s : r.scatter)
         for (const auto &c : s.cells) most = std::max(most, c[2]);
     const size_t n = 1 + r.scatter.size(), cols = std::min<size_t>(n, 3), rows = (n + cols - 1) / cols;
-    const double top = rows == 1 ? 0.83 : 0.89, bottom = rows == 1 ? 0.14 : 0.09;
+    // With policies, their key goes below the panels, which keep their size.
+    const double panels = outcome_panels_height(r), key = outcome_key_height(r), height = panels + key;
+    const double top = 1 - (1 - (rows == 1 ? 0.83 : 0.89)) * panels / height;
+    const double bottom = (key + (rows == 1 ? 0.14 : 0.09) * panels) / height;
     std::ostringstream g;
     g << "reset\nset encoding utf8\n"
       << "set grid back lt 1 lw 1 lc rgb '#e4e4e4'\n"
@@ -478,7 +487,11 @@ std::string outcome_drawing(const OutcomePlotRequest &r) {
     const double hist_hi = r.histogram.lo + r.histogram.width * static_cast<double>(r.histogram.counts.size());
     g << "set title 'histogram'\nset xlabel " << outcome << "\nset ylabel 'runs'\nset yrange [0:*]\n"
       << "set xrange [" << gp_number(r.histogram.lo) << ":" << gp_number(hist_hi) << "]\n" << xtics(r.histogram.lo, hist_hi)
-      << "plot " << dat << " index 0 using 1:2:(" << gp_number(r.histogram.width * 0.9) << ") with boxes lc rgb '#4292c6'\n"
+      << (groups ? "set key at screen 0.5," + rounded_text(key / 2 / height, 3) + " center center vertical reverse Left samplen 2\n" : "")
+      << "plot " << dat << " index 0 using 1:2:(" << gp_number(r.histogram.width * 0.9) << ") with boxes lc rgb '" << (groups ? "#dddddd' title 'all policies'" : "#4292c6'");
+    for (size_t k = 0; groups && k < r.groups.size(); ++k)
+        g << ", \\\n     '' index 0 using 1:" << (k + 3) << " with histeps lw 2.5 lc rgb '" << colours[k] << "' title " << quoted(r.groups[k]);
+    g << "\nunset key\n"
       << "set autoscale xy\nset ylabel " << outcome << "\n";
     for (size_t k = 0; k < r.scatter.size(); ++k) {
         const auto &s = r.scatter[k];
@@ -493,7 +506,15 @@ std::string outcome_drawing(const OutcomePlotRequest &r) {
         }
         g << "set title " << quoted("against " + s.x_label) << "\nset xlabel " << quoted(with_units(s.x_label, s.x_units)) << "\n" << xtics(lo, hi);
         if (!s.points.empty()) {
-            g << "unset colorbox\nplot " << dat << " index " << (k + 1) << " using 1:2 with points pt 7 ps 0.6 lc rgb '#1f4e79'\n";
+            g << "unset colorbox\n";
+            if (!groups || s.point_groups.size() != s.points.size()) {
+                g << "plot " << dat << " index " << (k + 1) << " using 1:2 with points pt 7 ps 0.6 lc rgb '#1f4e79'\n";
+                continue;
+            }
+            for (size_t c = 0; c < r.groups.size(); ++c)
+                g << (c ? ", \\\n     ''" : "plot " + dat) << " index " << (k + 1) << " using 1:($3 == " << c << " ? $2 : NaN) with points pt 7 ps 0.6 lc rgb '"
+                  << colours[c] << "' notitle";
+            g << "\n";
             continue;
         }
         const bool last = k + 1 == r.scatter.size();
@@ -517,14 +538,27 @@ PreparedPlot prepare_outcome_plot(const OutcomePlotRequest &r) {
     std::ostringstream out;
     out << "# " << with_units(r.label, r.units) << ": histogram (bin centre, runs), then per input its points (input, outcome)\n"
         << "# or its non-empty cells (input centre, outcome centre, runs)\n# histogram\n";
-    for (size_t k = 0; k < r.histogram.counts.size(); ++k) out << bin_centre(r.histogram, k) << ' ' << r.histogram.counts[k] << '\n';
+    if (!r.groups.empty()) {
+        out << "# bin centre, runs";
+        for (const auto &name : r.groups) out << ", " << name;
+        out << "\n";
+    }
+    for (size_t k = 0; k < r.histogram.counts.size(); ++k) {
+        out << bin_centre(r.histogram, k) << ' ' << r.histogram.counts[k];
+        for (const auto &counts : r.group_counts) out << ' ' << (k < counts.size() ? counts[k] : 0);
+        out << '\n';
+    }
     for (const auto &s : r.scatter) {
         out << "\n\n# " << with_units(s.x_label, s.x_units) << "\n";
-        for (const auto &[x, y] : s.points) out << gp_number(x) << ' ' << gp_number(y) << '\n';
+        for (size_t i = 0; i < s.points.size(); ++i) {
+            out << gp_number(s.points[i].first) << ' ' << gp_number(s.points[i].second);
+            if (i < s.point_groups.size()) out << ' ' << s.point_groups[i];
+            out << '\n';
+        }
         for (const auto &c : s.cells) out << bin_centre(s.x, c[0]) << ' ' << bin_centre(s.y, c[1]) << ' ' << c[2] << '\n';
     }
     write_file_atomically(r.dir / (r.stem + ".dat"), out.str());
-    const std::pair<int, int> size{960, r.scatter.size() + 1 > 3 ? 780 : 420};
+    const std::pair<int, int> size{960, outcome_panels_height(r) + outcome_key_height(r)};
     return write_script(r.dir, r.stem, script_body(r.stem, size, outcome_drawing(r)));
 }
 

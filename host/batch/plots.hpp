@@ -87,8 +87,13 @@ struct OutcomePlotRequest {
         std::vector<std::pair<double, double>> points; // (input, outcome) of every run, or empty:
         Bins x, y;                                     // the cells' edges (counts unused)
         std::vector<std::array<size_t, 3>> cells;      // (x bin, y bin, runs) of non-empty cells
+        std::vector<size_t> point_groups;              // with groups: each point's group
     };
     std::vector<Scatter> scatter;
+    // Policies of a design with levers (2 to max_panels), by name: the histogram gets a line per
+    // policy (group_counts, in the histogram's bins) and the points a colour per policy.
+    std::vector<std::string> groups;
+    std::vector<std::vector<size_t>> group_counts;
 };
 
 // Writes the data (.dat: the histogram as index 0, each scatter as the next) and the script.

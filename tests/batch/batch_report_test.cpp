@@ -359,4 +359,30 @@ TEST_F(BatchReport, AScalarOutcomeOfManyRunsIsDrawnFromBinnedData) {
     EXPECT_NE(read(dir / "out" / "steps" / "sample" / "plots" / "peak-distribution.gp").find("with boxxyerror fc palette"), std::string::npos);
 }
 
+TEST_F(BatchReport, AnOutcomeUnderSeveralPoliciesIsDrawnPolicyByPolicy) {
+    const auto r = run_job(R"(  - name: policies
+    method: sd.simulate
+    input: sir
+    params: {save_step: 1}
+    sweep:
+      morris: {trajectories: 10, levels: 4, seed: 3}
+      uncertainties:
+        - {name: overrides.duration, min: 3, max: 7}
+      levers:
+        - {name: overrides.contact_infectivity, values: [0.25, 0.35]}
+    outcomes:
+      - {name: peak, variable: infectious, kind: max}
+)");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto plots = dir / "out" / "steps" / "policies" / "plots";
+    const std::string dat = read(plots / "peak-distribution.dat"), gp = read(plots / "peak-distribution.gp");
+    EXPECT_NE(dat.find("# bin centre, runs, contact_infectivity = 0.25, contact_infectivity = 0.35\n"), std::string::npos) << dat;
+    EXPECT_EQ(count_of(gp, "with histeps"), 2u) << gp; // one line per policy
+    EXPECT_NE(gp.find("title 'contact_infectivity = 0.35'"), std::string::npos) << gp;
+    // 2 policies x 10 trajectories x 2 rows: each point against duration with its policy in a third column.
+    const std::string against = dat.substr(dat.find("# duration (days)\n"));
+    EXPECT_EQ(count_of(against, " 0\n"), 20u);
+    EXPECT_EQ(count_of(against, " 1\n"), 20u);
+}
+
 } // namespace
