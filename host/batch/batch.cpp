@@ -161,7 +161,10 @@ private:
         if (!options_.plots) return;
         plotters_ = std::make_unique<GnuplotPool>(options_.gnuplot);
         size_t plots = 0;
-        for (const auto &step : spec_.steps) plots += step.outputs.plots.empty() ? 1 : step.outputs.plots.size();
+        for (const auto &step : spec_.steps) {
+            if (step.outcomes) plots += step.outcomes->outcomes.size(); // one picture per outcome
+            else if (step.method.rfind("explore.", 0) != 0) plots += step.outputs.plots.empty() ? 1 : step.outputs.plots.size();
+        }
         const unsigned lanes = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
         plotters_->prestart(warm_gnuplot_processes(plots, lanes));
     }
