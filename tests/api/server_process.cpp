@@ -1,5 +1,6 @@
 #include "server_process.hpp"
 
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <cstdio>
 #include <csignal>
 #include <fcntl.h>
 #include <stdexcept>
@@ -15,6 +18,28 @@
 #include <unistd.h>
 
 namespace holon::test {
+
+namespace {
+
+// gtest reports every test of a suite whose SetUpTestSuite failed (say, its server did not start)
+// as skipped, and CTest then counts them as skipped, not failed. A failure outside any test stops
+// the binary at once with exit status 1 instead, before a "[  SKIPPED ]" line is printed.
+class SuiteSetUpFailure : public ::testing::EmptyTestEventListener {
+    void OnTestPartResult(const ::testing::TestPartResult& result) override {
+        if (!result.failed() || ::testing::UnitTest::GetInstance()->current_test_info() != nullptr) return;
+        std::fprintf(stderr, "FAILED outside a test (a suite's set-up or tear-down), %s:%d: %s\n",
+                     result.file_name() ? result.file_name() : "?", result.line_number(), result.message());
+        std::fflush(nullptr);
+        std::_Exit(1);
+    }
+};
+
+const bool suite_set_up_failures_fail = [] {
+    ::testing::UnitTest::GetInstance()->listeners().Append(new SuiteSetUpFailure);
+    return true;
+}();
+
+}  // namespace
 
 namespace {
 
