@@ -1,18 +1,15 @@
 #include "cli/simulate_plot.hpp"
 
 #include "cli/cli_error.hpp"
+#include "batch/plots.hpp"
 
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdlib>
-#include <fcntl.h>
 #include <fstream>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
 
 namespace holon::cli {
 namespace {
@@ -44,27 +41,6 @@ public:
 private:
     std::filesystem::path path_;
 };
-
-// Runs gnuplot on the script with its output in `log`; returns its exit status (127: not found).
-int run_gnuplot(const std::filesystem::path &script, const std::filesystem::path &log) {
-    std::vector<std::string> args = {"gnuplot", script.string()};
-    std::vector<char *> argv;
-    for (auto &a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    pid_t pid = 0;
-    const int rc = posix_spawnp(&pid, "gnuplot", &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return 127;
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR) return 127;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 std::string first_line(const std::filesystem::path &file) {
     std::ifstream in(file);
@@ -140,7 +116,8 @@ void write_plot(const PlotRequest &r) {
         g << "\nunset output\n";
     }
     const auto log = tmp.path() / "gnuplot.log";
-    const int status = run_gnuplot(script, log);
+    // The batch runner's way of running a program (output to a log, nothing else inherited).
+    const int status = batch::run_program("gnuplot", {script.string()}, log);
     if (status == 127)
         throw CliError(exit_method_failed, "--plot needs gnuplot, which was not found (Debian: apt-get install gnuplot-nox)");
     std::error_code ec;
