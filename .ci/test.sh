@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test of the release build, checks the Debian packages
 # (.ci/package.sh), then builds the libFuzzer targets
-# under ASan+UBSan (clang-14, preset `asan`) and runs each for its time budget (60 s for the
+# under ASan+UBSan (clang-14, preset `asan`) and runs each for its time budget (30 s for the
 # parsers). With HOLON_WITH_ASAN=1 it runs the whole suite under ASan+UBSan instead of only the
 # fuzzers (about 15 more minutes on 2 cores, so not in the default CI run).
 set -euo pipefail

@@ -3,6 +3,7 @@
 # variables took 56 s of server CPU). Times parse + schema + semantic checks, what POST
 # .../models runs, on generated models with N variables and N-1 links, valid ones and ones with an
 # error on every variable (the attack's shape). Not part of ctest.
+#   cmake --build build/release --target model_validate_bench   (not built by default)
 #   tests/bench/rest/validate_scaling.sh [BUILD_DIR]     SIZES="10000 100000 1000000" to change
 set -eu
 BUILD=${1:-build/release}
