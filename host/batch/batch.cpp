@@ -514,13 +514,7 @@ private:
             p.error = c.message;
             p.wall_seconds = wall_seconds;
             p.outcomes = std::move(c.scalars);
-            ++progress_.done;
-            ++progress_.ran;
-            ++(p.ok ? progress_.succeeded : progress_.failed);
-            if (!p.ok && spec_.fail_fast) {
-                stop_ = true;
-                report_.stopped_by_fail_fast = true;
-            }
+            count_ran_point(p.ok);
             PointEvent event{step.name, indices[k], point_label(step, indices[k]), p.ok, p.problem, p.error, wall_seconds};
             st.points[indices[k]] = std::move(p);
             report_.progress = progress_;
@@ -529,6 +523,17 @@ private:
     }
 
     // Steps with outcomes get no table of a run to read units from: the input model names them.
+    // A point that ran (alone or in a chunk): the counts, and fail_fast.
+    void count_ran_point(bool ok) {
+        ++progress_.done;
+        ++progress_.ran;
+        ++(ok ? progress_.succeeded : progress_.failed);
+        if (!ok && spec_.fail_fast) {
+            stop_ = true;
+            report_.stopped_by_fail_fast = true;
+        }
+    }
+
     void add_model_units() {
         for (auto &st : steps_) {
             if (!st.spec->outcomes || st.spec->input.empty()) continue;
@@ -726,13 +731,7 @@ private:
                 runs[index] = std::move(values_of_run);
             }
         }
-        ++progress_.done;
-        ++progress_.ran;
-        ++(p.ok ? progress_.succeeded : progress_.failed);
-        if (!p.ok && spec_.fail_fast) {
-            stop_ = true;
-            report_.stopped_by_fail_fast = true;
-        }
+        count_ran_point(p.ok);
         p.table = table_name;
         st.points[index] = std::move(p);
         report_.progress = progress_;

@@ -165,6 +165,24 @@ const runner::TableData *table_named(const runner::TaskOutcome &out, const std::
 
 } // namespace
 
+std::optional<runner::TaskOutcome> Executor::refuse_model(const std::string &method_id,
+                                                          const std::string &model_json) const {
+    if (model_json.empty()) return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", missing_model_message(method_id));
+    if (known_valid(model_json)) return std::nullopt;
+    try {
+        auto doc = model::parse(model_json, "model");
+        if (auto issues = model::validate(doc); !issues.empty()) {
+            std::vector<jsonschema::Violation> v;
+            for (const auto &i : issues) v.push_back({i.path, i.message});
+            return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", first_violation("model", v), violations_details(v));
+        }
+    } catch (const model::ModelError &e) {
+        return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", e.what());
+    }
+    remember_valid(model_json);
+    return std::nullopt;
+}
+
 ChunkOutcome Executor::run_chunk(const ChunkRequest &request, const runner::TaskCallbacks &callbacks) const {
     ChunkOutcome result;
     const auto *method = registry_.find_method(request.method_id);
@@ -174,24 +192,9 @@ ChunkOutcome Executor::run_chunk(const ChunkRequest &request, const runner::Task
     }
     const auto &d = method->description;
     if (needs_model(d)) {
-        if (request.model_json.empty()) {
-            result.task = host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", missing_model_message(d.id));
+        if (auto refused = refuse_model(d.id, request.model_json)) {
+            result.task = std::move(*refused);
             return result;
-        }
-        if (!known_valid(request.model_json)) {
-            try {
-                auto doc = model::parse(request.model_json, "model");
-                if (auto issues = model::validate(doc); !issues.empty()) {
-                    std::vector<jsonschema::Violation> v;
-                    for (const auto &i : issues) v.push_back({i.path, i.message});
-                    result.task = host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", first_violation("model", v), violations_details(v));
-                    return result;
-                }
-            } catch (const model::ModelError &e) {
-                result.task = host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", e.what());
-                return result;
-            }
-            remember_valid(request.model_json);
         }
     }
 
@@ -279,22 +282,7 @@ runner::TaskOutcome Executor::run_at_depth(const RunRequest &request, const runn
     const auto &d = method->description;
     const bool with_model = needs_model(d);
     if (with_model) {
-        if (request.model_json.empty())
-            return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", missing_model_message(d.id));
-        if (!known_valid(request.model_json)) {
-            try {
-                auto doc = model::parse(request.model_json, "model");
-                if (auto issues = model::validate(doc); !issues.empty()) {
-                    std::vector<jsonschema::Violation> v;
-                    for (const auto &i : issues) v.push_back({i.path, i.message});
-                    return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", first_violation("model", v),
-                                        violations_details(v));
-                }
-            } catch (const model::ModelError &e) {
-                return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", e.what());
-            }
-            remember_valid(request.model_json);
-        }
+        if (auto refused = refuse_model(d.id, request.model_json)) return std::move(*refused);
     }
     if (d.kind == HOLON_METHOD_KIND_IMPORTER && request.source.empty())
         return host_failure(HOLON_ERR_INVALID_MODEL, "invalid-model", "importer '" + d.id + "' got an empty document");

@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -95,6 +96,9 @@ private:
     // remembered (by its exact text, not a hash) so that it is not parsed and validated again.
     bool known_valid(const std::string &model_json) const;
     void remember_valid(const std::string &model_json) const;
+    // The host's refusal of the model a method that reads one was given (missing, malformed or
+    // invalid), or nullopt when it may run; one rule for single runs and sweep chunks.
+    std::optional<runner::TaskOutcome> refuse_model(const std::string &method_id, const std::string &model_json) const;
 
     const registry::Registry &registry_;
     runner::RunnerPool &pool_;
