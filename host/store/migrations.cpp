@@ -126,6 +126,9 @@ const std::vector<Migration>& migrations() {
         {2, "result table column labels and units",
          "ALTER TABLE run_tables ADD COLUMN labels_json TEXT;\n"
          "ALTER TABLE run_tables ADD COLUMN units_json TEXT;\n"},
+        // /metrics counts rescues on every scrape: without this, a scan of every run event.
+        {3, "index of rescue events",
+         "CREATE INDEX run_events_rescued ON run_events (run_id) WHERE type = 'rescued';\n"},
     };
     return all;
 }

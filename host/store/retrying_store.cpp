@@ -11,8 +11,9 @@ namespace holon::store {
 
 namespace {
 
-// Up to 30 tries, waiting a little longer (with jitter) after each lost race so that hosts that
-// collided do not collide again in step.
+// Up to 100 tries (about 5 s of waiting at most), waiting a little longer (with jitter) after
+// each lost race so that writers that collided do not collide again in step: two hosts claiming
+// from one queue under SERIALIZABLE can lose to each other many times in a row on a busy machine.
 template <class Call>
 auto retried(Call&& call) -> decltype(call()) {
     thread_local std::minstd_rand random{std::random_device{}()};
@@ -20,8 +21,8 @@ auto retried(Call&& call) -> decltype(call()) {
         try {
             return call();
         } catch (const RetryableConflict&) {
-            if (attempt >= 30) throw;
-            const int ceiling = std::min(50, 1 + attempt * 2);
+            if (attempt >= 100) throw;
+            const int ceiling = std::min(100, 1 + attempt * 5);
             std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, ceiling)(random)));
         }
     }
