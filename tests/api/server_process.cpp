@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <cstdio>
 #include <csignal>
 #include <fcntl.h>
 #include <stdexcept>
@@ -24,9 +23,14 @@ namespace {
 // gtest reports every test of a suite whose SetUpTestSuite failed (say, its server did not start)
 // as skipped, and CTest then counts them as skipped, not failed. A failure outside any test stops
 // the binary at once with exit status 1 instead, before a "[  SKIPPED ]" line is printed.
+// The listener tracks "inside a test" itself: asking UnitTest::current_test_info() here would
+// deadlock, since gtest holds its own mutex while it reports a part result.
 class SuiteSetUpFailure : public ::testing::EmptyTestEventListener {
+    bool in_test_ = false;
+    void OnTestStart(const ::testing::TestInfo&) override { in_test_ = true; }
+    void OnTestEnd(const ::testing::TestInfo&) override { in_test_ = false; }
     void OnTestPartResult(const ::testing::TestPartResult& result) override {
-        if (!result.failed() || ::testing::UnitTest::GetInstance()->current_test_info() != nullptr) return;
+        if (!result.failed() || in_test_) return;
         std::fprintf(stderr, "FAILED outside a test (a suite's set-up or tear-down), %s:%d: %s\n",
                      result.file_name() ? result.file_name() : "?", result.line_number(), result.message());
         std::fflush(nullptr);
