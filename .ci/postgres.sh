@@ -1,30 +1,112 @@
 #!/usr/bin/env bash
-# Starts the PostgreSQL server the tests of the PostgreSQL store use (Debian's postgresql package,
-# its default cluster) and makes sure the database holon_test exists with a superuser role for
-# the current user. Idempotent. Prints the connection string to use as HOLON_TEST_POSTGRES on
-# stdout and nothing else: the tools it calls talk on stderr (pg_ctlcluster prints "Removed stale
-# pid file." on stdout when a machine was stopped without shutting the server down).
+# A throwaway PostgreSQL cluster for the tests of the PostgreSQL store (issue 20): initdb and
+# pg_ctl in a folder of its own, run as an unprivileged user (the `postgres` system user that
+# Debian's package creates when this runs as root, as in CI; otherwise the calling user), listening
+# on a socket folder of its own and a free loopback port. The machine's own clusters (Debian's
+# `main`) are never touched.
+#
+#   bash .ci/postgres.sh          starts the cluster, or finds it running; makes sure the calling
+#                                 user has a superuser role and the database holon_test exists;
+#                                 prints the connection string (HOLON_TEST_POSTGRES) on stdout and
+#                                 nothing else
+#   bash .ci/postgres.sh restart  pg_ctl restart -m fast (for tests that restart the database)
+#   bash .ci/postgres.sh stop     stops the cluster and deletes its folder
+#
+# The folder is ${TMPDIR:-/tmp}/holon-postgres-<user>, or HOLON_POSTGRES_DIR (to run several side
+# by side). Authentication: trust on its unix socket for the calling user only (the socket folder
+# is the cluster owner's, mode 0700); TCP on 127.0.0.1 wants a password, and no role has one.
+# The cluster's default collation is ICU's en-US (HOLON_POSTGRES_ICU_LOCALE), like a production
+# database made on an en_US machine: text sorts linguistically ('a' < 'B'), not by bytes.
 set -euo pipefail
-uri="postgresql:///holon_test?host=/var/run/postgresql"
-{
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
-version=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
-if ! pg_lsclusters -h | grep -q "^$version main"; then
-  $SUDO pg_createcluster "$version" main
-fi
-if ! pg_lsclusters -h | grep -q "^$version main .* online"; then
-  $SUDO pg_ctlcluster "$version" main start
-fi
 me=$(id -un)
-as_postgres() { if [ -z "$SUDO" ]; then runuser -u postgres -- "$@"; else sudo -u postgres "$@"; fi; }
-if ! as_postgres psql -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$me'" | grep -q 1; then
-  as_postgres createuser --superuser "$me"
+dir=${HOLON_POSTGRES_DIR:-${TMPDIR:-/tmp}/holon-postgres-$me}
+command=${1:-start}
+case "$command" in start | restart | stop) ;; *) echo "usage: $0 [start|restart|stop]" >&2; exit 2 ;; esac
+
+version=15
+[ -x "/usr/lib/postgresql/$version/bin/initdb" ] || version=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
+bin=/usr/lib/postgresql/$version/bin
+[ -x "$bin/initdb" ] || { echo "postgres.sh: PostgreSQL is not installed (apt-get install postgresql)" >&2; exit 1; }
+
+# The cluster's files and processes belong to an unprivileged user: postgres when we are root.
+if [ "$(id -u)" -eq 0 ]; then
+  owner=postgres
+  as_owner() { (cd / && runuser -u postgres -- "$@"); }
+else
+  owner=$me
+  as_owner() { "$@"; }
 fi
-if ! psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'holon_test'" | grep -q 1; then
-  createdb holon_test
+
+# Every tool's output goes to stderr; the server's goes to its log file and never holds on to our
+# stdout or stderr (a caller reading them through a pipe, as $(...) does, would wait for it).
+exec 3>&1 1>&2
+# One caller at a time per folder (two test runs starting together share one cluster).
+exec 9>"$dir.lock"
+flock 9
+
+# The server inherits pg_ctl's descriptors: not the lock (9) nor the caller's stdout (3).
+pg_ctl_() { as_owner "$bin/pg_ctl" -D "$dir/data" "$@" </dev/null 3>&- 9>&-; }
+running() { [ -f "$dir/data/PG_VERSION" ] && pg_ctl_ status >/dev/null 2>&1; }
+
+if [ "$command" = stop ]; then
+  if running; then pg_ctl_ -m fast -w -t 60 stop; fi
+  rm -rf "$dir"
+  exit 0
 fi
+if [ "$command" = restart ]; then
+  running || { echo "postgres.sh: no cluster is running in $dir" >&2; exit 1; }
+  pg_ctl_ -l "$dir/log" -m fast -w -t 60 restart
+  exit 0
+fi
+
+if [ ! -f "$dir/data/PG_VERSION" ]; then
+  rm -rf "$dir"
+  mkdir -m 700 "$dir"
+  [ "$owner" = "$me" ] || chown "$owner:" "$dir"
+  as_owner test -w "$dir" || { echo "postgres.sh: $owner cannot write $dir (set TMPDIR or HOLON_POSTGRES_DIR to a folder it can reach)" >&2; exit 1; }
+  as_owner mkdir -m 700 "$dir/socket"
+  # The bootstrap superuser is the calling user's role (root in CI), so no other role is needed.
+  as_owner "$bin/initdb" -D "$dir/data" -U "$me" -E UTF8 --locale=C.UTF-8 --locale-provider=icu \
+    --icu-locale="${HOLON_POSTGRES_ICU_LOCALE:-en-US}" --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+  printf '%s\n' "local all $me trust" "host all all 127.0.0.1/32 scram-sha-256" | as_owner tee "$dir/data/pg_hba.conf" >/dev/null
+  echo "include = 'holon.conf'" | as_owner tee -a "$dir/data/postgresql.conf" >/dev/null
+fi
+
+port_file="$dir/data/holon.conf"
+settings() {  # PORT -> the settings this script owns
+  printf '%s\n' "port = $1" "listen_addresses = '127.0.0.1'" "unix_socket_directories = '$dir/socket'" \
+    "max_connections = 200" | as_owner tee "$port_file" >/dev/null
+}
+# A server that is going away (killed a moment ago) still counts as running: wait until it either
+# answers or is gone.
+for _ in $(seq 30); do
+  running || break
+  port=$(sed -n 's/^port = //p' "$port_file")
+  as_owner "$bin/pg_isready" -q -h "$dir/socket" -p "$port" && break
+  sleep 1
+done
+if ! running; then
+  started=0
+  for _ in $(seq 20); do
+    port=$((20000 + RANDOM % 30000))
+    if ss -Hltn "sport = :$port" | grep -q .; then continue; fi
+    settings "$port"
+    if pg_ctl_ -l "$dir/log" -w -t 60 start >/dev/null; then started=1; break; fi
+    # Another program took the port between the look and the start: try another one.
+    tail -n 5 "$dir/log" | grep -q "could not bind\|could not create any TCP/IP sockets" || break
+  done
+  if [ "$started" != 1 ]; then
+    echo "postgres.sh: the cluster in $dir did not start; the end of $dir/log:" >&2
+    tail -n 20 "$dir/log" >&2
+    exit 1
+  fi
+fi
+port=$(sed -n 's/^port = //p' "$port_file")
+admin="postgresql:///postgres?host=$dir/socket&port=$port"
+if ! psql -X -w "$admin" -tAc "SELECT 1 FROM pg_database WHERE datname = 'holon_test'" | grep -q 1; then
+  psql -X -w -q "$admin" -c "CREATE DATABASE holon_test"
+fi
+uri="postgresql:///holon_test?host=$dir/socket&port=$port"
 # Proves the server answers on the address printed, so a broken setup fails here, not in 300 tests.
 psql -X -w "$uri" -tAc "SELECT 1" >/dev/null
-} >&2
-echo "$uri"
+echo "$uri" >&3

@@ -8,10 +8,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash .ci/setup.sh release
-# The PostgreSQL store's tests need a server: Debian's, started here (a missing one fails them).
+# The PostgreSQL store's tests need a server: a throwaway cluster in a temporary folder, stopped
+# and deleted when this script ends, failed tests or not (a missing server fails them). Tests that
+# restart the database call HOLON_TEST_POSTGRES_CTL restart.
+trap 'bash .ci/postgres.sh stop' EXIT
 HOLON_TEST_POSTGRES="$(bash .ci/postgres.sh)"
-export HOLON_TEST_POSTGRES HOLON_REQUIRE_POSTGRES=1
+HOLON_TEST_POSTGRES_CTL="bash $PWD/.ci/postgres.sh"
+export HOLON_TEST_POSTGRES HOLON_TEST_POSTGRES_CTL HOLON_REQUIRE_POSTGRES=1
 ctest --preset release
+bash .ci/postgres.sh stop
 # The Debian packages: built, installed, the server started from its installed paths, removed.
 bash .ci/package.sh
 

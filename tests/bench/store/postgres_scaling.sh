@@ -15,7 +15,7 @@ WORKERS=${WORKERS:-2}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 HOLON="$BUILD/bin/holon"
-SERVER=${HOLON_TEST_POSTGRES:-postgresql:///holon_test?host=/var/run/postgresql}
+SERVER=${HOLON_TEST_POSTGRES:-$(bash "$(dirname "$0")/../../../.ci/postgres.sh")}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 2; }
 ADMIN=bench-admin-token-0123456789abcdef
 DB=holon_bench_$$
