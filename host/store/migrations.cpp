@@ -129,6 +129,10 @@ const std::vector<Migration>& migrations() {
         // /metrics counts rescues on every scrape: without this, a scan of every run event.
         {3, "index of rescue events",
          "CREATE INDEX run_events_rescued ON run_events (run_id) WHERE type = 'rescued';\n"},
+        // Batches whose points every host claims: a chunk of points is a run with a parent.
+        {4, "child runs",
+         "ALTER TABLE runs ADD COLUMN parent_id TEXT REFERENCES runs (id) ON DELETE CASCADE;\n"
+         "CREATE INDEX runs_by_parent ON runs (parent_id, created_at, id) WHERE parent_id IS NOT NULL;\n"},
     };
     return all;
 }

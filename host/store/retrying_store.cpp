@@ -134,6 +134,18 @@ std::optional<Run> RetryingStore::claim(const std::string& owner, std::int64_t l
     return retried([&] { return inner_->claim(owner, lease_ms); });
 }
 
+std::optional<Run> RetryingStore::claim_run(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) {
+    return retried([&] { return inner_->claim_run(run_id, owner, lease_ms); });
+}
+
+std::vector<Run> RetryingStore::list_child_runs(const std::string& parent_id) {
+    return retried([&] { return inner_->list_child_runs(parent_id); });
+}
+
+std::vector<std::pair<std::string, RunState>> RetryingStore::child_run_states(const std::string& parent_id) {
+    return retried([&] { return inner_->child_run_states(parent_id); });
+}
+
 bool RetryingStore::renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) {
     return retried([&] { return inner_->renew_lease(run_id, owner, lease_ms); });
 }

@@ -38,6 +38,9 @@ public:
     std::int64_t stored_bytes(const std::string& workspace_id) override;
     std::map<RunState, std::int64_t> count_runs_by_state() override;
     std::optional<Run> claim(const std::string& owner, std::int64_t lease_ms) override;
+    std::optional<Run> claim_run(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) override;
+    std::vector<Run> list_child_runs(const std::string& parent_id) override;
+    std::vector<std::pair<std::string, RunState>> child_run_states(const std::string& parent_id) override;
     bool renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) override;
     void set_progress(const std::string& run_id, double fraction, const std::string& stage) override;
     bool finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) override;

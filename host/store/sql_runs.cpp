@@ -13,7 +13,7 @@ namespace {
 constexpr const char* run_columns =
     "id, workspace_id, method, model_id, model_revision, params_json, limits_json, state, progress, stage,"
     " cancel_requested, attempts, max_attempts, lease_owner, lease_expires_at, error_json, created_at,"
-    " started_at, finished_at, updated_at";
+    " started_at, finished_at, updated_at, parent_id";
 
 Run read_run(const Statement& row) {
     Run run;
@@ -37,6 +37,7 @@ Run read_run(const Statement& row) {
     run.started_at = row.column_optional_int(17);
     run.finished_at = row.column_optional_int(18);
     run.updated_at = row.column_int(19);
+    run.parent_id = row.column_optional_text(20);
     return run;
 }
 
@@ -79,11 +80,17 @@ Run SqlStore::create_run(const std::string& workspace_id, const NewRun& request)
     run.params_json = request.params_json;
     run.limits_json = request.limits_json;
     run.max_attempts = std::max(1, request.max_attempts.value_or(options_.default_max_attempts));
+    run.parent_id = request.parent_id;
     run.created_at = run.updated_at = now();
 
     auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     require_workspace(*db, workspace_id);
+    if (run.parent_id) {
+        auto parent = db->prepare("SELECT 1 FROM runs WHERE id = ?1 AND workspace_id = ?2");
+        parent.bind_text(1, *run.parent_id).bind_text(2, workspace_id);
+        if (!parent.step()) throw NotFound("parent run not found");
+    }
     if (run.model_id) {
         // Pin the input: revisions are immutable, so the run always sees the same model.
         auto model = db->prepare(request.model_revision
@@ -95,8 +102,8 @@ Run SqlStore::create_run(const std::string& workspace_id, const NewRun& request)
         run.model_revision = model.column_int(0);
     }
     db->prepare("INSERT INTO runs (id, workspace_id, method, model_id, model_revision, params_json, limits_json, state,"
-                " progress, stage, cancel_requested, attempts, max_attempts, created_at, updated_at)"
-                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', 0, '', 0, 0, ?8, ?9, ?9)")
+                " progress, stage, cancel_requested, attempts, max_attempts, created_at, updated_at, parent_id)"
+                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 'queued', 0, '', 0, 0, ?8, ?9, ?9, ?10)")
         .bind_text(1, run.id)
         .bind_text(2, run.workspace_id)
         .bind_text(3, run.method)
@@ -106,6 +113,7 @@ Run SqlStore::create_run(const std::string& workspace_id, const NewRun& request)
         .bind_text(7, run.limits_json)
         .bind_int(8, run.max_attempts)
         .bind_int(9, run.created_at)
+        .bind_optional_text(10, run.parent_id)
         .run();
     append_state_event_in(*db, run.id, run.workspace_id, RunState::queued);
     notify_queued_in(*db);
@@ -127,7 +135,7 @@ Page<Run> SqlStore::list_runs(const std::string& workspace_id, const PageRequest
     auto db = pool_->read();
     Transaction snapshot(*db, Transaction::Kind::read);
     require_workspace(*db, workspace_id);
-    std::string sql = std::string("SELECT ") + run_columns + " FROM runs WHERE workspace_id = ?2";
+    std::string sql = std::string("SELECT ") + run_columns + " FROM runs WHERE workspace_id = ?2 AND parent_id IS NULL";
     if (state) sql += " AND state = ?5";
     if (!page.after.empty()) sql += " AND (created_at > ?3 OR (created_at = ?3 AND id > ?4))";
     sql += " ORDER BY created_at, id LIMIT ?1";
@@ -181,7 +189,8 @@ Run SqlStore::request_cancel(const std::string& workspace_id, const std::string&
 
 std::int64_t SqlStore::count_in_flight(const std::string& workspace_id) {
     auto db = pool_->read();
-    auto row = db->prepare("SELECT COUNT(*) FROM runs WHERE workspace_id = ?1 AND state IN ('queued', 'running')");
+    auto row = db->prepare("SELECT COUNT(*) FROM runs WHERE workspace_id = ?1 AND parent_id IS NULL"
+                           " AND state IN ('queued', 'running')");
     row.bind_text(1, workspace_id);
     row.step();
     return row.column_int(0);
@@ -198,6 +207,15 @@ std::map<RunState, std::int64_t> SqlStore::count_runs_by_state() {
 }
 
 std::optional<Run> SqlStore::claim(const std::string& owner, std::int64_t lease_ms) {
+    return claim_queued(owner, lease_ms, std::nullopt);
+}
+
+std::optional<Run> SqlStore::claim_run(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) {
+    return claim_queued(owner, lease_ms, run_id);
+}
+
+std::optional<Run> SqlStore::claim_queued(const std::string& owner, std::int64_t lease_ms,
+                                          const std::optional<std::string>& run_id) {
     if (owner.empty()) throw InvalidArgument("lease owner must not be empty");
     if (lease_ms <= 0) throw InvalidArgument("a lease must last at least 1 ms");
     const Millis at = now();
@@ -209,7 +227,7 @@ std::optional<Run> SqlStore::claim(const std::string& owner, std::int64_t lease_
     // behind them (FOR UPDATE SKIP LOCKED); SQLite's BEGIN IMMEDIATE already serialises claimers.
     const std::string skip_locked = db->dialect() == Dialect::postgres ? " FOR UPDATE SKIP LOCKED" : "";
     std::vector<std::string> orphans;
-    {
+    if (!run_id) {
         auto rows = db->prepare("SELECT id FROM runs WHERE state = 'running' AND lease_expires_at < ?1" + skip_locked);
         rows.bind_int(1, at);
         while (rows.step()) orphans.push_back(rows.column_text(0));
@@ -217,15 +235,17 @@ std::optional<Run> SqlStore::claim(const std::string& owner, std::int64_t lease_
     RecoveryReport ignored;
     for (const std::string& id : orphans) settle_orphan_in(*db, id, ignored);
 
-    // One statement picks and takes the oldest queued run.
+    // One statement picks and takes the oldest queued run (or the one asked for).
     std::optional<std::string> claimed;
     {
+        const std::string pick = run_id ? "SELECT id FROM runs WHERE id = ?4 AND state = 'queued'"
+                                        : "SELECT id FROM runs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1";
         auto update = db->prepare(
             "UPDATE runs SET state = 'running', lease_owner = ?1, lease_expires_at = ?2, attempts = attempts + 1,"
             " started_at = COALESCE(started_at, ?3), updated_at = ?3"
-            " WHERE id = (SELECT id FROM runs WHERE state = 'queued' ORDER BY created_at, id LIMIT 1" +
-            skip_locked + ") AND state = 'queued' RETURNING id");
+            " WHERE id = (" + pick + skip_locked + ") AND state = 'queued' RETURNING id");
         update.bind_text(1, owner).bind_int(2, at + lease_ms).bind_int(3, at);
+        if (run_id) update.bind_text(4, *run_id);
         if (update.step()) claimed = update.column_text(0);
         update.run();
     }
@@ -237,6 +257,24 @@ std::optional<Run> SqlStore::claim(const std::string& owner, std::int64_t lease_
     append_state_event_in(*db, run.id, run.workspace_id, RunState::running);
     transaction.commit();
     return run;
+}
+
+std::vector<Run> SqlStore::list_child_runs(const std::string& parent_id) {
+    auto db = pool_->read();
+    auto rows = db->prepare(std::string("SELECT ") + run_columns + " FROM runs WHERE parent_id = ?1 ORDER BY created_at, id");
+    rows.bind_text(1, parent_id);
+    std::vector<Run> runs;
+    while (rows.step()) runs.push_back(read_run(rows));
+    return runs;
+}
+
+std::vector<std::pair<std::string, RunState>> SqlStore::child_run_states(const std::string& parent_id) {
+    auto db = pool_->read();
+    auto rows = db->prepare("SELECT id, state FROM runs WHERE parent_id = ?1 ORDER BY created_at, id");
+    rows.bind_text(1, parent_id);
+    std::vector<std::pair<std::string, RunState>> states;
+    while (rows.step()) states.emplace_back(rows.column_text(0), run_state_from_string(rows.column_text(1)));
+    return states;
 }
 
 bool SqlStore::renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) {

@@ -57,6 +57,9 @@ public:
     std::int64_t stored_bytes(const std::string& workspace_id) override;
     std::map<RunState, std::int64_t> count_runs_by_state() override;
     std::optional<Run> claim(const std::string& owner, std::int64_t lease_ms) override;
+    std::optional<Run> claim_run(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) override;
+    std::vector<Run> list_child_runs(const std::string& parent_id) override;
+    std::vector<std::pair<std::string, RunState>> child_run_states(const std::string& parent_id) override;
     bool renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) override;
     void set_progress(const std::string& run_id, double fraction, const std::string& stage) override;
     bool finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) override;
@@ -94,6 +97,8 @@ private:
     // Re-queues, fails or cancels one running run whose host is gone; records which in report.
     void settle_orphan_in(Connection& db, const std::string& run_id, RecoveryReport& report);
     Run load_run_in(Connection& db, const std::string& run_id);  // any workspace; NotFound if absent
+    // claim and claim_run: the oldest queued run, or run_id when given (then no orphans are settled).
+    std::optional<Run> claim_queued(const std::string& owner, std::int64_t lease_ms, const std::optional<std::string>& run_id);
 
     StoreOptions options_;
     std::unique_ptr<Pool> pool_;

@@ -183,6 +183,10 @@ struct NewRun {
     std::string params_json = "{}";
     std::string limits_json = "{}";
     std::optional<int> max_attempts;  // StoreOptions::default_max_attempts when absent
+    // A run that is one part of another (a chunk of points of a batch): must be a run of the same
+    // workspace. Child runs are not listed by list_runs, not counted by count_in_flight (their
+    // parent was), and are deleted with their parent.
+    std::optional<std::string> parent_id = std::nullopt;
 };
 
 struct Run {
@@ -206,6 +210,7 @@ struct Run {
     std::optional<Millis> started_at;
     std::optional<Millis> finished_at;
     Millis updated_at = 0;
+    std::optional<std::string> parent_id;  // see NewRun::parent_id
 };
 
 // A column table of doubles; values[column][row]. Every column has the same number of rows.
@@ -323,6 +328,14 @@ public:
     // Runs, as the job engine sees them (any workspace; identified by run id and lease owner).
     // Takes the oldest queued run, or a running one whose lease expired, and leases it to owner.
     virtual std::optional<Run> claim(const std::string& owner, std::int64_t lease_ms) = 0;
+    // Takes that run if it is still queued (a batch running a chunk it queued itself, rather than
+    // waiting for another host to claim it); nothing when it is not queued any more.
+    virtual std::optional<Run> claim_run(const std::string& run_id, const std::string& owner,
+                                         std::int64_t lease_ms) = 0;
+    // The child runs of a run (NewRun::parent_id), oldest first, and their states alone (cheap
+    // enough to poll).
+    virtual std::vector<Run> list_child_runs(const std::string& parent_id) = 0;
+    virtual std::vector<std::pair<std::string, RunState>> child_run_states(const std::string& parent_id) = 0;
     // False when owner no longer holds the run (lease lost to another claimer, or run finished).
     virtual bool renew_lease(const std::string& run_id, const std::string& owner,
                              std::int64_t lease_ms) = 0;

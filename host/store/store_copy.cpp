@@ -52,7 +52,8 @@ std::vector<Column> columns_of(Connection& sqlite, const std::string& table) {
 std::string select_all(const std::string& table, const std::vector<Column>& columns) {
     std::string sql = "SELECT ";
     for (std::size_t i = 0; i < columns.size(); ++i) sql += (i ? ", " : "") + columns[i].name;
-    return sql + " FROM " + table;
+    // Child runs reference their parent run: parents first.
+    return sql + " FROM " + table + (table == "runs" ? " ORDER BY parent_id IS NOT NULL" : "");
 }
 
 // One value in a form both engines give alike: a kind tag, then the value.
