@@ -6,7 +6,7 @@ namespace holon_sd {
 
 namespace {
 
-constexpr std::array<FunctionInfo, 50> functions{{
+constexpr std::array<FunctionInfo, 51> functions{{
     {"abs", FunctionKind::unary, Op::abs, 1, 1},
     {"sqrt", FunctionKind::unary, Op::sqrt, 1, 1},
     {"exp", FunctionKind::unary, Op::exp, 1, 1},
@@ -57,6 +57,7 @@ constexpr std::array<FunctionInfo, 50> functions{{
     {"allocate by priority", FunctionKind::allocate_by_priority, Op::array_call, 5, 5},
     {"invert matrix", FunctionKind::invert_matrix, Op::array_call, 2, 2},
     {"allocate available", FunctionKind::allocate_available, Op::array_call, 4, 4},
+    {"vensim clock", FunctionKind::clock, Op::clock, 1, 1},
 }};
 
 } // namespace

@@ -33,6 +33,7 @@ enum class FunctionKind {
     allocate_by_priority, // ALLOCATE_BY_PRIORITY(request[..,*], priority[..,*], element, width, supply)
     invert_matrix,        // INVERT_MATRIX(matrix[..,*,*], element)
     allocate_available,   // ALLOCATE_AVAILABLE(request[..,*], profiles[..,*,*], element, available)
+    clock,                // VENSIM_CLOCK(measure): Vensim's GET TIME VALUE relative to the computer's clock
 };
 
 struct FunctionInfo {

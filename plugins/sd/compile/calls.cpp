@@ -164,6 +164,15 @@ uint32_t lower_array_function(Lowering &low, Lowering::Ctx &c, const Expr &e, co
     return low.emit(c, Op::array_call, static_cast<uint32_t>(s.program.array_calls.size() - 1), 0, 0, want);
 }
 
+// The computer's clock changes while the run goes on: recomputed at every step, never folded.
+uint32_t lower_clock(Lowering &low, Lowering::Ctx &c, const Expr &e, const FunctionInfo *, uint32_t want) {
+    CompileState &s = low.state();
+    s.nodes[c.node].reads_state = true;
+    const std::string name = s.nodes[c.node].name.substr(0, s.nodes[c.node].name.find('['));
+    if (s.program.clock_readers.empty() || s.program.clock_readers.back() != name) s.program.clock_readers.push_back(name);
+    return low.emit(c, Op::clock, low.arg(c, e, 0), 0, 0, want);
+}
+
 } // namespace
 
 std::span<const CallRule> stateless_calls() {
@@ -188,6 +197,7 @@ std::span<const CallRule> stateless_calls() {
         {FunctionKind::allocate_by_priority, &lower_array_function},
         {FunctionKind::allocate_available, &lower_array_function},
         {FunctionKind::invert_matrix, &lower_array_function},
+        {FunctionKind::clock, &lower_clock},
     };
     return rules;
 }

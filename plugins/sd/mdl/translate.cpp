@@ -477,20 +477,39 @@ std::string Translator::Call::zidz() const {
 }
 
 std::string Translator::Call::get_time_value() const {
-    // Vensim's reference: relative to the current simulation time (0), the initial time (1) or
-    // the computer's clock (2), moved by the offset, measured in the model's time units (0) or as
-    // calendar parts (1-10). The clock makes a run unrepeatable and calendar parts need the
-    // model's date labelling, which the .mdl text does not define: both are refused by name.
+    // Vensim's reference (fn_get_time_value): relative to the current simulation time (0), the
+    // initial time (1) or the computer's clock (2); the offset moves the time in the model's time
+    // units and is ignored for the clock; measure 0 is the model's time units (only relative to
+    // 0 and 1), 1-10 are parts of a date and time (year, quarter, month, day of month, day of
+    // week, days since 1 BC, hour, minute, second, elapsed seconds modulo 500,000).
     need(3, 3);
     double relative_to = t.initial_(*e.args[0]), measure = t.initial_(*e.args[2]);
-    if (relative_to == 2)
-        throw ModelError("GET TIME VALUE relative to the computer's clock (2) is not supported: a run must be repeatable");
+    const bool part = measure >= 1 && measure <= 10 && measure == std::floor(measure);
+    if (relative_to == 2) {
+        // The clock: read at every step, so the run cannot be repeated (the run says so).
+        if (!part)
+            throw ModelError("GET TIME VALUE relative to the computer's clock (2) takes a measure from 1 to 10 (a part "
+                             "of the date or time), not " + number(measure) +
+                             "; measure 0, the model's time units, is only for relative to 0 and 1");
+        return "VENSIM_CLOCK(" + number(measure) + ")";
+    }
     if (relative_to != 0 && relative_to != 1)
         throw ModelError("GET TIME VALUE: relative to " + number(relative_to) +
                          " is not one of 0 (current time), 1 (initial time), 2 (clock)");
-    if (measure != 0)
-        throw ModelError("GET TIME VALUE with measure " + number(measure) +
-                         " (a calendar part) is not supported: only 0, the model's own time units");
+    if (measure != 0) {
+        if (!part)
+            throw ModelError("GET TIME VALUE: measure " + number(measure) + " is not one of 0 (the model's time units) "
+                             "or 1 to 10 (a part of the date or time)");
+        // Vensim turns the simulation time into a date through the time labelling of Model >
+        // Settings > Time Bounds (a 360-day year for models in years, quarters or months). A .mdl
+        // file keeps those settings only in the undocumented settings block after the sketch, so
+        // there is no date to compute the part from.
+        throw ModelError("GET TIME VALUE(" + number(relative_to) + ", offset, " + number(measure) +
+                         ") reads the simulation time as a calendar date, which needs the date Vensim's Time Bounds "
+                         "settings give the initial time; a .mdl file does not carry that date in a documented "
+                         "form. Compute the date part in the model instead, e.g. for a model in months that starts "
+                         "in January: month of year = MODULO(INTEGER(Time), 12) + 1");
+    }
     return paren(std::string(relative_to == 0 ? "TIME" : "STARTTIME") + " + " + arg(1));
 }
 
@@ -522,9 +541,14 @@ std::string Translator::Call::smooth_or_delay_n() const {
 }
 
 std::string Translator::Call::delay_fixed() const {
-    // Vensim fixes the delay at the initial time, as a whole number of steps (at least one).
+    // Vensim uses only the delay time's initial value, and never less than TIME STEP (its
+    // reference, fn_delay_fixed). It pipes whole steps: Vensim's own output of the delay_fixed
+    // test model shows 1.2 steps acting as 1, 1.5 as 2 and 3.7 as 4. The count is rounded half up
+    // with PySD's tolerance of 1e-6 (DelayFixed: round(max(delay / dt, 1) + 1e-6)), so a delay
+    // written as a step and a half, such as 0.15 with TIME STEP 0.1 (1.4999999999999998 in
+    // binary), still pipes 2 steps.
     need(3, 3);
-    return "DELAY(" + arg(0) + ", DT * MAX(1, INT(INIT(" + arg(1) + ") / DT + 0.5)), " + arg(2) + ")";
+    return "DELAY(" + arg(0) + ", DT * INT(MAX(1, INIT(" + arg(1) + ") / DT) + 0.500001), " + arg(2) + ")";
 }
 
 std::string Translator::Call::sample_if_true() const {

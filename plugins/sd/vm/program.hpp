@@ -30,6 +30,7 @@ enum class Op : uint8_t {
     random,    // d = randoms[a]: one draw per time step
     rank,      // d = 1-based position in lists[a] of the element ranked b-th (ascending, stable)
     array_call, // d = array_calls[a]: one element of an array function's result (allocation, inverse)
+    clock,      // d = part a of the computer's local date and time (vm/clock.hpp)
     // Computed subscripts (only in models that use them):
     index,            // d = slot lists[indexed_reads[a].list][c * stride + b - 1] for the 1-based position b
                       //     (1 <= b <= stride; NaN outside); c is a plain number, not a slot
@@ -145,6 +146,8 @@ struct Program {
     std::vector<IndexedRead> indexed_reads;
     // Why the model needs a fixed-step method ("variable 'x' uses PULSE"); CVODE refuses it then.
     std::vector<std::string> fixed_step_only;
+    // The variables that read the computer's clock (VENSIM_CLOCK): a run of them cannot be repeated.
+    std::vector<std::string> clock_readers;
     // Evaluated in this order at every step: dt (then copied to slot_dt), stop (to slot_stop), save step.
     ControlProgram control_dt, control_stop, control_save_step;
     std::vector<OutputColumn> outputs;

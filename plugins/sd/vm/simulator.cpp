@@ -1,6 +1,7 @@
 #include "vm/simulator.hpp"
 
 #include "ir/error.hpp"
+#include "vm/clock.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -102,6 +103,7 @@ void Simulator::evaluate(const std::vector<Instr> &code) {
         case Op::random: s[in.d] = draw(in.a); break;
         case Op::rank: s[in.d] = rank(in.a, s[in.b]); break;
         case Op::array_call: s[in.d] = array_call(in.a); break;
+        case Op::clock: s[in.d] = clock_now(s[in.a]); break;
         case Op::index: s[in.d] = indexed(in.a, in.c, s[in.b]); break;
         case Op::subscript_check: {
             double whole = std::floor(s[in.a] + position_tolerance);
@@ -353,6 +355,9 @@ void Simulator::reset_state(const RunSettings &settings) {
     drawn_.assign(p_.randoms.size(), 0.0);
     index_warned_.assign(p_.indexed_reads.size(), 0);
     results_.warnings.clear();
+    for (const std::string &name : p_.clock_readers)
+        results_.warnings.push_back("variable '" + name +
+                                    "' reads the computer's clock (GET TIME VALUE relative to 2): this run cannot be repeated");
     step_index_ = 0;
 }
 

@@ -193,7 +193,8 @@ TEST(SdMdl, VectorRankReorderAndGetTimeValue) {
         EXPECT_DOUBLE_EQ(series(m, "sorted" + el).at(0), sorted[i]) << el;
     }
     EXPECT_EQ(series(m, "later"), (std::vector<double>{2, 3, 4, 5, 6}));
-    EXPECT_NE(compile_error_of("y = GET TIME VALUE(2, 0, 1) ~~|").find("GET TIME VALUE"), std::string::npos);
+    // The clock takes a part of the date (1-10), never the model's time units (0).
+    EXPECT_NE(compile_error_of("y = GET TIME VALUE(2, 0, 0) ~~|").find("GET TIME VALUE"), std::string::npos);
 }
 
 TEST(SdMdl, NpvDiscountsEveryStepIncludingTheCurrentOne) {
