@@ -41,6 +41,7 @@ public:
 
     Model run() {
         file_ = opts_.source_name.empty() ? std::string("model.mdl") : opts_.source_name;
+        m_.source_format = "mdl";
         try {
             parts_ = split_mdl(text_);
         } catch (const ModelError &e) {

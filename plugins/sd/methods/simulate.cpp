@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <unordered_map>
 #include <utility>
 #include <chrono>
@@ -116,29 +117,50 @@ nlohmann::json bench(holon::Context &ctx, Simulator &sim, const RunSettings &set
                           {"variables", warm.names.size()}};
 }
 
-// The display name and units of an output column: its variable's name exactly as the modeller
-// wrote it (so the CSV header of display names is the one it always was) and the variable's
-// units; an array element "name[e1,e2]" gets its variable's. Columns of no model variable get
-// neither.
+// The display name and units of an output column: its variable's name as the modeller wrote it
+// and the variable's units; an array element "name[e1,e2]" gets its variable's. Columns of no
+// model variable get neither.
 class ColumnNames {
 public:
-    explicit ColumnNames(const Model &m) {
+    explicit ColumnNames(const Model &m) : xmile_(m.source_format == "xmile") {
         for (const Variable &v : m.variables) by_name_.emplace(canonical_name(v.name), &v);
     }
     std::pair<std::string, std::string> of(const std::string &column) const {
         const size_t bracket = column.find('[');
         const auto it = by_name_.find(canonical_name(column.substr(0, bracket)));
         if (it == by_name_.end()) return {};
-        std::string label = it->second->name;
+        std::string label = xmile_ ? stella_label(it->second->name) : it->second->name;
         if (bracket != std::string::npos) label += column.substr(bracket);
         return {label, it->second->units};
     }
 
 private:
+    bool xmile_;
     std::unordered_map<std::string, const Variable *> by_name_;
 };
 
 } // namespace
+
+std::string stella_label(const std::string &name) {
+    std::string label;
+    for (size_t i = 0; i < name.size(); ++i) {
+        if (name[i] == '\\' && i + 1 < name.size() && name[i + 1] == 'n') {
+            label += ' ';
+            ++i;
+        } else if (name[i] == '\n' || name[i] == '\r') {
+            label += ' ';
+        } else {
+            label += name[i];
+        }
+    }
+    const size_t dot = label.rfind('.');
+    if (dot == std::string::npos) return label;
+    const std::string own = label.substr(dot + 1);
+    if (own.empty() || own.front() == '"') return label;
+    for (unsigned char c : own)
+        if (c < 0x80 && !std::isalnum(c) && c != ' ' && c != '_') return label.substr(0, dot + 1) + '"' + own + '"';
+    return label;
+}
 
 holon::MethodInfo SimulateMethod::info() {
     holon::MethodInfo i{"sd.simulate", "Simulate",

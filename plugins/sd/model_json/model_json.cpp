@@ -299,6 +299,8 @@ Model from_model_json(std::string_view text) {
         m.name = string_or_empty(doc, "name");
         const json *sd = nullptr;
         if (doc.contains("methods") && doc["methods"].is_object() && doc["methods"].contains("sd")) sd = &doc["methods"]["sd"];
+        if (sd && sd->is_object() && sd->contains("source_format") && (*sd)["source_format"].is_string())
+            m.source_format = (*sd)["source_format"].get<std::string>();
         if (sd && sd->contains("sim_specs")) {
             const json &s = (*sd)["sim_specs"];
             if (s.contains("start")) m.sim_specs.start = s["start"].get<double>();

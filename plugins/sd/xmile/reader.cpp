@@ -318,6 +318,7 @@ Model read_xmile(std::string_view document) {
     const xml::Element &root = parsed.root;
     if (root.local_name != "xmile") fail(root, "the root element is <" + root.name + ">, not <xmile>");
     Model model;
+    model.source_format = "xmile";
     model.warnings = std::move(parsed.repairs);
     if (const Element *header = root.child("header"))
         if (const Element *name = header->child("name")) model.name = trim(name->text);

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -25,6 +26,7 @@ struct FakeHost {
     int32_t error_code = 0;
     std::map<std::string, std::vector<std::pair<std::string, std::vector<double>>>> tables;
     std::map<std::string, std::string> blobs;
+    std::map<std::string, std::vector<std::string>> labels; // per table, one per column
 
     static FakeHost &self(const holon_context_t *c) { return *static_cast<FakeHost *>(const_cast<void *>(static_cast<const void *>(c->inputs->scratch_dir))); }
 
@@ -45,8 +47,10 @@ struct FakeHost {
         };
         ctx.put_table = [](const holon_context_t *c, const holon_table_t *t) -> int32_t {
             auto &cols = self(c).tables[t->name];
-            for (uint32_t i = 0; i < t->column_count; ++i)
+            for (uint32_t i = 0; i < t->column_count; ++i) {
                 cols.emplace_back(t->columns[i].name, std::vector<double>(t->columns[i].values, t->columns[i].values + t->row_count));
+                self(c).labels[t->name].push_back(t->columns[i].label ? t->columns[i].label : "");
+            }
             return HOLON_OK;
         };
         ctx.put_blob = [](const holon_context_t *c, const char *name, const char *, const void *d, uint64_t n) -> int32_t {
@@ -167,4 +171,70 @@ TEST(SdMethods, ImportMdlReadsDataVariablesFromDataFiles) {
     ASSERT_EQ(sim.tables["series"].size(), 2u);
     EXPECT_EQ(sim.tables["series"][1].second, (std::vector<double>{10, 20, 30}));
     std::filesystem::remove_all(dir);
+}
+
+// Issue 19: the names Stella prints for variables of XMILE modules. Stella's exports of the simlin
+// test models modules_hares_and_foxes and modules_with_complex_idents (Stella Professional 1.9.4)
+// head the columns "size of one time lynx harvest" (name "size of one\ntime lynx harvest"),
+// "hares.hares killed per lynx" (module hares, name "hares killed\nper lynx") and
+// a."module/output" (module a, name "module/output"): the qualified name module.variable of
+// XMILE 1.0, a line break as a space, the variable's own name quoted when it needs quotes.
+// The column ids stay the names as written; only the display names change.
+TEST(SdMethods, ModuleVariablesAreLabelledWithTheNamesStellaPrints) {
+    FakeHost imp;
+    imp.source_name = "modules.xmile";
+    imp.source = R"(<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
+  <header><name>modules</name></header>
+  <sim_specs><start>0</start><stop>1</stop><dt>1</dt></sim_specs>
+  <model><variables>
+    <aux name="size of one\ntime lynx harvest"><eqn>100</eqn></aux>
+    <module name="hares" model="hares"><connect to="hares.harvest" from="size_of_one\ntime_lynx_harvest"/></module>
+    <module name="a" model="a"/>
+  </variables></model>
+  <model name="hares"><variables>
+    <aux name="harvest" access="input"><eqn>0</eqn></aux>
+    <aux name="hares killed\nper lynx"><eqn>harvest / 4</eqn></aux>
+  </variables></model>
+  <model name="a"><variables>
+    <aux name="module/output"><eqn>TIME * 2</eqn></aux>
+  </variables></model>
+</xmile>)";
+    ASSERT_EQ(imp.run<ImportXmileMethod>(), HOLON_OK) << imp.error;
+    FakeHost h;
+    h.model = imp.json;
+    ASSERT_EQ(h.run<SimulateMethod>(), HOLON_OK) << h.error;
+    const auto &cols = h.tables["series"];
+    const auto &labels = h.labels["series"];
+    ASSERT_EQ(cols.size(), 5u);
+    EXPECT_EQ(cols[1].first, "size of one\\ntime lynx harvest");
+    EXPECT_EQ(labels[1], "size of one time lynx harvest");
+    EXPECT_EQ(labels[2], "hares.harvest");
+    EXPECT_EQ(cols[3].first, "hares.hares killed\\nper lynx");
+    EXPECT_EQ(labels[3], "hares.hares killed per lynx");
+    EXPECT_EQ(cols[3].second, (std::vector<double>{25, 25}));
+    EXPECT_EQ(cols[4].first, "a.module/output");
+    EXPECT_EQ(labels[4], "a.\"module/output\"");
+    EXPECT_EQ(cols[4].second, (std::vector<double>{0, 2}));
+}
+
+// Vensim names keep their spelling: a period in a Vensim name is not a module qualifier.
+TEST(SdMethods, VensimNamesWithPeriodsKeepTheirLabels) {
+    FakeHost imp;
+    imp.source_name = "periods.mdl";
+    imp.source = "{UTF-8}\n\"Pop. growth (%)\" = 2 ~~|\nINITIAL TIME = 0 ~~|\nFINAL TIME = 1 ~~|\nTIME STEP = 1 ~~|\n"
+                 "SAVEPER = TIME STEP ~~|\n";
+    ASSERT_EQ(imp.run<ImportMdlMethod>(), HOLON_OK) << imp.error;
+    FakeHost h;
+    h.model = imp.json;
+    ASSERT_EQ(h.run<SimulateMethod>(), HOLON_OK) << h.error;
+    const auto &labels = h.labels["series"];
+    EXPECT_NE(std::find(labels.begin(), labels.end(), "Pop. growth (%)"), labels.end());
+}
+
+TEST(SdMethods, StellaLabelsOfNames) {
+    EXPECT_EQ(stella_label("Tank.level"), "Tank.level");
+    EXPECT_EQ(stella_label("Outer.Inner.x/y"), "Outer.Inner.\"x/y\"");
+    EXPECT_EQ(stella_label("c+d/e (%)"), "c+d/e (%)"); // not qualified: printed as it is
+    EXPECT_EQ(stella_label("a.\"b/c\""), "a.\"b/c\"");  // already quoted
+    EXPECT_EQ(stella_label("line\nbreak"), "line break");
 }
