@@ -83,3 +83,32 @@ TEST(SdVensimVectorOrder, SubrangesSortTheCompleteVectorOfTheLastSubscript) {
     expect_elements(m, "so small", big, {1, 0, 2});
     expect_elements(m, "sorted small", big, {2, 7, 9});
 }
+
+// Ties. Vensim's reference (fn_vector_rank): "If two elements are the same they will arbitrarily
+// be assigned contiguous ranks"; fn_vector_sort_order says nothing about ties. Holon keeps PySD's
+// rule (vector_sort_order: numpy's argsort, stable for vectors this short, flipped for a direction
+// that is not above 0): tied elements in element order from smallest to biggest, in reverse
+// element order from biggest to smallest. VECTOR RANK is the inverse of that order, plus 1.
+// score = t1 4, t2 7, t3 4, t4 4, t5 7: ascending t1, t3, t4 (the three 4s in element order),
+// then t2, t5; descending t5, t2, then t4, t3, t1.
+TEST(SdVensimVectorOrder, TiesKeepElementOrderAscendingAndReverseItDescending) {
+    Model m = mdl(R"mdl(
+team : (t1-t5) ~~|
+score[team] = 4, 7, 4, 4, 7 ~~|
+so up[team] = VECTOR SORT ORDER(score[team], 1) ~~|
+so down[team] = VECTOR SORT ORDER(score[team], -1) ~~|
+rank up[team] = VECTOR RANK(score[team], 1) ~~|
+rank down[team] = VECTOR RANK(score[team], -1) ~~|
+same[team] = 2 ~~|
+so same[team] = VECTOR SORT ORDER(same[team], 1) ~~|
+rank same down[team] = VECTOR RANK(same[team], 0) ~~|
+)mdl");
+    const std::vector<std::string> t5{"t1", "t2", "t3", "t4", "t5"};
+    expect_elements(m, "so up", t5, {0, 2, 3, 1, 4});
+    expect_elements(m, "so down", t5, {4, 1, 3, 2, 0});
+    expect_elements(m, "rank up", t5, {1, 4, 2, 3, 5});
+    expect_elements(m, "rank down", t5, {5, 2, 4, 3, 1});
+    // All equal: element order, and its reverse.
+    expect_elements(m, "so same", t5, {0, 1, 2, 3, 4});
+    expect_elements(m, "rank same down", t5, {5, 4, 3, 2, 1});
+}
