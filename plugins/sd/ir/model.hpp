@@ -128,7 +128,7 @@ struct Model {
     std::vector<View> views;
     std::vector<UnitDefinition> units;
     std::vector<std::string> warnings; // what a reader had to repair or left out, for a person
-    // "xmile" or "mdl": the format the model was read from (empty when not known). Display names
+    // "xmile", "stmx" or "mdl": the format the model was read from (empty when not known). Display names
     // follow that tool's conventions (XMILE's qualified names of module variables).
     std::string source_format;
 };

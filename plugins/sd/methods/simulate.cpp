@@ -122,7 +122,7 @@ nlohmann::json bench(holon::Context &ctx, Simulator &sim, const RunSettings &set
 // model variable get neither.
 class ColumnNames {
 public:
-    explicit ColumnNames(const Model &m) : xmile_(m.source_format == "xmile") {
+    explicit ColumnNames(const Model &m) : xmile_(m.source_format == "xmile" || m.source_format == "stmx") {
         for (const Variable &v : m.variables) by_name_.emplace(canonical_name(v.name), &v);
     }
     std::pair<std::string, std::string> of(const std::string &column) const {

@@ -180,9 +180,11 @@ TEST(SdMethods, ImportMdlReadsDataVariablesFromDataFiles) {
 // a."module/output" (module a, name "module/output"): the qualified name module.variable of
 // XMILE 1.0, a line break as a space, the variable's own name quoted when it needs quotes.
 // The column ids stay the names as written; only the display names change.
-TEST(SdMethods, ModuleVariablesAreLabelledWithTheNamesStellaPrints) {
+class SdMethodsStella : public ::testing::TestWithParam<const char *> {};
+
+TEST_P(SdMethodsStella, ModuleVariablesAreLabelledWithTheNamesStellaPrints) {
     FakeHost imp;
-    imp.source_name = "modules.xmile";
+    imp.source_name = GetParam();
     imp.source = R"(<xmile version="1.0" xmlns="http://docs.oasis-open.org/xmile/ns/XMILE/v1.0">
   <header><name>modules</name></header>
   <sim_specs><start>0</start><stop>1</stop><dt>1</dt></sim_specs>
@@ -216,6 +218,8 @@ TEST(SdMethods, ModuleVariablesAreLabelledWithTheNamesStellaPrints) {
     EXPECT_EQ(labels[4], "a.\"module/output\"");
     EXPECT_EQ(cols[4].second, (std::vector<double>{0, 2}));
 }
+
+INSTANTIATE_TEST_SUITE_P(XmileAndStmx, SdMethodsStella, ::testing::Values("modules.xmile", "modules.stmx"));
 
 // Vensim names keep their spelling: a period in a Vensim name is not a module qualifier.
 TEST(SdMethods, VensimNamesWithPeriodsKeepTheirLabels) {
