@@ -180,7 +180,7 @@ void JobEngine::supervise() {
         for (auto& a : running) {
             try {
                 if (a->ending) continue;
-                if (!store_.renew_lease(a->run.id, options_.owner, options_.lease_ms)) {
+                if (!store_.renew_lease(a->run.id, options_.owner, a->run.attempts, options_.lease_ms)) {
                     if (a->ending) continue;  // finished (or released) between the two checks
                     report_error(a->run.id, "lease lost; stopping the run here");
                     a->cancel = true;
@@ -266,14 +266,14 @@ void JobEngine::execute(const store::Run& run) {
     if (abandoned) {
         // Stopped by the server, not failed: back to the queue without counting the attempt.
         try {
-            released = store_.release(run.id, options_.owner);
+            released = store_.release(run.id, options_.owner, run.attempts);
             if (!released) report_error(run.id, "the run's lease was lost before it could be released");
         } catch (const std::exception& e) {
             report_error(run.id, std::string("releasing the run failed: ") + e.what());
         }
     } else {
         try {
-            if (!store_.finish(run.id, options_.owner, stored))
+            if (!store_.finish(run.id, options_.owner, run.attempts, stored))
                 report_error(run.id, "the run's lease was lost before it finished; outcome dropped");
         } catch (const std::exception& e) {
             report_error(run.id, std::string("storing the outcome failed: ") + e.what());

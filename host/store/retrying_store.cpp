@@ -146,20 +146,20 @@ std::vector<std::pair<std::string, RunState>> RetryingStore::child_run_states(co
     return retried([&] { return inner_->child_run_states(parent_id); });
 }
 
-bool RetryingStore::renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) {
-    return retried([&] { return inner_->renew_lease(run_id, owner, lease_ms); });
+bool RetryingStore::renew_lease(const std::string& run_id, const std::string& owner, int attempt, std::int64_t lease_ms) {
+    return retried([&] { return inner_->renew_lease(run_id, owner, attempt, lease_ms); });
 }
 
 void RetryingStore::set_progress(const std::string& run_id, double fraction, const std::string& stage) {
     return retried([&] { return inner_->set_progress(run_id, fraction, stage); });
 }
 
-bool RetryingStore::finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) {
-    return retried([&] { return inner_->finish(run_id, owner, outcome); });
+bool RetryingStore::finish(const std::string& run_id, const std::string& owner, int attempt, const RunOutcome& outcome) {
+    return retried([&] { return inner_->finish(run_id, owner, attempt, outcome); });
 }
 
-bool RetryingStore::release(const std::string& run_id, const std::string& owner) {
-    return retried([&] { return inner_->release(run_id, owner); });
+bool RetryingStore::release(const std::string& run_id, const std::string& owner, int attempt) {
+    return retried([&] { return inner_->release(run_id, owner, attempt); });
 }
 
 RecoveryReport RetryingStore::recover_after_crash(RecoveryScope scope) {

@@ -41,10 +41,10 @@ public:
     std::optional<Run> claim_run(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) override;
     std::vector<Run> list_child_runs(const std::string& parent_id) override;
     std::vector<std::pair<std::string, RunState>> child_run_states(const std::string& parent_id) override;
-    bool renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) override;
+    bool renew_lease(const std::string& run_id, const std::string& owner, int attempt, std::int64_t lease_ms) override;
     void set_progress(const std::string& run_id, double fraction, const std::string& stage) override;
-    bool finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) override;
-    bool release(const std::string& run_id, const std::string& owner) override;
+    bool finish(const std::string& run_id, const std::string& owner, int attempt, const RunOutcome& outcome) override;
+    bool release(const std::string& run_id, const std::string& owner, int attempt) override;
     RecoveryReport recover_after_crash(RecoveryScope scope) override;
     std::int64_t count_rescues() override;
     std::int64_t append_event(const std::string& run_id, const std::string& type, const std::string& data_json) override;

@@ -277,17 +277,18 @@ std::vector<std::pair<std::string, RunState>> SqlStore::child_run_states(const s
     return states;
 }
 
-bool SqlStore::renew_lease(const std::string& run_id, const std::string& owner, std::int64_t lease_ms) {
+bool SqlStore::renew_lease(const std::string& run_id, const std::string& owner, int attempt, std::int64_t lease_ms) {
     if (lease_ms <= 0) throw InvalidArgument("a lease must last at least 1 ms");
     const Millis at = now();
     auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
     db->prepare("UPDATE runs SET lease_expires_at = ?3, updated_at = ?4"
-                " WHERE id = ?1 AND lease_owner = ?2 AND state = 'running'")
+                " WHERE id = ?1 AND lease_owner = ?2 AND attempts = ?5 AND state = 'running'")
         .bind_text(1, run_id)
         .bind_text(2, owner)
         .bind_int(3, at + lease_ms)
         .bind_int(4, at)
+        .bind_int(5, attempt)
         .run();
     const bool renewed = db->changes() == 1;
     transaction.commit();
@@ -308,7 +309,7 @@ void SqlStore::set_progress(const std::string& run_id, double fraction, const st
     transaction.commit();
 }
 
-bool SqlStore::finish(const std::string& run_id, const std::string& owner, const RunOutcome& outcome) {
+bool SqlStore::finish(const std::string& run_id, const std::string& owner, int attempt, const RunOutcome& outcome) {
     if (!is_terminal(outcome.state)) throw InvalidArgument("a run can only finish as succeeded, failed or cancelled");
     validate_outputs(outcome.outputs);
     const Millis at = now();
@@ -316,8 +317,11 @@ bool SqlStore::finish(const std::string& run_id, const std::string& owner, const
     Transaction transaction(*db, Transaction::Kind::write);
     std::string workspace_id;
     {
-        auto row = db->prepare("SELECT workspace_id FROM runs WHERE id = ?1 AND state = 'running' AND lease_owner = ?2");
-        row.bind_text(1, run_id).bind_text(2, owner);
+        // Fenced by the claim, not only by the host: the same host may hold a newer claim of a run
+        // whose lease expired under a hung worker of its own.
+        auto row = db->prepare("SELECT workspace_id FROM runs"
+                               " WHERE id = ?1 AND state = 'running' AND lease_owner = ?2 AND attempts = ?3");
+        row.bind_text(1, run_id).bind_text(2, owner).bind_int(3, attempt);
         if (!row.step()) return false;
         workspace_id = row.column_text(0);
     }
@@ -335,7 +339,7 @@ bool SqlStore::finish(const std::string& run_id, const std::string& owner, const
     return true;
 }
 
-bool SqlStore::release(const std::string& run_id, const std::string& owner) {
+bool SqlStore::release(const std::string& run_id, const std::string& owner, int attempt) {
     const Millis at = now();
     auto db = pool_->write();
     Transaction transaction(*db, Transaction::Kind::write);
@@ -343,8 +347,8 @@ bool SqlStore::release(const std::string& run_id, const std::string& owner) {
     bool cancel_requested = false;
     {
         auto row = db->prepare("SELECT workspace_id, cancel_requested FROM runs"
-                               " WHERE id = ?1 AND state = 'running' AND lease_owner = ?2");
-        row.bind_text(1, run_id).bind_text(2, owner);
+                               " WHERE id = ?1 AND state = 'running' AND lease_owner = ?2 AND attempts = ?3");
+        row.bind_text(1, run_id).bind_text(2, owner).bind_int(3, attempt);
         if (!row.step()) return false;
         workspace_id = row.column_text(0);
         cancel_requested = row.column_int(1) != 0;

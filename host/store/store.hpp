@@ -336,24 +336,29 @@ public:
     // enough to poll).
     virtual std::vector<Run> list_child_runs(const std::string& parent_id) = 0;
     virtual std::vector<std::pair<std::string, RunState>> child_run_states(const std::string& parent_id) = 0;
-    // False when owner no longer holds the run (lease lost to another claimer, or run finished).
-    virtual bool renew_lease(const std::string& run_id, const std::string& owner,
+    // renew_lease, finish and release are fenced by the claim: `owner` and `attempt` are the lease
+    // owner a claim was made for and the Run::attempts it returned. A claim that is no longer the
+    // run's current one (its lease expired and the run was claimed again, by another host or by
+    // the same one) changes nothing and gets false.
+    // False when this claim no longer holds the run (lease lost to another claim, or run finished).
+    virtual bool renew_lease(const std::string& run_id, const std::string& owner, int attempt,
                              std::int64_t lease_ms) = 0;
     virtual void set_progress(const std::string& run_id, double fraction, const std::string& stage) = 0;
-    // Ends a run owner holds, storing its outputs in the same transaction. False (and nothing
-    // stored) when owner does not hold the run any more. Throws InvalidArgument unless
+    // Ends a run this claim holds, storing its outputs in the same transaction. False (and nothing
+    // stored) when the claim does not hold the run any more. Throws InvalidArgument unless
     // outcome.state is terminal.
-    virtual bool finish(const std::string& run_id, const std::string& owner,
+    virtual bool finish(const std::string& run_id, const std::string& owner, int attempt,
                         const RunOutcome& outcome) = 0;
     // Gives a run owner holds back to the queue without counting the attempt (a draining server
     // stopped it; it did not fail): queued again with progress reset, or cancelled when a cancel
-    // had been requested meanwhile. False (nothing changed) when owner does not hold the run.
-    virtual bool release(const std::string& run_id, const std::string& owner) = 0;
+    // had been requested meanwhile. False (nothing changed) when the claim does not hold the run.
+    virtual bool release(const std::string& run_id, const std::string& owner, int attempt) = 0;
     // At startup: runs left running by a dead host are re-queued, or failed explicitly with
     // problem type /problems/host-crashed once max_attempts claims were used.
     virtual RecoveryReport recover_after_crash(RecoveryScope scope) = 0;
     // Runs whose lease expired and were settled (by recover_after_crash or a claim), over all
-    // workspaces and hosts: each left a "rescued" event naming the lease's previous owner.
+    // workspaces and hosts: each left a "rescued" event naming the lease's previous owner (a
+    // batch's point runs: a "points-rescued" event of the batch, naming the point run too).
     virtual std::int64_t count_rescues() = 0;
 
     // Run events. State changes (queued, running, succeeded, ...) append a "state" event by

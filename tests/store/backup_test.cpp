@@ -15,7 +15,7 @@ protected:
         model_ = store().update_model(workspace_, model_.id, model_.etag, {"m", "holon-model/1", "two"});
         run_ = store().create_run(workspace_, {"sd.simulate", model_.id, std::nullopt, "{}", "{}", std::nullopt}).id;
         EXPECT_TRUE(store().claim("host", 1000));
-        EXPECT_TRUE(store().finish(run_, "host", {RunState::succeeded, "", {"{\"r\":1}", {{"t", {"x"}, {{4, 5}}}}, {}}}));
+        EXPECT_TRUE(store().finish(run_, "host", 1, {RunState::succeeded, "", {"{\"r\":1}", {{"t", {"x"}, {{4, 5}}}}, {}}}));
     }
 
     void expect_contents(Store& restored) {

@@ -85,8 +85,8 @@ TEST_F(ChildRunsTest, AnyHostClaimsChildrenAndTheyGoWithTheirParent) {
     EXPECT_EQ(claimed->id, chunk.id);
     RunOutcome done;
     done.outputs.result_json = R"({"points":[]})";
-    ASSERT_TRUE(store().finish(chunk.id, "helper", done));
-    ASSERT_TRUE(store().finish(batch.id, "coordinator", RunOutcome{}));
+    ASSERT_TRUE(store().finish(chunk.id, "helper", 1, done));
+    ASSERT_TRUE(store().finish(batch.id, "coordinator", 1, RunOutcome{}));
     store().delete_run(workspace_, batch.id);
     EXPECT_THROW(store().get_run(workspace_, chunk.id), NotFound);
 }

@@ -42,8 +42,8 @@ TEST_F(ClaimTest, RenewingKeepsTheLease) {
     const Run run = queue();
     ASSERT_TRUE(store().claim("a", 1000));
     advance(900);
-    EXPECT_TRUE(store().renew_lease(run.id, "a", 1000));
-    EXPECT_FALSE(store().renew_lease(run.id, "b", 1000));
+    EXPECT_TRUE(store().renew_lease(run.id, "a", 1, 1000));
+    EXPECT_FALSE(store().renew_lease(run.id, "b", 1, 1000));
     advance(900);  // past the first lease, inside the renewed one
     EXPECT_FALSE(store().claim("b", 1000));
     EXPECT_EQ(store().get_run(workspace_, run.id).lease_expires_at, now() + 100);
@@ -61,7 +61,7 @@ TEST_F(ClaimTest, TwoThreadsNeverClaimTheSameRun) {
             const std::string owner = "host-" + std::to_string(w);
             while (const auto run = store().claim(owner, 60'000)) {
                 claimed_by[w].push_back(run->id);
-                store().finish(run->id, owner, {RunState::succeeded, "", {}});
+                store().finish(run->id, owner, run->attempts, {RunState::succeeded, "", {}});
             }
         });
     }
@@ -92,9 +92,55 @@ TEST_F(ClaimTest, AnExpiredLeaseIsClaimedAgain) {
     EXPECT_EQ(reclaimed->lease_owner, "other");
 
     // The old owner has lost the run: it can neither renew nor finish it.
-    EXPECT_FALSE(store().renew_lease(run.id, "dead-host", 1000));
-    EXPECT_FALSE(store().finish(run.id, "dead-host", {RunState::succeeded, "", {"{}", {}, {}}}));
-    EXPECT_TRUE(store().finish(run.id, "other", {RunState::succeeded, "", {}}));
+    EXPECT_FALSE(store().renew_lease(run.id, "dead-host", 1, 1000));
+    EXPECT_FALSE(store().finish(run.id, "dead-host", 1, {RunState::succeeded, "", {"{}", {}, {}}}));
+    EXPECT_TRUE(store().finish(run.id, "other", reclaimed->attempts, {RunState::succeeded, "", {}}));
+}
+
+// Fencing is by claim, not only by host: a host whose worker hung past its lease may claim the
+// same run again (the rescue put it back in the queue). The hung worker's attempt then holds
+// nothing: it cannot renew, release or finish the run; only the current attempt can.
+TEST_F(ClaimTest, AStaleAttemptOfTheSameHostCannotRenewReleaseOrFinish) {
+    const Run run = queue();
+    const auto first = store().claim("host", 1000);
+    ASSERT_TRUE(first);
+    ASSERT_EQ(first->attempts, 1);
+    advance(1001);
+    const auto second = store().claim("host", 1000);  // rescued and claimed again by the same host
+    ASSERT_TRUE(second);
+    ASSERT_EQ(second->id, run.id);
+    ASSERT_EQ(second->attempts, 2);
+
+    EXPECT_FALSE(store().renew_lease(run.id, "host", first->attempts, 60'000));
+    EXPECT_FALSE(store().release(run.id, "host", first->attempts));
+    RunOutputs stale_outputs{R"({"from":"the stale attempt"})", {{"t", {"x"}, {{1}}}}, {}};
+    EXPECT_FALSE(store().finish(run.id, "host", first->attempts, {RunState::failed, R"({"title":"stale"})", stale_outputs}));
+    // None of them changed anything: still the second attempt's, with its own lease and no outputs.
+    const Run held = store().get_run(workspace_, run.id);
+    EXPECT_EQ(held.state, RunState::running);
+    EXPECT_EQ(held.attempts, 2);
+    EXPECT_EQ(held.lease_owner, "host");
+    EXPECT_EQ(held.lease_expires_at, now() + 1000);
+    EXPECT_EQ(store().get_outputs(workspace_, run.id).result_json, "");
+    EXPECT_EQ(query_int("SELECT COUNT(*) FROM run_tables"), 0);
+
+    EXPECT_TRUE(store().renew_lease(run.id, "host", second->attempts, 60'000));
+    EXPECT_TRUE(store().finish(run.id, "host", second->attempts, {RunState::succeeded, "", {R"({"ok":true})", {}, {}}}));
+    const Run done = store().get_run(workspace_, run.id);
+    EXPECT_EQ(done.state, RunState::succeeded);
+    EXPECT_EQ(store().get_outputs(workspace_, run.id).result_json, R"({"ok":true})");
+    // Once finished, no attempt holds it.
+    EXPECT_FALSE(store().finish(run.id, "host", second->attempts, {RunState::failed, "", {}}));
+}
+
+// Only the attempt number the claim returned fits the fence, not a later or an earlier one.
+TEST_F(ClaimTest, AnAttemptOtherThanTheClaimsIsRefused) {
+    const Run run = queue();
+    const auto claimed = store().claim("host", 1000);
+    ASSERT_TRUE(claimed);
+    EXPECT_FALSE(store().finish(run.id, "host", claimed->attempts + 1, {RunState::succeeded, "", {}}));
+    EXPECT_FALSE(store().renew_lease(run.id, "host", 0, 1000));
+    EXPECT_TRUE(store().finish(run.id, "host", claimed->attempts, {RunState::succeeded, "", {}}));
 }
 
 TEST_F(ClaimTest, ARescueIsOnRecordAndCounted) {

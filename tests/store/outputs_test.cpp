@@ -27,7 +27,7 @@ TEST_F(OutputsTest, ResultJsonTablesAndBlobsRoundTrip) {
     outputs.blobs.push_back({"plot.svg", "image/svg+xml", "<svg/>"});
     outputs.blobs.push_back({"raw", "application/octet-stream", std::string("\0\1\2\xff", 4)});
     outputs.blobs.push_back({"nothing", "text/plain", ""});
-    ASSERT_TRUE(store().finish(run_, "host", {RunState::succeeded, "", outputs}));
+    ASSERT_TRUE(store().finish(run_, "host", 1, {RunState::succeeded, "", outputs}));
 
     const RunOutputs stored = store().get_outputs(workspace_, run_);
     EXPECT_EQ(stored.result_json, outputs.result_json);
@@ -54,13 +54,13 @@ TEST_F(OutputsTest, ResultJsonTablesAndBlobsRoundTrip) {
 TEST_F(OutputsTest, MalformedOutputsAreRejectedAndTheRunStaysRunning) {
     RunOutputs ragged;
     ragged.tables.push_back({"t", {"a", "b"}, {{1, 2}, {3}}});
-    EXPECT_THROW(store().finish(run_, "host", {RunState::succeeded, "", ragged}), InvalidArgument);
+    EXPECT_THROW(store().finish(run_, "host", 1, {RunState::succeeded, "", ragged}), InvalidArgument);
     RunOutputs unnamed;
     unnamed.tables.push_back({"t", {"a"}, {{1}, {2}}});
-    EXPECT_THROW(store().finish(run_, "host", {RunState::succeeded, "", unnamed}), InvalidArgument);
+    EXPECT_THROW(store().finish(run_, "host", 1, {RunState::succeeded, "", unnamed}), InvalidArgument);
     RunOutputs duplicate;
     duplicate.blobs = {{"b", "text/plain", "1"}, {"b", "text/plain", "2"}};
-    EXPECT_THROW(store().finish(run_, "host", {RunState::succeeded, "", duplicate}), InvalidArgument);
+    EXPECT_THROW(store().finish(run_, "host", 1, {RunState::succeeded, "", duplicate}), InvalidArgument);
     EXPECT_EQ(store().get_run(workspace_, run_).state, RunState::running);
 }
 

@@ -20,8 +20,8 @@ TEST_F(ReleaseTest, AReleasedRunIsQueuedAgainWithoutCountingTheAttempt) {
     ASSERT_TRUE(store().claim("a", 1000));
     store().set_progress(run.id, 0.5, "half way");
     advance(10);
-    EXPECT_FALSE(store().release(run.id, "b"));  // not b's run
-    ASSERT_TRUE(store().release(run.id, "a"));
+    EXPECT_FALSE(store().release(run.id, "b", 1));  // not b's run
+    ASSERT_TRUE(store().release(run.id, "a", 1));
 
     const Run released = store().get_run(workspace_, run.id);
     EXPECT_EQ(released.state, RunState::queued);
@@ -31,7 +31,7 @@ TEST_F(ReleaseTest, AReleasedRunIsQueuedAgainWithoutCountingTheAttempt) {
     EXPECT_FALSE(released.lease_owner);
     EXPECT_FALSE(released.lease_expires_at);
     EXPECT_FALSE(released.finished_at);
-    EXPECT_FALSE(store().release(run.id, "a"));  // no longer held
+    EXPECT_FALSE(store().release(run.id, "a", 1));  // no longer held
 
     // Claimable at once (no lease to wait for), and with max_attempts 1 it still gets its one
     // attempt: a crash now fails it, as if the release had never happened.
@@ -47,7 +47,7 @@ TEST_F(ReleaseTest, ReleasingManyTimesNeverExhaustsTheAttempts) {
     const Run run = queue(2);
     for (int i = 0; i < 5; ++i) {
         ASSERT_TRUE(store().claim("a", 1000));
-        ASSERT_TRUE(store().release(run.id, "a"));
+        ASSERT_TRUE(store().release(run.id, "a", 1));
     }
     EXPECT_EQ(store().get_run(workspace_, run.id).attempts, 0);
     EXPECT_EQ(store().get_run(workspace_, run.id).state, RunState::queued);
@@ -57,7 +57,7 @@ TEST_F(ReleaseTest, ARunWhoseCancelWasRequestedEndsCancelled) {
     const Run run = queue(3);
     ASSERT_TRUE(store().claim("a", 1000));
     store().request_cancel(workspace_, run.id);
-    ASSERT_TRUE(store().release(run.id, "a"));
+    ASSERT_TRUE(store().release(run.id, "a", 1));
     const Run after = store().get_run(workspace_, run.id);
     EXPECT_EQ(after.state, RunState::cancelled);
     EXPECT_TRUE(after.finished_at);
@@ -67,16 +67,16 @@ TEST_F(ReleaseTest, ARunWhoseCancelWasRequestedEndsCancelled) {
 TEST_F(ReleaseTest, ReleaseRecordsAStateEventAndIgnoresUnknownOrFinishedRuns) {
     const Run run = queue(3);
     ASSERT_TRUE(store().claim("a", 1000));
-    ASSERT_TRUE(store().release(run.id, "a"));
+    ASSERT_TRUE(store().release(run.id, "a", 1));
     const auto events = store().list_events(workspace_, run.id, 0, 100);
     ASSERT_EQ(events.size(), 3u);  // queued, running, queued
     EXPECT_EQ(events.back().type, "state");
     EXPECT_NE(events.back().data_json.find("queued"), std::string::npos);
 
-    EXPECT_FALSE(store().release("run_missing", "a"));
+    EXPECT_FALSE(store().release("run_missing", "a", 1));
     ASSERT_TRUE(store().claim("a", 1000));
-    ASSERT_TRUE(store().finish(run.id, "a", RunOutcome{}));
-    EXPECT_FALSE(store().release(run.id, "a"));
+    ASSERT_TRUE(store().finish(run.id, "a", 1, RunOutcome{}));
+    EXPECT_FALSE(store().release(run.id, "a", 1));
     EXPECT_EQ(store().get_run(workspace_, run.id).state, RunState::succeeded);
 }
 

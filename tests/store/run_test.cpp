@@ -113,7 +113,7 @@ TEST_F(RunTest, CancellingARunningRunAsksItsWorker) {
     const Run requested = store().request_cancel(workspace_, run.id);
     EXPECT_EQ(requested.state, RunState::running);
     EXPECT_TRUE(requested.cancel_requested);
-    EXPECT_TRUE(store().finish(run.id, "host", {RunState::cancelled, "", {}}));
+    EXPECT_TRUE(store().finish(run.id, "host", 1, {RunState::cancelled, "", {}}));
     const Run finished = store().get_run(workspace_, run.id);
     EXPECT_EQ(finished.state, RunState::cancelled);
     // Cancelling a finished run changes nothing.
@@ -135,12 +135,12 @@ TEST_F(RunTest, ProgressAndFinish) {
     EXPECT_DOUBLE_EQ(store().get_run(workspace_, run.id).progress, 1.0);
     EXPECT_THROW(store().set_progress("run_missing", 0.5, ""), NotFound);
 
-    EXPECT_THROW(store().finish(run.id, "host", {RunState::running, "", {}}), InvalidArgument);
-    EXPECT_FALSE(store().finish(run.id, "another-host", {RunState::succeeded, "", {}}));
+    EXPECT_THROW(store().finish(run.id, "host", 1, {RunState::running, "", {}}), InvalidArgument);
+    EXPECT_FALSE(store().finish(run.id, "another-host", 1, {RunState::succeeded, "", {}}));
     const std::string problem = R"({"type":"/problems/run-time-limit","title":"Run time limit","status":422})";
     advance(40);
-    EXPECT_TRUE(store().finish(run.id, "host", {RunState::failed, problem, {}}));
-    EXPECT_FALSE(store().finish(run.id, "host", {RunState::succeeded, "", {}}));
+    EXPECT_TRUE(store().finish(run.id, "host", 1, {RunState::failed, problem, {}}));
+    EXPECT_FALSE(store().finish(run.id, "host", 1, {RunState::succeeded, "", {}}));
     current = store().get_run(workspace_, run.id);
     EXPECT_EQ(current.state, RunState::failed);
     EXPECT_EQ(current.error_json, problem);

@@ -21,7 +21,7 @@ TEST_F(TableMetadataTest, LabelsAndUnitsRoundTripAndATableWithoutThemStaysWithou
     series.units = {"Minutes", "Degrees Fahrenheit"};
     outputs.tables.push_back(series);
     outputs.tables.push_back({"plain", {"x"}, {{1}}});
-    ASSERT_TRUE(store().finish(run_, "host", {RunState::succeeded, "", outputs}));
+    ASSERT_TRUE(store().finish(run_, "host", 1, {RunState::succeeded, "", outputs}));
 
     const RunOutputs stored = store().get_outputs(workspace_, run_);
     ASSERT_EQ(stored.tables.size(), 2u);
@@ -40,7 +40,7 @@ TEST_F(TableMetadataTest, LabelsOrUnitsThatDoNotMatchTheColumnsAreRejected) {
     ResultTable t{"t", {"a", "b"}, {{1}, {2}}};
     t.units = {"m"};
     outputs.tables.push_back(t);
-    EXPECT_THROW(store().finish(run_, "host", {RunState::succeeded, "", outputs}), InvalidArgument);
+    EXPECT_THROW(store().finish(run_, "host", 1, {RunState::succeeded, "", outputs}), InvalidArgument);
 }
 
 } // namespace

@@ -17,7 +17,7 @@ protected:
         const auto claimed = store().claim("host", 60'000);  // run_, the older one
         const auto second = store().claim("host", 60'000);
         EXPECT_TRUE(claimed && second);
-        EXPECT_TRUE(store().finish(second->id, "host",
+        EXPECT_TRUE(store().finish(second->id, "host", second->attempts,
                                    {RunState::succeeded, "", {"{}", {{"t", {"x"}, {{1}}}}, {{"b", "text/plain", "x"}}}}));
         if (second->id != finished_run_) std::swap(run_, finished_run_);
         store().create_model(b_, {"B's model", "holon-model/1", "{}"});

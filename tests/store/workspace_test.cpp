@@ -81,7 +81,7 @@ TEST_F(WorkspaceTest, DeleteCascadesToEverythingTheWorkspaceOwns) {
     store().update_model(doomed.id, model.id, model.etag, {"m", "holon-model/1", "{\"v\":2}"});
     const holon::store::Run run = store().create_run(doomed.id, {"sd.simulate", model.id, std::nullopt, "{}", "{}", std::nullopt});
     ASSERT_TRUE(store().claim("host-1", 10'000));
-    ASSERT_TRUE(store().finish(run.id, "host-1",
+    ASSERT_TRUE(store().finish(run.id, "host-1", 1,
                                {RunState::succeeded, "", {"{\"ok\":true}", {{"t", {"x"}, {{1.0}}}}, {{"b", "text/plain", "hi"}}}}));
     const ModelRef kept_model = store().create_model(kept.id, {"k", "holon-model/1", "{}"});
 
