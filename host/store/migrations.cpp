@@ -117,6 +117,22 @@ CREATE TABLE run_blobs (
 );
 )sql";
 
+// Version 5, PostgreSQL only: every id column (and every column holding another table's id) in
+// the "C" collation. Indexes on them are rebuilt by ALTER TYPE; foreign keys stay valid (text
+// equality is the same under any deterministic collation).
+const char* const ids_collate_c = R"sql(
+ALTER TABLE workspaces ALTER COLUMN id TYPE TEXT COLLATE "C";
+ALTER TABLE tokens ALTER COLUMN id TYPE TEXT COLLATE "C", ALTER COLUMN workspace_id TYPE TEXT COLLATE "C";
+ALTER TABLE models ALTER COLUMN id TYPE TEXT COLLATE "C", ALTER COLUMN workspace_id TYPE TEXT COLLATE "C";
+ALTER TABLE model_revisions ALTER COLUMN model_id TYPE TEXT COLLATE "C", ALTER COLUMN workspace_id TYPE TEXT COLLATE "C";
+ALTER TABLE runs ALTER COLUMN id TYPE TEXT COLLATE "C", ALTER COLUMN workspace_id TYPE TEXT COLLATE "C",
+    ALTER COLUMN model_id TYPE TEXT COLLATE "C", ALTER COLUMN parent_id TYPE TEXT COLLATE "C";
+ALTER TABLE run_events ALTER COLUMN run_id TYPE TEXT COLLATE "C", ALTER COLUMN workspace_id TYPE TEXT COLLATE "C";
+ALTER TABLE run_results ALTER COLUMN run_id TYPE TEXT COLLATE "C", ALTER COLUMN workspace_id TYPE TEXT COLLATE "C";
+ALTER TABLE run_tables ALTER COLUMN run_id TYPE TEXT COLLATE "C", ALTER COLUMN workspace_id TYPE TEXT COLLATE "C";
+ALTER TABLE run_blobs ALTER COLUMN run_id TYPE TEXT COLLATE "C", ALTER COLUMN workspace_id TYPE TEXT COLLATE "C";
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -133,6 +149,11 @@ const std::vector<Migration>& migrations() {
         {4, "child runs",
          "ALTER TABLE runs ADD COLUMN parent_id TEXT REFERENCES runs (id) ON DELETE CASCADE;\n"
          "CREATE INDEX runs_by_parent ON runs (parent_id, created_at, id) WHERE parent_id IS NOT NULL;\n"},
+        // Ids sort byte by byte on both engines. SQLite compares TEXT in binary already; PostgreSQL
+        // used the database's collation, which is linguistic on most servers ('run_a' < 'run_B'
+        // under en_US or ICU), so keyset cursors and "oldest first" ties ran in a different order
+        // than on SQLite, and changed with the server's locale.
+        {5, "binary collation of ids", "", ids_collate_c},
     };
     return all;
 }
@@ -173,7 +194,9 @@ void migrate(Connection& connection, long long now_ms) {
                            "); upgrade Holon or restore an older backup");
     for (const Migration& migration : migrations()) {
         if (current >= migration.version) continue;
-        connection.exec(in_dialect(migration.sql, connection.dialect()));
+        const bool own_postgres_script = connection.dialect() == Dialect::postgres && !migration.postgres_sql.empty();
+        const std::string& script = own_postgres_script ? migration.postgres_sql : migration.sql;
+        if (!script.empty()) connection.exec(in_dialect(script, connection.dialect()));
         connection.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)")
             .bind_int(1, migration.version)
             .bind_text(2, migration.name)

@@ -14,6 +14,9 @@ struct Migration {
     int version;
     std::string name;
     std::string sql;
+    // When not empty, what PostgreSQL runs instead of `sql` (a step only one engine needs: `sql`
+    // is then "" and the other engine only records the version).
+    std::string postgres_sql = "";
 };
 
 // All migrations, in ascending version order starting at 1.

@@ -24,6 +24,7 @@ TEST_F(ChildRunsTest, ChildrenAreNeitherListedNorCountedInFlight) {
     const Run batch = queue(std::nullopt, "holon.batch");
     advance(1);
     const Run a = queue(batch.id, "holon.batch-chunk");
+    advance(1);  // oldest first: runs queued in the same millisecond come in id order
     const Run b = queue(batch.id, "holon.batch-chunk");
     EXPECT_EQ(a.parent_id, batch.id);
     EXPECT_EQ(store().get_run(workspace_, a.id).parent_id, batch.id);
