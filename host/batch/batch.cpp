@@ -148,6 +148,13 @@ private:
         }
     }
 
+    // Points (or chunks) in flight at once: the jobs this process runs, or more when other hosts
+    // share them.
+    unsigned lanes() const {
+        const unsigned jobs = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        return options_.points ? std::max(1u, options_.points->lanes(jobs)) : jobs;
+    }
+
     registry::LimitOverrides point_limits() const {
         registry::LimitOverrides limits;
         if (spec_.timeout_seconds) limits.wall_seconds = *spec_.timeout_seconds;
@@ -370,7 +377,7 @@ private:
             run_table_step(st, pending, params, patches, model);
             return;
         }
-        unsigned workers = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        unsigned workers = lanes();
         workers = static_cast<unsigned>(std::min<size_t>(workers, pending.size()));
         std::atomic<size_t> next{0};
         auto work = [&] {
@@ -418,7 +425,7 @@ private:
             }
             rest.erase(rest.begin());
         }
-        unsigned workers = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        unsigned workers = lanes();
         workers = static_cast<unsigned>(std::max<size_t>(1, std::min<size_t>(workers, rest.size())));
         // Several chunks per worker keep the lanes even at the end; 1,000 points bound a reply.
         const size_t chunk = std::clamp<size_t>(rest.size() / (size_t{workers} * 4), 1, execution::kChunkRuns);
@@ -459,7 +466,7 @@ private:
         }
         runner::TaskCallbacks cb;
         cb.cancel = options_.cancel;
-        execution::ChunkOutcome out = options_.executor->run_chunk(req, cb);
+        execution::ChunkOutcome out = options_.points ? options_.points->run_chunk(req, cb) : options_.executor->run_chunk(req, cb);
         if (!out.task.ok()) {
             if (out.task.problem == "cancelled" || flag(options_.cancel)) return; // missing, not failed
             if (indices.size() > 1) {
@@ -577,7 +584,9 @@ private:
         req.workspace = options_.workspace;
         runner::TaskCallbacks cb;
         cb.cancel = options_.cancel;
-        runner::TaskOutcome outcome = options_.executor->run(req, cb);
+        // A step of one point (an analysis, an import) runs here: nothing to share.
+        runner::TaskOutcome outcome = options_.points && step.points.size() > 1 ? options_.points->run(req, cb)
+                                                                                 : options_.executor->run(req, cb);
         if (!outcome.ok() && (outcome.problem == "cancelled" || flag(options_.cancel))) return; // missing, not failed
 
         PointState p;

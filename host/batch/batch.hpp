@@ -26,8 +26,21 @@
 
 namespace holon::batch {
 
+// Where the points of a step with several points run. Without one (BatchOptions::points) they
+// run through the executor, in this process's runners; the server on a shared database hands them
+// to every host (batch_runs/shared_points.hpp). Called from the batch's worker threads at once.
+class PointRunner {
+public:
+    virtual ~PointRunner() = default;
+    virtual runner::TaskOutcome run(const execution::RunRequest &request, const runner::TaskCallbacks &callbacks) = 0;
+    virtual execution::ChunkOutcome run_chunk(const execution::ChunkRequest &request, const runner::TaskCallbacks &callbacks) = 0;
+    // Points (or chunks) the batch keeps in flight at once when it may run `jobs` of them itself.
+    virtual unsigned lanes(unsigned jobs) const = 0;
+};
+
 struct BatchOptions {
     const execution::Executor *executor = nullptr; // required
+    PointRunner *points = nullptr;                 // optional; see PointRunner
     std::filesystem::path out_dir;                 // required; created when missing
     unsigned jobs = 0;                             // parallel runs; 0 = std::thread::hardware_concurrency()
     // Discard the results an earlier invocation left in out_dir (needed when the job changed).

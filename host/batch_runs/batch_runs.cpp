@@ -2,13 +2,17 @@
 
 #include "batch/batch.hpp"
 #include "batch/batch_spec.hpp"
+#include "batch_runs/shared_points.hpp"
 #include "registry/registry.hpp"
 
 #include <holon/holon_plugin.h>
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <map>
+#include <memory>
+#include <thread>
 #include <optional>
 
 namespace holon::batch_runs {
@@ -147,7 +151,16 @@ jobs::HostMethod make_batch_method(store::Store& store, const execution::Executo
             callbacks.on_point = [&](const batch::PointEvent&, const batch::BatchProgress& p) {
                 context.progress(fraction(p), points_stage(p), points_detail(p));
             };
+            std::unique_ptr<SharedPoints> shared;
+            if (options.share_points) {
+                const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+                shared = std::make_unique<SharedPoints>(store, executor, run, jobs, context.cancel,
+                                                        SharedPointsOptions{options.owner, options.lease_ms});
+                shared->clear_children();
+                bo.points = shared.get();
+            }
             const auto report = batch::run_job(job, bo, callbacks);
+            if (shared) shared->clear_children();
             try {
                 store.get_run(run.workspace_id, run.id);
             } catch (const store::NotFound&) {

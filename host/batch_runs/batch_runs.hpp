@@ -9,6 +9,7 @@
 #include "store/store.hpp"
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <stdexcept>
 #include <string>
@@ -54,9 +55,14 @@ AcceptedJob accept_job(std::string_view body, const std::string& workspace_id, s
                        const registry::Registry& registry);
 
 struct BatchServiceOptions {
-    std::filesystem::path root;  // <data>/batches
+    std::filesystem::path root;  // <data>/batches, or the folder every host sharing the database mounts
     unsigned jobs = 0;           // points run at once per batch; 0 = the number of cores
     bool plots = true;
+    // A database several hosts share: the points of a batch become child runs every host claims
+    // (shared_points.hpp) under this host's lease owner and lease.
+    bool share_points = false;
+    std::string owner;
+    std::int64_t lease_ms = 30000;
 };
 
 // The host method that executes "holon.batch" runs.

@@ -17,7 +17,7 @@ namespace holon::cli {
 namespace {
 
 struct ServeOptions {
-    std::string listen, data, store, config_file, tls_certificate, tls_key;
+    std::string listen, data, store, batches, config_file, tls_certificate, tls_key;
     bool print_config = false;
 };
 
@@ -44,6 +44,7 @@ server::ServerConfig effective_config(const GlobalOptions& global, const ServeOp
             throw server::ConfigError("--store must be a postgresql:// URI (without it: SQLite in the data folder)");
         config.store = options.store;
     }
+    if (!options.batches.empty()) config.batches = options.batches;
     if (!options.tls_certificate.empty()) config.tls.certificate = options.tls_certificate;
     if (!options.tls_key.empty()) config.tls.key = options.tls_key;
     for (const auto& p : global.plugin_paths) config.plugin_paths.push_back(p);
@@ -75,6 +76,8 @@ CommandRegistration add_serve_command(CLI::App& app, GlobalOptions& global) {
     cmd->add_option("--data", options->data, "Data directory holding the database (default ./var)");
     cmd->add_option("--store", options->store,
                     "postgresql://... to share one PostgreSQL database with other hosts (default: SQLite in --data)");
+    cmd->add_option("--batches", options->batches,
+                    "Folder of batch outputs (default DATA/batches); hosts sharing --store mount the same one");
     cmd->add_option("--config", options->config_file, "YAML config file; HOLON_* variables override it");
     cmd->add_option("--tls-cert", options->tls_certificate, "PEM certificate (chain): serve HTTPS only (with --tls-key)");
     cmd->add_option("--tls-key", options->tls_key, "PEM private key of the certificate (unencrypted)");

@@ -30,6 +30,8 @@ registry::LimitOverrides limits_from_json(const std::string& text) {
     return limits;
 }
 
+}  // namespace
+
 store::RunOutcome to_store_outcome(runner::TaskOutcome&& outcome) {
     store::RunOutcome out;
     if (outcome.ok()) {
@@ -46,8 +48,6 @@ store::RunOutcome to_store_outcome(runner::TaskOutcome&& outcome) {
         out.outputs.blobs.push_back({std::move(b.name), std::move(b.media_type), std::move(b.data)});
     return out;
 }
-
-}  // namespace
 
 std::string default_owner() {
     char host[256] = {};

@@ -117,6 +117,10 @@ private:
     std::thread supervisor_;
 };
 
+// How a method's outcome is stored: succeeded, cancelled (problem "cancelled") or failed with a
+// problem details document; its result, tables and files as the run's outputs.
+store::RunOutcome to_store_outcome(runner::TaskOutcome&& outcome);
+
 // The lease owner id this process uses by default: "<hostname>:<pid>:<random hex>".
 std::string default_owner();
 

@@ -105,6 +105,8 @@ const std::vector<Key>& keys() {
              c.store = v;
          },
          [](const ServerConfig& c) { return c.store; }},
+        {"batches", [](ServerConfig& c, const std::string& v) { c.batches = v; },
+         [](const ServerConfig& c) { return c.batches; }},
         {"plugin_paths", [](ServerConfig& c, const std::string& v) { c.plugin_paths = split_paths(v); },
          [](const ServerConfig& c) {
              std::string out;

@@ -20,8 +20,11 @@ struct ServerConfig {
     std::string listen = "127.0.0.1:8080";  // HOST:PORT; port 0 picks a free port
     std::string data = "./var";
     // "" for the embedded SQLite database in `data`; a postgresql:// URI for a PostgreSQL database
-    // that several hosts share (docs/operations.md). Batch outputs and the admin token stay in `data`.
+    // that several hosts share (docs/operations.md). The admin token file stays in `data`.
     std::string store;
+    // The folder of batch outputs; "" for DATA/batches. Hosts sharing a PostgreSQL database set it
+    // to a folder they all mount, so that any host serves and resumes any batch.
+    std::string batches;
     std::vector<std::string> plugin_paths;  // extra plugin folders (HOLON_PLUGIN_PATHS, ':'-separated)
     int http_threads = 128;                 // connections served at once (keep-alive holds a thread)
     int http_queue = 256;                   // accepted connections waiting for a thread

@@ -2,6 +2,7 @@
 
 #include "api/api.hpp"
 #include "batch_runs/batch_runs.hpp"
+#include "batch_runs/child_runs.hpp"
 #include "execution/executor.hpp"
 #include "jobs/job_engine.hpp"
 #include "registry/registry.hpp"
@@ -212,9 +213,23 @@ std::optional<Ending> serve_once(const ServerConfig& config, const std::string& 
         if (!problem.empty()) fields["problem"] = problem;
         log.info("run finished", fields);
     };
+    // The job engine's lease owner, also the owner of the batch points this host runs itself.
+    engine_options.owner = jobs::default_owner();
     batch_runs::BatchServiceOptions batch_options;
-    batch_options.root = data_dir / "batches";
+    batch_options.root = config.batches.empty() ? data_dir / "batches" : std::filesystem::path(config.batches);
     batch_options.jobs = static_cast<unsigned>(config.batch_jobs);
+    batch_options.share_points = shared_store;
+    batch_options.owner = engine_options.owner;
+    batch_options.lease_ms = engine_options.lease_ms;
+    if (shared_store) {
+        engine_options.host_methods[batch_runs::chunk_method] = batch_runs::make_child_method(*store, executor);
+        engine_options.host_methods[batch_runs::point_method] = batch_runs::make_child_method(*store, executor);
+        if (config.batches.empty())
+            log.warning("batch outputs are in this host's data folder",
+                        {{"folder", batch_options.root.string()},
+                         {"why", "hosts sharing a database should set batches to a folder they all mount, so that a "
+                                 "batch another host resumes or serves finds its files"}});
+    }
     api::ApiServices usage_services;  // what the quota watcher needs to measure a workspace
     usage_services.store = store.get();
     usage_services.batch_root = batch_options.root;

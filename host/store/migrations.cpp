@@ -154,6 +154,11 @@ const std::vector<Migration>& migrations() {
         // under en_US or ICU), so keyset cursors and "oldest first" ties ran in a different order
         // than on SQLite, and changed with the server's locale.
         {5, "binary collation of ids", "", ids_collate_c},
+        // The rescues /metrics counts: of runs, and of batches' points (recorded on the batch,
+        // which outlives its points' runs); replaces the index of migration 3.
+        {6, "index of rescues of runs and of batches' points",
+         "DROP INDEX run_events_rescued;\n"
+         "CREATE INDEX run_events_rescues ON run_events (run_id) WHERE type IN ('rescued', 'points-rescued');\n"},
     };
     return all;
 }

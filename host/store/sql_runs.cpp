@@ -373,12 +373,15 @@ void SqlStore::settle_orphan_in(Connection& db, const std::string& run_id, Recov
     const Millis at = now();
     Orphan orphan;
     std::string previous_owner;
+    std::optional<std::string> parent_id;
     {
-        auto row = db.prepare("SELECT workspace_id, attempts, max_attempts, cancel_requested, lease_owner FROM runs WHERE id = ?1");
+        auto row = db.prepare("SELECT workspace_id, attempts, max_attempts, cancel_requested, lease_owner, parent_id"
+                              " FROM runs WHERE id = ?1");
         row.bind_text(1, run_id);
         if (!row.step()) return;
         orphan = {run_id, row.column_text(0), row.column_int(1), row.column_int(2), row.column_int(3) != 0};
         previous_owner = row.column_optional_text(4).value_or("");
+        parent_id = row.column_optional_text(5);
     }
     RunState next = RunState::queued;
     std::optional<std::string> error;
@@ -402,11 +405,18 @@ void SqlStore::settle_orphan_in(Connection& db, const std::string& run_id, Recov
         .bind_int(4, at)
         .run();
     // The rescue itself is on record (and counted in /metrics), not only the state it led to: a
-    // run that keeps being rescued points at a host that keeps dying or hanging.
-    append_event_in(db, run_id, orphan.workspace_id, "rescued",
-                    nlohmann::json{{"previous_owner", previous_owner}, {"attempts", orphan.attempts},
-                                   {"max_attempts", orphan.max_attempts}, {"state", std::string(to_string(next))}}
-                        .dump());
+    // run that keeps being rescued points at a host that keeps dying or hanging. A batch's points
+    // (a child run) are on the batch's record instead, which outlives them: the batch deletes its
+    // points' runs once their results are in its files.
+    const auto rescue = nlohmann::json{{"previous_owner", previous_owner}, {"attempts", orphan.attempts},
+                                       {"max_attempts", orphan.max_attempts}, {"state", std::string(to_string(next))}};
+    if (parent_id) {
+        auto on_batch = rescue;
+        on_batch["run"] = run_id;
+        append_event_in(db, *parent_id, orphan.workspace_id, "points-rescued", on_batch.dump());
+    } else {
+        append_event_in(db, run_id, orphan.workspace_id, "rescued", rescue.dump());
+    }
     append_state_event_in(db, run_id, orphan.workspace_id, next);
     if (next == RunState::queued) notify_queued_in(db);
 }
@@ -419,7 +429,7 @@ void SqlStore::notify_queued_in(Connection& db) {
 
 std::int64_t SqlStore::count_rescues() {
     auto db = pool_->read();
-    auto row = db->prepare("SELECT COUNT(*) FROM run_events WHERE type = 'rescued'");
+    auto row = db->prepare("SELECT COUNT(*) FROM run_events WHERE type IN ('rescued', 'points-rescued')");
     row.step();
     return row.column_int(0);
 }
