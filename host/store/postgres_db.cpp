@@ -127,11 +127,26 @@ private:
             lengths[i] = values_[i] ? static_cast<int>(values_[i]->size()) : 0;
         }
         PGconn* conn = connection_.handle();
-        result_ = Result(PQexecParams(conn, sql_.c_str(), static_cast<int>(values.size()), types_.data(),
-                                      values.data(), lengths.data(), formats_.data(), 0));
+        // Prepared once per connection and SQL, then only bound and executed: the server parses
+        // and plans each of the store's statements once instead of on every call.
+        const std::string* name = connection_.prepared(sql_, types_);
+        if (name)
+            result_ = Result(PQexecPrepared(conn, name->c_str(), static_cast<int>(values.size()), values.data(),
+                                            lengths.data(), formats_.data(), 0));
+        else
+            result_ = Result(PQexecParams(conn, sql_.c_str(), static_cast<int>(values.size()), types_.data(),
+                                          values.data(), lengths.data(), formats_.data(), 0));
         const auto status = PQresultStatus(result_.result);
-        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK)
+        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+            // "cached plan must not change result type": another host's migration changed a table
+            // this connection prepared a statement for. Prepare afresh and let the call run again.
+            const char* state = PQresultErrorField(result_.result, PG_DIAG_SQLSTATE);
+            if (name && state && std::strcmp(state, "0A000") == 0) {
+                connection_.forget_prepared();
+                throw RetryableConflict("postgres: a prepared statement outlived a schema change; preparing it again");
+            }
             fail(conn, result_.result, "statement", connection_.first_use());
+        }
         connection_.used();
         executed_ = true;
         rows_ = status == PGRES_TUPLES_OK ? PQntuples(result_.result) : 0;
@@ -215,6 +230,26 @@ void PostgresConnection::exec(const std::string& sql) {
     const auto status = PQresultStatus(result.result);
     if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) fail(conn_, result.result, "exec", first_use_);
     first_use_ = false;
+}
+
+const std::string* PostgresConnection::prepared(const std::string& sql, const std::vector<unsigned int>& types) {
+    std::string key = sql;
+    key += '\0';
+    for (unsigned int type : types) key += std::to_string(type) + ",";
+    if (auto found = prepared_.find(key); found != prepared_.end()) return &found->second;
+    if (prepared_.size() >= kMaxPrepared) return nullptr;
+    std::string name =
+        "holon_" + std::to_string(prepared_generation_) + "_" + std::to_string(prepared_.size() + 1);
+    Result result(PQprepare(conn_, name.c_str(), sql.c_str(), static_cast<int>(types.size()), types.data()));
+    if (PQresultStatus(result.result) != PGRES_COMMAND_OK) fail(conn_, result.result, "prepare", first_use_);
+    first_use_ = false;
+    return &prepared_.emplace(std::move(key), std::move(name)).first->second;
+}
+
+void PostgresConnection::forget_prepared() {
+    // The old statements stay on the server until the connection closes; new names avoid them.
+    prepared_.clear();
+    ++prepared_generation_;
 }
 
 Statement PostgresConnection::prepare(const std::string& sql) {

@@ -50,6 +50,15 @@ public:
 
     pg_conn* handle() { return conn_; }
     void set_changes(std::int64_t n) { changes_ = n; }
+    // The name of the server-side prepared statement for `sql` with these parameter types,
+    // prepared on this connection the first time; nullptr when the connection already holds
+    // kMaxPrepared statements (the caller then sends the statement unprepared).
+    const std::string* prepared(const std::string& sql, const std::vector<unsigned int>& types);
+    // After the server refused a prepared statement whose tables changed under it: the next
+    // uses prepare every statement afresh (under new names).
+    void forget_prepared();
+    static constexpr std::size_t kMaxPrepared = 500;
+
     // Handed out again by the pool: its next command is the first of this use.
     void leased() { first_use_ = true; }
     bool first_use() const { return first_use_; }
@@ -60,6 +69,9 @@ private:
     bool first_use_ = false;  // a new connection has just shown it works
     std::int64_t changes_ = 0;
     std::unordered_map<std::string, std::string> converted_;  // ?N SQL -> $N SQL
+    // $N SQL and parameter types -> name of the statement prepared on this session.
+    std::unordered_map<std::string, std::string> prepared_;
+    int prepared_generation_ = 0;
 };
 
 class PostgresPool final : public Pool {
