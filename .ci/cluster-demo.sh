@@ -30,7 +30,7 @@ stop_all() {
 trap stop_all EXIT
 
 # Four free loopback ports in a row: the balancer's and the three hosts'.
-port_free() { ! ss -Hltn "sport = :$1" | grep -q .; }
+port_free() { ! (: <>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 BASE=${HOLON_DEMO_PORT:-}
 while [ -z "$BASE" ]; do
   candidate=$((20000 + RANDOM % 30000))
