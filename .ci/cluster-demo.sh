@@ -39,12 +39,23 @@ while [ -z "$BASE" ]; do
 done
 
 echo "== PostgreSQL (a throwaway cluster in scratch/cluster-demo/postgres)"
-SERVER=$(bash .ci/postgres.sh 2>"$DIR/postgres.log")
+SERVER=$(bash .ci/postgres.sh 2>"$DIR/postgres.log") || { cat "$DIR/postgres.log" >&2; exit 1; }
 STORE=${SERVER/\/holon_test\?//holon_demo?}
 psql -X -q "$SERVER" -c "DROP DATABASE IF EXISTS holon_demo WITH (FORCE)" -c "CREATE DATABASE holon_demo" 2>>"$DIR/postgres.log"
 echo "   $STORE"
 
 ADMIN=demo-admin-token-0123456789abcdef
+# wait_ready URL PID LOG: until URL/readyz answers 200; fails at once, with the log, if PID exits.
+wait_ready() {
+  for _ in $(seq 300); do
+    curl -sf "$1/readyz" >/dev/null && return 0
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "cluster-demo: $1 did not become ready; the end of $3:" >&2
+  tail -n 20 "$3" >&2
+  exit 1
+}
 echo "== three hosts"
 # Batch outputs in one folder all hosts share (a folder they all mount, in a real deployment).
 rm -rf "$DIR/batches"
@@ -57,8 +68,7 @@ for i in 1 2 3; do
   PIDS+=($!)
 done
 for i in 1 2 3; do
-  curl -s --fail --retry 50 --retry-connrefused --retry-delay 1 "http://127.0.0.1:$((BASE + i))/readyz" >/dev/null ||
-    { echo "host $i did not start:" >&2; cat "$DIR/host$i.log" >&2; exit 1; }
+  wait_ready "http://127.0.0.1:$((BASE + i))" "${PIDS[$((i - 1))]}" "$DIR/host$i.log"
   echo "   host$i  http://127.0.0.1:$((BASE + i))"
 done
 
@@ -69,7 +79,7 @@ sed -e "s/127.0.0.1:8080/127.0.0.1:$BASE/" -e "s/127.0.0.1:8081/127.0.0.1:$((BAS
 haproxy -f "$DIR/haproxy.cfg" >"$DIR/haproxy.log" 2>&1 &
 PIDS+=($!)
 HOLON=http://127.0.0.1:$BASE
-for _ in $(seq 50); do curl -sf "$HOLON/readyz" >/dev/null && break; sleep 0.2; done
+wait_ready "$HOLON" "${PIDS[3]}" "$DIR/haproxy.log"
 # Wait until haproxy's health checks have put all three hosts in the rotation.
 sleep 2
 echo "   $HOLON"
