@@ -20,6 +20,7 @@
 set -euo pipefail
 me=$(id -un)
 dir=${HOLON_POSTGRES_DIR:-${TMPDIR:-/tmp}/holon-postgres-$me}
+case "$dir" in /*) ;; *) dir=$PWD/$dir ;; esac  # the tools run as its owner from /
 command=${1:-start}
 case "$command" in start | restart | stop) ;; *) echo "usage: $0 [start|restart|stop]" >&2; exit 2 ;; esac
 
