@@ -201,7 +201,7 @@ std::map<RunState, std::int64_t> SqlStore::count_runs_by_state() {
     for (RunState state : {RunState::queued, RunState::running, RunState::succeeded, RunState::failed, RunState::cancelled})
         counts[state] = 0;
     auto db = pool_->read();
-    auto rows = db->prepare("SELECT state, COUNT(*) FROM runs GROUP BY state");
+    auto rows = db->prepare("SELECT state, COUNT(*) FROM runs WHERE parent_id IS NULL GROUP BY state");
     while (rows.step()) counts[run_state_from_string(rows.column_text(0))] = rows.column_int(1);
     return counts;
 }

@@ -323,6 +323,7 @@ public:
     virtual std::int64_t stored_bytes(const std::string& workspace_id) = 0;
 
     // Runs per state over all workspaces (for /metrics); every state is present, zero or not.
+    // Child runs (a batch's points) are not counted: their batch is.
     virtual std::map<RunState, std::int64_t> count_runs_by_state() = 0;
 
     // Runs, as the job engine sees them (any workspace; identified by run id and lease owner).

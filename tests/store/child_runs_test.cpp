@@ -34,6 +34,7 @@ TEST_F(ChildRunsTest, ChildrenAreNeitherListedNorCountedInFlight) {
     ASSERT_EQ(listed.items.size(), 1u);
     EXPECT_EQ(listed.items[0].id, batch.id);
     EXPECT_EQ(store().count_in_flight(workspace_), 1);
+    EXPECT_EQ(store().count_runs_by_state()[RunState::queued], 1);
 
     const auto children = store().list_child_runs(batch.id);
     ASSERT_EQ(children.size(), 2u);
