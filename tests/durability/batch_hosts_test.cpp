@@ -5,6 +5,7 @@
 // rescued after their 2 s leases and run elsewhere), and the host running the batch itself
 // (another host claims the rescued batch and resumes it from the journal in the shared folder).
 // Each rescue shows in the batch's events and in /metrics.
+#include "durability_support.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
 
@@ -12,7 +13,6 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -25,11 +25,6 @@ namespace {
 
 using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-std::string postgres_server() {
-    const char* value = std::getenv("HOLON_TEST_POSTGRES");
-    return value ? value : "";
-}
 
 constexpr int kPoints = 1000;
 
@@ -63,15 +58,6 @@ int chunks_finished(const ServerProcess& host) {
     return n;
 }
 
-double metric(const HttpClient& http, const std::string& name) {
-    auto r = http.get("/metrics", "");
-    std::istringstream in(r.body);
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-    return -1;
-}
-
 enum class Victim { a_host_running_points, the_host_running_the_batch };
 
 // The batch on three hosts; `victim` is SIGKILLed once every host has finished some points.
@@ -96,10 +82,7 @@ void share_and_kill(Victim victim) {
     auto created = http(0).post_json("/v1/workspaces", admin_secret, {{"name", "shared"}});
     ASSERT_EQ(created.status, 201) << created.body;
     const std::string ws = created.json().value("id", "");
-    std::ifstream example(std::string(HOLON_SOURCE_DIR) + "/schemas/examples/sir-epidemic.model.json");
-    std::stringstream text;
-    text << example.rdbuf();
-    auto model = http(1).post("/v1/workspaces/" + ws + "/models", admin_secret, text.str());
+    auto model = http(1).post("/v1/workspaces/" + ws + "/models", admin_secret, small_model("swept"));
     ASSERT_EQ(model.status, 201) << model.body;
     const std::string model_id = model.json().value("id", "");
     auto posted = http(2).post_json("/v1/workspaces/" + ws + "/batches", admin_secret, thousand_point_job(model_id));
@@ -202,14 +185,6 @@ void share_and_kill(Victim victim) {
         EXPECT_NE(events.body.find("event: rescued"), std::string::npos) << "the batch itself was rescued";
     }
 }
-
-#define REQUIRE_POSTGRES()                                                                              \
-    do {                                                                                                \
-        if (postgres_server().empty()) {                                                                \
-            if (std::getenv("HOLON_REQUIRE_POSTGRES")) FAIL() << "HOLON_TEST_POSTGRES is not set";      \
-            GTEST_SKIP() << "HOLON_TEST_POSTGRES is not set (bash .ci/postgres.sh starts a server)";    \
-        }                                                                                               \
-    } while (0)
 
 TEST(BatchHosts, AHostRunningPointsDiesAndEveryPointIsStillInTheOutputsOnce) {
     REQUIRE_POSTGRES();

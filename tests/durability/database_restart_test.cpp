@@ -6,6 +6,7 @@
 // a request the hosts could not serve meanwhile got 503 application/problem+json, nothing else;
 // every acknowledged run still ends succeeded. CTest runs it alone (RUN_SERIAL): the restart
 // interrupts every database of the server.
+#include "durability_support.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
 
@@ -35,15 +36,6 @@ std::string env(const char* name) {
     return value ? value : "";
 }
 
-std::string small_model(const std::string& name) {
-    std::ifstream in(std::string(HOLON_SOURCE_DIR) + "/schemas/examples/sir-epidemic.model.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto doc = json::parse(text.str());
-    doc["name"] = name;
-    return doc.dump();
-}
-
 // What the clients were told, over all threads. Phase: 0 before the restart, 1 while
 // `pg_ctl restart` runs, 2 after it returned.
 struct Tally {
@@ -70,11 +62,8 @@ void record(Tally& tally, const HttpResponse& r, int expected, int phase, std::v
 }
 
 TEST(DatabaseRestart, AcknowledgedWritesSurviveARestartUnderLoadAndRefusalsAre503) {
-    const std::string server = env("HOLON_TEST_POSTGRES");
-    if (server.empty()) {
-        if (!env("HOLON_REQUIRE_POSTGRES").empty()) FAIL() << "HOLON_TEST_POSTGRES is not set";
-        GTEST_SKIP() << "HOLON_TEST_POSTGRES is not set (bash .ci/postgres.sh starts a server)";
-    }
+    REQUIRE_POSTGRES();
+    const std::string server = postgres_server();
     const std::string ctl = env("HOLON_TEST_POSTGRES_CTL");
     if (ctl.empty())
         GTEST_SKIP() << "HOLON_TEST_POSTGRES_CTL is not set: this test restarts the PostgreSQL server with "

@@ -6,6 +6,7 @@
 // Also: the database going away answers 503 problem+json, loses nothing acknowledged, and the
 // host serves again when the database returns (the test's own database is closed to connections
 // and its sessions terminated; the shared server other tests use keeps running).
+#include "durability_support.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
 
@@ -29,28 +30,6 @@ using json = nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 // The PostgreSQL server of the tests, or "" with the test skipped (failed where CI requires it).
-std::string postgres_server() {
-    const char* value = std::getenv("HOLON_TEST_POSTGRES");
-    return value ? value : "";
-}
-
-#define REQUIRE_POSTGRES()                                                                              \
-    do {                                                                                                \
-        if (postgres_server().empty()) {                                                                \
-            if (std::getenv("HOLON_REQUIRE_POSTGRES")) FAIL() << "HOLON_TEST_POSTGRES is not set";      \
-            GTEST_SKIP() << "HOLON_TEST_POSTGRES is not set (bash .ci/postgres.sh starts a server)";    \
-        }                                                                                               \
-    } while (0)
-
-std::string small_model(const std::string& name) {
-    std::ifstream in(std::string(HOLON_SOURCE_DIR) + "/schemas/examples/sir-epidemic.model.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto doc = json::parse(text.str());
-    doc["name"] = name;
-    return doc.dump();
-}
-
 ServerOptions host_options(const std::string& name, const std::string& store) {
     ServerOptions options;
     options.data_dir = fresh_dir(name);
@@ -83,17 +62,6 @@ void count_finished(const ServerProcess& host, const std::string& state, std::ma
         if (doc.is_object() && doc.value("msg", "") == "run finished" && doc.value("state", "") == state)
             ++out[doc.value("run", "")];
     }
-}
-
-double metric(const HttpClient& http, const std::string& name) {
-    auto r = http.get("/metrics", "");
-    EXPECT_EQ(r.status, 200);
-    std::istringstream in(r.body);
-    std::string line;
-    while (std::getline(in, line))
-        if (line.rfind(name + " ", 0) == 0) return std::stod(line.substr(name.size() + 1));
-    ADD_FAILURE() << name << " is not in /metrics:\n" << r.body;
-    return -1;
 }
 
 TEST(MultiHost, ThreeHostsShareTheQueueAndARunOfAKilledHostFinishesElsewhereOnce) {

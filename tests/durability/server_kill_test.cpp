@@ -3,6 +3,7 @@
 // write the server acknowledged (answered 2xx) must be there, and SQLite's integrity check must
 // say "ok". Writes that were in flight when the server died may or may not be there: the client
 // never heard back, so nothing was promised.
+#include "durability_support.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
 
@@ -25,15 +26,6 @@ namespace holon::test {
 namespace {
 
 using json = nlohmann::json;
-
-std::string small_model(const std::string& name) {
-    std::ifstream in(std::string(HOLON_SOURCE_DIR) + "/schemas/examples/sir-epidemic.model.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto doc = json::parse(text.str());
-    doc["name"] = name;
-    return doc.dump();
-}
 
 // What the server acknowledged so far. Guarded by `mutex`: two writer threads add to it.
 struct Acknowledged {

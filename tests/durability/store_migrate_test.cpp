@@ -3,6 +3,7 @@
 // copied into a fresh PostgreSQL database; a server on that database then answers every read
 // exactly as the SQLite server does, and the same token secrets authenticate. A second migrate
 // into the now non-empty database is refused, as is a source that is not a Holon data directory.
+#include "durability_support.hpp"
 #include "http_client.hpp"
 #include "server_process.hpp"
 
@@ -24,20 +25,6 @@ namespace holon::test {
 namespace {
 
 using json = nlohmann::json;
-
-std::string postgres_server() {
-    const char* value = std::getenv("HOLON_TEST_POSTGRES");
-    return value ? value : "";
-}
-
-std::string small_model(const std::string& name) {
-    std::ifstream in(std::string(HOLON_SOURCE_DIR) + "/schemas/examples/sir-epidemic.model.json");
-    std::stringstream text;
-    text << in.rdbuf();
-    auto doc = json::parse(text.str());
-    doc["name"] = name;
-    return doc.dump();
-}
 
 // Runs `holon` with the arguments (each single-quoted for the shell); returns exit code and output.
 std::pair<int, std::string> holon(const std::vector<std::string>& args) {
@@ -65,10 +52,7 @@ json wait_run(const HttpClient& http, const std::string& ws, const std::string& 
 }
 
 TEST(StoreMigrate, ASqliteInstallationServesTheSameFromPostgresql) {
-    if (postgres_server().empty()) {
-        if (std::getenv("HOLON_REQUIRE_POSTGRES")) FAIL() << "HOLON_TEST_POSTGRES is not set";
-        GTEST_SKIP() << "HOLON_TEST_POSTGRES is not set (bash .ci/postgres.sh starts a server)";
-    }
+    REQUIRE_POSTGRES();
     ServerOptions sqlite_options;
     sqlite_options.data_dir = fresh_dir("migrate-sqlite");
     sqlite_options.plugin_dirs = {HOLON_TEST_PLUGINS "/echo"};
@@ -177,10 +161,7 @@ TEST(StoreMigrate, ASqliteInstallationServesTheSameFromPostgresql) {
 // docs/operations.md's PostgreSQL backup procedure, exactly: pg_dump while a host serves, then
 // pg_restore into a new empty database; a host on the restored copy serves the same.
 TEST(PgDump, ADumpTakenWhileServingRestoresIntoAnEmptyDatabase) {
-    if (postgres_server().empty()) {
-        if (std::getenv("HOLON_REQUIRE_POSTGRES")) FAIL() << "HOLON_TEST_POSTGRES is not set";
-        GTEST_SKIP() << "HOLON_TEST_POSTGRES is not set (bash .ci/postgres.sh starts a server)";
-    }
+    REQUIRE_POSTGRES();
     PostgresDatabase original(postgres_server(), "dump");
     ServerOptions options;
     options.data_dir = fresh_dir("dump-original");
