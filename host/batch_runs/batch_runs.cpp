@@ -160,7 +160,13 @@ jobs::HostMethod make_batch_method(store::Store& store, const execution::Executo
                 bo.points = shared.get();
             }
             const auto report = batch::run_job(job, bo, callbacks);
-            if (shared) shared->clear_children();
+            if (shared) {
+                try {
+                    shared->clear_children();
+                } catch (const std::exception&) {
+                    // The points are recorded; children left behind go when the batch is deleted.
+                }
+            }
             try {
                 store.get_run(run.workspace_id, run.id);
             } catch (const store::NotFound&) {
