@@ -138,6 +138,16 @@ private:
 
     bool stopping() const { return flag(options_.cancel) || stop_.load(); }
 
+    // Called with mutex_ held. Once the batch is found to belong to another process, it records
+    // nothing more and stops: that process resumes it from the journal as it stands.
+    bool still_recording() {
+        if (lost_) return false;
+        if (!options_.may_record || options_.may_record()) return true;
+        lost_ = true;
+        stop_ = true;
+        return false;
+    }
+
     // The runners the steps will run in at once, started while the inputs are imported.
     void prestart_runners() {
         const unsigned jobs = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
@@ -504,6 +514,7 @@ private:
             lines.push_back(std::move(line));
         }
         std::lock_guard lock(mutex_);
+        if (!still_recording()) return;
         // Series rows before the journal lines that vouch for them.
         if (series_) {
             for (size_t k = 0; k < indices.size(); ++k)
@@ -730,6 +741,7 @@ private:
         PointEvent event{step.name, index, point_label(step, index), p.ok, p.problem, p.error, p.wall_seconds};
 
         std::lock_guard lock(mutex_);
+        if (!still_recording()) return;
         journal_->append(line);
         if (p.ok) {
             if (st.time.empty()) st.time = std::move(time);
@@ -759,6 +771,7 @@ private:
     std::vector<StepState> steps_;
     std::mutex mutex_;
     std::atomic<bool> stop_{false};
+    bool lost_ = false;  // see still_recording(); guarded by mutex_
     BatchProgress progress_;
     BatchReport report_;
 };

@@ -57,6 +57,10 @@ struct BatchOptions {
     bool plots = true;
     std::string gnuplot = "gnuplot"; // program name or path
     std::string workspace;           // the tenant the runs are for (server); "" from the CLI
+    // Asked before each journal write, under the batch's lock: false means this process no
+    // longer owns the batch (another host took it over when its lease ran out), and the batch
+    // stops without recording anything more. May block while it cannot tell. Empty: always true.
+    std::function<bool()> may_record;
 };
 
 struct BatchProgress {

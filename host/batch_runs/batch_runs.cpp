@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <thread>
@@ -156,8 +157,27 @@ jobs::HostMethod make_batch_method(store::Store& store, const execution::Executo
                 const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
                 shared = std::make_unique<SharedPoints>(store, executor, run, jobs, context.cancel,
                                                         SharedPointsOptions{options.owner, options.lease_ms});
-                shared->clear_children();
+                try {
+                    shared->clear_children();
+                } catch (const std::exception&) {
+                    // Children an earlier attempt left go when this attempt ends, or with the batch.
+                }
                 bo.points = shared.get();
+                // A host that hung past its lease must not write the journal another host resumed.
+                bo.may_record = [&store, &run, &options, cancel = context.cancel] {
+                    for (;;) {
+                        try {
+                            const auto now = store.get_run(run.workspace_id, run.id);
+                            return now.state == store::RunState::running && now.lease_owner == options.owner &&
+                                   now.attempts == run.attempts;
+                        } catch (const store::NotFound&) {
+                            return false;
+                        } catch (const std::exception&) {
+                            if (cancel && cancel->load()) return false;  // unreachable database
+                            std::this_thread::sleep_for(std::chrono::milliseconds(500));
+                        }
+                    }
+                };
             }
             const auto report = batch::run_job(job, bo, callbacks);
             if (shared) {

@@ -44,6 +44,8 @@ runner::TaskOutcome SharedPoints::run(const execution::RunRequest& request, cons
     try {
         params = point_params(request);
     } catch (const std::invalid_argument&) {
+        // A point with input tables runs here, within this host's share of runners.
+        Slot slot(*this, true);
         return executor_.run(request, callbacks);
     }
     try {
@@ -55,14 +57,36 @@ runner::TaskOutcome SharedPoints::run(const execution::RunRequest& request, cons
 }
 
 execution::ChunkOutcome SharedPoints::run_chunk(const execution::ChunkRequest& request, const runner::TaskCallbacks&) {
+    execution::ChunkOutcome out;
     try {
         auto [child, outputs] = run_child(chunk_method, chunk_params(request));
-        return chunk_outcome(child, outputs);
+        out = chunk_outcome(child, outputs);
     } catch (const std::exception& e) {
-        execution::ChunkOutcome out;
         out.task = execution::host_failure(HOLON_ERR_FAILED, "batch-failed", std::string("sharing the points failed: ") + e.what());
         return out;
     }
+    if (out.task.ok() && out.points.size() != request.params_json.size()) {
+        out.points.clear();
+        out.task = execution::host_failure(HOLON_ERR_FAILED, "batch-failed",
+                                           "a chunk of the batch came back with another number of points than it had");
+    }
+    return out;
+}
+
+SharedPoints::Slot::Slot(SharedPoints& owner, bool wait) : owner_(owner) {
+    std::unique_lock lock(owner_.mutex_);
+    if (wait) owner_.changed_.wait(lock, [this] { return owner_.slots_used_ < owner_.jobs_; });
+    held_ = owner_.slots_used_ < owner_.jobs_;
+    if (held_) ++owner_.slots_used_;
+}
+
+SharedPoints::Slot::~Slot() {
+    if (!held_) return;
+    {
+        std::lock_guard lock(owner_.mutex_);
+        --owner_.slots_used_;
+    }
+    owner_.changed_.notify_all();
 }
 
 std::pair<store::Run, store::RunOutputs> SharedPoints::run_child(const std::string& method, const std::string& params) {
@@ -70,38 +94,49 @@ std::pair<store::Run, store::RunOutputs> SharedPoints::run_child(const std::stri
     request.method = method;
     request.params_json = params;
     request.parent_id = batch_.id;
-    const store::Run child = store_.create_run(batch_.workspace_id, request);
-    {
-        std::lock_guard lock(mutex_);
-        states_[child.id] = store::RunState::queued;
-    }
+    std::optional<store::Run> child;
     for (;;) {
         try {
             if (cancelled()) {
                 // Cancelled by a user or stopped by a draining host: either way the child is not
-                // needed by this batch any more (a resumed batch queues its points again).
-                store_.request_cancel(batch_.workspace_id, child.id);
-                return {stopped(child), {}};
+                // needed by this batch any more (a resumed batch queues its points again). Best
+                // effort: a database that is away must not hold up a draining host.
+                if (child) {
+                    try {
+                        store_.request_cancel(batch_.workspace_id, child->id);
+                    } catch (const std::exception&) {
+                    }
+                    forget(child->id);
+                    return {stopped(*child), {}};
+                }
+                store::Run never_queued;
+                never_queued.id = "(not queued)";
+                return {stopped(never_queued), {}};
             }
-            const auto state = state_of(child.id);
-            if (state && store::is_terminal(*state))
-                return {store_.get_run(batch_.workspace_id, child.id), store_.get_outputs(batch_.workspace_id, child.id)};
-            if ((!state || *state == store::RunState::queued) && take_slot()) {
-                std::optional<store::Run> mine;
-                try {
-                    mine = store_.claim_run(child.id, options_.owner, options_.lease_ms);
-                } catch (...) {
-                    give_slot();
-                    throw;
+            if (!child) {
+                child = store_.create_run(batch_.workspace_id, request);
+                std::lock_guard lock(mutex_);
+                states_[child->id] = store::RunState::queued;
+            }
+            const auto state = state_of(child->id);
+            if (state && store::is_terminal(*state)) {
+                auto done = std::make_pair(store_.get_run(batch_.workspace_id, child->id),
+                                           store_.get_outputs(batch_.workspace_id, child->id));
+                forget(child->id);
+                return done;
+            }
+            if (!state || *state == store::RunState::queued) {
+                Slot slot(*this, false);
+                if (slot.held()) {
+                    if (auto mine = store_.claim_run(child->id, options_.owner, options_.lease_ms)) {
+                        auto done = run_here(std::move(*mine));
+                        if (done) {
+                            forget(child->id);
+                            return std::move(*done);
+                        }
+                        continue;  // stopped, or the lease was lost: the child is another host's now
+                    }
                 }
-                if (mine) {
-                    auto done = run_here(std::move(*mine));
-                    give_slot();
-                    if (done) return std::move(*done);
-                    if (cancelled()) return {stopped(child), {}};
-                    continue;  // the lease was lost: the child is another host's now
-                }
-                give_slot();
             }
         } catch (const store::Unavailable&) {
             // The database is away: wait for it (the batch's own lease ends the batch if it stays away).
@@ -120,35 +155,42 @@ std::optional<std::pair<store::Run, store::RunOutputs>> SharedPoints::run_here(s
         std::lock_guard lock(mutex_);
         held_[child.id] = {child.attempts, cancel};
     }
+    // Whatever happens below (the database may go away), the child is no longer renewed here.
+    struct Unhold {
+        SharedPoints& self;
+        const std::string& id;
+        ~Unhold() {
+            std::lock_guard lock(self.mutex_);
+            self.held_.erase(id);
+        }
+    } unhold{*this, child.id};
     auto encoded = execute_child(store_, executor_, child, cancel.get());
-    {
-        std::lock_guard lock(mutex_);
-        held_.erase(child.id);
-    }
-    if (encoded.problem == "cancelled" && cancelled()) {
-        store_.release(child.id, options_.owner, child.attempts);
+    auto outcome = jobs::to_store_outcome(std::move(encoded));
+    if (outcome.state == store::RunState::cancelled && cancelled()) {
+        // The batch stopped: the child ends cancelled (not back in the queue for nobody).
+        store_.finish(child.id, options_.owner, child.attempts, outcome);
         return std::nullopt;
     }
-    auto outcome = jobs::to_store_outcome(std::move(encoded));
     if (!store_.finish(child.id, options_.owner, child.attempts, outcome)) return std::nullopt;
     child.state = outcome.state;
     child.error_json = outcome.error_json;
     return std::make_pair(std::move(child), std::move(outcome.outputs));
 }
 
-bool SharedPoints::take_slot() {
-    std::lock_guard lock(mutex_);
-    if (slots_used_ >= jobs_) return false;
-    ++slots_used_;
-    return true;
-}
-
-void SharedPoints::give_slot() {
+// A child whose results the batch has read: deleted at once, so that a long sweep does not keep
+// a second copy of its results in the database (if this host dies before the batch records them,
+// those points simply run again).
+void SharedPoints::forget(const std::string& child) {
     {
         std::lock_guard lock(mutex_);
-        --slots_used_;
+        states_.erase(child);
     }
-    changed_.notify_all();
+    try {
+        store_.delete_run(batch_.workspace_id, child);
+    } catch (const std::exception&) {
+        // Not finished yet (a cancelled child still running elsewhere) or the database is away:
+        // clear_children or the batch's deletion takes it.
+    }
 }
 
 std::optional<store::RunState> SharedPoints::state_of(const std::string& child) {
@@ -170,9 +212,11 @@ void SharedPoints::poll() {
             read = false;  // the lanes meet the same trouble and wait for the database themselves
         }
         lock.lock();
-        // Children queued since the query started stay as run_child put them.
+        // Only the children a lane waits for: one queued since the query started stays as
+        // run_child put it, one forgotten meanwhile is not brought back.
         if (read)
-            for (auto& [id, state] : states) states_[id] = state;
+            for (auto& [id, state] : states)
+                if (auto it = states_.find(id); it != states_.end()) it->second = state;
         changed_.notify_all();
         changed_.wait_for(lock, options_.poll, [this] { return stopping_; });
     }

@@ -57,8 +57,20 @@ private:
     // or the lease was lost (the child is then someone else's).
     std::optional<std::pair<store::Run, store::RunOutputs>> run_here(store::Run child);
     bool cancelled() const { return cancel_ && cancel_->load(); }
-    bool take_slot();
-    void give_slot();
+    // One of the `jobs` children this host runs at once for the batch; `wait`: until one is free.
+    class Slot {
+    public:
+        Slot(SharedPoints& owner, bool wait);
+        ~Slot();
+        Slot(const Slot&) = delete;
+        Slot& operator=(const Slot&) = delete;
+        bool held() const { return held_; }
+
+    private:
+        SharedPoints& owner_;
+        bool held_ = false;
+    };
+    void forget(const std::string& child);
     std::optional<store::RunState> state_of(const std::string& child);
     void poll();
     void renew();

@@ -114,7 +114,7 @@ void share_and_kill(Victim victim) {
     }
     const std::string leases_of_victim = "SELECT COUNT(*) FROM runs WHERE state = 'running' AND lease_owner LIKE '%:" +
                                          std::to_string(hosts[dead]->pid()) + ":%'";
-    for (int tries = 0; tries < 200 && database.psql(leases_of_victim) == "0"; ++tries)
+    for (int tries = 0; tries < 1000 && database.psql(leases_of_victim) == "0"; ++tries)
         std::this_thread::sleep_for(std::chrono::milliseconds(5));
     hosts[dead]->kill_hard();
     EXPECT_NE(database.psql(leases_of_victim), "0") << "host " << dead << " held no lease when it was killed";
@@ -177,7 +177,9 @@ void share_and_kill(Victim victim) {
                 events.body.find("event: points-rescued") != std::string::npos)
         << events.body.substr(0, 3000);
 
-    // The points' runs are gone with the batch finished: the workspace lists the batch alone.
+    // The points' runs are gone with the batch finished (deleted as their results were read, the
+    // rest when the batch ended), and the workspace lists the batch alone.
+    EXPECT_EQ(database.psql("SELECT COUNT(*) FROM runs WHERE parent_id IS NOT NULL"), "0");
     auto runs = http_alive(alive).get("/v1/workspaces/" + ws + "/runs", admin_secret).json();
     ASSERT_EQ(runs["items"].size(), 1u) << runs.dump();
     EXPECT_EQ(runs["items"][0].value("id", ""), batch);
