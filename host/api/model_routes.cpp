@@ -1,5 +1,6 @@
 // Models: holon-model/1 documents with immutable revisions. Other formats are imported (and
 // exported) by the importer/exporter method a plugin declares for the format, run in a runner.
+#include "api/negotiation.hpp"
 #include "api/routes.hpp"
 #include "api/usage.hpp"
 #include "execution/executor.hpp"
@@ -167,7 +168,14 @@ std::optional<std::int64_t> revision_param(const Request& request) {
 
 Response get(Call& call) {
     const auto revision = call.store().get_model(call.param("ws"), call.param("model"), revision_param(call.request));
-    const std::string format = lower(call.request.query_param("format").value_or(""));
+    std::string format = lower(call.request.query_param("format").value_or(""));
+    if (!call.request.query_param("format")) {
+        // Without ?format the Accept header chooses: the document itself, or XMILE when asked for
+        // XML and a plugin exports it; anything else is 406 listing what is offered.
+        std::vector<std::string> offered = {"application/json"};
+        if (call.services.executor->registry().exporter_for("xmile")) offered.push_back("application/xml");
+        if (choose_media_type(call.request, offered) == "application/xml") format = "xmile";
+    }
     Response r;
     if (is_native(format)) {
         r.content_type = "application/json";

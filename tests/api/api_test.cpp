@@ -235,6 +235,17 @@ TEST_F(Api, XmileImportAndExportGoThroughPlugins) {
     EXPECT_NE(exported.body.find("<xmile"), std::string::npos);
     auto again = http().post(base + "?format=xmile", admin(), exported.body, "application/octet-stream");
     EXPECT_EQ(again.status, 201) << again.body;
+    // Without ?format the Accept header chooses: XML is the XMILE export, the JSON document
+    // otherwise, and what the route cannot give is 406 listing what it offers.
+    auto as_xml = http().get(base + "/" + id, admin(), {{"Accept", "application/xml"}});
+    ASSERT_EQ(as_xml.status, 200) << as_xml.body;
+    EXPECT_EQ(as_xml.content_type().rfind("application/xml", 0), 0u) << as_xml.content_type();
+    EXPECT_EQ(as_xml.body, exported.body);
+    auto preferring_json = http().get(base + "/" + id, admin(), {{"Accept", "application/xml;q=0.5, application/json"}});
+    EXPECT_EQ(preferring_json.content_type(), "application/json");
+    auto refused = http().get(base + "/" + id, admin(), {{"Accept", "image/png"}});
+    expect_problem(refused, 406, "/problems/not-acceptable");
+    EXPECT_NE(refused.body.find("application/xml"), std::string::npos) << refused.body;
     expect_problem(http().post(base, admin(), "<xmile>broken", "application/xml"), 422, "/problems/import-failed");
     expect_problem(http().get(base + "/" + id + "?format=no-such-format", admin()), 415, "/problems/unsupported-format");
 }
