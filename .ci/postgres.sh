@@ -21,6 +21,9 @@ set -euo pipefail
 me=$(id -un)
 dir=${HOLON_POSTGRES_DIR:-${TMPDIR:-/tmp}/holon-postgres-$me}
 case "$dir" in /*) ;; *) dir=$PWD/$dir ;; esac  # the tools run as its owner from /
+# The socket folder sits apart, at a short path: a unix socket's path may not exceed 107 bytes,
+# which a folder deep in a checkout (the docs' scratch copies) easily does.
+sock=${TMPDIR:-/tmp}/holon-pg-$(printf '%s' "$dir" | cksum | cut -d' ' -f1)
 command=${1:-start}
 case "$command" in start | restart | stop) ;; *) echo "usage: $0 [start|restart|stop]" >&2; exit 2 ;; esac
 
@@ -51,7 +54,7 @@ running() { [ -f "$dir/data/PG_VERSION" ] && pg_ctl_ status >/dev/null 2>&1; }
 
 if [ "$command" = stop ]; then
   if running; then pg_ctl_ -m fast -w -t 60 stop; fi
-  rm -rf "$dir"
+  rm -rf "$dir" "$sock"
   exit 0
 fi
 if [ "$command" = restart ]; then
@@ -65,7 +68,6 @@ if [ ! -f "$dir/data/PG_VERSION" ]; then
   mkdir -m 700 "$dir"
   [ "$owner" = "$me" ] || chown "$owner:" "$dir"
   as_owner test -w "$dir" || { echo "postgres.sh: $owner cannot write $dir (set TMPDIR or HOLON_POSTGRES_DIR to a folder it can reach)" >&2; exit 1; }
-  as_owner mkdir -m 700 "$dir/socket"
   # The bootstrap superuser is the calling user's role (root in CI), so no other role is needed.
   as_owner "$bin/initdb" -D "$dir/data" -U "$me" -E UTF8 --locale=C.UTF-8 --locale-provider=icu \
     --icu-locale="${HOLON_POSTGRES_ICU_LOCALE:-en-US}" --auth-local=trust --auth-host=scram-sha-256 >/dev/null
@@ -75,7 +77,7 @@ fi
 
 port_file="$dir/data/holon.conf"
 settings() {  # PORT -> the settings this script owns
-  printf '%s\n' "port = $1" "listen_addresses = '127.0.0.1'" "unix_socket_directories = '$dir/socket'" \
+  printf '%s\n' "port = $1" "listen_addresses = '127.0.0.1'" "unix_socket_directories = '$sock'" \
     "max_connections = 200" | as_owner tee "$port_file" >/dev/null
 }
 # A server that is going away (killed a moment ago) still counts as running: wait until it either
@@ -83,10 +85,15 @@ settings() {  # PORT -> the settings this script owns
 for _ in $(seq 30); do
   running || break
   port=$(sed -n 's/^port = //p' "$port_file")
-  as_owner "$bin/pg_isready" -q -h "$dir/socket" -p "$port" && break
+  as_owner "$bin/pg_isready" -q -h "$sock" -p "$port" && break
   sleep 1
 done
+# Running but not answering where this script expects it (settings of an older script): restart.
+if running && ! as_owner "$bin/pg_isready" -q -h "$sock" -p "$(sed -n 's/^port = //p' "$port_file")"; then
+  pg_ctl_ -m fast -w -t 60 stop >/dev/null || true
+fi
 if ! running; then
+  [ -d "$sock" ] || as_owner mkdir -m 700 "$sock"
   started=0
   for _ in $(seq 20); do
     port=$((20000 + RANDOM % 30000))
@@ -104,11 +111,11 @@ if ! running; then
   fi
 fi
 port=$(sed -n 's/^port = //p' "$port_file")
-admin="postgresql:///postgres?host=$dir/socket&port=$port"
+admin="postgresql:///postgres?host=$sock&port=$port"
 if ! psql -X -w "$admin" -tAc "SELECT 1 FROM pg_database WHERE datname = 'holon_test'" | grep -q 1; then
   psql -X -w -q "$admin" -c "CREATE DATABASE holon_test"
 fi
-uri="postgresql:///holon_test?host=$dir/socket&port=$port"
+uri="postgresql:///holon_test?host=$sock&port=$port"
 # Proves the server answers on the address printed, so a broken setup fails here, not in 300 tests.
 psql -X -w "$uri" -tAc "SELECT 1" >/dev/null
 echo "$uri" >&3
