@@ -33,7 +33,9 @@ trap stop_all EXIT
 port_free() { ! (: <>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 BASE=${HOLON_DEMO_PORT:-}
 while [ -z "$BASE" ]; do
-  candidate=$((20000 + RANDOM % 30000))
+  # Below Linux's ephemeral range (32768-60999), where the servers the tests start on port 0
+  # land: a port found free here stays free until the demo binds it.
+  candidate=$((20000 + RANDOM % 12000))
   port_free "$candidate" && port_free $((candidate + 1)) && port_free $((candidate + 2)) &&
     port_free $((candidate + 3)) && BASE=$candidate
 done

@@ -96,7 +96,8 @@ if ! running; then
   [ -d "$sock" ] || as_owner mkdir -m 700 "$sock"
   started=0
   for _ in $(seq 20); do
-    port=$((20000 + RANDOM % 30000))
+    # Below Linux's ephemeral range (32768-60999), where ports bound to 0 land.
+    port=$((20000 + RANDOM % 12000))
     # Something answers on it: taken (bash's /dev/tcp, so no ss or netstat is needed).
     if (: <>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then continue; fi
     settings "$port"
