@@ -81,9 +81,11 @@ int run_command(const GlobalOptions &global, const RunOptions &options) {
         };
     }
     if (!options.quiet) {
-        cb.on_log = [](const runner::LogLine &line) {
-            if (line.level >= HOLON_LOG_WARNING)
-                std::cerr << (line.level >= HOLON_LOG_ERROR ? "error: " : "warning: ") << line.message << '\n';
+        cb.on_log = [show_progress](const runner::LogLine &line) {
+            if (line.level < HOLON_LOG_WARNING) return;
+            // A warning gets a line of its own, not the tail of the progress line.
+            if (show_progress) std::fprintf(stderr, "\r%70s\r", "");
+            std::cerr << (line.level >= HOLON_LOG_ERROR ? "error: " : "warning: ") << line.message << '\n';
         };
     }
     auto previous = std::signal(SIGINT, on_interrupt);
