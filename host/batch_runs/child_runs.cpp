@@ -61,6 +61,8 @@ bool batch_is_over(store::Store& store, const store::Run& child) {
         return store::is_terminal(batch.state) || batch.cancel_requested;
     } catch (const store::NotFound&) {
         return true;
+    } catch (const store::StoreError&) {
+        return false;  // cannot tell (the database is away): run it; a batch that ended ignores it
     }
 }
 
