@@ -1,4 +1,5 @@
 #include "batch/batch.hpp"
+#include "batch/json_numbers.hpp"
 
 #include "batch/files.hpp"
 #include "batch/journal.hpp"
@@ -53,12 +54,6 @@ std::optional<size_t> find_column(const std::vector<std::string> &columns, const
 namespace {
 
 bool flag(const std::atomic<bool> *f) { return f && f->load(); }
-
-nlohmann::json number_json(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
-
-double json_number(const nlohmann::json &j) {
-    return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN();
-}
 
 nlohmann::json stats_json(const SeriesStats &s) {
     nlohmann::json j = nlohmann::json::object();
@@ -150,7 +145,7 @@ private:
 
     // The runners the steps will run in at once, started while the inputs are imported.
     void prestart_runners() {
-        const unsigned jobs = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        const unsigned jobs = effective_jobs(options_.jobs);
         for (const auto &step : spec_.steps) {
             const size_t count = std::min<size_t>(jobs, step.points.size());
             if (step.outcomes) options_.executor->prestart_chunks(step.method, point_limits(), count, options_.workspace);
@@ -161,7 +156,7 @@ private:
     // Points (or chunks) in flight at once: the jobs this process runs, or more when other hosts
     // share them.
     unsigned lanes() const {
-        const unsigned jobs = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        const unsigned jobs = effective_jobs(options_.jobs);
         return options_.points ? std::max(1u, options_.points->lanes(jobs)) : jobs;
     }
 
@@ -182,7 +177,7 @@ private:
             if (step.outcomes) plots += step.outcomes->outcomes.size(); // one picture per outcome
             else if (step.method.rfind("explore.", 0) != 0) plots += step.outputs.plots.empty() ? 1 : step.outputs.plots.size();
         }
-        const unsigned lanes = options_.jobs ? options_.jobs : std::max(1u, std::thread::hardware_concurrency());
+        const unsigned lanes = effective_jobs(options_.jobs);
         plotters_->prestart(warm_gnuplot_processes(plots, lanes));
     }
 
@@ -777,6 +772,8 @@ private:
 };
 
 } // namespace
+
+unsigned effective_jobs(unsigned jobs) { return jobs ? jobs : std::max(1u, std::thread::hardware_concurrency()); }
 
 void check_methods(const BatchDocument &job, const registry::Registry &registry) { check_spec_methods(job.spec(), registry); }
 

@@ -106,6 +106,9 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// The points run at once for BatchOptions::jobs: itself, or the number of cores for 0.
+unsigned effective_jobs(unsigned jobs);
+
 // Checks that a plugin offers every method the job names and that each step gives the model its
 // method needs. run_job does this itself; callers that accept a job for later (the REST API) call
 // it first. Throws DocumentError.

@@ -154,7 +154,7 @@ jobs::HostMethod make_batch_method(store::Store& store, const execution::Executo
             };
             std::unique_ptr<SharedPoints> shared;
             if (options.share_points) {
-                const unsigned jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+                const unsigned jobs = batch::effective_jobs(options.jobs);
                 shared = std::make_unique<SharedPoints>(store, executor, run, jobs, context.cancel,
                                                         SharedPointsOptions{options.owner, options.lease_ms});
                 try {

@@ -1,10 +1,10 @@
 #include "batch_runs/child_runs.hpp"
 
+#include "batch/json_numbers.hpp"
+
 #include <holon/holon_plugin.h>
 #include <nlohmann/json.hpp>
 
-#include <cmath>
-#include <limits>
 #include <stdexcept>
 
 namespace holon::batch_runs {
@@ -13,9 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-// NaN and infinities (outcomes without a value) travel as null.
-json number_json(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
-double json_number(const json& j) { return j.is_number() ? j.get<double>() : std::numeric_limits<double>::quiet_NaN(); }
+using batch::json_number;
+using batch::number_json;
 
 json numbers_json(const std::vector<double>& values) {
     json out = json::array();

@@ -203,13 +203,17 @@ std::optional<store::RunState> SharedPoints::state_of(const std::string& child) 
 void SharedPoints::poll() {
     std::unique_lock lock(mutex_);
     while (!stopping_) {
+        const bool waiting = !states_.empty();
         lock.unlock();
         std::vector<std::pair<std::string, store::RunState>> states;
-        bool read = true;
-        try {
-            states = store_.child_run_states(batch_.id);
-        } catch (const std::exception&) {
-            read = false;  // the lanes meet the same trouble and wait for the database themselves
+        bool read = false;
+        if (waiting) {  // no query while no lane waits (single-point steps, reports)
+            try {
+                states = store_.child_run_states(batch_.id);
+                read = true;
+            } catch (const std::exception&) {
+                // the lanes meet the same trouble and wait for the database themselves
+            }
         }
         lock.lock();
         // Only the children a lane waits for: one queued since the query started stays as
