@@ -1,5 +1,6 @@
 #include "vm/clock.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <cstdint>
 
@@ -7,14 +8,11 @@ namespace holon_sd {
 
 namespace {
 
-// Days from 1 January 1970 to the given proleptic Gregorian date (Howard Hinnant's algorithm).
+// Days from 1 January 1970 to a proleptic Gregorian date (the standard library's calendar).
 int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const int64_t yoe = y - era * 400;
-    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
+    using namespace std::chrono;
+    const year_month_day date{year{static_cast<int>(y)}, month{static_cast<unsigned>(m)}, day{static_cast<unsigned>(d)}};
+    return sys_days{date}.time_since_epoch().count();
 }
 
 // 1 January of year 0 (1 BC) is 719,528 days before 1 January 1970.
